@@ -1,0 +1,171 @@
+// The typed AST. Nodes are immutable and hash-consed: building the same expression twice returns the
+// same object, so structural equality is `===`, `id` is a structural hash, and shared subexpressions
+// form a DAG (what keeps deep-network gradients linear in size).
+import { Dim, dimKey } from './dim.js';
+import { Shape, SCALAR, isScalarShape } from './shape.js';
+import { opDef } from '../ops/registry.js';
+
+export type Property = 'symmetric' | 'spd' | 'invertible';
+
+export interface Attrs {
+  /** sizes for eye/zeros/ones/unvec/commutation */
+  readonly dims?: readonly Dim[];
+  /** elementwise function name */
+  readonly fn?: string;
+  /** numeric parameter: exponent of pow/mpow/hpow, slope of lrelu */
+  readonly k?: number;
+}
+
+interface NodeBase {
+  readonly id: number;
+  readonly key: string;
+  readonly shape: Shape;
+  /** the node contains a differential dX somewhere */
+  readonly hasDelta: boolean;
+  /** names of variables (not differentials) it depends on */
+  readonly vars: ReadonlySet<string>;
+}
+
+export interface SymNode extends NodeBase {
+  readonly kind: 'sym';
+  readonly name: string;
+  /** true for the differential dX of the variable X */
+  readonly delta: boolean;
+  readonly props: ReadonlySet<Property>;
+}
+
+export interface NumNode extends NodeBase {
+  readonly kind: 'num';
+  readonly value: number;
+}
+
+export interface OpNode extends NodeBase {
+  readonly kind: 'op';
+  readonly op: string;
+  readonly args: readonly Expr[];
+  readonly attrs: Attrs;
+}
+
+export type Expr = SymNode | NumNode | OpNode;
+
+const table = new Map<string, Expr>();
+let nextId = 1;
+const NO_VARS: ReadonlySet<string> = new Set();
+
+function intern<T extends Expr>(key: string, make: (id: number) => T): T {
+  const found = table.get(key);
+  if (found) return found as T;
+  const node = make(nextId++);
+  Object.freeze(node);
+  table.set(key, node);
+  return node;
+}
+
+export function sym(name: string, shape: Shape, props: Iterable<Property> = [], delta = false): SymNode {
+  const p = [...new Set(props)].sort();
+  const key = `s:${name}:${delta ? 'd' : ''}:${dimKey(shape.rows)}x${dimKey(shape.cols)}:${p.join(',')}`;
+  return intern(key, (id) => ({
+    kind: 'sym', id, key, name, delta, shape, props: new Set(p),
+    hasDelta: delta, vars: delta ? NO_VARS : new Set([name]),
+  }));
+}
+
+/** dX for a variable X. */
+export function delta(x: SymNode): SymNode {
+  return sym(x.name, x.shape, x.props, true);
+}
+
+export function num(value: number): NumNode {
+  if (Object.is(value, -0)) value = 0;
+  const key = `n:${value}`;
+  return intern(key, (id) => ({ kind: 'num', id, key, value, shape: SCALAR, hasDelta: false, vars: NO_VARS }));
+}
+
+function attrsKey(a: Attrs): string {
+  let s = '';
+  if (a.dims) s += a.dims.map(dimKey).join(',');
+  if (a.fn !== undefined) s += '|' + a.fn;
+  if (a.k !== undefined) s += '|' + a.k;
+  return s;
+}
+
+/** Build an operator node; the operator's module infers the shape and throws on a mismatch. */
+export function op(name: string, args: readonly Expr[], attrs: Attrs = {}): OpNode {
+  const key = `o:${name}:${attrsKey(attrs)}(${args.map((a) => a.id).join(',')})`;
+  const found = table.get(key);
+  if (found) return found as OpNode;
+  const def = opDef(name);
+  const shape = def.shape(args, attrs);
+  let vars: Set<string> | ReadonlySet<string> = NO_VARS;
+  for (const a of args) {
+    if (a.vars.size === 0) continue;
+    if (vars === NO_VARS) vars = a.vars;
+    else if (vars !== a.vars) {
+      const merged: Set<string> = new Set(vars);
+      for (const v of a.vars) merged.add(v);
+      vars = merged;
+    }
+  }
+  return intern(key, (id) => ({
+    kind: 'op', id, key, op: name, args: Object.freeze([...args]), attrs: Object.freeze({ ...attrs }),
+    shape, hasDelta: args.some((a) => a.hasDelta), vars,
+  }));
+}
+
+export function isScalar(e: Expr): boolean {
+  return isScalarShape(e.shape);
+}
+
+export function isNum(e: Expr, v?: number): e is NumNode {
+  return e.kind === 'num' && (v === undefined || e.value === v);
+}
+
+/** A node known to be a given operator (a branded type, so a failed test does not narrow away OpNode). */
+export type OpOf = OpNode & { readonly __opChecked?: true };
+
+export function isOp(e: Expr, name: string): e is OpOf {
+  return e.kind === 'op' && e.op === name;
+}
+
+/** Rebuild a node with new arguments (same operator and attributes). */
+export function withArgs(e: OpNode, args: readonly Expr[]): OpNode {
+  if (args.every((a, i) => a === e.args[i])) return e;
+  return op(e.op, args, e.attrs);
+}
+
+/** Bottom-up map over a DAG with memoisation by node. */
+export function mapDag(root: Expr, f: (e: Expr, rebuilt: Expr) => Expr): Expr {
+  const memo = new Map<Expr, Expr>();
+  const go = (e: Expr): Expr => {
+    const m = memo.get(e);
+    if (m) return m;
+    const rebuilt = e.kind === 'op' ? withArgs(e, e.args.map(go)) : e;
+    const out = f(e, rebuilt);
+    memo.set(e, out);
+    return out;
+  };
+  return go(root);
+}
+
+/** Number of distinct nodes in the DAG (the size of a shared expression graph). */
+export function dagSize(roots: readonly Expr[]): number {
+  const seen = new Set<Expr>();
+  const stack = [...roots];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (seen.has(e)) continue;
+    seen.add(e);
+    if (e.kind === 'op') stack.push(...e.args);
+  }
+  return seen.size;
+}
+
+/** Replace every occurrence of `from` by `to`. */
+export function substitute(root: Expr, map: ReadonlyMap<Expr, Expr>): Expr {
+  return mapDag(root, (e, rebuilt) => map.get(e) ?? rebuilt);
+}
+
+export function contains(root: Expr, target: Expr): boolean {
+  if (root === target) return true;
+  return root.kind === 'op' && root.args.some((a) => contains(a, target));
+}

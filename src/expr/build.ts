@@ -1,0 +1,45 @@
+// Constructors for the operators, so calculus and rewriting code reads like the mathematics.
+// They build raw nodes (shape-checked); `simplify` brings them to the canonical form.
+import '../ops/index.js';
+import { Dim, ONE, dimMul } from './dim.js';
+import { Expr, num, op } from './ast.js';
+import { isScalarShape } from './shape.js';
+
+export const add = (...terms: Expr[]): Expr => (terms.length === 1 ? terms[0] : op('add', terms));
+export const mul = (...factors: Expr[]): Expr => (factors.length === 1 ? factors[0] : op('mul', factors));
+export const neg = (a: Expr): Expr => op('mul', [num(-1), a]);
+export const sub = (a: Expr, b: Expr): Expr => add(a, neg(b));
+export const scale = (c: number, a: Expr): Expr => (c === 1 ? a : op('mul', [num(c), a]));
+export const T = (a: Expr): Expr => (isScalarShape(a.shape) ? a : op('transpose', [a]));
+export const pow = (a: Expr, k: number): Expr => (k === 1 ? a : op('pow', [a], { k }));
+export const recip = (a: Expr): Expr => pow(a, -1);
+export const hadamard = (...fs: Expr[]): Expr => (fs.length === 1 ? fs[0] : op('hadamard', fs));
+export const hpow = (a: Expr, k: number): Expr => op('hpow', [a], { k });
+export const inv = (a: Expr): Expr => op('inv', [a]);
+export const det = (a: Expr): Expr => op('det', [a]);
+export const logdet = (a: Expr): Expr => op('logdet', [a]);
+export const tr = (a: Expr): Expr => op('tr', [a]);
+export const vec = (a: Expr): Expr => op('vec', [a]);
+export const unvec = (v: Expr, rows: Dim, cols: Dim): Expr => op('unvec', [v], { dims: [rows, cols] });
+export const kron = (a: Expr, b: Expr): Expr => op('kron', [a, b]);
+export const diag = (a: Expr): Expr => op('diag', [a]);
+export const sum = (a: Expr): Expr => op('sum', [a]);
+export const norm = (a: Expr): Expr => op('norm', [a]);
+export const inner = (a: Expr, b: Expr): Expr => op('inner', [a, b]);
+export const eye = (n: Dim): Expr => (n === ONE || (n.coef === 1 && n.syms.length === 0) ? num(1) : op('eye', [], { dims: [n] }));
+export const zeros = (m: Dim, n: Dim): Expr => op('zeros', [], { dims: [m, n] });
+export const ones = (m: Dim, n: Dim): Expr => op('ones', [], { dims: [m, n] });
+export const dimval = (d: Dim): Expr => op('dimval', [], { dims: [d] });
+/** K_{mn}: vec(Aᵀ) = K_{mn} vec(A) for A m×n. */
+export const commutation = (m: Dim, n: Dim): Expr => op('commutation', [], { dims: [m, n] });
+export const ew = (fn: string, a: Expr, k?: number): Expr => op('ew', [a], k === undefined ? { fn } : { fn, k });
+export const mpow = (a: Expr, k: number): Expr => (k === 1 ? a : op('mpow', [a], { k }));
+
+/** The zero of a given shape: 0 for scalars, a zero matrix otherwise. */
+export function zeroLike(e: Expr): Expr {
+  return isScalarShape(e.shape) ? num(0) : zeros(e.shape.rows, e.shape.cols);
+}
+
+export function sizeOf(e: Expr): Dim {
+  return dimMul(e.shape.rows, e.shape.cols);
+}

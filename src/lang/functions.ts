@@ -1,0 +1,54 @@
+// The functions of the input language and how each builds the AST. Arguments arrive already
+// translated; `dims` and `number` arguments are read from the source text by the parser.
+import type { Expr } from '../expr/ast.js';
+import * as b from '../expr/build.js';
+import type { Dim } from '../expr/dim.js';
+import { ELEMENTWISE } from '../ops/elementwise.js';
+
+export type ArgKind = 'expr' | 'dim' | 'number' | 'string';
+
+export interface LangFunction {
+  readonly args: readonly ArgKind[];
+  /** trailing optional arguments */
+  readonly optional?: number;
+  readonly build: (args: readonly (Expr | Dim | number | string)[]) => Expr;
+  readonly help: string;
+}
+
+const E = (x: unknown) => x as Expr;
+const D = (x: unknown) => x as Dim;
+
+const unary = (f: (a: Expr) => Expr, help: string): LangFunction => ({ args: ['expr'], build: ([a]) => f(E(a)), help });
+
+export const FUNCTIONS: ReadonlyMap<string, LangFunction> = new Map<string, LangFunction>([
+  ['inv', unary(b.inv, 'inv(A): inverse of a square matrix')],
+  ['det', unary(b.det, 'det(A)')],
+  ['logdet', unary(b.logdet, 'logdet(A) = log det A')],
+  ['tr', unary(b.tr, 'tr(A): trace')],
+  ['vec', unary(b.vec, 'vec(A): stack the columns')],
+  ['diag', unary(b.diag, 'diag(v): diagonal matrix from a column; diag(A): the diagonal of a square matrix')],
+  ['sum', unary(b.sum, 'sum(A): sum of all entries')],
+  ['transpose', unary(b.T, "transpose(A) = A'")],
+  ['norm', { args: ['expr', 'string'], optional: 1, build: ([a]) => b.norm(E(a)), help: "norm(A) or norm(A, 'fro'): Frobenius norm (2-norm of a vector)" }],
+  ['kron', { args: ['expr', 'expr'], build: ([x, y]) => b.kron(E(x), E(y)), help: 'kron(A, B): Kronecker product' }],
+  ['inner', { args: ['expr', 'expr'], build: ([x, y]) => b.inner(E(x), E(y)), help: "inner(A, B) = tr(A'B)" }],
+  ['eye', { args: ['dim'], build: ([n]) => b.eye(D(n)), help: 'eye(n): identity' }],
+  ['zeros', { args: ['dim', 'dim'], build: ([m, n]) => b.zeros(D(m), D(n)), help: 'zeros(m, n)' }],
+  ['ones', { args: ['dim', 'dim'], build: ([m, n]) => b.ones(D(m), D(n)), help: 'ones(m, n)' }],
+  ['unvec', { args: ['expr', 'dim', 'dim'], build: ([v, m, n]) => b.unvec(E(v), D(m), D(n)), help: 'unvec(v, m, n): the m×n matrix whose vec is v' }],
+  ['lrelu', { args: ['expr', 'number'], build: ([a, k]) => b.ew('lrelu', E(a), k as number), help: 'lrelu(A, a): leaky ReLU max(x, a·x)' }],
+  ...ELEMENTWISE.filter((f) => !['lrelu', 'dlrelu', 'sigma'].includes(f.name)).map(
+    (f) => [f.name, unary((a) => b.ew(f.name, a), `${f.name}(A), entrywise`)] as [string, LangFunction],
+  ),
+  ['sigma', unary((a) => b.ew('sigma', a, 0), 'sigma(A): a generic entrywise function σ')],
+  ['dsigma', unary((a) => b.ew('sigma', a, 1), "dsigma(A): σ′, entrywise")],
+  ['d2sigma', unary((a) => b.ew('sigma', a, 2), 'd2sigma(A): σ″, entrywise')],
+]);
+
+/** dNsigma for any N (σ⁽ᴺ⁾). */
+export function sigmaDerivative(name: string): number | undefined {
+  const m = /^d(\d+)sigma$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+export const FUNCTION_NAMES: ReadonlySet<string> = new Set(FUNCTIONS.keys());

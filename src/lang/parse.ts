@@ -1,0 +1,291 @@
+// Text → typed AST. mathjs does the parsing (the input language is mathjs syntax); this module resolves
+// names against the declarations, builds our own nodes and turns every problem into an InputError with
+// a column and a caret. mathjs nodes carry no positions, so spans are recovered by matching the leaves
+// of its tree, in order, with the identifier and number tokens of the source.
+import { parse as mathParse } from 'mathjs';
+import type { MathNode } from 'mathjs';
+import { Expr, num } from '../expr/ast.js';
+import * as b from '../expr/build.js';
+import { Dim, dimNum, dimSym } from '../expr/dim.js';
+import { InputError, ShapeError } from '../expr/errors.js';
+import { isScalarShape, isSquare } from '../expr/shape.js';
+import type { Declarations } from './decl.js';
+import { FUNCTIONS, FUNCTION_NAMES, sigmaDerivative, type LangFunction } from './functions.js';
+import { Span, caret, errorAt } from './source.js';
+
+export interface Scope {
+  readonly decls: Declarations;
+  /** definitions such as e = W2*W1*X - Y, already parsed */
+  readonly defs?: ReadonlyMap<string, Expr>;
+}
+
+type AnyNode = MathNode & Record<string, any>;
+
+const LEAF_TOKEN = /[A-Za-z_][A-Za-z0-9_]*|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|'[^']*'|"[^"]*"/g;
+
+function leafTokens(src: string): Span[] {
+  const out: Span[] = [];
+  let m: RegExpExecArray | null;
+  LEAF_TOKEN.lastIndex = 0;
+  while ((m = LEAF_TOKEN.exec(src))) {
+    // a quote right after a name or ) is a transpose, not a string
+    if (m[0][0] === "'" && m.index > 0 && /[A-Za-z0-9_)'\]]/.test(src[m.index - 1])) {
+      LEAF_TOKEN.lastIndex = m.index + 1;
+      continue;
+    }
+    out.push({ start: m.index, end: m.index + m[0].length });
+  }
+  return out;
+}
+
+/** Spans of every mathjs node, or an empty map when leaves and tokens do not line up. */
+function spans(root: AnyNode, src: string): Map<AnyNode, Span> {
+  const toks = leafTokens(src);
+  const out = new Map<AnyNode, Span>();
+  let k = 0;
+  let ok = true;
+  const walk = (n: AnyNode): Span | undefined => {
+    let s: Span | undefined;
+    const join = (t?: Span) => {
+      if (t) s = s ? { start: Math.min(s.start, t.start), end: Math.max(s.end, t.end) } : { ...t };
+    };
+    switch (n.type) {
+      case 'SymbolNode':
+      case 'ConstantNode':
+        s = toks[k++];
+        if (!s) ok = false;
+        break;
+      case 'FunctionNode':
+        join(walk(n.fn));
+        n.args.forEach((a: AnyNode) => join(walk(a)));
+        if (s) s = { start: s.start, end: Math.min(src.length, closingParen(src, s.end)) };
+        break;
+      case 'ParenthesisNode':
+        join(walk(n.content));
+        break;
+      case 'AssignmentNode':
+        join(walk(n.object));
+        join(walk(n.value));
+        break;
+      default:
+        (n.args ?? []).forEach((a: AnyNode) => join(walk(a)));
+    }
+    if (s) out.set(n, s);
+    return s;
+  };
+  walk(root);
+  return ok && k === toks.length ? out : new Map();
+}
+
+function closingParen(src: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < src.length; i++) {
+    if (src[i] === '(') depth++;
+    else if (src[i] === ')') {
+      depth--;
+      if (depth <= 0) return i + 1;
+    }
+  }
+  return from;
+}
+
+function mathjsParse(src: string, what: string): AnyNode {
+  if (!src.trim()) throw new InputError(`empty ${what}: nothing to parse`);
+  try {
+    return mathParse(src) as AnyNode;
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    const ch = (e as { char?: number }).char;
+    const at = typeof ch === 'number' ? Math.max(0, Math.min(src.length - 1, ch - 1)) : undefined;
+    const clean = msg.replace(/\s*\(char \d+\)\s*$/, '');
+    throw errorAt(`syntax error in ${what}`, src, at === undefined ? undefined : { start: at, end: at + 1 }, clean);
+  }
+}
+
+export function parseExpression(src: string, scope: Scope, what = 'expression'): Expr {
+  const root = mathjsParse(src, what);
+  if (root.type === 'AssignmentNode')
+    throw errorAt(what, src, undefined, 'an assignment is not an expression here (definitions go in --def "e = ...")');
+  return new Translator(src, spans(root, src), scope, what).expr(root);
+}
+
+/** "e = W2*W1*X - Y" → ["e", expression]. */
+export function parseDefinition(src: string, scope: Scope): [string, Expr] {
+  const root = mathjsParse(src, 'definition');
+  if (root.type !== 'AssignmentNode' || root.object.type !== 'SymbolNode')
+    throw errorAt('definition', src, undefined, 'expected "name = expression", e.g. "e = W2*W1*X - Y"');
+  const name = root.object.name as string;
+  if (scope.decls.symbols.has(name) || FUNCTION_NAMES.has(name))
+    throw errorAt('definition', src, { start: src.indexOf(name), end: src.indexOf(name) + name.length }, `${name} is already ${scope.decls.symbols.has(name) ? 'declared' : 'a function'}`);
+  return [name, new Translator(src, spans(root, src), scope, 'definition').expr(root.value)];
+}
+
+class Translator {
+  constructor(
+    readonly src: string,
+    readonly where: Map<AnyNode, Span>,
+    readonly scope: Scope,
+    readonly what: string,
+  ) {}
+
+  fail(n: AnyNode, message: string): InputError {
+    return errorAt(this.what, this.src, this.where.get(n), message);
+  }
+
+  /** Shape errors from the operator modules get the position of the node that failed. */
+  guard(n: AnyNode, build: () => Expr): Expr {
+    try {
+      return build();
+    } catch (e) {
+      if (e instanceof ShapeError && !e.detail) {
+        const span = this.where.get(n);
+        throw new ShapeError(`${e.message}${span ? ` (column ${span.start + 1})` : ''}`, caret(this.src, span));
+      }
+      throw e;
+    }
+  }
+
+  expr(n: AnyNode): Expr {
+    switch (n.type) {
+      case 'ParenthesisNode':
+        return this.expr(n.content);
+      case 'ConstantNode':
+        if (typeof n.value !== 'number') throw this.fail(n, `a ${typeof n.value} is not a value here`);
+        return num(n.value);
+      case 'SymbolNode':
+        return this.symbol(n);
+      case 'OperatorNode':
+        return this.guard(n, () => this.operator(n));
+      case 'FunctionNode':
+        return this.guard(n, () => this.call(n));
+      default:
+        throw this.fail(n, `${String(n.type).replace(/Node$/, '').toLowerCase()} syntax is not part of the matcalc language`);
+    }
+  }
+
+  symbol(n: AnyNode): Expr {
+    const name = n.name as string;
+    const def = this.scope.defs?.get(name);
+    if (def) return def;
+    const s = this.scope.decls.symbols.get(name);
+    if (s) return s;
+    if (FUNCTION_NAMES.has(name)) throw this.fail(n, `${name} is a function; call it as ${name}(...)`);
+    const known = [...this.scope.decls.symbols.keys(), ...(this.scope.defs?.keys() ?? [])];
+    const hint = this.scope.decls.dims.has(name) ? ` (${name} is a dimension, usable only in eye/zeros/ones)` : '';
+    throw this.fail(n, `undeclared symbol ${name}${hint}; declared: ${known.join(', ') || 'nothing'}`);
+  }
+
+  number(n: AnyNode, what: string): number {
+    let node = n;
+    let sign = 1;
+    while (node.type === 'ParenthesisNode' || (node.type === 'OperatorNode' && node.fn === 'unaryMinus')) {
+      if (node.type === 'OperatorNode') sign = -sign;
+      node = node.type === 'ParenthesisNode' ? node.content : node.args[0];
+    }
+    if (node.type === 'ConstantNode' && typeof node.value === 'number') return sign * node.value;
+    if (node.type === 'OperatorNode' && node.fn === 'divide' && node.args.every((a: AnyNode) => a.type === 'ConstantNode'))
+      return (sign * node.args[0].value) / node.args[1].value;
+    throw this.fail(n, `${what} must be a number`);
+  }
+
+  dim(n: AnyNode): Dim {
+    if (n.type === 'ConstantNode' && Number.isInteger(n.value) && n.value > 0) return dimNum(n.value);
+    if (n.type === 'SymbolNode' && this.scope.decls.dims.has(n.name)) return dimSym(n.name);
+    throw this.fail(n, `expected a dimension (a symbol used in the declarations, such as ${[...this.scope.decls.dims][0] ?? 'n'}, or a positive integer)`);
+  }
+
+  operator(n: AnyNode): Expr {
+    const args: AnyNode[] = n.args;
+    switch (n.fn) {
+      case 'add':
+        return b.add(this.expr(args[0]), this.expr(args[1]));
+      case 'subtract':
+        return b.sub(this.expr(args[0]), this.expr(args[1]));
+      case 'unaryMinus':
+        return b.neg(this.expr(args[0]));
+      case 'unaryPlus':
+        return this.expr(args[0]);
+      case 'multiply':
+        return b.mul(this.expr(args[0]), this.expr(args[1]));
+      case 'divide': {
+        const [x, y] = [this.expr(args[0]), this.expr(args[1])];
+        if (!isScalarShape(y.shape)) throw this.fail(n, 'division by a matrix is not defined; write A*inv(B) or A ./ B (entrywise)');
+        return b.mul(x, b.recip(y));
+      }
+      case 'ctranspose':
+      case 'transpose':
+        return b.T(this.expr(args[0]));
+      case 'dotMultiply': {
+        const [x, y] = [this.expr(args[0]), this.expr(args[1])];
+        return isScalarShape(x.shape) || isScalarShape(y.shape) ? b.mul(x, y) : b.hadamard(x, y);
+      }
+      case 'dotDivide': {
+        const [x, y] = [this.expr(args[0]), this.expr(args[1])];
+        if (isScalarShape(y.shape)) return b.mul(x, b.recip(y));
+        return isScalarShape(x.shape) ? b.mul(x, b.hpow(y, -1)) : b.hadamard(x, b.hpow(y, -1));
+      }
+      case 'dotPow': {
+        const x = this.expr(args[0]);
+        const k = this.number(args[1], 'the exponent of .^');
+        return isScalarShape(x.shape) ? b.pow(x, k) : b.hpow(x, k);
+      }
+      case 'pow': {
+        const x = this.expr(args[0]);
+        const k = this.number(args[1], 'an exponent');
+        if (isScalarShape(x.shape)) return b.pow(x, k);
+        if (!isSquare(x.shape)) throw this.fail(n, `A^k needs a square matrix; for entrywise powers write A.^${k}`);
+        if (k === -1) return b.inv(x);
+        if (!Number.isInteger(k) || k < 1) throw this.fail(n, 'a matrix power needs a positive integer exponent (or -1)');
+        return b.mpow(x, k);
+      }
+      default:
+        throw this.fail(n, `the operator ${n.op} is not part of the matcalc language`);
+    }
+  }
+
+  call(n: AnyNode): Expr {
+    const name: string = n.fn?.name ?? '';
+    const order = sigmaDerivative(name);
+    if (order !== undefined) {
+      if (n.args.length !== 1) throw this.fail(n, `${name} takes one argument`);
+      return b.ew('sigma', this.expr(n.args[0]), order);
+    }
+    const f: LangFunction | undefined = FUNCTIONS.get(name);
+    if (!f) {
+      if (this.scope.decls.symbols.has(name)) throw this.fail(n, `${name} is a symbol, not a function (for a product write ${name}*(...))`);
+      throw this.fail(n, `unknown function ${name}; known: ${[...FUNCTIONS.keys()].join(', ')}`);
+    }
+    const nargs: AnyNode[] = n.args;
+    const min = f.args.length - (f.optional ?? 0);
+    if (nargs.length < min || nargs.length > f.args.length)
+      throw this.fail(n, `${name} takes ${min === f.args.length ? min : `${min} to ${f.args.length}`} argument${f.args.length === 1 ? '' : 's'} (${f.help}), got ${nargs.length}`);
+    const values = nargs.map((a, i) => {
+      switch (f.args[i]) {
+        case 'expr':
+          return this.expr(a);
+        case 'dim':
+          return this.dim(a);
+        case 'number':
+          return this.number(a, `argument ${i + 1} of ${name}`);
+        case 'string':
+          if (name === 'norm' && a.type === 'ConstantNode' && a.value === 2) {
+            if (!isColumn(values0(this, nargs))) throw this.fail(a, "norm(A, 2) is the spectral norm, which is not differentiable in general; use norm(A) (Frobenius)");
+            return 'fro';
+          }
+          if (a.type !== 'ConstantNode' || typeof a.value !== 'string') throw this.fail(a, `expected a quoted string such as 'fro'`);
+          if (name === 'norm' && a.value !== 'fro')
+            throw this.fail(a, `only the Frobenius norm is supported (norm(A) or norm(A, 'fro')); the ${a.value}-norm is not differentiable in general`);
+          return a.value as string;
+      }
+    });
+    return f.build(values);
+  }
+}
+
+function isColumn(e: Expr): boolean {
+  return e.shape.cols.coef === 1 && e.shape.cols.syms.length === 0;
+}
+
+function values0(t: Translator, nargs: AnyNode[]): Expr {
+  return t.expr(nargs[0]);
+}

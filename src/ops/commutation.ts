@@ -1,0 +1,31 @@
+// The commutation matrix K_{mn}: the (mn)×(mn) permutation with vec(Aᵀ) = K_{mn} vec(A) for A m×n
+// (Magnus & Neudecker, ch. 3 §7). Its transpose is K_{nm}; K_{1n} = K_{n1} = I.
+import { dimLatex, dimMul, dimText, isOne } from '../expr/dim.js';
+import { shape } from '../expr/shape.js';
+import { commutation, eye } from '../expr/build.js';
+import { Mat } from '../numeric/mat.js';
+import { PREC, register } from './registry.js';
+
+register({
+  name: 'commutation',
+  precedence: PREC.atom,
+  shape: (_a, at) => {
+    const mn = dimMul(at.dims![0], at.dims![1]);
+    return shape(mn, mn);
+  },
+  differential: () => null,
+  evaluate: (n, _a, ctx) => {
+    const m = ctx.size(n.attrs.dims![0]), k = ctx.size(n.attrs.dims![1]);
+    const N = m * k, out = Mat.zeros(N, N);
+    // A is m×k; entry (i,j) sits at j*m+i in vec(A) and at i*k+j in vec(Aᵀ)
+    for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) out.data[(j * m + i) * N + (i * k + j)] = 1;
+    return out;
+  },
+  text: (n) => `commutation(${dimText(n.attrs.dims![0])}, ${dimText(n.attrs.dims![1])})`,
+  latex: (n) => `\\boldsymbol{K}_{${dimLatex(n.attrs.dims![0])}${dimLatex(n.attrs.dims![1])}}`,
+  transpose: (n) => commutation(n.attrs.dims![1], n.attrs.dims![0]),
+  simplify: (n) => {
+    const [m, k] = n.attrs.dims!;
+    return isOne(m) || isOne(k) ? eye(dimMul(m, k)) : n;
+  },
+});

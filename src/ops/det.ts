@@ -1,0 +1,29 @@
+// Determinant: d det(A) = det(A) tr(A⁻¹ dA) (Jacobi's formula; Matrix Cookbook eq. 46).
+import { isOp } from '../expr/ast.js';
+import { det, inv, mul, tr } from '../expr/build.js';
+import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
+import { determinant, Mat } from '../numeric/mat.js';
+import { PREC, register } from './registry.js';
+import { needShape } from './util.js';
+
+register({
+  name: 'det',
+  precedence: PREC.atom,
+  shape(args) {
+    if (!isSquare(args[0].shape)) throw needShape('det', args[0], 'the determinant needs a square matrix');
+    return SCALAR;
+  },
+  differential(node, d) {
+    const da = d(node.args[0]);
+    return da && mul(node, tr(mul(inv(node.args[0]), da)));
+  },
+  evaluate: (_n, [a]) => Mat.scalar(determinant(a)),
+  text: (n, p) => `det(${p(n.args[0])})`,
+  latex: (n, p) => `\\det\\left(${p(n.args[0])}\\right)`,
+  simplify(node) {
+    const [a] = node.args;
+    if (isScalarShape(a.shape)) return a;
+    if (isOp(a, 'transpose')) return det(a.args[0]);
+    return node;
+  },
+});

@@ -1,0 +1,51 @@
+// diag: a column v (n×1) → the n×n diagonal matrix; a square matrix → the column of its diagonal.
+// The two are adjoint to each other: ⟨U, diag(v)⟩ = ⟨diag(U), v⟩.
+import { isOp } from '../expr/ast.js';
+import { diag } from '../expr/build.js';
+import { ONE, isOne } from '../expr/dim.js';
+import { UnsupportedError } from '../expr/errors.js';
+import { isScalarShape, isSquare, shape } from '../expr/shape.js';
+import { Mat } from '../numeric/mat.js';
+import { PREC, register } from './registry.js';
+import { needShape } from './util.js';
+
+const isColumn = (s: import('../expr/shape.js').Shape) => isOne(s.cols);
+
+register({
+  name: 'diag',
+  precedence: PREC.atom,
+  shape(args) {
+    const s = args[0].shape;
+    if (isColumn(s)) return shape(s.rows, s.rows);
+    if (isSquare(s)) return shape(s.rows, ONE);
+    throw needShape('diag', args[0], 'diag takes a column vector (to build a diagonal matrix) or a square matrix (to take its diagonal)');
+  },
+  differential(node, d) {
+    const da = d(node.args[0]);
+    return da && diag(da);
+  },
+  adjoint: (_n, _i, U) => diag(U),
+  vecLinear: () => {
+    throw new UnsupportedError('the vec-Jacobian through diag(·) is not supported yet; use the matrix-form gradient');
+  },
+  evaluate(_n, [a]) {
+    if (a.cols === 1) {
+      const n = a.rows, out = Mat.zeros(n, n);
+      for (let i = 0; i < n; i++) out.data[i * n + i] = a.data[i];
+      return out;
+    }
+    const n = a.rows, out = Mat.zeros(n, 1);
+    for (let i = 0; i < n; i++) out.data[i] = a.data[i * n + i];
+    return out;
+  },
+  text: (n, p) => `diag(${p(n.args[0])})`,
+  latex: (n, p) => `\\operatorname{diag}\\left(${p(n.args[0])}\\right)`,
+  simplify(node) {
+    const [a] = node.args;
+    if (isScalarShape(a.shape)) return a;
+    // diag(diag(v)) = v for a column v
+    if (isOp(a, 'diag') && isColumn(a.args[0].shape)) return a.args[0];
+    return node;
+  },
+  transpose: (node) => (isColumn(node.args[0].shape) ? node : undefined),
+});

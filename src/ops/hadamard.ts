@@ -1,0 +1,73 @@
+// Hadamard (entrywise) product A ∘ B. Commutative: arguments are sorted; equal factors merge into
+// entrywise powers; scalar coefficients move out.
+import { Expr, OpNode, isOp, num } from '../expr/ast.js';
+import { add, diag, hadamard, hpow, mul, ones, T, vec, zeroLike } from '../expr/build.js';
+import { isScalarShape, shapeEq } from '../expr/shape.js';
+import { zip } from '../numeric/mat.js';
+import { compareStructural } from '../rewrite/order.js';
+import { productParts } from './mul.js';
+import { PREC, register } from './registry.js';
+import { shapeMismatch } from './util.js';
+
+function others(node: OpNode, i: number): Expr {
+  return hadamard(...node.args.filter((_, j) => j !== i));
+}
+
+function simplify(node: OpNode): Expr {
+  if (isScalarShape(node.shape)) return mul(...node.args);
+  let coef = 1;
+  const scalars: Expr[] = [];
+  const powers = new Map<Expr, number>();
+  const order: Expr[] = [];
+  const visit = (e: Expr) => {
+    if (isOp(e, 'hadamard')) return e.args.forEach(visit);
+    const parts = productParts(e);
+    let base: Expr = e;
+    if (parts.chain.length > 0 && (parts.coef !== 1 || parts.scalars.length > 0)) {
+      coef *= parts.coef;
+      scalars.push(...parts.scalars);
+      base = parts.chain.length === 1 ? parts.chain[0] : mul(...parts.chain);
+    }
+    let k = 1;
+    if (isOp(base, 'hpow')) [base, k] = [base.args[0], base.attrs.k!];
+    if (!powers.has(base)) order.push(base);
+    powers.set(base, (powers.get(base) ?? 0) + k);
+  };
+  node.args.forEach(visit);
+  if (order.some((b) => isOp(b, 'zeros'))) return zeroLike(node);
+  const factors = order
+    .filter((b) => !isOp(b, 'ones') && powers.get(b) !== 0)
+    .sort(compareStructural)
+    .map((b) => (powers.get(b) === 1 ? b : hpow(b, powers.get(b)!)));
+  const core = factors.length === 0 ? ones(node.shape.rows, node.shape.cols) : hadamard(...factors);
+  const out = coef !== 1 || scalars.length ? mul(...(coef !== 1 ? [num(coef)] : []), ...scalars, core) : core;
+  if (out === node || (isOp(out, 'hadamard') && out.args.length === node.args.length && out.args.every((a, i) => a === node.args[i]))) return node;
+  return out;
+}
+
+register({
+  name: 'hadamard',
+  precedence: PREC.hadamard,
+  shape(args) {
+    for (let i = 1; i < args.length; i++)
+      if (!shapeEq(args[0].shape, args[i].shape))
+        throw shapeMismatch('a Hadamard product', args[0], args[i], 'A .* B needs A and B of the same shape');
+    return args[0].shape;
+  },
+  differential(node, d) {
+    const terms: Expr[] = [];
+    node.args.forEach((a, i) => {
+      const da = d(a);
+      if (da) terms.push(hadamard(...node.args.map((b, j) => (j === i ? da : b))));
+    });
+    return terms.length ? add(...terms) : null;
+  },
+  adjoint: (node, i, U) => hadamard(U, others(node, i)),
+  // vec(A ∘ B) = diag(vec A) vec(B)
+  vecLinear: (node, i) => diag(vec(others(node, i))),
+  evaluate: (_n, args) => args.reduce((a, b) => zip(a, b, (x, y) => x * y)),
+  text: (n, p) => n.args.map((a) => p(a, PREC.hadamard + 0.5)).join(' .* '),
+  latex: (n, p) => n.args.map((a) => p(a, PREC.hadamard + 0.5)).join(' \\circ '),
+  simplify,
+  transpose: (node) => hadamard(...node.args.map(T)),
+});

@@ -1,0 +1,36 @@
+// Entrywise powers A.^k (and A ./ B = A ∘ B^{∘-1}): d(A^{∘k}) = k A^{∘(k-1)} ∘ dA.
+import { isOp, num } from '../expr/ast.js';
+import { hadamard, hpow, mul, ones, pow, T } from '../expr/build.js';
+import { isScalarShape } from '../expr/shape.js';
+import { map } from '../numeric/mat.js';
+import { numberLatex, numberText } from '../render/names.js';
+import { PREC, register } from './registry.js';
+
+register({
+  name: 'hpow',
+  precedence: PREC.pow,
+  shape: (args) => args[0].shape,
+  differential(node, d) {
+    const [a] = node.args;
+    const da = d(a);
+    const k = node.attrs.k!;
+    return da && mul(num(k), hadamard(hpow(a, k - 1), da));
+  },
+  evaluate: (n, [a]) => map(a, (x) => Math.pow(x, n.attrs.k!)),
+  text: (n, p) => {
+    const k = n.attrs.k!;
+    return `${p(n.args[0], PREC.postfix)}.^${k < 0 || !Number.isInteger(k) ? '(' + numberText(k) + ')' : k}`;
+  },
+  latex: (n, p) => `${p(n.args[0], PREC.postfix)}^{\\circ ${numberLatex(n.attrs.k!)}}`,
+  simplify(node) {
+    const [a] = node.args;
+    const k = node.attrs.k!;
+    if (isScalarShape(a.shape)) return pow(a, k);
+    if (k === 1) return a;
+    if (k === 0) return ones(a.shape.rows, a.shape.cols);
+    if (isOp(a, 'hpow') && Number.isInteger(k)) return hpow(a.args[0], a.attrs.k! * k);
+    if (isOp(a, 'ones')) return a;
+    return node;
+  },
+  transpose: (node) => hpow(T(node.args[0]), node.attrs.k!),
+});

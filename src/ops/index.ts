@@ -1,0 +1,22 @@
+// Importing this module registers every operator.
+import './add.js';
+import './mul.js';
+import './transpose.js';
+import './pow.js';
+import './mpow.js';
+import './hadamard.js';
+import './hpow.js';
+import './inv.js';
+import './det.js';
+import './logdet.js';
+import './trace.js';
+import './vec.js';
+import './unvec.js';
+import './kron.js';
+import './diag.js';
+import './sum.js';
+import './norm.js';
+import './inner.js';
+import './constants.js';
+import './commutation.js';
+import './elementwise.js';

@@ -1,0 +1,46 @@
+// Frobenius inner product ⟨A, B⟩ = tr(AᵀB) = vec(A)ᵀvec(B). Symmetric: arguments are sorted;
+// scalar factors move out; ⟨Aᵀ, Bᵀ⟩ = ⟨A, B⟩.
+import { Expr, isOp, num } from '../expr/ast.js';
+import { add, inner, mul, T, vec } from '../expr/build.js';
+import { SCALAR, isScalarShape, shapeEq } from '../expr/shape.js';
+import { dot, Mat } from '../numeric/mat.js';
+import { compareStructural } from '../rewrite/order.js';
+import { productParts } from './mul.js';
+import { PREC, register } from './registry.js';
+import { shapeMismatch } from './util.js';
+
+register({
+  name: 'inner',
+  precedence: PREC.atom,
+  shape(args) {
+    if (!shapeEq(args[0].shape, args[1].shape))
+      throw shapeMismatch('inner', args[0], args[1], '⟨A, B⟩ needs A and B of the same shape');
+    return SCALAR;
+  },
+  differential(node, d) {
+    const [a, b] = node.args;
+    const da = d(a), db = d(b);
+    const terms = [...(da ? [inner(da, b)] : []), ...(db ? [inner(a, db)] : [])];
+    return terms.length ? add(...terms) : null;
+  },
+  adjoint: (node, i, U) => mul(U, node.args[1 - i]),
+  vecLinear: (node, i) => T(vec(node.args[1 - i])),
+  evaluate: (_n, [a, b]) => Mat.scalar(dot(a, b)),
+  text: (n, p) => `inner(${p(n.args[0])}, ${p(n.args[1])})`,
+  latex: (n, p) => `\\left\\langle ${p(n.args[0])}, ${p(n.args[1])}\\right\\rangle`,
+  simplify(node) {
+    let [a, b] = node.args;
+    if (isScalarShape(a.shape)) return mul(a, b);
+    if (isOp(a, 'transpose') && isOp(b, 'transpose')) return inner(a.args[0], b.args[0]);
+    const pa = productParts(a), pb = productParts(b);
+    const outA = pa.chain.length > 0 && (pa.coef !== 1 || pa.scalars.length > 0);
+    const outB = pb.chain.length > 0 && (pb.coef !== 1 || pb.scalars.length > 0);
+    if (outA || outB) {
+      const core = (x: typeof pa, e: Expr, out: boolean) => (!out ? e : x.chain.length === 1 ? x.chain[0] : mul(...x.chain));
+      return mul(num((outA ? pa.coef : 1) * (outB ? pb.coef : 1)), ...(outA ? pa.scalars : []), ...(outB ? pb.scalars : []), inner(core(pa, a, outA), core(pb, b, outB)));
+    }
+    if (isOp(a, 'zeros') || isOp(b, 'zeros')) return num(0);
+    if (compareStructural(a, b) > 0) [a, b] = [b, a];
+    return a === node.args[0] ? node : inner(a, b);
+  },
+});

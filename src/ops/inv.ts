@@ -1,0 +1,31 @@
+// Matrix inverse: d(A⁻¹) = −A⁻¹ dA A⁻¹ (Magnus–Neudecker ch. 8; Matrix Cookbook eq. 59).
+import { isOp, num } from '../expr/ast.js';
+import { inv, mul, pow, T } from '../expr/build.js';
+import { isScalarShape, isSquare } from '../expr/shape.js';
+import { inverse, Mat } from '../numeric/mat.js';
+import { PREC, register } from './registry.js';
+import { needShape } from './util.js';
+
+register({
+  name: 'inv',
+  precedence: PREC.postfix,
+  shape(args) {
+    if (!isSquare(args[0].shape)) throw needShape('inv', args[0], 'the inverse needs a square matrix');
+    return args[0].shape;
+  },
+  differential(node, d) {
+    const da = d(node.args[0]);
+    return da && mul(num(-1), node, da, node);
+  },
+  evaluate: (_n, [a]) => (a.isScalar() ? Mat.scalar(1 / a.data[0]) : inverse(a)),
+  text: (n, p) => `inv(${p(n.args[0])})`,
+  latex: (n, p) => `${p(n.args[0], PREC.postfix + 0.5)}^{-1}`,
+  simplify(node) {
+    const [a] = node.args;
+    if (isScalarShape(a.shape)) return pow(a, -1);
+    if (isOp(a, 'inv')) return a.args[0];
+    if (isOp(a, 'eye')) return a;
+    return node;
+  },
+  transpose: (node) => inv(T(node.args[0])),
+});

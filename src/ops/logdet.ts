@@ -1,0 +1,34 @@
+// log det A: d log det A = tr(A⁻¹ dA) (Matrix Cookbook eq. 57). Evaluated as log|det A|, which has the
+// same derivative and is defined wherever A is invertible.
+import { isOp } from '../expr/ast.js';
+import { ew, inv, logdet, mul, tr } from '../expr/build.js';
+import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
+import { determinant, Mat } from '../numeric/mat.js';
+import { PREC, register } from './registry.js';
+import { needShape } from './util.js';
+
+register({
+  name: 'logdet',
+  precedence: PREC.atom,
+  shape(args) {
+    if (!isSquare(args[0].shape)) throw needShape('logdet', args[0], 'log det needs a square matrix');
+    return SCALAR;
+  },
+  differential(node, d) {
+    const da = d(node.args[0]);
+    return da && tr(mul(inv(node.args[0]), da));
+  },
+  evaluate: (_n, [a], ctx) => {
+    const det = determinant(a);
+    ctx.kink(Math.abs(det));
+    return Mat.scalar(Math.log(Math.abs(det)));
+  },
+  text: (n, p) => `logdet(${p(n.args[0])})`,
+  latex: (n, p) => `\\log\\det\\left(${p(n.args[0])}\\right)`,
+  simplify(node) {
+    const [a] = node.args;
+    if (isScalarShape(a.shape)) return ew('log', ew('abs', a));
+    if (isOp(a, 'transpose')) return logdet(a.args[0]);
+    return node;
+  },
+});

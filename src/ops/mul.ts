@@ -1,0 +1,194 @@
+// Products: matrix products and scalar multiples in one n-ary node. Shapes fold left; a 1×1 factor is a
+// scalar and commutes. Canonical form: [numeric coefficient] [scalar factors, sorted] [matrix chain].
+import { Expr, OpNode, isNum, isOp, isScalar, num } from '../expr/ast.js';
+import { add, eye, inner, kron, mul, pow, T, vec, zeros, zeroLike } from '../expr/build.js';
+import { dimEq } from '../expr/dim.js';
+import { Shape, shape, isScalarShape } from '../expr/shape.js';
+import { matmul } from '../numeric/mat.js';
+import { compareStructural } from '../rewrite/order.js';
+import { numberLatex, niceFraction } from '../render/names.js';
+import { PREC, register, type Printer } from './registry.js';
+import { shapeMismatch } from './util.js';
+
+function foldShape(args: readonly Expr[]): Shape {
+  let cur = args[0].shape;
+  let left: Expr = args[0];
+  for (let i = 1; i < args.length; i++) {
+    const s = args[i].shape;
+    if (isScalarShape(cur)) cur = s;
+    else if (isScalarShape(s)) {
+      /* scalar multiple */
+    } else if (dimEq(cur.cols, s.rows)) cur = shape(cur.rows, s.cols);
+    else
+      throw shapeMismatch(
+        'a matrix product',
+        i === 1 ? left : mul(...args.slice(0, i)),
+        args[i],
+        'the columns of the left factor must equal the rows of the right factor',
+      );
+    left = args[i];
+  }
+  return cur;
+}
+
+/** The parts of a canonical product. */
+export interface Product {
+  coef: number;
+  scalars: Expr[];
+  chain: Expr[];
+}
+
+export function productParts(e: Expr): Product {
+  if (e.kind === 'num') return { coef: e.value, scalars: [], chain: [] };
+  if (!isOp(e, 'mul')) return isScalar(e) ? { coef: 1, scalars: [e], chain: [] } : { coef: 1, scalars: [], chain: [e] };
+  const out: Product = { coef: 1, scalars: [], chain: [] };
+  for (const a of e.args) {
+    if (a.kind === 'num') out.coef *= a.value;
+    else if (isScalar(a)) out.scalars.push(a);
+    else out.chain.push(a);
+  }
+  return out;
+}
+
+function chainProduct(chain: readonly Expr[]): Expr | undefined {
+  return chain.length === 0 ? undefined : chain.length === 1 ? chain[0] : mul(...chain);
+}
+
+/** ⟨U, c·s·L·M·R⟩ = ⟨c·s·Lᵀ U Rᵀ, M⟩ for the chain member M; for a scalar factor s, ⟨U, s·R⟩ = ⟨⟨U,R⟩, s⟩. */
+function adjoint(node: OpNode, i: number, U: Expr): Expr {
+  const arg = node.args[i];
+  const others = node.args.filter((_, j) => j !== i);
+  if (isScalar(arg) && !isScalar(node)) return inner(U, mul(...others));
+  if (isScalar(arg)) return others.length ? mul(U, ...others) : U;
+  const before = node.args.slice(0, i).filter((a) => !isScalar(a));
+  const after = node.args.slice(i + 1).filter((a) => !isScalar(a));
+  const scalars = others.filter(isScalar);
+  return mul(...scalars, ...before.reverse().map(T), U, ...after.reverse().map(T));
+}
+
+/** vec(c·s·L·M·R) = c·s·(Rᵀ ⊗ L) vec(M); vec(s·R) = vec(R)·s. */
+function vecLinear(node: OpNode, i: number): Expr {
+  const arg = node.args[i];
+  const others = node.args.filter((_, j) => j !== i);
+  if (isScalar(arg)) return isScalar(node) ? mul(...others) : vec(mul(...others));
+  const scalars = others.filter(isScalar);
+  const before = chainProduct(node.args.slice(0, i).filter((a) => !isScalar(a))) ?? eye(arg.shape.rows);
+  const after = chainProduct(node.args.slice(i + 1).filter((a) => !isScalar(a))) ?? eye(arg.shape.cols);
+  return mul(...scalars, kron(T(after), before));
+}
+
+function simplify(node: OpNode): Expr {
+  let coef = 1;
+  const scalarPowers = new Map<Expr, number>();
+  const scalarOrder: Expr[] = [];
+  const chain: Expr[] = [];
+  const addScalar = (base: Expr, k: number) => {
+    if (!scalarPowers.has(base)) scalarOrder.push(base);
+    scalarPowers.set(base, (scalarPowers.get(base) ?? 0) + k);
+  };
+  const visit = (e: Expr) => {
+    if (e.kind === 'num') coef *= e.value;
+    else if (isOp(e, 'mul') && (!isScalar(e) || e.args.every(isScalar))) for (const a of e.args) visit(a);
+    else if (isScalar(e)) {
+      if (isOp(e, 'pow') && e.args[0].kind !== 'num') addScalar(e.args[0], e.attrs.k!);
+      else addScalar(e, 1);
+    } else chain.push(e);
+  };
+  for (const a of node.args) visit(a);
+  if (coef === 0 || chain.some((c) => isOp(c, 'zeros'))) return zeroLike(node);
+  // a chain that multiplies out to 1×1 (xᵀAx) is one scalar factor once other factors are present
+  if (chain.length > 1 && isScalarShape(node.shape) && (coef !== 1 || scalarOrder.length > 0)) {
+    addScalar(mul(...chain), 1);
+    chain.length = 0;
+  }
+  // drop identities between matrices: the neighbours' dimensions already agree
+  const kept = chain.length > 1 ? chain.filter((c) => !isOp(c, 'eye')) : chain;
+  const finalChain = kept.length === 0 && chain.length > 0 ? [chain[0]] : kept;
+  const scalars: Expr[] = [];
+  for (const b of [...scalarOrder].sort(compareStructural)) {
+    const k = scalarPowers.get(b)!;
+    if (k !== 0) scalars.push(pow(b, k));
+  }
+  const args: Expr[] = [...(coef !== 1 ? [num(coef)] : []), ...scalars, ...finalChain];
+  if (args.length === 0) return num(coef);
+  if (args.length === 1) return args[0];
+  const same = args.length === node.args.length && args.every((a, i) => a === node.args[i]);
+  return same ? node : mul(...args);
+}
+
+/** Scalar factors with negative powers print as a fraction: μ/4, 1/‖A‖. */
+function splitFraction(scalars: readonly Expr[]): { numer: Expr[]; denom: Expr[] } {
+  const numer: Expr[] = [], denom: Expr[] = [];
+  for (const s of scalars) {
+    if (isOp(s, 'pow') && s.attrs.k! < 0) denom.push(pow(s.args[0], -s.attrs.k!));
+    else numer.push(s);
+  }
+  return { numer, denom };
+}
+
+/** Nested matrix products print as one chain: (W2W1)X is W2W1X. */
+function flatChain(chain: readonly Expr[]): Expr[] {
+  return chain.flatMap((c) => (isOp(c, 'mul') && c.args.every((a) => !isScalar(a)) ? flatChain(c.args) : [c]));
+}
+
+function printProduct(node: OpNode, p: Printer, latex: boolean): string {
+  const parts0 = productParts(node);
+  const { coef, scalars } = parts0;
+  const chain = flatChain(parts0.chain);
+  const sign = coef < 0 ? '-' : '';
+  const c = Math.abs(coef);
+  const { numer, denom } = splitFraction(scalars);
+  const factor = (e: Expr) => p(e, PREC.mul + 0.5);
+  if (!latex) {
+    const parts: string[] = [];
+    if (c !== 1 || (numer.length === 0 && chain.length === 0)) {
+      const f = niceFraction(c);
+      parts.push(f ? `${f.num}/${f.den}` : String(c));
+    }
+    for (const s of [...numer, ...chain]) parts.push(factor(s));
+    let s = parts.join('*');
+    if (denom.length) s += '/' + (denom.length === 1 ? p(denom[0], PREC.pow) : '(' + denom.map(factor).join('*') + ')');
+    return sign + s;
+  }
+  // LaTeX: fractions for coefficients and denominators, juxtaposition for products
+  const f = niceFraction(c);
+  let coefNum = f ? String(f.num) : c === 1 ? '' : numberLatex(c);
+  let coefDen = f ? String(f.den) : '';
+  const numerTex = numer.map(factor).join(' ');
+  const denomTex = denom.map(factor).join(' ');
+  let front: string;
+  if (coefDen || denomTex) {
+    const top = [coefNum, numerTex].filter(Boolean).join(' ') || '1';
+    const bottom = [coefDen, denomTex].filter(Boolean).join(' ');
+    front = `\\frac{${top}}{${bottom}}`;
+  } else front = [coefNum, numerTex].filter(Boolean).join(' ');
+  const chainTex = chain.map(factor).join('');
+  const needDot = front !== '' && chainTex !== '' && /\d$/.test(front) && /^\d/.test(chainTex);
+  return sign + front + (front && chainTex ? (needDot ? ' \\cdot ' : ' ') : '') + chainTex;
+}
+
+register({
+  name: 'mul',
+  precedence: PREC.mul,
+  shape: (args) => foldShape(args),
+  differential(node, d) {
+    const terms: Expr[] = [];
+    node.args.forEach((a, i) => {
+      const da = d(a);
+      if (da) terms.push(mul(...node.args.map((b, j) => (j === i ? da : b))));
+    });
+    return terms.length === 0 ? null : add(...terms);
+  },
+  adjoint,
+  vecLinear,
+  evaluate: (_n, args) => args.reduce(matmul),
+  text: (n, p) => printProduct(n, p, false),
+  latex: (n, p) => printProduct(n, p, true),
+  simplify,
+  transpose(node) {
+    const { coef, scalars, chain } = productParts(node);
+    return mul(...(coef !== 1 ? [num(coef)] : []), ...scalars, ...[...chain].reverse().map(T));
+  },
+});
+
+export { zeros, isNum };

@@ -1,0 +1,31 @@
+// Frobenius norm ‖A‖_F (the 2-norm for vectors): d‖A‖ = ⟨A, dA⟩/‖A‖; not differentiable at A = 0.
+import { isOp } from '../expr/ast.js';
+import { ew, inner, mul, norm, pow } from '../expr/build.js';
+import { isOne } from '../expr/dim.js';
+import { SCALAR, isScalarShape } from '../expr/shape.js';
+import { frob, Mat } from '../numeric/mat.js';
+import { PREC, register } from './registry.js';
+
+register({
+  name: 'norm',
+  precedence: PREC.atom,
+  shape: () => SCALAR,
+  differential(node, d) {
+    const [a] = node.args;
+    const da = d(a);
+    return da && mul(pow(node, -1), inner(a, da));
+  },
+  evaluate: (_n, [a], ctx) => {
+    const v = frob(a);
+    ctx.kink(v);
+    return Mat.scalar(v);
+  },
+  text: (n, p) => `norm(${p(n.args[0])})`,
+  latex: (n, p) => `\\left\\|${p(n.args[0])}\\right\\|_${isOne(n.args[0].shape.cols) ? '2' : 'F'}`,
+  simplify(node) {
+    const [a] = node.args;
+    if (isScalarShape(a.shape)) return ew('abs', a);
+    if (isOp(a, 'transpose')) return norm(a.args[0]);
+    return node;
+  },
+});

@@ -1,0 +1,29 @@
+// sum(A): the sum of all entries (a scalar) = ⟨1, A⟩. (Not MATLAB's column sums.)
+import { isOp } from '../expr/ast.js';
+import { mul, ones, sum } from '../expr/build.js';
+import { dimMul, ONE } from '../expr/dim.js';
+import { SCALAR, isScalarShape } from '../expr/shape.js';
+import { Mat } from '../numeric/mat.js';
+import { PREC, register } from './registry.js';
+
+register({
+  name: 'sum',
+  precedence: PREC.atom,
+  shape: () => SCALAR,
+  differential(node, d) {
+    const da = d(node.args[0]);
+    return da && sum(da);
+  },
+  adjoint: (node, _i, U) => mul(U, ones(node.args[0].shape.rows, node.args[0].shape.cols)),
+  vecLinear: (node) => ones(ONE, dimMul(node.args[0].shape.rows, node.args[0].shape.cols)),
+  evaluate: (_n, [a]) => Mat.scalar(a.data.reduce((s, x) => s + x, 0)),
+  text: (n, p) => `sum(${p(n.args[0])})`,
+  latex: (n, p) => `\\operatorname{sum}\\left(${p(n.args[0])}\\right)`,
+  simplify(node) {
+    const [a] = node.args;
+    if (isScalarShape(a.shape)) return a;
+    if (isOp(a, 'transpose')) return sum(a.args[0]);
+    return node;
+  },
+});
+

@@ -1,0 +1,37 @@
+// unvec(v, m, n): the m×n matrix whose vec is v (the inverse of vec; appears when a gradient is
+// identified through vec).
+import { isOp } from '../expr/ast.js';
+import { eye, unvec, vec } from '../expr/build.js';
+import { dimEq, dimLatex, dimMul, dimText, isOne } from '../expr/dim.js';
+import { ShapeError } from '../expr/errors.js';
+import { shape, shapeText } from '../expr/shape.js';
+import { reshape } from '../numeric/mat.js';
+import { toText } from '../render/print.js';
+import { PREC, register } from './registry.js';
+
+register({
+  name: 'unvec',
+  precedence: PREC.atom,
+  shape(args, attrs) {
+    const [m, n] = attrs.dims!;
+    const s = args[0].shape;
+    if (!isOne(s.cols) || !dimEq(s.rows, dimMul(m, n)))
+      throw new ShapeError(`shape mismatch in unvec: ${toText(args[0])} is ${shapeText(s)}; unvec(v, ${dimText(m)}, ${dimText(n)}) needs a column of length ${dimText(dimMul(m, n))}`);
+    return shape(m, n);
+  },
+  differential(node, d) {
+    const da = d(node.args[0]);
+    return da && unvec(da, node.attrs.dims![0], node.attrs.dims![1]);
+  },
+  adjoint: (_n, _i, U) => vec(U),
+  vecLinear: (node) => eye(node.args[0].shape.rows),
+  evaluate: (n, [a], ctx) => reshape(a, ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1])),
+  text: (n, p) => `unvec(${p(n.args[0])}, ${dimText(n.attrs.dims![0])}, ${dimText(n.attrs.dims![1])})`,
+  latex: (n, p) => `\\operatorname{vec}^{-1}_{${dimLatex(n.attrs.dims![0])}\\times ${dimLatex(n.attrs.dims![1])}}\\left(${p(n.args[0])}\\right)`,
+  simplify(node) {
+    const [a] = node.args;
+    if (isOp(a, 'vec') && dimEq(a.args[0].shape.rows, node.attrs.dims![0])) return a.args[0];
+    if (isOne(node.attrs.dims![1])) return a;
+    return node;
+  },
+});

@@ -1,0 +1,28 @@
+// vec stacks columns: vec(A) for A m×n is (mn)×1, vec(AXB) = (Bᵀ ⊗ A) vec(X).
+import { isOp } from '../expr/ast.js';
+import { eye, unvec, vec } from '../expr/build.js';
+import { dimMul, isOne, ONE } from '../expr/dim.js';
+import { shape } from '../expr/shape.js';
+import { vec as vecMat } from '../numeric/mat.js';
+import { PREC, register } from './registry.js';
+
+register({
+  name: 'vec',
+  precedence: PREC.atom,
+  shape: (args) => shape(dimMul(args[0].shape.rows, args[0].shape.cols), ONE),
+  differential(node, d) {
+    const da = d(node.args[0]);
+    return da && vec(da);
+  },
+  adjoint: (node, _i, U) => unvec(U, node.args[0].shape.rows, node.args[0].shape.cols),
+  vecLinear: (node) => eye(node.shape.rows),
+  evaluate: (_n, [a]) => vecMat(a),
+  text: (n, p) => `vec(${p(n.args[0])})`,
+  latex: (n, p) => `\\operatorname{vec}\\left(${p(n.args[0])}\\right)`,
+  simplify(node) {
+    const [a] = node.args;
+    if (isOne(a.shape.cols)) return a; // a column is its own vec
+    if (isOp(a, 'unvec')) return a.args[0];
+    return node;
+  },
+});
