@@ -36,9 +36,9 @@ export function dimKey(a: Dim): string {
   return (a.coef === 1 ? '' : a.coef + '*') + a.syms.join('*');
 }
 
-/** Human-readable: `m·n`, `3d`. */
+/** Human-readable: `m·n`, `3·d`. */
 export function dimText(a: Dim): string {
-  return dimKey(a);
+  return dimKey(a).replace(/\*/g, '·');
 }
 
 export function dimLatex(a: Dim): string {

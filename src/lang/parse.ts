@@ -6,7 +6,7 @@ import { parse as mathParse } from 'mathjs';
 import type { MathNode } from 'mathjs';
 import { Expr, num } from '../expr/ast.js';
 import * as b from '../expr/build.js';
-import { Dim, dimNum, dimSym } from '../expr/dim.js';
+import { Dim, dimMul, dimNum, dimSym } from '../expr/dim.js';
 import { InputError, ShapeError } from '../expr/errors.js';
 import { isScalarShape, isSquare } from '../expr/shape.js';
 import type { Declarations } from './decl.js';
@@ -189,6 +189,8 @@ class Translator {
   }
 
   dim(n: AnyNode): Dim {
+    if (n.type === 'ParenthesisNode') return this.dim(n.content);
+    if (n.type === 'OperatorNode' && n.fn === 'multiply') return dimMul(this.dim(n.args[0]), this.dim(n.args[1]));
     if (n.type === 'ConstantNode' && Number.isInteger(n.value) && n.value > 0) return dimNum(n.value);
     if (n.type === 'SymbolNode' && this.scope.decls.dims.has(n.name)) return dimSym(n.name);
     throw this.fail(n, `expected a dimension (a symbol used in the declarations, such as ${[...this.scope.decls.dims][0] ?? 'n'}, or a positive integer)`);

@@ -1,6 +1,6 @@
 // The commutation matrix K_{mn}: the (mn)×(mn) permutation with vec(Aᵀ) = K_{mn} vec(A) for A m×n
 // (Magnus & Neudecker, ch. 3 §7). Its transpose is K_{nm}; K_{1n} = K_{n1} = I.
-import { dimLatex, dimMul, dimText, isOne } from '../expr/dim.js';
+import { dimLatex, dimMul, dimKey, isOne } from '../expr/dim.js';
 import { shape } from '../expr/shape.js';
 import { commutation, eye } from '../expr/build.js';
 import { Mat } from '../numeric/mat.js';
@@ -21,7 +21,7 @@ register({
     for (let i = 0; i < m; i++) for (let j = 0; j < k; j++) out.data[(j * m + i) * N + (i * k + j)] = 1;
     return out;
   },
-  text: (n) => `commutation(${dimText(n.attrs.dims![0])}, ${dimText(n.attrs.dims![1])})`,
+  text: (n) => `commutation(${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
   latex: (n) => `\\boldsymbol{K}_{${dimLatex(n.attrs.dims![0])}${dimLatex(n.attrs.dims![1])}}`,
   transpose: (n) => commutation(n.attrs.dims![1], n.attrs.dims![0]),
   simplify: (n) => {

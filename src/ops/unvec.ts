@@ -2,7 +2,7 @@
 // identified through vec).
 import { isOp } from '../expr/ast.js';
 import { eye, unvec, vec } from '../expr/build.js';
-import { dimEq, dimLatex, dimMul, dimText, isOne } from '../expr/dim.js';
+import { dimEq, dimLatex, dimMul, dimKey, isOne } from '../expr/dim.js';
 import { ShapeError } from '../expr/errors.js';
 import { shape, shapeText } from '../expr/shape.js';
 import { reshape } from '../numeric/mat.js';
@@ -16,7 +16,7 @@ register({
     const [m, n] = attrs.dims!;
     const s = args[0].shape;
     if (!isOne(s.cols) || !dimEq(s.rows, dimMul(m, n)))
-      throw new ShapeError(`shape mismatch in unvec: ${toText(args[0])} is ${shapeText(s)}; unvec(v, ${dimText(m)}, ${dimText(n)}) needs a column of length ${dimText(dimMul(m, n))}`);
+      throw new ShapeError(`shape mismatch in unvec: ${toText(args[0])} is ${shapeText(s)}; unvec(v, ${dimKey(m)}, ${dimKey(n)}) needs a column of length ${dimKey(dimMul(m, n))}`);
     return shape(m, n);
   },
   differential(node, d) {
@@ -26,7 +26,7 @@ register({
   adjoint: (_n, _i, U) => vec(U),
   vecLinear: (node) => eye(node.args[0].shape.rows),
   evaluate: (n, [a], ctx) => reshape(a, ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1])),
-  text: (n, p) => `unvec(${p(n.args[0])}, ${dimText(n.attrs.dims![0])}, ${dimText(n.attrs.dims![1])})`,
+  text: (n, p) => `unvec(${p(n.args[0])}, ${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
   latex: (n, p) => `\\operatorname{vec}^{-1}_{${dimLatex(n.attrs.dims![0])}\\times ${dimLatex(n.attrs.dims![1])}}\\left(${p(n.args[0])}\\right)`,
   simplify(node) {
     const [a] = node.args;

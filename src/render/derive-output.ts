@@ -1,0 +1,91 @@
+// Output of `matcalc derive` in text, LaTeX and JSON (schema: docs/json.md).
+import { sym, type Expr } from '../expr/ast.js';
+import { dimMul } from '../expr/dim.js';
+import { shapeText, shape } from '../expr/shape.js';
+import type { DeriveOutput } from '../app/derive.js';
+import type { Verdict } from '../check/derivative.js';
+import { symLatex } from './names.js';
+import { toLatex, toText } from './print.js';
+
+export const SYMMETRIC_NOTE =
+  'is symmetric: its gradient is taken on the space of symmetric matrices, sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, dX⟩ for every symmetric dX';
+export const COOKBOOK_NOTE = "alternative (Matrix Cookbook convention G + Gᵀ − G∘I, which counts off-diagonal entries once; not a gradient in the Frobenius inner product)";
+
+function resultShape(o: DeriveOutput, i: number) {
+  const r = o.results[i];
+  if (o.kind === 'gradient') return r.variable.shape;
+  return shape(dimMul(r.variable.shape.rows, r.variable.shape.cols), dimMul(o.f.shape.rows, o.f.shape.cols));
+}
+
+export function verdictLine(v: Verdict): string {
+  const sizes = v.points.map((p) => Object.entries(p.sizes).map(([k, n]) => `${k}=${n}`).join(',')).join(' | ');
+  const head = v.passed ? 'check passed' : 'CHECK FAILED';
+  return `${head}: max relative error ${v.maxError.toExponential(1)} (tolerance ${v.tolerance.toExponential(0)}) at ${v.points.length} random points [${sizes}], ${v.evaluations} function evaluations`;
+}
+
+export function formatText(o: DeriveOutput): string {
+  const lines: string[] = [];
+  const decl = [...o.decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
+  lines.push(`f = ${toText(o.f)}`, `  with ${decl}`, '');
+  o.results.forEach((r, i) => {
+    const what = o.kind === 'gradient' ? `gradient with respect to ${r.variable.name}` : `∇_vec(${r.variable.name}) vec(F) (denominator layout)`;
+    lines.push(`${what} (${shapeText(resultShape(o, i))}):`, `  ${toText(r.display)}`);
+    if (r.cookbookDisplay) {
+      lines.push(`  note: ${r.variable.name} ${SYMMETRIC_NOTE}`);
+      lines.push(`  ${COOKBOOK_NOTE}:`, `    ${toText(r.cookbookDisplay)}`);
+    }
+  });
+  if (o.named.length) {
+    lines.push('where');
+    for (const n of o.named) lines.push(`  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`);
+  }
+  if (o.kind === 'vec-jacobian') lines.push('', 'convention: vec stacks columns; ∇_{vec X} vec F is (mn)×(pq) for X m×n, F p×q, and d vec F = (∇_{vec X} vec F)ᵀ d vec X');
+  lines.push('');
+  if (o.verdict) {
+    lines.push(verdictLine(o.verdict));
+    for (const n of o.verdict.notes) lines.push(`  note: ${n}`);
+  } else lines.push('check skipped (--no-check)');
+  return lines.join('\n') + '\n';
+}
+
+function nablaLatex(o: DeriveOutput, i: number): string {
+  const v = symLatex(o.results[i].variable);
+  if (o.kind === 'gradient') return `\\nabla_{${v}} f`;
+  return `\\nabla_{\\operatorname{vec}(${v})} \\operatorname{vec}(F)`;
+}
+
+export function formatLatex(o: DeriveOutput): string {
+  const rows = o.results.map((r, i) => `${nablaLatex(o, i)} &= ${toLatex(r.display)}`);
+  const lines = [`% f = ${toText(o.f)}`, '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
+  if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(symOf(n.name, n.value))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
+  for (const r of o.results) if (r.cookbookDisplay) lines.push(`% ${r.variable.name} ${SYMMETRIC_NOTE}`);
+  if (o.verdict) lines.push(`% ${verdictLine(o.verdict)}`);
+  return lines.join('\n') + '\n';
+}
+
+function symOf(name: string, value: Expr): Expr {
+  return sym(name, value.shape);
+}
+
+export function toJson(o: DeriveOutput): object {
+  return {
+    matcalc: 1,
+    command: 'derive',
+    kind: o.kind,
+    function: { text: toText(o.f), latex: toLatex(o.f), shape: shapeText(o.f.shape) },
+    declarations: [...o.decls.symbols.values()].map((s) => ({ name: s.name, shape: shapeText(s.shape), properties: [...s.props] })),
+    results: o.results.map((r, i) => ({
+      wrt: r.variable.name,
+      shape: shapeText(resultShape(o, i)),
+      text: toText(r.display),
+      latex: toLatex(r.display),
+      expanded: toText(r.value),
+      ...(r.cookbookDisplay
+        ? { note: `${r.variable.name} ${SYMMETRIC_NOTE}`, alternative: { convention: 'matrix-cookbook', text: toText(r.cookbookDisplay), latex: toLatex(r.cookbookDisplay) } }
+        : {}),
+    })),
+    definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
+    check: o.verdict ?? null,
+    errors: [],
+  };
+}
