@@ -169,10 +169,11 @@ class Translator {
     if (def) return def;
     const s = this.scope.decls.symbols.get(name);
     if (s) return s;
+    // a dimension used as a number: 1/n, tr(I_n) = n
+    if (this.scope.decls.dims.has(name)) return b.dimval(dimSym(name));
     if (FUNCTION_NAMES.has(name)) throw this.fail(n, `${name} is a function; call it as ${name}(...)`);
     const known = [...this.scope.decls.symbols.keys(), ...(this.scope.defs?.keys() ?? [])];
-    const hint = this.scope.decls.dims.has(name) ? ` (${name} is a dimension, usable only in eye/zeros/ones)` : '';
-    throw this.fail(n, `undeclared symbol ${name}${hint}; declared: ${known.join(', ') || 'nothing'}`);
+    throw this.fail(n, `undeclared symbol ${name}; declared: ${known.join(', ') || 'nothing'}`);
   }
 
   number(n: AnyNode, what: string): number {

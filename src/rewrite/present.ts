@@ -2,7 +2,7 @@
 // and a sum that occurs more than once across the results is named (E = W2W1X − Y), or given the user's
 // name for it when a definition says so.
 import { Expr, OpNode, isOp, mapDag, num, substitute, sym } from '../expr/ast.js';
-import { add, mul } from '../expr/build.js';
+import { add, mul, T } from '../expr/build.js';
 import { productParts } from '../ops/mul.js';
 import { splitCoefficient } from '../ops/add.js';
 import { simplify } from './simplify.js';
@@ -93,12 +93,22 @@ export function nameSubexpressions(
     }
   };
   const more = new Map<Expr, Expr>();
+  // a sum and its transpose (UVᵀ − M and VUᵀ − Mᵀ) are one quantity: E and Eᵀ
+  const transposed = new Map<Expr, Expr>();
+  for (const e of counts.keys()) {
+    const t = simplify(T(e));
+    if (t !== e && counts.has(t)) transposed.set(e, t);
+  }
   for (const [e, c] of counts) {
-    if (c < 2 || e.hasDelta) continue;
+    if (more.has(e) || e.hasDelta) continue;
+    const t = transposed.get(e);
+    if (c + (t ? counts.get(t)! : 0) < 2) continue;
     const [coef] = splitCoefficient(e);
-    if (coef === 0) continue;
+    if (coef < 0) continue; // name the positive form; the negated one follows through its transpose or not at all
     const name = fresh();
-    more.set(e, sym(name, e.shape));
+    const s = sym(name, e.shape);
+    more.set(e, s);
+    if (t) more.set(t, T(s));
     named.push({ name, value: e });
   }
   if (more.size) rs = rs.map((r) => substitute(r, more));
