@@ -1,7 +1,7 @@
 // Declarations: "W1: h x d; W2: k x h; X: d x n; x: n; a: scalar; S: n x n symmetric; P: n x n spd".
 // Dimensions are symbols (or integers); properties are symmetric, spd, invertible.
 import { SymNode, sym, type Property } from '../expr/ast.js';
-import { Dim, ONE, dimEq, dimNum, dimSym } from '../expr/dim.js';
+import { Dim, ONE, dimEq, dimMul, dimNum, dimSym } from '../expr/dim.js';
 import { InputError } from '../expr/errors.js';
 import { SCALAR, Shape, isSquare, shape, shapeText } from '../expr/shape.js';
 import { errorAt } from './source.js';
@@ -56,7 +56,16 @@ export function parseDeclarations(source: string): Declarations {
     const toks = tokens(part.slice(colon + 1), start + colon + 1);
     if (toks.length === 0) throw fail('expected a type after ":" (scalar, n, or m x n)', start + colon);
     let i = 0;
+    // a dimension is a product of symbols and integers: n, 3, m*n
     const readDim = (): Dim => {
+      let d = readFactor();
+      while (toks[i]?.text === '*') {
+        i++;
+        d = dimMul(d, readFactor());
+      }
+      return d;
+    };
+    const readFactor = (): Dim => {
       const t = toks[i++];
       if (!t) throw fail('expected a dimension', start + part.length);
       if (/^\d+$/.test(t.text)) return dimNum(Number(t.text));
@@ -72,7 +81,7 @@ export function parseDeclarations(source: string): Declarations {
       i = 1;
     } else {
       const rows = readDim();
-      if (toks[i] && (toks[i].text === 'x' || toks[i].text === '×' || toks[i].text === '*')) {
+      if (toks[i] && (toks[i].text === 'x' || toks[i].text === '×')) {
         i++;
         s = shape(rows, readDim());
       } else s = shape(rows, ONE);

@@ -8,6 +8,11 @@ import { opDef } from '../ops/registry.js';
 const cache = new Map<Expr, Expr>();
 const MAX_REWRITES = 200;
 
+/** Forget cached simplifications (benchmarks time cold derivations). */
+export function clearSimplifyCache(): void {
+  cache.clear();
+}
+
 export function simplify(e: Expr): Expr {
   return simp(e, 0);
 }
