@@ -1,4 +1,4 @@
-import { Dim, ONE, dimEq, dimText, isOne } from './dim.js';
+import { type Dim, ONE, dimEq, dimText, isOne } from './dim.js';
 
 /** Every value is a matrix; a scalar is 1×1 and a vector x: n is n×1. */
 export interface Shape {
@@ -26,7 +26,8 @@ export function shapeEq(a: Shape, b: Shape): boolean {
 
 export function shapeText(s: Shape): string {
   if (isScalarShape(s)) return 'scalar';
-  return `${dimText(s.rows)}×${dimText(s.cols)}`;
+  const d = (x: Dim) => (x.syms.length + (x.coef === 1 ? 0 : 1) > 1 ? `(${dimText(x)})` : dimText(x));
+  return `${d(s.rows)}×${d(s.cols)}`;
 }
 
 export function transposeShape(s: Shape): Shape {

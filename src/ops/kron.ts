@@ -19,6 +19,7 @@ function vecPermutation(node: OpNode): Expr {
 register({
   name: 'kron',
   precedence: PREC.kron,
+  textPrecedence: PREC.atom,
   shape: ([a, b]) => shape(dimMul(a.shape.rows, b.shape.rows), dimMul(a.shape.cols, b.shape.cols)),
   differential(node, d) {
     const [a, b] = node.args;

@@ -19,6 +19,8 @@ export interface OpDef {
   readonly name: string;
   /** input-language spelling, when the user can write it */
   readonly precedence: number;
+  /** when the input-language form binds differently from the LaTeX one (kron(A, B) vs A ⊗ B) */
+  readonly textPrecedence?: number;
   shape(args: readonly Expr[], attrs: Attrs): Shape;
   /** Magnus–Neudecker differential, given the differentials of the arguments (null means zero). */
   differential(node: OpNode, d: (e: Expr) => Expr | null): Expr | null;

@@ -5,11 +5,12 @@ import type { Expr } from '../expr/ast.js';
 import { opDef, PREC, type Printer } from '../ops/registry.js';
 import { numberLatex, numberText, symLatex, symText } from './names.js';
 
-export function precedence(e: Expr): number {
+export function precedence(e: Expr, kind: 'text' | 'latex' = 'latex'): number {
   if (e.kind === 'num') return e.value < 0 || !Number.isInteger(e.value) ? PREC.mul : PREC.atom;
   if (e.kind === 'sym') return PREC.atom;
   if (e.op === 'mul' && e.args[0].kind === 'num' && e.args[0].value < 0) return PREC.neg;
-  return opDef(e.op).precedence;
+  const def = opDef(e.op);
+  return kind === 'text' ? (def.textPrecedence ?? def.precedence) : def.precedence;
 }
 
 function makePrinter(leaf: (e: Expr) => string, kind: 'text' | 'latex', paren: (s: string) => string): Printer {
@@ -20,7 +21,7 @@ function makePrinter(leaf: (e: Expr) => string, kind: 'text' | 'latex', paren: (
       s = e.kind === 'op' ? opDef(e.op)[kind](e, p) : leaf(e);
       memo.set(e, s);
     }
-    return precedence(e) < min ? paren(s) : s;
+    return precedence(e, kind) < min ? paren(s) : s;
   };
   return p;
 }
