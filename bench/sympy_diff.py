@@ -180,7 +180,13 @@ def evaluate(node, B):
     return getattr(B, kind)(args[0])  # num, var
 
 
-ELEMENTWISE = ('exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'softplus', 'abs', 'sqrt', 'sigma')
+ELEMENTWISE = ('exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'softplus', 'abs', 'sqrt', 'sigma',
+               'lrelu', 'dsigma')  # lrelu(A, k): max(x, k*x); dsigma(A): sigma', entrywise
+
+
+def size_of(d, sizes):
+    """Concrete size of a declared dimension: '3', 'n' or a product such as 'p*m'."""
+    return int(np.prod([sizes[k] if k in sizes else int(k) for k in d.split('*')]))
 
 # ---------------------------------------------------------------- numpy reference
 
@@ -190,6 +196,7 @@ class NumpyB:
     FUN = dict(exp=np.exp, log=np.log, sin=np.sin, cos=np.cos, tanh=np.tanh, abs=np.abs, sqrt=np.sqrt,
                sigmoid=lambda t: 1 / (1 + np.exp(-t)), relu=lambda t: np.maximum(t, 0),
                softplus=lambda t: np.logaddexp(0, t), sigma=SIGMA_NUM[0],
+               lrelu=lambda t, k: np.where(t > 0, t, k * t), dsigma=lambda t: 1 / (1 + t * t),  # atan'
                inv=lambda a: np.linalg.inv(a) if np.ndim(a) else 1 / a,
                det=lambda a: np.linalg.det(a) if np.ndim(a) else a,
                logdet=lambda a: np.log(np.linalg.det(a) if np.ndim(a) else a),
@@ -211,7 +218,9 @@ class NumpyB:
     epow = staticmethod(lambda a, b: a ** b)
 
     def var(self, name):
-        return self.env[name] if name in self.env else name  # a bare name is a dimension: eye(n)
+        if name in self.env:
+            return self.env[name]
+        return self.sizes.get(name, name)  # a bare name is a dimension: eye(n), 0.5/n
 
     def mul(self, a, b):
         if np.ndim(a) == 0 or np.ndim(b) == 0 or a.shape[1] != b.shape[0]:
@@ -248,6 +257,8 @@ class SympyB:
     def dim(self, x):
         if str(x).isdigit():
             return sp.Integer(int(x))
+        if '*' in str(x):  # product dimension from a declaration: 'C: p*m x q*n'
+            return sp.Mul(*(self.dim(k) for k in str(x).split('*')))
         return self.dims.setdefault(x, sp.Symbol(x, integer=True, positive=True))
 
     ismat = staticmethod(lambda a: isinstance(a, sp.MatrixExpr))
@@ -307,9 +318,11 @@ class SympyB:
     def pow(self, a, b):
         return sp.MatPow(a, self.scalar(b)) if self.bigmat(a) else self.scalar(a) ** self.scalar(b)
 
-    def elementwise(self, f, a):
+    def elementwise(self, f, a, params=()):
         t = sp.Dummy('t', real=True)
-        body = {'exp': sp.exp, 'log': sp.log, 'sin': sp.sin, 'cos': sp.cos, 'tanh': sp.tanh,
+        body = {'lrelu': lambda u: sp.Max(u, self.scalar(params[0]) * u),  # slope k < 1
+                'dsigma': lambda u: sp.Subs(sp.Derivative(SIGMA(t), t), t, u) if u != t else sp.Derivative(SIGMA(t), t),
+                'exp': sp.exp, 'log': sp.log, 'sin': sp.sin, 'cos': sp.cos, 'tanh': sp.tanh,
                 'abs': sp.Abs, 'sqrt': sp.sqrt, 'sigma': SIGMA,
                 'sigmoid': lambda u: 1 / (1 + sp.exp(-u)), 'relu': lambda u: sp.Max(0, u),
                 'softplus': lambda u: sp.log(1 + sp.exp(u))}[f]
@@ -320,7 +333,7 @@ class SympyB:
     def call(self, f, args):
         a = args[0]
         if f in ELEMENTWISE:
-            return self.elementwise(f, a)
+            return self.elementwise(f, a, args[1:])
         if f in ('eye', 'zeros', 'ones'):
             shape = [self.dim(str(x)) for x in args]
             return (sp.Identity if f == 'eye' else sp.ZeroMatrix if f == 'zeros' else self.one_matrix)(*shape)
@@ -361,7 +374,7 @@ def random_env(decl, sizes, rng):
         if not dims:
             env[name] = float(rng.standard_normal())
             continue
-        r, c = (sizes[d] if d in sizes else int(d) for d in dims)
+        r, c = (size_of(d, sizes) for d in dims)
         m = rng.standard_normal((r, c))
         if 'symmetric' in attrs:
             m = (m + m.T) / 2
@@ -579,7 +592,7 @@ def run_case(case, limit, seed):
     # concrete sizes 2,3,4,... in order of first appearance of each dimension symbol
     sizes = {}
     for dims, _ in decl.values():
-        for d in dims:
+        for d in (k for dim in dims for k in dim.split('*')):
             if not d.isdigit() and d not in sizes:
                 sizes[d] = len(sizes) + 2
     env = random_env(decl, sizes, np.random.default_rng(seed))

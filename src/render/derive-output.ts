@@ -1,7 +1,7 @@
 // Output of `matcalc derive` in text, LaTeX and JSON (schema: docs/json.md).
 import { sym, type Expr } from '../expr/ast.js';
 import { dimMul } from '../expr/dim.js';
-import { shapeText, shape } from '../expr/shape.js';
+import { isScalarShape, shapeText, shape } from '../expr/shape.js';
 import type { DeriveOutput } from '../app/derive.js';
 import type { Verdict } from '../check/derivative.js';
 import { symLatex } from './names.js';
@@ -28,7 +28,7 @@ export function formatText(o: DeriveOutput): string {
   const decl = [...o.decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
   lines.push(`f = ${toText(o.f)}`, `  with ${decl}`, '');
   o.results.forEach((r, i) => {
-    const what = o.kind === 'gradient' ? `gradient with respect to ${r.variable.name}` : `∇_vec(${r.variable.name}) vec(F) (denominator layout)`;
+    const what = o.kind === 'gradient' ? `gradient with respect to ${r.variable.name}` : `∇_vec(${r.variable.name}) ${isScalarShape(o.f.shape) ? 'f' : 'vec(F)'} (denominator layout)`;
     lines.push(`${what} (${shapeText(resultShape(o, i))}):`, `  ${toText(r.display)}`);
     if (r.cookbookDisplay) {
       lines.push(`  note: ${r.variable.name} ${SYMMETRIC_NOTE}`);
@@ -51,7 +51,7 @@ export function formatText(o: DeriveOutput): string {
 function nablaLatex(o: DeriveOutput, i: number): string {
   const v = symLatex(o.results[i].variable);
   if (o.kind === 'gradient') return `\\nabla_{${v}} f`;
-  return `\\nabla_{\\operatorname{vec}(${v})} \\operatorname{vec}(F)`;
+  return `\\nabla_{\\operatorname{vec}(${v})} ${isScalarShape(o.f.shape) ? 'f' : '\\operatorname{vec}(F)'}`;
 }
 
 export function formatLatex(o: DeriveOutput): string {
