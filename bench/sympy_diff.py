@@ -15,7 +15,10 @@ Conventions of the check:
   * Hessian (only for the first wrt variable): H[i,j,k,l] = d2f / dW_ij dW_kl,
     i.e. n x n for a column vector, p x q x p x q for a p x q matrix;
   * symmetric/spd inputs are perturbed entry by entry (unstructured gradient);
-  * the generic elementwise function sigma is evaluated as atan;
+  * the generic elementwise function sigma is evaluated as atan (so dsigma = sigma' as 1/(1+x^2));
+    lrelu(A, k) is translated as Max(x, k*x), exact for the slopes 0 <= k < 1 the battery uses;
+  * a product dimension in a declaration ('C: p*m x q*n') is the product of its symbols, and a
+    dimension name in an expression (0.5/n) is that dimension as a number;
   * "correct" = allclose(sympy, finite differences, rtol=1e-6, atol=1e-8*(1+max|fd|)),
     compared up to singleton axes (an (n,) array for an n x 1 W is correct but not shape_ok);
     null when SymPy's result cannot be evaluated (unevaluated Derivative, unreadable arrays).
