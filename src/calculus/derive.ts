@@ -36,7 +36,8 @@ export function present(e: Expr): Expr {
 export function deriveGradients(f: Expr, wrt: readonly SymNode[]): Derivative[] {
   if (!isScalar(f)) throw new InputError(`a gradient needs a scalar function, but ${toText(f)} is ${shapeText(f.shape)}; use --jacobian for ∇_{vec X} vec F`);
   checkWrt(f, wrt);
-  const df = differential(f, new Set(wrt.map((v) => v.name)));
+  // differentiate the canonical form, so equal subexpressions have equal differentials
+  const df = differential(simplify(f), new Set(wrt.map((v) => v.name)));
   const G = gradients(df && simplify(df), wrt);
   return wrt.map((v) => {
     const g = simplify(G.get(v.name)!);
@@ -55,7 +56,7 @@ function hadamardWithEye(g: Expr): Expr {
 /** Jacobians in denominator layout: d vec F = J d vec X ⇒ ∇_{vec X} vec F = Jᵀ. */
 export function deriveJacobians(F: Expr, wrt: readonly SymNode[]): Derivative[] {
   checkWrt(F, wrt);
-  const dF = differential(F, new Set(wrt.map((v) => v.name)));
+  const dF = differential(simplify(F), new Set(wrt.map((v) => v.name)));
   const J = vecJacobians(dF && simplify(dF), F, wrt);
   return wrt.map((v) => ({ variable: v, value: present(T(J.get(v.name)!)) }));
 }

@@ -4,6 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { CheckError } from '../check/derivative.js';
 import { runDerive } from '../app/derive.js';
+import { runHessian } from '../app/hessian.js';
+import { formatHessianLatex, formatHessianText, hessianJson } from '../render/hessian-output.js';
 import { EXAMPLES } from '../app/examples.js';
 import { formatLatex, formatText, toJson } from '../render/derive-output.js';
 
@@ -24,13 +26,22 @@ function program(): Command {
     .option('--wrt <vars>', 'variables, comma separated (default: every matrix or vector f depends on)', list)
     .option('--def <definition>', 'a definition such as "e = W2*W1*X - Y" (repeatable); results use the name', collect)
     .option('--jacobian', 'derive ∇_{vec X} vec F, the Jacobian in denominator layout (for any F)')
-    .addOption(new Option('--hessian', 'derive the Hessian (not yet available)').hideHelp())
+    .option('--hessian', 'derive the Hessian: vec blocks, the bilinear form ∇²f[Δ,Δ] and Hessian-vector products')
+    .option('--at <substitution>', 'evaluate at a point given by a substitution, e.g. "Y = W2*W1*X" (repeatable)', collect)
+    .option('--assume <equation>', 'evaluate where an equation holds, e.g. "W2*W1*X - Y = 0" (repeatable)', collect)
     .addOption(new Option('--steps', 'show the derivation step by step (not yet available)').hideHelp())
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'latex', 'json']).default('text'))
     .option('--no-check', 'skip the numerical check')
     .option('--seed <n>', 'seed of the random check points', (v) => Number(v))
     .action((expr: string, o) => {
-      if (o.hessian) throw new UnsupportedError('--hessian is not available in this version: Hessians are the next step of the engine (issue: Hessians)');
+      if (o.hessian) {
+        const h = runHessian({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, at: o.at, assume: o.assume, check: o.check, seed: o.seed });
+        const text = o.format === 'json' ? JSON.stringify(hessianJson(h), null, 2) + '\n' : o.format === 'latex' ? formatHessianLatex(h) : formatHessianText(h);
+        process.stdout.write(text);
+        if (h.verdict && !h.verdict.passed) process.exitCode = 1;
+        return;
+      }
+      if (o.at || o.assume) throw new InputError('--at and --assume choose the point of a Hessian; use them with --hessian');
       if (o.steps) throw new UnsupportedError('--steps is not available in this version: step-by-step derivations come with the rules engine');
       const out = runDerive({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, jacobian: o.jacobian, check: o.check, seed: o.seed });
       const text = o.format === 'json' ? JSON.stringify(toJson(out), null, 2) + '\n' : o.format === 'latex' ? formatLatex(out) : formatText(out);

@@ -1,7 +1,7 @@
 // diag: a column v (n×1) → the n×n diagonal matrix; a square matrix → the column of its diagonal.
 // The two are adjoint to each other: ⟨U, diag(v)⟩ = ⟨diag(U), v⟩.
 import { isOp } from '../expr/ast.js';
-import { diag } from '../expr/build.js';
+import { diag, eye, zeros } from '../expr/build.js';
 import { ONE, isOne } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, isSquare, shape } from '../expr/shape.js';
@@ -43,6 +43,9 @@ register({
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return a;
+    if (isOp(a, 'zeros')) return zeros(node.shape.rows, node.shape.cols);
+    // diag(1) = I
+    if (isOp(a, 'ones') && isColumn(a.shape)) return eye(a.shape.rows);
     // diag(diag(v)) = v for a column v
     if (isOp(a, 'diag') && isColumn(a.args[0].shape)) return a.args[0];
     return node;

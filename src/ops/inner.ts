@@ -3,6 +3,7 @@
 import { Expr, isOp, num } from '../expr/ast.js';
 import { add, inner, mul, T, vec } from '../expr/build.js';
 import { SCALAR, isScalarShape, shapeEq } from '../expr/shape.js';
+import { isOne } from '../expr/dim.js';
 import { dot, Mat } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
@@ -26,8 +27,12 @@ register({
   adjoint: (node, i, U) => mul(U, node.args[1 - i]),
   vecLinear: (node, i) => T(vec(node.args[1 - i])),
   evaluate: (_n, [a, b]) => Mat.scalar(dot(a, b)),
-  text: (n, p) => `inner(${p(n.args[0])}, ${p(n.args[1])})`,
-  latex: (n, p) => `\\left\\langle ${p(n.args[0])}, ${p(n.args[1])}\\right\\rangle`,
+  // ⟨A, A⟩ prints as ‖A‖²
+  text: (n, p) => (n.args[0] === n.args[1] ? `norm(${p(n.args[0])})^2` : `inner(${p(n.args[0])}, ${p(n.args[1])})`),
+  latex: (n, p) =>
+    n.args[0] === n.args[1]
+      ? `\\left\\|${p(n.args[0])}\\right\\|_${isOne(n.args[0].shape.cols) ? '2' : 'F'}^2`
+      : `\\left\\langle ${p(n.args[0])}, ${p(n.args[1])}\\right\\rangle`,
   simplify(node) {
     let [a, b] = node.args;
     if (isScalarShape(a.shape)) return mul(a, b);

@@ -1,7 +1,7 @@
 // Kronecker product A ⊗ B (standard order: block (i,j) is a_ij·B). d(A⊗B) = dA⊗B + A⊗dB;
 // (A⊗B)ᵀ = Aᵀ⊗Bᵀ; vec(A⊗B) = (I_n ⊗ K_{qm} ⊗ I_p)(vec A ⊗ vec B) for A m×n, B p×q (Magnus–Neudecker Thm 3.10).
 import { Expr, OpNode, isOp, num } from '../expr/ast.js';
-import { add, commutation, eye, kron, mul, T, unvec, vec } from '../expr/build.js';
+import { add, commutation, eye, kron, mul, T, unvec, vec, zeros } from '../expr/build.js';
 import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shape } from '../expr/shape.js';
 import { kron as kronMat } from '../numeric/mat.js';
@@ -45,6 +45,7 @@ register({
   latex: (n, p) => `${p(n.args[0], PREC.kron + 0.5)} \\otimes ${p(n.args[1], PREC.kron + 0.5)}`,
   simplify(node) {
     const [a, b] = node.args;
+    if (isOp(a, 'zeros') || isOp(b, 'zeros')) return zeros(node.shape.rows, node.shape.cols);
     if (isScalarShape(a.shape)) return mul(a, b);
     if (isScalarShape(b.shape)) return mul(b, a);
     // scalars out: (cA) ⊗ B = c(A ⊗ B)

@@ -1,6 +1,6 @@
 // vec stacks columns: vec(A) for A m×n is (mn)×1, vec(AXB) = (Bᵀ ⊗ A) vec(X).
 import { isOp } from '../expr/ast.js';
-import { eye, unvec, vec } from '../expr/build.js';
+import { eye, unvec, vec, zeros } from '../expr/build.js';
 import { dimMul, isOne, ONE } from '../expr/dim.js';
 import { shape } from '../expr/shape.js';
 import { vec as vecMat } from '../numeric/mat.js';
@@ -23,6 +23,7 @@ register({
     const [a] = node.args;
     if (isOne(a.shape.cols)) return a; // a column is its own vec
     if (isOp(a, 'unvec')) return a.args[0];
+    if (isOp(a, 'zeros')) return zeros(node.shape.rows, ONE);
     return node;
   },
 });

@@ -32,8 +32,20 @@ export function latexIdent(name: string, bold: boolean): string {
   return sub === undefined ? b : `${b}_{${sub.length > 1 && !/^\d+$/.test(sub) ? latexEscapeText(sub) : sub}}`;
 }
 
-export function symLatex(s: SymNode): string {
-  const body = latexIdent(s.name, !isScalarShape(s.shape));
+/**
+ * Differentials print as dX in derivations; as directions Δ (Zhu et al.'s Δ₁, Δ₂ for W1, W2) in
+ * Hessian forms.
+ */
+export type DeltaStyle = 'd' | 'Delta';
+
+export function symLatex(s: SymNode, delta: DeltaStyle = 'd'): string {
+  const bold = !isScalarShape(s.shape);
+  if (s.delta && delta === 'Delta') {
+    const { sub } = splitName(s.name);
+    const D = bold ? '\\boldsymbol{\\Delta}' : '\\Delta';
+    return `${D}_{${sub ?? latexIdent(s.name, bold)}}`;
+  }
+  const body = latexIdent(s.name, bold);
   return s.delta ? `\\mathrm{d}${body}` : body;
 }
 

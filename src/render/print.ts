@@ -3,7 +3,7 @@
 // parentheses.
 import type { Expr } from '../expr/ast.js';
 import { opDef, PREC, type Printer } from '../ops/registry.js';
-import { numberLatex, numberText, symLatex, symText } from './names.js';
+import { numberLatex, numberText, symLatex, symText, type DeltaStyle } from './names.js';
 
 export function precedence(e: Expr, kind: 'text' | 'latex' = 'latex'): number {
   if (e.kind === 'num') return e.value < 0 || !Number.isInteger(e.value) ? PREC.mul : PREC.atom;
@@ -30,6 +30,6 @@ export function toText(e: Expr): string {
   return makePrinter((l) => (l.kind === 'num' ? numberText(l.value) : l.kind === 'sym' ? symText(l) : '?'), 'text', (s) => `(${s})`)(e);
 }
 
-export function toLatex(e: Expr): string {
-  return makePrinter((l) => (l.kind === 'num' ? numberLatex(l.value) : l.kind === 'sym' ? symLatex(l) : '?'), 'latex', (s) => `\\left(${s}\\right)`)(e);
+export function toLatex(e: Expr, delta: DeltaStyle = 'd'): string {
+  return makePrinter((l) => (l.kind === 'num' ? numberLatex(l.value) : l.kind === 'sym' ? symLatex(l, delta) : '?'), 'latex', (s) => `\\left(${s}\\right)`)(e);
 }

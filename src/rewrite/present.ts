@@ -1,11 +1,12 @@
 // Presentation: the forms people write. Common factors are pulled out of sums ((A + Aᵀ)X, not AX + AᵀX)
 // and a sum that occurs more than once across the results is named (E = W2W1X − Y), or given the user's
 // name for it when a definition says so.
-import { Expr, OpNode, isOp, mapDag, num, substitute, sym } from '../expr/ast.js';
-import { add, mul, T } from '../expr/build.js';
+import { Expr, OpNode, isOp, isScalar, mapDag, num, substitute, sym } from '../expr/ast.js';
+import { add, inner, mul, T } from '../expr/build.js';
 import { productParts } from '../ops/mul.js';
 import { splitCoefficient } from '../ops/add.js';
 import { simplify } from './simplify.js';
+import { weight } from './order.js';
 
 function chainOf(e: Expr): { front: Expr[]; chain: Expr[] } {
   const { coef, scalars, chain } = productParts(e);
@@ -14,11 +15,11 @@ function chainOf(e: Expr): { front: Expr[]; chain: Expr[] } {
 
 /**
  * Pull a factor common to every term of a sum out on the right or on the left — when what remains of
- * each term is a single factor: AX + AᵀX = (A + Aᵀ)X, but W2ᵀEXᵀ − μDW1XXᵀ stays as it is.
+ * each term is short: AX + AᵀX = (A + Aᵀ)X, W2Δ1X + Δ2W1X = (W2Δ1 + Δ2W1)X, but W2ᵀEXᵀ − μDW1XXᵀ stays.
  */
 function factorSum(e: OpNode): Expr {
   const parts = e.args.map(chainOf);
-  if (parts.some((p) => p.chain.length !== 2)) return e;
+  if (parts.some((p) => p.chain.length < 2 || p.chain.length > 3)) return e;
   const rest = (p: { front: Expr[]; chain: Expr[] }, drop: 'first' | 'last') => {
     const chain = drop === 'last' ? p.chain.slice(0, -1) : p.chain.slice(1);
     return chain.length === 0 ? undefined : mul(...p.front, ...chain);
@@ -37,7 +38,7 @@ function factorSum(e: OpNode): Expr {
 }
 
 export function factorCommon(e: Expr): Expr {
-  return mapDag(e, (_orig, rebuilt) => (isOp(rebuilt, 'add') && !rebuilt.hasDelta ? factorSum(rebuilt) : rebuilt));
+  return mapDag(e, (_orig, rebuilt) => (isOp(rebuilt, 'add') ? factorSum(rebuilt) : rebuilt));
 }
 
 export interface Named {
@@ -100,19 +101,26 @@ export function nameSubexpressions(
     if (t !== e && counts.has(t)) transposed.set(e, t);
   }
   for (const [e, c] of counts) {
-    if (more.has(e) || e.hasDelta) continue;
+    if (more.has(e) || e.hasDelta || weight(e) < 3) continue; // A + Aᵀ reads better than a name
     const t = transposed.get(e);
     if (c + (t ? counts.get(t)! : 0) < 2) continue;
     const [coef] = splitCoefficient(e);
     if (coef < 0) continue; // name the positive form; the negated one follows through its transpose or not at all
+    // name the form with fewer transposes (W2W1X − Y rather than XᵀW1ᵀW2ᵀ − Yᵀ)
+    const flipped = simplify(T(e));
+    const [value, other] = transposeCount(flipped) < transposeCount(e) ? [flipped, e] : [e, flipped];
     const name = fresh();
-    const s = sym(name, e.shape);
-    more.set(e, s);
-    if (t) more.set(t, T(s));
-    named.push({ name, value: e });
+    const s = sym(name, value.shape);
+    more.set(value, s);
+    more.set(other, T(s));
+    named.push({ name, value });
   }
   if (more.size) rs = rs.map((r) => substitute(r, more));
   return { results: rs, named };
+}
+
+function transposeCount(e: Expr): number {
+  return e.kind !== 'op' ? 0 : (e.op === 'transpose' ? 1 : 0) + e.args.reduce((n, a) => n + transposeCount(a), 0);
 }
 
 function containsNode(root: Expr, target: Expr): boolean {
@@ -126,4 +134,50 @@ function containsNode(root: Expr, target: Expr): boolean {
     stack.push(...e.args);
   }
   return false;
+}
+
+/**
+ * In a bilinear form, move the constant factors next to the directions to the other side of an inner
+ * product: ⟨E, Δ2 Δ1 X⟩ = ⟨E Xᵀ, Δ2 Δ1⟩ (Zhu et al. App. B), and pull a common numeric factor out of
+ * sums: 2a − 2b = 2(a − b).
+ */
+export function isolateDirections(e: Expr): Expr {
+  return simplify(isolate(simplify(expandScalarMultiples(e))));
+}
+
+function isolate(e: Expr): Expr {
+  return mapDag(e, (_orig, r) => {
+    if (isOp(r, 'add')) return commonCoefficient(r);
+    if (!isOp(r, 'inner')) return r;
+    const [a, b] = r.args;
+    if (a.hasDelta === b.hasDelta) return r;
+    const [U, M] = a.hasDelta ? [b, a] : [a, b];
+    const { coef, scalars, chain } = productParts(M);
+    const first = chain.findIndex((c) => c.hasDelta);
+    let last = -1;
+    chain.forEach((c, i) => c.hasDelta && (last = i));
+    if (first < 0 || (first === 0 && last === chain.length - 1)) return r;
+    const left = chain.slice(0, first), right = chain.slice(last + 1);
+    const core = chain.slice(first, last + 1);
+    const moved = simplify(mul(...left.reverse().map(T), U, ...right.reverse().map(T)));
+    return simplify(mul(num(coef), ...scalars, inner(moved, core.length === 1 ? core[0] : mul(...core))));
+  });
+}
+
+/** c·(a + b) = c·a + c·b for scalar sums: a bilinear form reads as a sum of named terms. */
+function expandScalarMultiples(e: Expr): Expr {
+  return mapDag(e, (_o, r) => {
+    if (!isOp(r, 'mul') || !isScalar(r)) return r;
+    const sumIndex = r.args.findIndex((a) => isOp(a, 'add') && isScalar(a));
+    if (sumIndex < 0 || !r.args.every(isScalar)) return r;
+    const others = r.args.filter((_, i) => i !== sumIndex);
+    return simplify(add(...(r.args[sumIndex] as OpNode).args.map((t) => mul(...others, t))));
+  });
+}
+
+function commonCoefficient(e: OpNode): Expr {
+  const coefs = e.args.map((t) => Math.abs(splitCoefficient(t)[0]));
+  const c = coefs[0];
+  if (c === 1 || !coefs.every((k) => k === c)) return e;
+  return mul(num(c), add(...e.args.map((t) => simplify(mul(num(1 / c), t)))));
 }

@@ -1,0 +1,88 @@
+// The Hessian pipeline: parse, differentiate twice, evaluate under the assumptions, name, check.
+import { Expr, SymNode } from '../expr/ast.js';
+import { InputError } from '../expr/errors.js';
+import { isScalarShape, shapeText } from '../expr/shape.js';
+import { parseDeclarations, type Declarations } from '../lang/decl.js';
+import { parseDefinition, parseExpression } from '../lang/parse.js';
+import { parseAssumption, type Assumption } from '../lang/assume.js';
+import { deriveHessian, type Hessian } from '../calculus/hessian.js';
+import { nameSubexpressions, type Named } from '../rewrite/present.js';
+import { checkHessian, type HessianVerdict } from '../check/hessian.js';
+import { toText } from '../render/print.js';
+import { parseWrt } from './derive.js';
+
+export interface HessianInput {
+  readonly expr: string;
+  readonly decl: string;
+  readonly wrt?: readonly string[];
+  readonly defs?: readonly string[];
+  /** substitutions "Y = W2*W1*X" */
+  readonly at?: readonly string[];
+  /** equations "W2*W1*X - Y = 0" */
+  readonly assume?: readonly string[];
+  readonly check?: boolean;
+  readonly seed?: number;
+}
+
+export interface HessianOutput {
+  readonly input: HessianInput;
+  readonly decls: Declarations;
+  readonly f: Expr;
+  readonly wrt: readonly SymNode[];
+  readonly assumptions: readonly Assumption[];
+  readonly hessian: Hessian;
+  /** the same with repeated sums named */
+  readonly display: { blocks: Expr[][]; bilinear: Expr; hvp: Map<string, Expr> };
+  readonly named: readonly Named[];
+  readonly verdict?: HessianVerdict;
+}
+
+export function runHessian(input: HessianInput): HessianOutput {
+  const decls = parseDeclarations(input.decl);
+  const defs = new Map<string, Expr>();
+  for (const d of input.defs ?? []) {
+    const [name, value] = parseDefinition(d, { decls, defs });
+    defs.set(name, value);
+  }
+  const f = parseExpression(input.expr, { decls, defs });
+  if (!isScalarShape(f.shape)) throw new InputError(`--hessian needs a scalar function, but f = ${toText(f)} is ${shapeText(f.shape)}`);
+  const wrt = input.wrt?.length ? parseWrt(input.wrt, decls) : [...decls.symbols.values()].filter((s) => f.vars.has(s.name) && !isScalarShape(s.shape));
+  const assumptions = [
+    ...(input.at ?? []).map((a) => parseAssumption(a, { decls, defs }, wrt, '--at')),
+    ...(input.assume ?? []).map((a) => parseAssumption(a, { decls, defs }, wrt, '--assume')),
+  ];
+  const seen = new Set<string>();
+  for (const a of assumptions) {
+    if (seen.has(a.symbol.name)) throw new InputError(`two assumptions fix ${a.symbol.name}; give one`);
+    seen.add(a.symbol.name);
+  }
+  const subs = new Map<Expr, Expr>(assumptions.map((a) => [a.symbol, a.value]));
+  const hessian = deriveHessian(f, wrt, subs);
+  const roots = [...hessian.blocks.flat(), hessian.bilinear, ...hessian.hvp.values()];
+  const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
+  const { results, named } = nameSubexpressions(roots, defs, taken);
+  const n = wrt.length;
+  const display = {
+    blocks: wrt.map((_, i) => results.slice(i * n, i * n + n)),
+    bilinear: results[n * n],
+    hvp: new Map(wrt.map((w, i) => [w.name, results[n * n + 1 + i]])),
+  };
+  const verdict =
+    input.check === false
+      ? undefined
+      : checkHessian(
+          {
+            f,
+            vars: wrt,
+            gradients: hessian.gradients,
+            blocks: hessian.blocks,
+            bilinear: hessian.bilinear,
+            hvp: hessian.hvp,
+            symbols: [...decls.symbols.values()],
+            dims: decls.dims,
+            assign: assumptions.map((a) => [a.symbol.name, a.value] as const),
+          },
+          { seed: input.seed },
+        );
+  return { input, decls, f, wrt, assumptions, hessian, display, named, verdict };
+}

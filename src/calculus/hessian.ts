@@ -1,0 +1,58 @@
+// Second derivatives. For scalar f and variables W1, …, Wk (in --wrt order):
+// - the second differential d²f (differentiate df again, the dWi held fixed): the bilinear form
+//   ∇²f[Δ, Δ] with Δi = dWi, simplified into norms and inner products as Zhu et al. write it;
+// - the vec-Hessian blocks H[Wi, Wj] = ∇_{vec Wi}(∇_{vec Wj} f), (|Wi|×|Wj|), obtained by identifying
+//   d vec(∇_{Wj} f) = J d vec(Wi) ⇒ H[Wi, Wj] = Jᵀ. By the second identification theorem this is
+//   ½(B + Bᵀ) for d²f = (d vec W)ᵀ B (d vec W): the Jacobian of a gradient is already symmetric;
+// - Hessian-vector products in matrix form, (HΔ)_{Wj} = d(∇_{Wj} f) with dWi = Δi.
+// An evaluation point may be given by substitutions (Y := W2 W1 X, "at a zero-loss minimiser"): they
+// are applied after differentiating, so terms multiplied by the vanishing residual drop out.
+import { Expr, SymNode, num, substitute } from '../expr/ast.js';
+import { T, zeroLike } from '../expr/build.js';
+import { simplify } from '../rewrite/simplify.js';
+import { present, deriveGradients } from './derive.js';
+import { differential } from './differential.js';
+import { vecJacobians } from './identify.js';
+import { isolateDirections } from '../rewrite/present.js';
+
+export interface Hessian {
+  readonly vars: readonly SymNode[];
+  /** ∇_{W} f for each variable, before any substitution (what the checker differences) */
+  readonly gradients: ReadonlyMap<string, Expr>;
+  /** blocks[i][j] = ∇_{vec Wi}(∇_{vec Wj} f) */
+  readonly blocks: readonly (readonly Expr[])[];
+  /** d²f, quadratic in the directions dWi */
+  readonly bilinear: Expr;
+  /** (HΔ) in matrix form, one per variable */
+  readonly hvp: ReadonlyMap<string, Expr>;
+}
+
+export type Substitution = ReadonlyMap<Expr, Expr>;
+
+function at(e: Expr, subs: Substitution | undefined): Expr {
+  return subs && subs.size ? simplify(substitute(e, subs)) : e;
+}
+
+export function deriveHessian(f: Expr, wrt: readonly SymNode[], subs?: Substitution): Hessian {
+  const grads = deriveGradients(f, wrt);
+  const names = new Set(wrt.map((v) => v.name));
+  const gradients = new Map(grads.map((g) => [g.variable.name, g.value]));
+  const blocks = wrt.map((wi) =>
+    wrt.map((wj) => {
+      const G = gradients.get(wj.name)!;
+      const dG = differential(G, new Set([wi.name]));
+      const J = vecJacobians(dG && simplify(dG), G, [wi]).get(wi.name)!;
+      return present(at(simplify(T(J)), subs));
+    }),
+  );
+  const df = differential(simplify(f), names);
+  const d2f = df && differential(simplify(df), names);
+  const bilinear = d2f ? isolateDirections(present(at(simplify(d2f), subs))) : num(0);
+  const hvp = new Map(
+    wrt.map((w) => {
+      const dG = differential(gradients.get(w.name)!, names);
+      return [w.name, dG ? isolateDirections(present(at(simplify(dG), subs))) : zeroLike(gradients.get(w.name)!)];
+    }),
+  );
+  return { vars: wrt, gradients, blocks, bilinear, hvp };
+}

@@ -1,0 +1,80 @@
+// Output of `matcalc derive --hessian` in text, LaTeX and JSON.
+import { sym, type Expr, type SymNode } from '../expr/ast.js';
+import { dimMul } from '../expr/dim.js';
+import { shape, shapeText } from '../expr/shape.js';
+import type { HessianOutput } from '../app/hessian.js';
+import type { HessianVerdict } from '../check/hessian.js';
+import { symLatex } from './names.js';
+import { toLatex, toText } from './print.js';
+
+export const VEC_CONVENTION =
+  'vec stacks columns; H[Wi, Wj] = ∇_vec(Wi) ∇_vec(Wj) f is |Wi|×|Wj| (|W| = number of entries), the full Hessian stacks the blocks with the variables in --wrt order, and d²f = Σ vec(dWi)ᵀ H[Wi, Wj] vec(dWj)';
+export const SYMMETRIC_HESSIAN_NOTE =
+  'for a symmetric variable the Hessian is the quadratic form on symmetric directions dX (it is the derivative of the symmetric-subspace gradient sym(G))';
+
+const size = (w: SymNode) => dimMul(w.shape.rows, w.shape.cols);
+
+export function hessianVerdictLine(v: HessianVerdict): string {
+  const sizes = v.points.map((p) => Object.entries(p.sizes).map(([k, n]) => `${k}=${n}`).join(',')).join(' | ');
+  const worst = (k: 'hvpError' | 'blockError' | 'quadraticError' | 'asymmetry') => Math.max(...v.points.map((p) => p[k])).toExponential(1);
+  return `${v.passed ? 'check passed' : 'CHECK FAILED'}: gradient ${v.gradient.maxError.toExponential(1)}, H·V ${worst('blockError')}, HVP expressions ${worst('hvpError')}, ∇²f[V,V] ${worst('quadraticError')} (tolerances ${v.tolerance.toExponential(0)}, ${v.quadraticTolerance.toExponential(0)}), asymmetry ${worst('asymmetry')}, at ${v.points.length} random points [${sizes}], ${v.evaluations} evaluations`;
+}
+
+export function formatHessianText(o: HessianOutput): string {
+  const L: string[] = [];
+  const decl = [...o.decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
+  L.push(`f = ${toText(o.f)}`, `  with ${decl}`);
+  for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);
+  L.push('', `Hessian blocks (${VEC_CONVENTION}):`);
+  o.wrt.forEach((wi, i) =>
+    o.wrt.forEach((wj, j) => {
+      if (j < i) return; // H[Wj, Wi] = H[Wi, Wj]ᵀ
+      L.push(`H[${wi.name}, ${wj.name}] (${shapeText(shape(size(wi), size(wj)))}):`, `  ${toText(o.display.blocks[i][j])}`);
+    }),
+  );
+  if (o.wrt.length > 1) L.push('(the blocks below the diagonal are the transposes: H[Wj, Wi] = H[Wi, Wj]ᵀ)');
+  if (o.wrt.some((w) => w.props.has('symmetric') || w.props.has('spd'))) L.push(`note: ${SYMMETRIC_HESSIAN_NOTE}`);
+  L.push('', `bilinear form ∇²f[Δ, Δ] (directions ${o.wrt.map((w) => 'd' + w.name).join(', ')}):`, `  ${toText(o.display.bilinear)}`);
+  L.push('', 'Hessian-vector product H·Δ in matrix form:');
+  for (const w of o.wrt) L.push(`  (HΔ)_${w.name} = ${toText(o.display.hvp.get(w.name)!)}`);
+  if (o.named.length) {
+    L.push('where');
+    for (const n of o.named) L.push(`  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`);
+  }
+  L.push('', o.verdict ? hessianVerdictLine(o.verdict) : 'check skipped (--no-check)');
+  return L.join('\n') + '\n';
+}
+
+export function formatHessianLatex(o: HessianOutput): string {
+  const v = (w: (typeof o.wrt)[number]) => `\\operatorname{vec}(${symLatex(w)})`;
+  const rows: string[] = [];
+  o.wrt.forEach((wi, i) =>
+    o.wrt.forEach((wj, j) => {
+      if (j >= i) rows.push(`\\nabla_{${v(wi)}}\\nabla_{${v(wj)}} f &= ${toLatex(o.display.blocks[i][j])}`);
+    }),
+  );
+  rows.push(`\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}] &= ${toLatex(o.display.bilinear, 'Delta')}`);
+  const lines = [`% f = ${toText(o.f)}`, `% ${VEC_CONVENTION}`, ...o.assumptions.map((a) => `% at ${a.symbol.name} = ${toText(a.value)}`), '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
+  if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
+  if (o.verdict) lines.push(`% ${hessianVerdictLine(o.verdict)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function hessianJson(o: HessianOutput): object {
+  const ex = (e: Expr) => ({ text: toText(e), latex: toLatex(e, 'Delta') });
+  return {
+    matcalc: 1,
+    command: 'derive',
+    kind: 'hessian',
+    function: { text: toText(o.f), latex: toLatex(o.f), shape: 'scalar' },
+    variables: o.wrt.map((w) => ({ name: w.name, shape: shapeText(w.shape) })),
+    assumptions: o.assumptions.map((a) => ({ symbol: a.symbol.name, value: toText(a.value), source: a.source })),
+    convention: VEC_CONVENTION,
+    blocks: o.wrt.flatMap((wi, i) => o.wrt.map((wj, j) => ({ rows: wi.name, cols: wj.name, shape: shapeText(shape(size(wi), size(wj))), ...ex(o.display.blocks[i][j]) }))),
+    bilinear: ex(o.display.bilinear),
+    hvp: o.wrt.map((w) => ({ wrt: w.name, ...ex(o.display.hvp.get(w.name)!) })),
+    definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
+    check: o.verdict ?? null,
+    errors: [],
+  };
+}
