@@ -144,6 +144,15 @@ function centralDifference(claim: DerivativeClaim, point: Point, dir: ReadonlyMa
  * direction V): absolute differences below 1e-5·(1 + scale) are rounding and truncation noise of the central
  * difference, not signal — which matters at critical points, where the derivative itself is 0.
  */
+/** |f(X)| + |f(X + tV)| for the first t in 1, 0.1, 0.01 that stays inside the domain: the size of f near X. */
+export function sizeNear(f: Expr, vars: readonly SymNode[], point: Point, base: Evaluator, dir: ReadonlyMap<string, Mat>): number {
+  for (const t of [1, 0.1, 0.01]) {
+    const v = frob(new Evaluator(perturbed(point, vars, dir, t)).eval(f));
+    if (Number.isFinite(v)) return frob(base.eval(f)) + v;
+  }
+  return frob(base.eval(f));
+}
+
 export function relativeError(analytic: Mat, numeric: Mat, scale: number): number {
   const diff = frob(axpy(analytic, -1, numeric));
   return diff / Math.max(frob(analytic), frob(numeric), 1e-5 * (1 + scale));
@@ -195,7 +204,7 @@ export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {})
     n.forEach((x) => notes.add(x));
     evaluations += 1;
     const dir = unitDirection(claim, point.sizes, rng);
-    const scale = frob(base.eval(claim.f)) + frob(new Evaluator(perturbed(point, claim.vars, dir, 1)).eval(claim.f));
+    const scale = sizeNear(claim.f, claim.vars, point, base, dir);
     const fd = centralDifference(claim, point, dir);
     evaluations += fd.evaluations;
     const directionalError = relativeError(applyClaim(claim, base, dir), fd.value, scale);

@@ -26,8 +26,11 @@ function sides(src: string, what: string): [string, string] {
 
 export function parseAssumption(src: string, scope: Scope, wrt: readonly SymNode[], what = '--assume'): Assumption {
   const [l, r] = sides(src, what);
-  const lhs = parseExpression(l.trim(), scope, `${what} (left side)`);
-  const rhs = parseExpression(r.trim(), scope, `${what} (right side)`);
+  let lhs = parseExpression(l.trim(), scope, `${what} (left side)`);
+  let rhs = parseExpression(r.trim(), scope, `${what} (right side)`);
+  // "… = 0": the zero of the other side's shape
+  if (rhs.kind === 'num' && rhs.value === 0) rhs = zeroLike(lhs);
+  if (lhs.kind === 'num' && lhs.value === 0) lhs = zeroLike(rhs);
   let eq: Expr;
   try {
     eq = simplify(sub(lhs, rhs));

@@ -36,6 +36,8 @@ export const FUNCTIONS: ReadonlyMap<string, LangFunction> = new Map<string, Lang
   ['zeros', { args: ['dim', 'dim'], build: ([m, n]) => b.zeros(D(m), D(n)), help: 'zeros(m, n)' }],
   ['ones', { args: ['dim', 'dim'], build: ([m, n]) => b.ones(D(m), D(n)), help: 'ones(m, n)' }],
   ['unvec', { args: ['expr', 'dim', 'dim'], build: ([v, m, n]) => b.unvec(E(v), D(m), D(n)), help: 'unvec(v, m, n): the m×n matrix whose vec is v' }],
+  ['commutation', { args: ['dim', 'dim'], build: ([m, n]) => b.commutation(D(m), D(n)), help: "commutation(m, n): K with vec(A') = K*vec(A) for A m×n" }],
+  ['dlrelu', { args: ['expr', 'number'], build: ([a, k]) => b.ew('dlrelu', E(a), k as number), help: "dlrelu(A, a): the derivative of lrelu(A, a), entrywise" }],
   ['lrelu', { args: ['expr', 'number'], build: ([a, k]) => b.ew('lrelu', E(a), k as number), help: 'lrelu(A, a): leaky ReLU max(x, a·x)' }],
   ...ELEMENTWISE.filter((f) => !['lrelu', 'dlrelu', 'sigma'].includes(f.name)).map(
     (f) => [f.name, unary((a) => b.ew(f.name, a), `${f.name}(A), entrywise`)] as [string, LangFunction],

@@ -140,7 +140,7 @@ class Translator {
     } catch (e) {
       if (e instanceof ShapeError && !e.detail) {
         const span = this.where.get(n);
-        throw new ShapeError(`${e.message}${span ? ` (column ${span.start + 1})` : ''}`, caret(this.src, span));
+        throw new ShapeError(`${this.what}${span ? ` at column ${span.start + 1}` : ''}: ${e.message}`, caret(this.src, span));
       }
       throw e;
     }

@@ -100,7 +100,10 @@ export function nameSubexpressions(
     const t = simplify(T(e));
     if (t !== e && counts.has(t)) transposed.set(e, t);
   }
-  for (const [e, c] of counts) {
+  // smaller sums first, so the residual W2W1X − Y is E; sums of vec-sized matrices (Kronecker blocks) are
+  // left in place: a name would hide their structure
+  const candidates = [...counts].filter(([e]) => isPlainShape(e)).sort(([a], [b]) => weight(a) - weight(b));
+  for (const [e, c] of candidates) {
     if (more.has(e) || e.hasDelta || weight(e) < 3) continue; // A + Aᵀ reads better than a name
     const t = transposed.get(e);
     if (c + (t ? counts.get(t)! : 0) < 2) continue;
@@ -112,11 +115,15 @@ export function nameSubexpressions(
     const name = fresh();
     const s = sym(name, value.shape);
     more.set(value, s);
-    more.set(other, T(s));
+    if (other !== value) more.set(other, T(s));
     named.push({ name, value });
   }
   if (more.size) rs = rs.map((r) => substitute(r, more));
   return { results: rs, named };
+}
+
+function isPlainShape(e: Expr): boolean {
+  return e.shape.rows.syms.length <= 1 && e.shape.cols.syms.length <= 1;
 }
 
 function transposeCount(e: Expr): number {
