@@ -76,7 +76,7 @@ describe('matcalc derive: the issue\'s commands', () => {
 describe('bad input: one clear message, exit 2', () => {
   it('parse error, with the column and a caret', () => {
     const r = run('derive', 'tr(W1', '--decl', 'W1: h x h');
-    expectCleanError(r, 2, 'syntax error', 'column 5', 'tr(W1', '^');
+    expectCleanError(r, 2, 'syntax error', 'column 6', 'tr(W1', '^'); // just past the end: the missing )
   });
   it('unknown function', () => {
     expectCleanError(run('derive', 'trace(W1)', '--decl', 'W1: h x h'), 2, 'unknown function trace', 'known:', 'tr');

@@ -7,7 +7,7 @@ import { parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
-import { checkDerivative, type Verdict } from '../check/derivative.js';
+import { CheckError, checkDerivative, type Verdict } from '../check/derivative.js';
 
 export interface DeriveInput {
   readonly expr: string;
@@ -36,6 +36,8 @@ export interface DeriveOutput {
   readonly results: readonly DerivedResult[];
   readonly named: readonly Named[];
   readonly verdict?: Verdict;
+  /** why the numerical check could not run (no admissible point was found) */
+  readonly checkError?: string;
 }
 
 export function parseWrt(names: readonly string[], decls: Declarations): SymNode[] {
@@ -74,10 +76,8 @@ export function runDerive(input: DeriveInput): DeriveOutput {
     display: shown[k++],
     ...(d.cookbook ? { cookbookDisplay: shown[k++] } : {}),
   }));
-  const verdict =
-    input.check === false
-      ? undefined
-      : checkDerivative(
+  const { verdict, checkError } = runCheck(input.check, () =>
+    checkDerivative(
           {
             f,
             vars: wrt,
@@ -87,7 +87,19 @@ export function runDerive(input: DeriveInput): DeriveOutput {
             dims: decls.dims,
           },
           { seed: input.seed, points: input.points },
-        );
-  return { input, decls, f, kind: jacobian ? 'vec-jacobian' : 'gradient', wrt, results, named, verdict };
+        ),
+  );
+  return { input, decls, f, kind: jacobian ? 'vec-jacobian' : 'gradient', wrt, results, named, verdict, checkError };
+}
+
+/** Run a check unless disabled; a check that cannot find an admissible point is reported, not thrown. */
+export function runCheck<V>(enabled: boolean | undefined, check: () => V): { verdict?: V; checkError?: string } {
+  if (enabled === false) return {};
+  try {
+    return { verdict: check() };
+  } catch (e) {
+    if (e instanceof CheckError) return { checkError: e.message };
+    throw e;
+  }
 }
 

@@ -9,7 +9,7 @@ import { deriveHessian, type Hessian } from '../calculus/hessian.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { checkHessian, type HessianVerdict } from '../check/hessian.js';
 import { toText } from '../render/print.js';
-import { parseWrt } from './derive.js';
+import { parseWrt, runCheck } from './derive.js';
 
 export interface HessianInput {
   readonly expr: string;
@@ -35,6 +35,7 @@ export interface HessianOutput {
   readonly display: { blocks: Expr[][]; bilinear: Expr; hvp: Map<string, Expr> };
   readonly named: readonly Named[];
   readonly verdict?: HessianVerdict;
+  readonly checkError?: string;
 }
 
 export function runHessian(input: HessianInput): HessianOutput {
@@ -67,10 +68,8 @@ export function runHessian(input: HessianInput): HessianOutput {
     bilinear: results[n * n],
     hvp: new Map(wrt.map((w, i) => [w.name, results[n * n + 1 + i]])),
   };
-  const verdict =
-    input.check === false
-      ? undefined
-      : checkHessian(
+  const { verdict, checkError } = runCheck(input.check, () =>
+    checkHessian(
           {
             f,
             vars: wrt,
@@ -83,6 +82,7 @@ export function runHessian(input: HessianInput): HessianOutput {
             assign: assumptions.map((a) => [a.symbol.name, a.value] as const),
           },
           { seed: input.seed },
-        );
-  return { input, decls, f, wrt, assumptions, hessian, display, named, verdict };
+        ),
+  );
+  return { input, decls, f, wrt, assumptions, hessian, display, named, verdict, checkError };
 }

@@ -64,11 +64,15 @@ const KINK_MARGIN = 1e-2;
 const ATTEMPTS = 40;
 
 export class PointSampler {
+  private usedSizes = new Set<string>();
   constructor(readonly claim: Pick<DerivativeClaim, 'f' | 'claims' | 'symbols' | 'dims' | 'assign'>, readonly rng: Rng) {}
 
   sample(): { point: Point; entries: Entries; base: Evaluator; notes: string[] } {
     const notes: string[] = [];
-    const sizes = randomSizes(this.claim.dims, this.rng);
+    // fresh sizes at every point where the dimensions allow it (n = 4 | 2 | 5, not 4 | 2 | 2)
+    let sizes = randomSizes(this.claim.dims, this.rng);
+    for (let k = 0; k < 20 && this.usedSizes.has(JSON.stringify([...sizes])); k++) sizes = randomSizes(this.claim.dims, this.rng);
+    this.usedSizes.add(JSON.stringify([...sizes]));
     let rejectedNearKink = false;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const entries: Entries = attempt < ATTEMPTS / 2 ? 'gaussian' : 'positive';
@@ -85,7 +89,8 @@ export class PointSampler {
       }
       const claimsFinite = [...this.claim.claims.values()].every((c) => base.eval(c).data.every(Number.isFinite));
       if (!claimsFinite) continue;
-      if (rejectedNearKink) notes.push('resampled points that were near a kink or a domain boundary (relu, abs, log, …)');
+      if (base.kinkDistance < Infinity)
+        notes.push(`non-smooth or partial functions (relu, abs, log, …): points kept at least ${KINK_MARGIN} away from their kinks and domain boundaries${rejectedNearKink ? ', resampling where needed' : ''}`);
       if (entries === 'positive') notes.push('used positive entries to stay inside the domain');
       return { point, entries, base, notes };
     }

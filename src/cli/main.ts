@@ -38,7 +38,7 @@ function program(): Command {
         const h = runHessian({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, at: o.at, assume: o.assume, check: o.check, seed: o.seed });
         const text = o.format === 'json' ? JSON.stringify(hessianJson(h), null, 2) + '\n' : o.format === 'latex' ? formatHessianLatex(h) : formatHessianText(h);
         process.stdout.write(text);
-        if (h.verdict && !h.verdict.passed) process.exitCode = 1;
+        if ((h.verdict && !h.verdict.passed) || h.checkError) process.exitCode = 1;
         return;
       }
       if (o.at || o.assume) throw new InputError('--at and --assume choose the point of a Hessian; use them with --hessian');
@@ -46,7 +46,7 @@ function program(): Command {
       const out = runDerive({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, jacobian: o.jacobian, check: o.check, seed: o.seed });
       const text = o.format === 'json' ? JSON.stringify(toJson(out), null, 2) + '\n' : o.format === 'latex' ? formatLatex(out) : formatText(out);
       process.stdout.write(text);
-      if (out.verdict && !out.verdict.passed) process.exitCode = 1;
+      if ((out.verdict && !out.verdict.passed) || out.checkError) process.exitCode = 1;
     });
 
   p.command('examples')
@@ -65,22 +65,29 @@ function program(): Command {
   return p;
 }
 
-function fail(code: number, message: string, detail?: string): void {
+let jsonOutput = false;
+
+/** Errors go to stderr as one message; with --format json, also as JSON on stdout (docs/json.md). */
+function fail(code: number, kind: string, message: string, detail?: string): void {
   process.stderr.write(`matcalc: ${message}\n${detail ? detail + '\n' : ''}`);
+  if (jsonOutput) process.stdout.write(JSON.stringify({ matcalc: 1, errors: [{ kind, message, ...(detail ? { detail } : {}) }] }, null, 2) + '\n');
   process.exitCode = code;
 }
 
 export function main(argv: string[]): void {
+  jsonOutput = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));
   try {
     program().parse(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {
       // commander has printed its message already
-      process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 2;
-    } else if (e instanceof InputError) fail(2, e.message, e.detail);
-    else if (e instanceof UnsupportedError) fail(2, `not supported: ${e.message}`);
-    else if (e instanceof CheckError) fail(1, `check could not run: ${e.message}`);
-    else fail(1, `internal error (please report it with the command line): ${(e as Error)?.message ?? String(e)}`);
+      const ok = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0;
+      process.exitCode = ok ? 0 : 2;
+      if (!ok && jsonOutput) process.stdout.write(JSON.stringify({ matcalc: 1, errors: [{ kind: 'usage', message: e.message }] }, null, 2) + '\n');
+    } else if (e instanceof InputError) fail(2, 'input', e.message, e.detail);
+    else if (e instanceof UnsupportedError) fail(2, 'unsupported', `not supported: ${e.message}`);
+    else if (e instanceof CheckError) fail(1, 'check', `check could not run: ${e.message}`);
+    else fail(1, 'internal', `internal error (please report it with the command line): ${(e as Error)?.message ?? String(e)}`);
   }
 }
 

@@ -97,7 +97,7 @@ function mathjsParse(src: string, what: string): AnyNode {
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     const ch = (e as { char?: number }).char;
-    const at = typeof ch === 'number' ? Math.max(0, Math.min(src.length - 1, ch - 1)) : undefined;
+    const at = typeof ch === 'number' ? Math.max(0, Math.min(src.length, ch - 1)) : undefined;
     const clean = msg.replace(/\s*\(char \d+\)\s*$/, '');
     throw errorAt(`syntax error in ${what}`, src, at === undefined ? undefined : { start: at, end: at + 1 }, clean);
   }
@@ -177,17 +177,29 @@ class Translator {
     throw this.fail(n, `undeclared symbol ${name}; declared: ${known.join(', ') || 'nothing'}`);
   }
 
+  /** A constant: a number or arithmetic on numbers, such as -1/2. */
   number(n: AnyNode, what: string): number {
-    let node = n;
-    let sign = 1;
-    while (node.type === 'ParenthesisNode' || (node.type === 'OperatorNode' && node.fn === 'unaryMinus')) {
-      if (node.type === 'OperatorNode') sign = -sign;
-      node = node.type === 'ParenthesisNode' ? node.content : node.args[0];
-    }
-    if (node.type === 'ConstantNode' && typeof node.value === 'number') return sign * node.value;
-    if (node.type === 'OperatorNode' && node.fn === 'divide' && node.args.every((a: AnyNode) => a.type === 'ConstantNode'))
-      return (sign * node.args[0].value) / node.args[1].value;
-    throw this.fail(n, `${what} must be a number`);
+    const value = (m: AnyNode): number | undefined => {
+      if (m.type === 'ParenthesisNode') return value(m.content);
+      if (m.type === 'ConstantNode') return typeof m.value === 'number' ? m.value : undefined;
+      if (m.type !== 'OperatorNode') return undefined;
+      const xs = m.args.map(value);
+      if (xs.some((x: number | undefined) => x === undefined)) return undefined;
+      const [a, b2] = xs as number[];
+      switch (m.fn) {
+        case 'unaryMinus': return -a;
+        case 'unaryPlus': return a;
+        case 'add': return a + b2;
+        case 'subtract': return a - b2;
+        case 'multiply': return a * b2;
+        case 'divide': return a / b2;
+        case 'pow': return Math.pow(a, b2);
+        default: return undefined;
+      }
+    };
+    const v = value(n);
+    if (v === undefined || !Number.isFinite(v)) throw this.fail(n, `${what} must be a number`);
+    return v;
   }
 
   dim(n: AnyNode): Dim {
@@ -276,6 +288,8 @@ class Translator {
             if (!isColumn(values0(this, nargs))) throw this.fail(a, "norm(A, 2) is the spectral norm, which is not differentiable in general; use norm(A) (Frobenius)");
             return 'fro';
           }
+          if (name === 'norm' && a.type === 'ConstantNode' && typeof a.value === 'number')
+            throw this.fail(a, `only the Frobenius norm is supported (norm(A) or norm(A, 'fro')); the ${a.value}-norm is not differentiable in general`);
           if (a.type !== 'ConstantNode' || typeof a.value !== 'string') throw this.fail(a, `expected a quoted string such as 'fro'`);
           if (name === 'norm' && a.value !== 'fro')
             throw this.fail(a, `only the Frobenius norm is supported (norm(A) or norm(A, 'fro')); the ${a.value}-norm is not differentiable in general`);

@@ -3,7 +3,7 @@ import { isOp, num } from '../expr/ast.js';
 import { hadamard, hpow, mul, ones, pow, T } from '../expr/build.js';
 import { isScalarShape } from '../expr/shape.js';
 import { map } from '../numeric/mat.js';
-import { numberLatex, numberText } from '../render/names.js';
+import { numberLatex } from '../render/names.js';
 import { PREC, register } from './registry.js';
 
 register({
@@ -19,7 +19,7 @@ register({
   evaluate: (n, [a]) => map(a, (x) => Math.pow(x, n.attrs.k!)),
   text: (n, p) => {
     const k = n.attrs.k!;
-    return `${p(n.args[0], PREC.postfix)}.^${k < 0 || !Number.isInteger(k) ? '(' + numberText(k) + ')' : k}`;
+    return `${p(n.args[0], PREC.postfix)}.^${k < 0 || !Number.isInteger(k) ? '(' + String(k) + ')' : k}`;
   },
   latex: (n, p) => `${p(n.args[0], PREC.postfix)}^{\\circ ${numberLatex(n.attrs.k!)}}`,
   simplify(node) {
@@ -29,7 +29,7 @@ register({
     if (k === 1) return a;
     if (k === 0) return ones(a.shape.rows, a.shape.cols);
     if (isOp(a, 'hpow') && Number.isInteger(k)) return hpow(a.args[0], a.attrs.k! * k);
-    if (isOp(a, 'ones')) return a;
+    if (isOp(a, 'ones') || (isOp(a, 'eye') && k > 0)) return a;
     return node;
   },
   transpose: (node) => hpow(T(node.args[0]), node.attrs.k!),

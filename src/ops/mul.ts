@@ -1,9 +1,9 @@
 // Products: matrix products and scalar multiples in one n-ary node. Shapes fold left; a 1×1 factor is a
 // scalar and commutes. Canonical form: [numeric coefficient] [scalar factors, sorted] [matrix chain].
 import { Expr, OpNode, isNum, isOp, isScalar, num } from '../expr/ast.js';
-import { add, eye, inner, kron, mul, pow, T, vec, zeros, zeroLike } from '../expr/build.js';
+import { add, eye, inner, kron, mpow, mul, pow, T, vec, zeros, zeroLike } from '../expr/build.js';
 import { dimEq } from '../expr/dim.js';
-import { Shape, shape, isScalarShape } from '../expr/shape.js';
+import { Shape, shape, isScalarShape, isSquare } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { numberLatex, niceFraction } from '../render/names.js';
@@ -102,7 +102,8 @@ function simplify(node: OpNode): Expr {
     chain.length = 0;
   }
   // drop identities between matrices: the neighbours' dimensions already agree
-  const kept = chain.length > 1 ? chain.filter((c) => !isOp(c, 'eye')) : chain;
+  const kept0 = chain.length > 1 ? chain.filter((c) => !isOp(c, 'eye')) : chain;
+  const kept = mergePowers(kept0);
   const finalChain = kept.length === 0 && chain.length > 0 ? [chain[0]] : kept;
   const scalars: Expr[] = [];
   for (const b of [...scalarOrder].sort(compareStructural)) {
@@ -114,6 +115,18 @@ function simplify(node: OpNode): Expr {
   if (args.length === 1) return args[0];
   const same = args.length === node.args.length && args.every((a, i) => a === node.args[i]);
   return same ? node : mul(...args);
+}
+
+/** Equal neighbours in a matrix chain become powers: A·A·Aᵀ = A²Aᵀ. */
+function mergePowers(chain: readonly Expr[]): Expr[] {
+  const out: { base: Expr; k: number }[] = [];
+  for (const c of chain) {
+    const [base, k] = isOp(c, 'mpow') ? [c.args[0], c.attrs.k!] : [c, 1];
+    const last = out[out.length - 1];
+    if (last && last.base === base && isSquare(base.shape)) last.k += k;
+    else out.push({ base, k });
+  }
+  return out.map(({ base, k }) => mpow(base, k));
 }
 
 /** Scalar factors with negative powers print as a fraction: μ/4, 1/‖A‖. */
@@ -158,7 +171,7 @@ function printProduct(node: OpNode, p: Printer, latex: boolean): string {
   const denomTex = denom.map(factor).join(' ');
   let front: string;
   if (coefDen || denomTex) {
-    const top = [coefNum, numerTex].filter(Boolean).join(' ') || '1';
+    const top = [coefNum === '1' && numerTex ? '' : coefNum, numerTex].filter(Boolean).join(' ') || '1';
     const bottom = [coefDen, denomTex].filter(Boolean).join(' ');
     front = `\\frac{${top}}{${bottom}}`;
   } else front = [coefNum, numerTex].filter(Boolean).join(' ');

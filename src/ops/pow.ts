@@ -3,7 +3,7 @@ import { Expr, isOp, num } from '../expr/ast.js';
 import { mul, pow } from '../expr/build.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { numberLatex, numberText } from '../render/names.js';
+import { numberLatex } from '../render/names.js';
 import { PREC, register } from './registry.js';
 import { needShape } from './util.js';
 
@@ -20,7 +20,7 @@ register({
     return da && mul(num(k), pow(node.args[0], k - 1), da);
   },
   evaluate: (n, [a]) => Mat.scalar(Math.pow(a.data[0], n.attrs.k!)),
-  text: (n, p) => `${p(n.args[0], PREC.pow + 1)}^${n.attrs.k! < 0 || !Number.isInteger(n.attrs.k!) ? '(' + numberText(n.attrs.k!) + ')' : n.attrs.k}`,
+  text: (n, p) => `${p(n.args[0], PREC.pow + 1)}^${n.attrs.k! < 0 || !Number.isInteger(n.attrs.k!) ? '(' + String(n.attrs.k!) + ')' : n.attrs.k}`,
   latex: (n, p) => {
     const k = n.attrs.k!;
     if (k === 0.5) return `\\sqrt{${p(n.args[0])}}`;

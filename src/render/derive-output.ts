@@ -7,8 +7,8 @@ import type { Verdict } from '../check/derivative.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
 
-export const SYMMETRIC_NOTE =
-  'is symmetric: its gradient is taken on the space of symmetric matrices, sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, dX⟩ for every symmetric dX';
+export const symmetricNote = (x: string) =>
+  `${x} is symmetric: its gradient is taken on the space of symmetric matrices, sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, d${x}⟩ for every symmetric d${x}`;
 export const COOKBOOK_NOTE = "alternative (Matrix Cookbook convention G + Gᵀ − G∘I, which counts off-diagonal entries once; not a gradient in the Frobenius inner product)";
 
 function resultShape(o: DeriveOutput, i: number) {
@@ -26,12 +26,15 @@ export function verdictLine(v: Verdict): string {
 export function formatText(o: DeriveOutput): string {
   const lines: string[] = [];
   const decl = [...o.decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
-  lines.push(`f = ${toText(o.f)}`, `  with ${decl}`, '');
+  lines.push(`f = ${o.input.expr.trim()}`, `  with ${decl}`, ...(o.input.defs ?? []).map((d) => `  and ${d.trim()}`), '');
   o.results.forEach((r, i) => {
-    const what = o.kind === 'gradient' ? `gradient with respect to ${r.variable.name}` : `∇_vec(${r.variable.name}) ${isScalarShape(o.f.shape) ? 'f' : 'vec(F)'} (denominator layout)`;
-    lines.push(`${what} (${shapeText(resultShape(o, i))}):`, `  ${toText(r.display)}`);
+    const what =
+      o.kind === 'gradient'
+        ? `gradient with respect to ${r.variable.name} (${shapeText(resultShape(o, i))})`
+        : `∇_vec(${r.variable.name}) ${isScalarShape(o.f.shape) ? 'f' : 'vec(F)'}, denominator layout, ${shapeText(resultShape(o, i))}`;
+    lines.push(`${what}:`, `  ${toText(r.display)}`);
     if (r.cookbookDisplay) {
-      lines.push(`  note: ${r.variable.name} ${SYMMETRIC_NOTE}`);
+      lines.push(`  note: ${symmetricNote(r.variable.name)}`);
       lines.push(`  ${COOKBOOK_NOTE}:`, `    ${toText(r.cookbookDisplay)}`);
     }
   });
@@ -44,7 +47,7 @@ export function formatText(o: DeriveOutput): string {
   if (o.verdict) {
     lines.push(verdictLine(o.verdict));
     for (const n of o.verdict.notes) lines.push(`  note: ${n}`);
-  } else lines.push('check skipped (--no-check)');
+  } else lines.push(o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
   return lines.join('\n') + '\n';
 }
 
@@ -58,7 +61,7 @@ export function formatLatex(o: DeriveOutput): string {
   const rows = o.results.map((r, i) => `${nablaLatex(o, i)} &= ${toLatex(r.display)}`);
   const lines = [`% f = ${toText(o.f)}`, '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
   if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(symOf(n.name, n.value))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
-  for (const r of o.results) if (r.cookbookDisplay) lines.push(`% ${r.variable.name} ${SYMMETRIC_NOTE}`);
+  for (const r of o.results) if (r.cookbookDisplay) lines.push(`% ${symmetricNote(r.variable.name)}`);
   if (o.verdict) lines.push(`% ${verdictLine(o.verdict)}`);
   return lines.join('\n') + '\n';
 }
@@ -81,11 +84,11 @@ export function toJson(o: DeriveOutput): object {
       latex: toLatex(r.display),
       expanded: toText(r.value),
       ...(r.cookbookDisplay
-        ? { note: `${r.variable.name} ${SYMMETRIC_NOTE}`, alternative: { convention: 'matrix-cookbook', text: toText(r.cookbookDisplay), latex: toLatex(r.cookbookDisplay) } }
+        ? { note: symmetricNote(r.variable.name), alternative: { convention: 'matrix-cookbook', text: toText(r.cookbookDisplay), latex: toLatex(r.cookbookDisplay) } }
         : {}),
     })),
     definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
     check: o.verdict ?? null,
-    errors: [],
+    errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
   };
 }

@@ -23,7 +23,7 @@ export function hessianVerdictLine(v: HessianVerdict): string {
 export function formatHessianText(o: HessianOutput): string {
   const L: string[] = [];
   const decl = [...o.decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
-  L.push(`f = ${toText(o.f)}`, `  with ${decl}`);
+  L.push(`f = ${o.input.expr.trim()}`, `  with ${decl}`);
   for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);
   L.push('', `Hessian blocks (${VEC_CONVENTION}):`);
   o.wrt.forEach((wi, i) =>
@@ -41,7 +41,7 @@ export function formatHessianText(o: HessianOutput): string {
     L.push('where');
     for (const n of o.named) L.push(`  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`);
   }
-  L.push('', o.verdict ? hessianVerdictLine(o.verdict) : 'check skipped (--no-check)');
+  L.push('', o.verdict ? hessianVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
   return L.join('\n') + '\n';
 }
 
@@ -75,6 +75,6 @@ export function hessianJson(o: HessianOutput): object {
     hvp: o.wrt.map((w) => ({ wrt: w.name, ...ex(o.display.hvp.get(w.name)!) })),
     definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
     check: o.verdict ?? null,
-    errors: [],
+    errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
   };
 }
