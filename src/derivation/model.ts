@@ -1,0 +1,47 @@
+// A derivation as the papers' appendices write it: a quantity, then a chain of equalities, each step
+// justified by a rule ("(ii) follows because vec(AXB) = (Bᵀ ⊗ A) vec(X)"), then "where e = …".
+// The engine records derivations in this form; the renderers (LaTeX, Markdown, HTML) print it; the
+// checker verifies each step. Nothing here depends on how a derivation was produced.
+import type { Expr } from '../expr/ast.js';
+
+/** Text in two notations: the input language (or plain prose) and LaTeX. */
+export interface Label {
+  readonly text: string;
+  readonly latex: string;
+}
+
+export interface Reason {
+  /** the rule's name in rules/*.rules, when a rule justifies the step */
+  readonly rule?: string;
+  /** how the paper would say it: "the product rule", "vec(AXB) = (Bᵀ ⊗ A) vec(X)" */
+  readonly says: Label;
+  /** where the identity comes from: "Magnus & Neudecker (2019), Thm 2.2", "Matrix Cookbook eq. (520)" */
+  readonly citation?: string;
+}
+
+export interface Step {
+  /** the right-hand side after this step */
+  readonly expr: Expr;
+  /** why it equals the previous line; steps without a reason are bookkeeping (re-association, ×1) */
+  readonly reason?: Reason;
+  /** the subexpression the rule rewrote, before and after (for "applied to …" and for checking) */
+  readonly site?: { readonly before: Expr; readonly after: Expr };
+}
+
+export interface Definition {
+  readonly name: string;
+  readonly value: Expr;
+}
+
+export interface Derivation {
+  readonly title?: string;
+  /** the quantity derived, e.g. ∇_{vec(W2)} f */
+  readonly quantity: Label;
+  /** the first right-hand side (what the quantity is by definition) */
+  readonly start: Expr;
+  readonly steps: readonly Step[];
+  /** "where e = W3W2W1X − Y" */
+  readonly where: readonly Definition[];
+  /** the paper's equation number for the first line, if the derivation reproduces one */
+  readonly equation?: string;
+}
