@@ -3,6 +3,7 @@
 import '../ops/index.js';
 import { Dim, ONE, dimMul } from './dim.js';
 import { Expr, num, op } from './ast.js';
+import { InputError } from './errors.js';
 import { isScalarShape } from './shape.js';
 
 export const add = (...terms: Expr[]): Expr => (terms.length === 1 ? terms[0] : op('add', terms));
@@ -33,6 +34,14 @@ export const dimval = (d: Dim): Expr => op('dimval', [], { dims: [d] });
 /** K_{mn}: vec(Aᵀ) = K_{mn} vec(A) for A m×n. */
 export const commutation = (m: Dim, n: Dim): Expr => op('commutation', [], { dims: [m, n] });
 export const ew = (fn: string, a: Expr, k?: number): Expr => op('ew', [a], k === undefined ? { fn } : { fn, k });
+/** grad/jac/hess(f, X…): the variable arguments must be declared symbols. */
+export function derivative(name: 'grad' | 'jac' | 'hess', args: Expr[]): Expr {
+  for (const x of args.slice(1))
+    if (x.kind !== 'sym' || x.delta) throw new InputError(`${name}(…): the variables must be declared symbols, not ${toTextLazy(x)}`);
+  return op(name, args);
+}
+const toTextLazy = (e: Expr) => (e.kind === 'sym' ? e.name : 'an expression');
+
 export const mpow = (a: Expr, k: number): Expr => (k === 1 ? a : op('mpow', [a], { k }));
 
 /** The zero of a given shape: 0 for scalars, a zero matrix otherwise. */

@@ -38,6 +38,9 @@ export const FUNCTIONS: ReadonlyMap<string, LangFunction> = new Map<string, Lang
   ['unvec', { args: ['expr', 'dim', 'dim'], build: ([v, m, n]) => b.unvec(E(v), D(m), D(n)), help: 'unvec(v, m, n): the m×n matrix whose vec is v' }],
   ['commutation', { args: ['dim', 'dim'], build: ([m, n]) => b.commutation(D(m), D(n)), help: "commutation(m, n): K with vec(A') = K*vec(A) for A m×n" }],
   ['dlrelu', { args: ['expr', 'number'], build: ([a, k]) => b.ew('dlrelu', E(a), k as number), help: "dlrelu(A, a): the derivative of lrelu(A, a), entrywise" }],
+  ['grad', { args: ['expr', 'expr'], build: ([f, x]) => b.derivative('grad', [E(f), E(x)]), help: 'grad(f, X): ∇_X f, evaluated by finite differences (for derivation steps)' }],
+  ['jac', { args: ['expr', 'expr'], build: ([f, x]) => b.derivative('jac', [E(f), E(x)]), help: 'jac(F, X): ∇_{vec X} vec F in denominator layout, evaluated by finite differences' }],
+  ['hess', { args: ['expr', 'expr', 'expr'], build: ([f, x, y]) => b.derivative('hess', [E(f), E(x), E(y)]), help: 'hess(f, X, Y): ∇_{vec X}∇_{vec Y} f, evaluated by finite differences' }],
   ['lrelu', { args: ['expr', 'number'], build: ([a, k]) => b.ew('lrelu', E(a), k as number), help: 'lrelu(A, a): leaky ReLU max(x, a·x)' }],
   ...ELEMENTWISE.filter((f) => !['lrelu', 'dlrelu', 'sigma'].includes(f.name)).map(
     (f) => [f.name, unary((a) => b.ew(f.name, a), `${f.name}(A), entrywise`)] as [string, LangFunction],

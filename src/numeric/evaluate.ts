@@ -26,6 +26,18 @@ export class Evaluator implements EvalContext {
     if (distance < this.kinkDistance) this.kinkDistance = distance;
   }
 
+  valueOf(name: string): Mat {
+    const v = this.point.values.get(name);
+    if (!v) throw new Error(`no value for ${name}`);
+    return v;
+  }
+
+  with(name: string, value: Mat): Evaluator {
+    const values = new Map(this.point.values);
+    values.set(name, value);
+    return new Evaluator({ sizes: this.point.sizes, values });
+  }
+
   eval(e: Expr): Mat {
     const hit = this.memo.get(e);
     if (hit) return hit;

@@ -20,3 +20,4 @@ import './inner.js';
 import './constants.js';
 import './commutation.js';
 import './elementwise.js';
+import './derivatives.js';

@@ -13,6 +13,11 @@ export interface EvalContext {
   size(d: import('../expr/dim.js').Dim): number;
   /** record an argument of a non-smooth function, to keep samples away from kinks */
   kink(distance: number): void;
+  /** the value of a symbol at this point (derivative operators difference their argument) */
+  valueOf(name: string): Mat;
+  /** the same point with one symbol changed */
+  with(name: string, value: Mat): EvalContext;
+  eval(e: Expr): Mat;
 }
 
 export interface OpDef {

@@ -1,0 +1,105 @@
+// Derivative operators as expressions, for derivation steps and documents: grad(f, X) = ∇_X f (shape of
+// X), jac(F, X) = ∇_{vec X} vec F ((mn)×(pq), denominator layout), hess(f, X, Y) = ∇_{vec X}∇_{vec Y} f.
+// They are inert for the engine (a step that contains one is checked, not differentiated) and are
+// evaluated by finite differences of their argument — never by the engine, so a checker that evaluates
+// them does not trust what it checks.
+import type { OpNode, SymNode } from '../expr/ast.js';
+import { dimMul } from '../expr/dim.js';
+import { UnsupportedError } from '../expr/errors.js';
+import { isScalarShape, shape } from '../expr/shape.js';
+import { Mat } from '../numeric/mat.js';
+import { PREC, register, type EvalContext } from './registry.js';
+import { needShape } from './util.js';
+
+const H = 1e-4;
+
+function variable(node: OpNode, i: number): SymNode {
+  const x = node.args[i];
+  if (x.kind !== 'sym' || x.delta) throw new Error(`${node.op}: argument ${i + 1} must be a declared symbol`);
+  return x;
+}
+
+/** Richardson-extrapolated central difference of t ↦ g(t) at 0 (error O(h⁴)). */
+function derivative(g: (t: number) => Mat, h: number): Mat {
+  const D = (s: number) => {
+    const a = g(s), b = g(-s);
+    return new Mat(a.rows, a.cols, a.data.map((v, i) => (v - b.data[i]) / (2 * s)));
+  };
+  const d1 = D(h), d2 = D(h / 2);
+  return new Mat(d1.rows, d1.cols, d1.data.map((v, i) => (4 * d2.data[i] - v) / 3));
+}
+
+/** ∂F/∂x_k for every entry k of the symbol X (at its current value in ctx). */
+function partials(ctx: EvalContext, F: (c: EvalContext) => Mat, X: SymNode, h: number): Mat[] {
+  const x0 = ctx.valueOf(X.name);
+  return Array.from(x0.data, (_, k) =>
+    derivative((t) => {
+      const x = new Mat(x0.rows, x0.cols, Float64Array.from(x0.data));
+      x.data[k] += t;
+      return F(ctx.with(X.name, x));
+    }, h),
+  );
+}
+
+/** Columns (one per entry of X) side by side: row k of the result is ∂ vec F / ∂ (vec X)_k. */
+function stackRows(ps: readonly Mat[]): Mat {
+  const rows = ps.length, cols = ps[0]?.data.length ?? 0;
+  const J = Mat.zeros(rows, cols);
+  ps.forEach((p, k) => p.data.forEach((v, j) => (J.data[j * rows + k] = v)));
+  return J;
+}
+
+const inert = (what: string) => () => {
+  throw new UnsupportedError(`differentiating ${what} itself is not supported: write the derivative out`);
+};
+
+register({
+  name: 'grad',
+  precedence: PREC.atom,
+  shape(args) {
+    if (!isScalarShape(args[0].shape)) throw needShape('grad', args[0], 'grad(f, X) needs a scalar f; use jac(F, X) for a matrix F');
+    return args[1].shape;
+  },
+  differential: inert('grad(f, X)'),
+  evaluate(node, _args, ctx) {
+    const X = variable(node, 1);
+    const x0 = ctx.valueOf(X.name);
+    const ps = partials(ctx, (c) => c.eval(node.args[0]), X, H);
+    return new Mat(x0.rows, x0.cols, Float64Array.from(ps.map((p) => p.data[0])));
+  },
+  text: (n, p) => `grad(${p(n.args[0])}, ${p(n.args[1])})`,
+  latex: (n, p) => `\\nabla_{${p(n.args[1])}} ${p(n.args[0], PREC.mul + 1)}`,
+});
+
+register({
+  name: 'jac',
+  precedence: PREC.atom,
+  shape: ([F, X]) => shape(dimMul(X.shape.rows, X.shape.cols), dimMul(F.shape.rows, F.shape.cols)),
+  differential: inert('jac(F, X)'),
+  evaluate: (node, _args, ctx) => stackRows(partials(ctx, (c) => c.eval(node.args[0]), variable(node, 1), H)),
+  text: (n, p) => `jac(${p(n.args[0])}, ${p(n.args[1])})`,
+  latex: (n, p) => `\\nabla_{\\operatorname{vec}(${p(n.args[1])})} ${isScalarShape(n.args[0].shape) ? p(n.args[0], PREC.mul + 1) : `\\operatorname{vec}\\left(${p(n.args[0])}\\right)`}`,
+});
+
+register({
+  name: 'hess',
+  precedence: PREC.atom,
+  shape([f, X, Y]) {
+    if (!isScalarShape(f.shape)) throw needShape('hess', f, 'hess(f, X, Y) needs a scalar f');
+    return shape(dimMul(X.shape.rows, X.shape.cols), dimMul(Y.shape.rows, Y.shape.cols));
+  },
+  differential: inert('hess(f, X, Y)'),
+  // ∇_{vec X}∇_{vec Y} f: the partials in X of the finite-difference gradient in Y
+  evaluate(node, _args, ctx) {
+    const [f] = node.args;
+    const X = variable(node, 1), Y = variable(node, 2);
+    const gradY = (c: EvalContext) => {
+      const ps = partials(c, (d) => d.eval(f), Y, H);
+      return new Mat(ps.length, 1, Float64Array.from(ps.map((p) => p.data[0])));
+    };
+    return stackRows(partials(ctx, gradY, X, 1e-2));
+  },
+  text: (n, p) => `hess(${p(n.args[0])}, ${p(n.args[1])}, ${p(n.args[2])})`,
+  latex: (n, p) => `\\nabla_{\\operatorname{vec}(${p(n.args[1])})}\\nabla_{\\operatorname{vec}(${p(n.args[2])})} ${p(n.args[0], PREC.mul + 1)}`,
+});
+
