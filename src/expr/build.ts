@@ -35,8 +35,8 @@ export const dimval = (d: Dim): Expr => op('dimval', [], { dims: [d] });
 export const commutation = (m: Dim, n: Dim): Expr => op('commutation', [], { dims: [m, n] });
 export const ew = (fn: string, a: Expr, k?: number): Expr => op('ew', [a], k === undefined ? { fn } : { fn, k });
 /** grad/jac/hess(f, X…): the variable arguments must be declared symbols. */
-export function derivative(name: 'grad' | 'jac' | 'hess', args: Expr[]): Expr {
-  for (const x of args.slice(1))
+export function derivative(name: 'grad' | 'jac' | 'hess' | 'diff', args: Expr[], variables = args.length - 1): Expr {
+  for (const x of args.slice(1, 1 + variables))
     if (x.kind !== 'sym' || x.delta) throw new InputError(`${name}(…): the variables must be declared symbols, not ${toTextLazy(x)}`);
   return op(name, args);
 }

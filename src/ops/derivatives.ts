@@ -6,7 +6,7 @@
 import type { OpNode, SymNode } from '../expr/ast.js';
 import { dimMul } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
-import { isScalarShape, shape } from '../expr/shape.js';
+import { isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EvalContext } from './registry.js';
 import { needShape } from './util.js';
@@ -79,6 +79,25 @@ register({
   evaluate: (node, _args, ctx) => stackRows(partials(ctx, (c) => c.eval(node.args[0]), variable(node, 1), H)),
   text: (n, p) => `jac(${p(n.args[0])}, ${p(n.args[1])})`,
   latex: (n, p) => `\\nabla_{\\operatorname{vec}(${p(n.args[1])})} ${isScalarShape(n.args[0].shape) ? p(n.args[0], PREC.mul + 1) : `\\operatorname{vec}\\left(${p(n.args[0])}\\right)`}`,
+});
+
+register({
+  name: 'diff',
+  precedence: PREC.atom,
+  shape([F, X, V]) {
+    if (!shapeEq(X.shape, V.shape)) throw needShape('diff', V, `the direction must have the shape of the variable (${shapeText(X.shape)})`);
+    return F.shape;
+  },
+  differential: inert('diff(F, X, V)'),
+  // dF[V] = d/dt F(X + tV) at t = 0
+  evaluate(node, _args, ctx) {
+    const [F] = node.args;
+    const X = variable(node, 1);
+    const x0 = ctx.valueOf(X.name), v = ctx.eval(node.args[2]);
+    return derivative((t) => ctx.with(X.name, new Mat(x0.rows, x0.cols, x0.data.map((a, i) => a + t * v.data[i]))).eval(F), 1e-3);
+  },
+  text: (n, p) => `diff(${p(n.args[0])}, ${p(n.args[1])}, ${p(n.args[2])})`,
+  latex: (n, p) => `\mathrm{d}_{${p(n.args[1])}} ${p(n.args[0], PREC.mul + 1)}\left[${p(n.args[2])}\right]`,
 });
 
 register({

@@ -1,0 +1,219 @@
+// The matcher: a rule's left side against an expression, modulo associativity of products (a pattern
+// factor matches any contiguous run of factors: vec(A·X·B) matches vec(W3·W2·W1·X) with A = W3, X = W2,
+// B = W1X) and commutativity of sums. Pattern variables carry symbolic shapes, unified with the target's
+// dimensions, and properties (symmetric, invertible) that the target must have. A generic σ in a pattern
+// matches any entrywise function, and σ′ on the right side becomes that function's derivative.
+import { Expr, OpNode, SymNode, isOp, mapDag, op, withArgs } from '../expr/ast.js';
+import { ew, mul, T } from '../expr/build.js';
+import { Dim, dimEq, dimMul } from '../expr/dim.js';
+import { elementwise } from '../ops/elementwise.js';
+import { simplify } from './simplify.js';
+import type { Rule } from './rules.js';
+
+export interface Bindings {
+  readonly exprs: ReadonlyMap<string, Expr>;
+  readonly dims: ReadonlyMap<string, Dim>;
+  /** the entrywise function a generic σ matched */
+  readonly fn?: { readonly name: string; readonly k?: number };
+  /** product dimensions (m·n) met before their factors were bound: checked once the match is complete */
+  readonly pending?: readonly (readonly [Dim, Dim])[];
+}
+
+export const NO_BINDINGS: Bindings = { exprs: new Map(), dims: new Map() };
+
+function bindDim(p: Dim, t: Dim, b: Bindings): Bindings | undefined {
+  if (p.syms.length === 1 && p.coef === 1) {
+    const name = p.syms[0];
+    const bound = b.dims.get(name);
+    if (bound) return dimEq(bound, t) ? b : undefined;
+    return { ...b, dims: new Map(b.dims).set(name, t) };
+  }
+  const resolved = resolveDim(p, b);
+  if (!resolved) return { ...b, pending: [...(b.pending ?? []), [p, t]] };
+  return dimEq(resolved, t) ? b : undefined;
+}
+
+/** The product dimensions deferred during matching, now that every factor is bound. */
+function pendingHold(b: Bindings): boolean {
+  return (b.pending ?? []).every(([p, t]) => {
+    const r = resolveDim(p, b);
+    return r !== undefined && dimEq(r, t);
+  });
+}
+
+function resolveDim(d: Dim, b: Bindings): Dim | undefined {
+  let out: Dim = { coef: d.coef, syms: [] };
+  for (const s of d.syms) {
+    const v = b.dims.get(s);
+    if (!v) return undefined;
+    out = dimMul(out, v);
+  }
+  return out;
+}
+
+function isSymmetricExpr(e: Expr): boolean {
+  if (e.kind === 'sym') return e.props.has('symmetric') || e.props.has('spd');
+  return simplify(T(e)) === simplify(e);
+}
+
+function isInvertibleExpr(e: Expr): boolean {
+  if (e.kind === 'sym') return e.props.has('invertible') || e.props.has('spd');
+  return isOp(e, 'inv') || isOp(e, 'eye');
+}
+
+function bindVar(p: SymNode, t: Expr, b: Bindings): Bindings | undefined {
+  const bound = b.exprs.get(p.name);
+  if (bound) return bound === t ? b : undefined;
+  if (t.hasDelta) return undefined;
+  let c: Bindings | undefined = bindDim(p.shape.rows, t.shape.rows, b);
+  c = c && bindDim(p.shape.cols, t.shape.cols, c);
+  if (!c) return undefined;
+  if ((p.props.has('symmetric') || p.props.has('spd')) && !isSymmetricExpr(t)) return undefined;
+  if ((p.props.has('invertible') || p.props.has('spd')) && !isInvertibleExpr(t)) return undefined;
+  return { ...c, exprs: new Map(c.exprs).set(p.name, t) };
+}
+
+/** Factors of a product, nested products flattened (patterns are written with binary *). */
+function factors(e: Expr): Expr[] {
+  return isOp(e, 'mul') ? e.args.flatMap(factors) : [e];
+}
+
+function product(parts: readonly Expr[]): Expr {
+  return parts.length === 1 ? parts[0] : simplify(mul(...parts));
+}
+
+/** Every way to cut `ts` into `ps.length` non-empty contiguous runs matching the pattern factors. */
+function matchChain(ps: readonly Expr[], ts: readonly Expr[], vars: ReadonlySet<string>, b: Bindings): Bindings[] {
+  if (ps.length === 0) return ts.length === 0 ? [b] : [];
+  const out: Bindings[] = [];
+  const [p, ...rest] = ps;
+  const maxTake = ts.length - rest.length;
+  for (let take = 1; take <= maxTake; take++) {
+    // only a pattern variable can stand for several factors
+    if (take > 1 && !(p.kind === 'sym' && vars.has(p.name))) break;
+    for (const c of matchAt(p, product(ts.slice(0, take)), vars, b)) out.push(...matchChain(rest, ts.slice(take), vars, c));
+  }
+  return out;
+}
+
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((r) => [x, ...r]));
+}
+
+export function matchAt(p: Expr, t: Expr, vars: ReadonlySet<string>, b: Bindings): Bindings[] {
+  if (p.kind === 'sym') {
+    if (vars.has(p.name)) {
+      const c = bindVar(p, t, b);
+      return c ? [c] : [];
+    }
+    return p === t ? [b] : [];
+  }
+  if (p.kind === 'num') return t.kind === 'num' && t.value === p.value ? [b] : [];
+  if (t.kind !== 'op') return [];
+  if (p.op === 'mul') return isOp(t, 'mul') ? matchChain(factors(p), factors(t), vars, b) : [];
+  if (p.op !== t.op) return [];
+  if (p.op === 'ew' && p.attrs.fn === 'sigma' && (p.attrs.k ?? 0) === 0) {
+    const fn = { name: t.attrs.fn!, k: t.attrs.k };
+    if (b.fn && (b.fn.name !== fn.name || b.fn.k !== fn.k)) return [];
+    return matchAt(p.args[0], t.args[0], vars, { ...b, fn });
+  }
+  if (!sameAttrs(p, t, b)) return [];
+  if (p.args.length !== t.args.length) return [];
+  const orders = p.op === 'add' && p.args.length <= 4 ? permutations(t.args) : [t.args];
+  const out: Bindings[] = [];
+  for (const targs of orders) {
+    let states = [sameDims(p, t, b)].filter((x): x is Bindings => !!x);
+    p.args.forEach((pa, i) => (states = states.flatMap((s) => matchAt(pa, targs[i], vars, s))));
+    out.push(...states);
+  }
+  return out;
+}
+
+function sameAttrs(p: OpNode, t: OpNode, _b: Bindings): boolean {
+  return p.attrs.fn === t.attrs.fn && p.attrs.k === t.attrs.k && (p.attrs.dims?.length ?? 0) === (t.attrs.dims?.length ?? 0);
+}
+
+function sameDims(p: OpNode, t: OpNode, b: Bindings): Bindings | undefined {
+  let c: Bindings | undefined = b;
+  (p.attrs.dims ?? []).forEach((d, i) => (c = c && bindDim(d, t.attrs.dims![i], c)));
+  return c;
+}
+
+/** The rule's right side with the bindings substituted (dimensions and σ included). */
+export function instantiate(rhs: Expr, vars: ReadonlySet<string>, b: Bindings): Expr {
+  return mapDag(rhs, (orig, rebuilt) => {
+    if (orig.kind === 'sym' && vars.has(orig.name)) return b.exprs.get(orig.name) ?? orig;
+    if (rebuilt.kind !== 'op') return rebuilt;
+    if (rebuilt.op === 'ew' && rebuilt.attrs.fn === 'sigma' && b.fn) {
+      const order = rebuilt.attrs.k ?? 0;
+      if (order === 0) return ew(b.fn.name, rebuilt.args[0], b.fn.k);
+      if (b.fn.name === 'sigma') return ew('sigma', rebuilt.args[0], (b.fn.k ?? 0) + order);
+      if (order === 1) return elementwise(b.fn.name).derivative(rebuilt.args[0], b.fn.k ?? 0);
+      throw new Error(`the rule needs the ${order}-th derivative of ${b.fn.name}`);
+    }
+    if (rebuilt.attrs.dims) {
+      const dims = rebuilt.attrs.dims.map((d) => resolveDim(d, b) ?? d);
+      return op(rebuilt.op, rebuilt.args, { ...rebuilt.attrs, dims });
+    }
+    return rebuilt;
+  });
+}
+
+function conditionsHold(rule: Rule, b: Bindings): boolean {
+  if (!pendingHold(b)) return false;
+  return rule.conditions.every((c) => {
+    const a = b.exprs.get(c.name), x = b.exprs.get(c.of);
+    if (!a || !x) return false;
+    return ![...x.vars].some((v) => a.vars.has(v)) && !(x.kind === 'sym' && a.vars.has(x.name));
+  });
+}
+
+export interface Rewrite {
+  readonly result: Expr;
+  /** the subexpression rewritten, before and after */
+  readonly site: { readonly before: Expr; readonly after: Expr };
+  readonly bindings: Bindings;
+}
+
+/**
+ * Apply a rule once, at the outermost-leftmost place where it matches (sub-chains of products count as
+ * places). `pre` fixes some pattern variables in advance (X := the variable being differentiated).
+ */
+export function rewriteOnce(rule: Rule, e: Expr, pre: Bindings = NO_BINDINGS): Rewrite | undefined {
+  const tryAt = (site: Expr): { after: Expr; bindings: Bindings } | undefined => {
+    for (const b of matchAt(rule.lhs, site, rule.vars, pre)) {
+      if (!conditionsHold(rule, b)) continue;
+      try {
+        return { after: instantiate(rule.rhs, rule.vars, b), bindings: b };
+      } catch {
+        continue;
+      }
+    }
+    return undefined;
+  };
+  const visit = (n: Expr): Rewrite | undefined => {
+    const here = tryAt(n);
+    if (here) return { result: here.after, site: { before: n, after: here.after }, bindings: here.bindings };
+    if (n.kind !== 'op') return undefined;
+    if (n.op === 'mul') {
+      const fs = factors(n);
+      for (let len = fs.length - 1; len >= 2; len--)
+        for (let i = 0; i + len <= fs.length; i++) {
+          const sub = product(fs.slice(i, i + len));
+          const r = tryAt(sub);
+          if (r) {
+            const result = mul(...fs.slice(0, i), r.after, ...fs.slice(i + len));
+            return { result, site: { before: sub, after: r.after }, bindings: r.bindings };
+          }
+        }
+    }
+    for (let i = 0; i < n.args.length; i++) {
+      const r = visit(n.args[i]);
+      if (r) return { ...r, result: withArgs(n, n.args.map((a, j) => (j === i ? r.result : a))) };
+    }
+    return undefined;
+  };
+  return visit(e);
+}
+
