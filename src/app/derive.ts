@@ -1,6 +1,12 @@
 // The derive pipeline: parse, differentiate, simplify, name, check. The CLI and the examples use it.
 import { Expr, SymNode } from '../expr/ast.js';
-import { InputError } from '../expr/errors.js';
+import { InputError, UnsupportedError } from '../expr/errors.js';
+import { vec } from '../expr/build.js';
+import { simplify } from '../rewrite/simplify.js';
+import { loadRules } from '../rewrite/rules.js';
+import { vecGradientDerivation } from '../derivation/vec-gradient.js';
+import type { Derivation } from '../derivation/model.js';
+import { verifyChain, type ChainVerdict } from '../check/steps.js';
 import { isScalarShape, shapeText } from '../expr/shape.js';
 import { toText } from '../render/print.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
@@ -19,6 +25,18 @@ export interface DeriveInput {
   readonly check?: boolean;
   readonly seed?: number;
   readonly points?: number;
+  /** record the derivation step by step (∇_{vec X} f, Zhou & Liang App. B style) */
+  readonly steps?: boolean;
+}
+
+export interface RecordedDerivation {
+  readonly variable: SymNode;
+  /** as recorded (every line checkable) */
+  readonly derivation: Derivation;
+  /** the same with repeated subexpressions named, for display */
+  readonly display: Derivation;
+  /** every equality of the chain, and its last line against the engine's gradient */
+  readonly verdict: ChainVerdict;
 }
 
 export interface DerivedResult extends Derivative {
@@ -38,6 +56,7 @@ export interface DeriveOutput {
   readonly verdict?: Verdict;
   /** why the numerical check could not run (no admissible point was found) */
   readonly checkError?: string;
+  readonly derivations?: readonly RecordedDerivation[];
 }
 
 export function parseWrt(names: readonly string[], decls: Declarations): SymNode[] {
@@ -67,9 +86,26 @@ export function runDerive(input: DeriveInput): DeriveOutput {
   if (!jacobian && !isScalarShape(f.shape))
     throw new InputError(`a gradient needs a scalar function, but f = ${toText(f)} is ${shapeText(f.shape)}; for ∇_{vec X} vec F use --jacobian`);
   const derived = jacobian ? deriveJacobians(f, wrt) : deriveGradients(f, wrt);
+  if (input.steps && jacobian) throw new UnsupportedError('--steps is available for gradients of scalar functions (∇_{vec X} f); not yet for Jacobians');
+  const recorded = input.steps ? wrt.map((v) => vecGradientDerivation(simplify(f), v, loadRules())) : [];
+  const lines = recorded.flatMap((d) => [d.start, ...d.steps.map((s) => s.expr)]);
   const roots = derived.flatMap((d) => (d.cookbook ? [d.value, d.cookbook] : [d.value]));
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
-  const { results: shown, named } = nameSubexpressions(roots, defs, taken);
+  const { results: shownAll, named } = nameSubexpressions([...roots, ...lines], defs, taken);
+  const shown = shownAll.slice(0, roots.length);
+  let at = roots.length;
+  const derivations: RecordedDerivation[] = recorded.map((d, i) => {
+    const display: Derivation = {
+      ...d,
+      start: shownAll[at++],
+      steps: d.steps.map((s) => ({ ...s, expr: shownAll[at++] })),
+      where: named.map((n) => ({ name: n.name, value: n.value })),
+    };
+    // the chain, then its last line against the engine's (independently checked) gradient
+    const chain = [d.start, ...d.steps.map((s) => s.expr), vec(derived[i].value)];
+    const verdict = verifyChain(chain, [...decls.symbols.values()], decls.dims, { seed: input.seed });
+    return { variable: wrt[i], derivation: d, display, verdict };
+  });
   let k = 0;
   const results: DerivedResult[] = derived.map((d) => ({
     ...d,
@@ -89,7 +125,7 @@ export function runDerive(input: DeriveInput): DeriveOutput {
           { seed: input.seed, points: input.points },
         ),
   );
-  return { input, decls, f, kind: jacobian ? 'vec-jacobian' : 'gradient', wrt, results, named, verdict, checkError };
+  return { input, decls, f, kind: jacobian ? 'vec-jacobian' : 'gradient', wrt, results, named, verdict, checkError, ...(input.steps ? { derivations } : {}) };
 }
 
 /** Run a check unless disabled; a check that cannot find an admissible point is reported, not thrown. */

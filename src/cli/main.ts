@@ -29,7 +29,7 @@ function program(): Command {
     .option('--hessian', 'derive the Hessian: vec blocks, the bilinear form ∇²f[Δ,Δ] and Hessian-vector products')
     .option('--at <substitution>', 'evaluate at a point given by a substitution, e.g. "Y = W2*W1*X" (repeatable)', collect)
     .option('--assume <equation>', 'evaluate where an equation holds, e.g. "W2*W1*X - Y = 0" (repeatable)', collect)
-    .addOption(new Option('--steps', 'show the derivation step by step (not yet available)').hideHelp())
+    .option('--steps', 'show the derivation of ∇_vec(X) f step by step, each step justified by a rule from rules/ and checked')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'latex', 'json']).default('text'))
     .option('--no-check', 'skip the numerical check')
     .option('--seed <n>', 'seed of the random check points', (v) => Number(v))
@@ -42,11 +42,11 @@ function program(): Command {
         return;
       }
       if (o.at || o.assume) throw new InputError('--at and --assume choose the point of a Hessian; use them with --hessian');
-      if (o.steps) throw new UnsupportedError('--steps is not available in this version: step-by-step derivations come with the rules engine');
-      const out = runDerive({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, jacobian: o.jacobian, check: o.check, seed: o.seed });
+      if (o.steps && o.format !== 'text') throw new UnsupportedError(`--steps --format ${o.format} is not available yet: the step-by-step derivation prints as text`);
+      const out = runDerive({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, jacobian: o.jacobian, check: o.check, seed: o.seed, steps: o.steps });
       const text = o.format === 'json' ? JSON.stringify(toJson(out), null, 2) + '\n' : o.format === 'latex' ? formatLatex(out) : formatText(out);
       process.stdout.write(text);
-      if ((out.verdict && !out.verdict.passed) || out.checkError) process.exitCode = 1;
+      if ((out.verdict && !out.verdict.passed) || out.checkError || out.derivations?.some((d) => !d.verdict.passed)) process.exitCode = 1;
     });
 
   p.command('examples')

@@ -2,7 +2,7 @@
 import { sym, type Expr } from '../expr/ast.js';
 import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shapeText, shape } from '../expr/shape.js';
-import type { DeriveOutput } from '../app/derive.js';
+import type { DeriveOutput, RecordedDerivation } from '../app/derive.js';
 import type { Verdict } from '../check/derivative.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
@@ -43,12 +43,41 @@ export function formatText(o: DeriveOutput): string {
     for (const n of o.named) lines.push(`  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`);
   }
   if (o.kind === 'vec-jacobian') lines.push('', 'convention: vec stacks columns; ∇_{vec X} vec F is (mn)×(pq) for X m×n, F p×q, and d vec F = (∇_{vec X} vec F)ᵀ d vec X');
+  for (const d of o.derivations ?? []) lines.push('', ...derivationText(d));
   lines.push('');
   if (o.verdict) {
     lines.push(verdictLine(o.verdict));
     for (const n of o.verdict.notes) lines.push(`  note: ${n}`);
   } else lines.push(o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
   return lines.join('\n') + '\n';
+}
+
+const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii', 'xiii', 'xiv', 'xv'];
+
+/** A recorded derivation in text: one line per step, labelled (i), (ii), … with the rule that justifies it. */
+export function derivationText(r: RecordedDerivation): string[] {
+  const d = r.display;
+  const out = [`derivation of ∇_vec(${r.variable.name}) f, step by step:`, `  ${d.quantity.text} = ${toText(d.start)}`];
+  let k = 0;
+  const reasons: string[] = [];
+  d.steps.forEach((s, i) => {
+    const ok = r.verdict.steps[i + 1]?.passed ? '' : '   ← NOT EQUAL to the line before';
+    if (s.reason) {
+      const label = ROMAN[k++] ?? String(k);
+      out.push(`    =(${label}) ${toText(s.expr)}${ok}`);
+      reasons.push(`(${label}) ${s.reason.says.text} [${s.reason.rule}${s.reason.citation ? '; ' + s.reason.citation : ''}]`);
+    } else out.push(`    = ${toText(s.expr)}${ok}`);
+  });
+  out.push('  where', ...reasons.map((x) => `    ${x}`));
+  const last = r.verdict.steps[r.verdict.steps.length - 1];
+  out.push(
+    r.verdict.passed
+      ? `  steps checked: every equality holds at 3 random points (max error ${Math.max(...r.verdict.steps.map((s) => s.error)).toExponential(1)}), and the last line equals the derived gradient`
+      : r.verdict.firstFailure === r.verdict.steps.length - 1
+        ? `  STEPS CHECK FAILED: the last line differs from the derived gradient (error ${last.error.toExponential(1)})`
+        : `  STEPS CHECK FAILED at line ${r.verdict.firstFailure}`,
+  );
+  return out;
 }
 
 function nablaLatex(o: DeriveOutput, i: number): string {

@@ -101,6 +101,16 @@ function permutations<T>(xs: readonly T[]): T[][] {
   return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((r) => [x, ...r]));
 }
 
+/** Bindings fixing some of a rule's pattern variables in advance (with their dimensions). */
+export function prebind(rule: Rule, fixed: Readonly<Record<string, Expr>>): Bindings | undefined {
+  let b: Bindings | undefined = NO_BINDINGS;
+  for (const [name, e] of Object.entries(fixed)) {
+    const p = rule.decls.symbols.get(name);
+    if (p && b) b = bindVar(p, e, b);
+  }
+  return b;
+}
+
 export function matchAt(p: Expr, t: Expr, vars: ReadonlySet<string>, b: Bindings): Bindings[] {
   if (p.kind === 'sym') {
     if (vars.has(p.name)) {
@@ -180,10 +190,10 @@ export interface Rewrite {
  * Apply a rule once, at the outermost-leftmost place where it matches (sub-chains of products count as
  * places). `pre` fixes some pattern variables in advance (X := the variable being differentiated).
  */
-export function rewriteOnce(rule: Rule, e: Expr, pre: Bindings = NO_BINDINGS): Rewrite | undefined {
+export function rewriteOnce(rule: Rule, e: Expr, pre: Bindings = NO_BINDINGS, accept: (b: Bindings) => boolean = () => true): Rewrite | undefined {
   const tryAt = (site: Expr): { after: Expr; bindings: Bindings } | undefined => {
     for (const b of matchAt(rule.lhs, site, rule.vars, pre)) {
-      if (!conditionsHold(rule, b)) continue;
+      if (!conditionsHold(rule, b) || !accept(b)) continue;
       try {
         return { after: instantiate(rule.rhs, rule.vars, b), bindings: b };
       } catch {

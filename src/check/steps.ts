@@ -1,0 +1,51 @@
+// Checking a chain of equalities: consecutive lines must be equal as functions of the declared symbols.
+// Each pair is evaluated at random points with random distinct sizes; derivative operators inside the
+// lines (jac, grad, diff, hess) are evaluated by finite differences, so nothing here trusts the engine.
+import type { Expr, SymNode } from '../expr/ast.js';
+import { Evaluator } from '../numeric/evaluate.js';
+import { axpy, frob, Mat } from '../numeric/mat.js';
+import { Rng, randomSizes, randomValue } from '../numeric/random.js';
+
+export interface StepVerdict {
+  /** index of the line (0 = the first right-hand side) */
+  readonly index: number;
+  readonly passed: boolean;
+  readonly error: number;
+}
+
+export interface ChainVerdict {
+  readonly passed: boolean;
+  readonly tolerance: number;
+  readonly steps: readonly StepVerdict[];
+  /** the first line that is not equal to the one before it */
+  readonly firstFailure?: number;
+}
+
+/** Lines with derivative operators are compared at finite-difference accuracy. */
+export const CHAIN_TOLERANCE = 1e-6;
+
+export function verifyChain(
+  lines: readonly Expr[],
+  symbols: readonly SymNode[],
+  dims: ReadonlySet<string>,
+  opts: { points?: number; seed?: number; assign?: readonly (readonly [string, Expr])[] } = {},
+): ChainVerdict {
+  const rng = new Rng(opts.seed ?? 11);
+  const errors = lines.map(() => 0);
+  for (let p = 0; p < (opts.points ?? 3); p++) {
+    const sizes = randomSizes(dims, rng);
+    const values = new Map<string, Mat>();
+    for (const s of symbols) values.set(s.name, randomValue(s, sizes, rng));
+    for (const [name, rhs] of opts.assign ?? []) values.set(name, new Evaluator({ sizes, values }).eval(rhs));
+    const ev = new Evaluator({ sizes, values });
+    const vals = lines.map((l) => ev.eval(l));
+    for (let i = 1; i < lines.length; i++) {
+      const a = vals[i - 1], b = vals[i];
+      const err = a.rows !== b.rows || a.cols !== b.cols ? Infinity : frob(axpy(a, -1, b)) / Math.max(frob(a), frob(b), 1e-6);
+      errors[i] = Math.max(errors[i], Number.isFinite(err) ? err : Infinity);
+    }
+  }
+  const steps = errors.map((error, index) => ({ index, error, passed: error <= CHAIN_TOLERANCE }));
+  const firstFailure = steps.find((s) => !s.passed)?.index;
+  return { passed: firstFailure === undefined, tolerance: CHAIN_TOLERANCE, steps, ...(firstFailure !== undefined ? { firstFailure } : {}) };
+}

@@ -1,0 +1,110 @@
+// Step-by-step derivations of ∇_{vec X} f in the style of Zhou & Liang App. B (90)–(97): the quantity is
+// rewritten by rules from rules/ — ‖e‖² = vec(e)ᵀvec(e), the product rule, vec(AXB) = (Bᵀ ⊗ A)vec(X),
+// ∇_x Ax = Aᵀ, (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ, … — one recorded step per rule. Bookkeeping (re-association,
+// collecting ½·2, dropping ×1, Aᵀᵀ = A, moving a constant factor out) is merged into the step it
+// follows. The strategy is a list of rule names, tried in order at every step; when none applies and
+// a derivative operator is left, the derivation is incomplete and says so.
+import { Expr, SymNode, isOp, mapDag, op } from '../expr/ast.js';
+import { UnsupportedError } from '../expr/errors.js';
+import { opDef } from '../ops/registry.js';
+import { NO_BINDINGS, prebind, rewriteOnce, type Bindings } from '../rewrite/match.js';
+import type { Rule } from '../rewrite/rules.js';
+import { toLatex, toText } from '../render/print.js';
+import { symLatex } from '../render/names.js';
+import type { Derivation, Reason, Step } from './model.js';
+
+/** Rules applied silently, folded into the step before them. */
+const MERGED = new Set(['jac-scale', 'transpose-transpose']);
+/** Rules shown as their own line without a label (Zhou & Liang (94): dropping −Y). */
+const PLAIN = new Set(['jac-constant']);
+
+/** Expand: remove the derivative operator. */
+const EXPAND = [
+  'frobenius-vec', 'jac-scale', 'jac-square', 'jac-product', 'jac-constant',
+  'jac-entrywise', 'vec-kron', 'vec-kron-left', 'vec-kron-right', 'jac-linear', 'jac-chain',
+  'kron-transpose', 'transpose-transpose',
+];
+/** Collect: back from diag/Kronecker forms to vec of a matrix, as ZL eq. (15) does for σ′. */
+const COLLECT = ['vec-kron-left-collect', 'vec-hadamard-collect'];
+
+/** Rules that may move any function of the variable out of a product, not only the variable itself. */
+const FOCUS = new Set(['vec-kron', 'vec-kron-left', 'vec-kron-right']);
+
+/** X depends on the variable and every other bound piece is constant. */
+function focused(b: Bindings, x: SymNode): boolean {
+  const X = b.exprs.get('X');
+  if (!X || !X.vars.has(x.name)) return false;
+  return [...b.exprs].every(([k, e]) => k === 'X' || !e.vars.has(x.name));
+}
+
+/** Bookkeeping that needs no justification: flatten products, collect numbers, drop I and Aᵀᵀ. */
+export function tidy(e: Expr): Expr {
+  return mapDag(e, (_o, r) => {
+    if (isOp(r, 'transpose') && isOp(r.args[0], 'transpose')) return r.args[0].args[0];
+    if (isOp(r, 'transpose') && isOp(r.args[0], 'eye')) return r.args[0];
+    if (isOp(r, 'mul')) {
+      const s = opDef('mul').simplify!(r);
+      return s === r ? r : tidy(s);
+    }
+    return r;
+  });
+}
+
+function hasDerivative(e: Expr): boolean {
+  return e.kind === 'op' && (['jac', 'grad', 'diff', 'hess'].includes(e.op) || e.args.some(hasDerivative));
+}
+
+function reasonOf(rule: Rule): Reason {
+  const says = rule.says ?? `${toText(rule.lhs)} = ${toText(rule.rhs)}`;
+  return { rule: rule.name, says: { text: says, latex: `${toLatex(rule.lhs)} = ${toLatex(rule.rhs)}` }, citation: rule.cite };
+}
+
+export function vecGradientDerivation(f: Expr, x: SymNode, rules: ReadonlyMap<string, Rule>): Derivation {
+  const start = op('jac', [f, x]);
+  const steps: Step[] = [];
+  let cur: Expr = start;
+  let pendingSite: Step['site'];
+  for (const phase of [EXPAND, COLLECT]) {
+    for (let guard = 0; guard < 40; guard++) {
+      let applied = false;
+      for (const name of phase) {
+        const rule = rules.get(name);
+        if (!rule) throw new Error(`the strategy names rule ${name}, which is not in rules/`);
+        // while expanding, the rules' X is the variable; collecting works on any matrix
+        const fixed = phase === EXPAND ? prebind(rule, { X: x }) : NO_BINDINGS;
+        // the vec rules may also pull out a function of the variable (vec(W2 σ(W1X)) with X := σ(W1X)),
+        // as long as everything else is constant
+        const r =
+          (fixed && rewriteOnce(rule, cur, fixed)) ||
+          (FOCUS.has(name) ? rewriteOnce(rule, cur, NO_BINDINGS, (b) => focused(b, x)) : undefined);
+        if (!r) continue;
+        const next = tidy(r.result);
+        if (next === cur) continue;
+        cur = next;
+        applied = true;
+        const last = steps[steps.length - 1];
+        if (MERGED.has(name) || (last?.reason?.rule === name && !PLAIN.has(name))) {
+          // the same rule twice in a row is one step, as a paper would write it
+          // folded into the previous line (or the next, when there is none yet)
+          if (steps.length) steps[steps.length - 1] = { ...steps[steps.length - 1], expr: cur };
+          else pendingSite = r.site;
+        } else {
+          steps.push({ expr: cur, ...(PLAIN.has(name) ? {} : { reason: reasonOf(rule) }), site: pendingSite ?? r.site });
+          pendingSite = undefined;
+        }
+        break;
+      }
+      if (!applied) break;
+    }
+  }
+  if (hasDerivative(cur))
+    throw new UnsupportedError(
+      `no step-by-step derivation for ∇_vec(${x.name}) of this function: the rules in rules/ stop at ${toText(cur)}; the result without steps is available without --steps`,
+    );
+  return {
+    quantity: { text: `jac(f, ${x.name})`, latex: `\\nabla_{\\operatorname{vec}(${symLatex(x)})} f` },
+    start,
+    steps,
+    where: [],
+  };
+}
