@@ -106,7 +106,9 @@ function simplify(node: OpNode): Expr {
   const kept = mergePowers(kept0);
   const finalChain = kept.length === 0 && chain.length > 0 ? [chain[0]] : kept;
   const scalars: Expr[] = [];
-  for (const b of [...scalarOrder].sort(compareStructural)) {
+  // plain symbols first (μ⟨A, B⟩, not ⟨A, B⟩μ), then the structural order
+  const rank = (e: Expr) => (e.kind === 'sym' ? 0 : 1);
+  for (const b of [...scalarOrder].sort((x, y) => rank(x) - rank(y) || compareStructural(x, y))) {
     const k = scalarPowers.get(b)!;
     if (k !== 0) scalars.push(pow(b, k));
   }
