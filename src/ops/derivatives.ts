@@ -4,7 +4,7 @@
 // evaluated by finite differences of their argument — never by the engine, so a checker that evaluates
 // them does not trust what it checks.
 import type { OpNode, SymNode } from '../expr/ast.js';
-import { dimMul } from '../expr/dim.js';
+import { dimMul, isOne } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
@@ -53,9 +53,12 @@ const inert = (what: string) => () => {
   throw new UnsupportedError(`differentiating ${what} itself is not supported: write the derivative out`);
 };
 
+/** ∇ reaches to the end of a product: in LaTeX (∇_x u) v needs its parentheses; jac(u, x)*v does not. */
+const REACHES_RIGHT = { precedence: PREC.mul, textPrecedence: PREC.atom };
+
 register({
   name: 'grad',
-  precedence: PREC.atom,
+  ...REACHES_RIGHT,
   shape(args) {
     if (!isScalarShape(args[0].shape)) throw needShape('grad', args[0], 'grad(f, X) needs a scalar f; use jac(F, X) for a matrix F');
     return args[1].shape;
@@ -73,17 +76,22 @@ register({
 
 register({
   name: 'jac',
-  precedence: PREC.atom,
+  ...REACHES_RIGHT,
   shape: ([F, X]) => shape(dimMul(X.shape.rows, X.shape.cols), dimMul(F.shape.rows, F.shape.cols)),
   differential: inert('jac(F, X)'),
   evaluate: (node, _args, ctx) => stackRows(partials(ctx, (c) => c.eval(node.args[0]), variable(node, 1), H)),
   text: (n, p) => `jac(${p(n.args[0])}, ${p(n.args[1])})`,
-  latex: (n, p) => `\\nabla_{\\operatorname{vec}(${p(n.args[1])})} ${isScalarShape(n.args[0].shape) ? p(n.args[0], PREC.mul + 1) : `\\operatorname{vec}\\left(${p(n.args[0])}\\right)`}`,
+  // vec of a vector is the vector itself: ∇_{vec(W)} vec(e), as ZL (93) writes it, not vec(vec(e))
+  latex: (n, p) => {
+    const F = n.args[0];
+    const body = isScalarShape(F.shape) || isOne(F.shape.cols) ? p(F, PREC.mul + 1) : `\\operatorname{vec}\\left(${p(F)}\\right)`;
+    return `\\nabla_{\\operatorname{vec}(${p(n.args[1])})} ${body}`;
+  },
 });
 
 register({
   name: 'diff',
-  precedence: PREC.atom,
+  ...REACHES_RIGHT,
   shape([F, X, V]) {
     if (!shapeEq(X.shape, V.shape)) throw needShape('diff', V, `the direction must have the shape of the variable (${shapeText(X.shape)})`);
     return F.shape;
@@ -97,12 +105,12 @@ register({
     return derivative((t) => ctx.with(X.name, new Mat(x0.rows, x0.cols, x0.data.map((a, i) => a + t * v.data[i]))).eval(F), 1e-3);
   },
   text: (n, p) => `diff(${p(n.args[0])}, ${p(n.args[1])}, ${p(n.args[2])})`,
-  latex: (n, p) => `\mathrm{d}_{${p(n.args[1])}} ${p(n.args[0], PREC.mul + 1)}\left[${p(n.args[2])}\right]`,
+  latex: (n, p) => `\\mathrm{d}_{${p(n.args[1])}} ${p(n.args[0], PREC.mul + 1)}\\left[${p(n.args[2])}\\right]`,
 });
 
 register({
   name: 'hess',
-  precedence: PREC.atom,
+  ...REACHES_RIGHT,
   shape([f, X, Y]) {
     if (!isScalarShape(f.shape)) throw needShape('hess', f, 'hess(f, X, Y) needs a scalar f');
     return shape(dimMul(X.shape.rows, X.shape.cols), dimMul(Y.shape.rows, Y.shape.cols));

@@ -41,7 +41,7 @@ export const ELEMENTWISE: readonly Elementwise[] = [
   },
   { name: 'softplus', f: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), derivative: (a) => ew('sigmoid', a), latex: () => '\\operatorname{softplus}' },
   { name: 'relu', f: (x) => Math.max(x, 0), derivative: (a) => ew('step', a), kinks: [0], latex: () => '\\operatorname{relu}' },
-  { name: 'step', f: (x) => (x > 0 ? 1 : 0), derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\mathbb{1}_{>0}' },
+  { name: 'step', f: (x) => (x > 0 ? 1 : 0), derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\mathbb{I}_{>0}' },
   {
     name: 'lrelu', f: (x, k) => (x > 0 ? x : k * x), derivative: (a, k) => ew('dlrelu', a, k), kinks: [0],
     latex: (k) => `\\operatorname{lrelu}_{${numberLatex(k)}}`, text: (k) => `lrelu:${numberText(k)}`,

@@ -1,0 +1,124 @@
+// The trust boundary of the renderers. Documents are made of prose (user text: titles, comments, rule
+// names, citations — escaped for each output, never interpreted) and math (LaTeX produced by our own
+// printers, src/render/print.ts and src/ops/*). Math is checked against the list of commands the
+// printers emit, so that neither a printer bug nor text smuggled into a Derivation can put \input,
+// \href, $, %, & or an unbalanced brace into a .tex file, a Markdown file or an HTML page.
+import { GREEK } from './names.js';
+
+/** A piece of a paragraph: user text, or LaTeX math from our printers. */
+export type Inline = { readonly text: string } | { readonly math: string };
+export const text = (s: string): Inline => ({ text: s });
+export const math = (s: string): Inline => ({ math: checkMath(s) });
+
+/**
+ * Every command allowed in math. Each one compiles with pdflatex using amsmath, amssymb and bm only,
+ * and renders with KaTeX (test/render.test.ts compiles and renders all of them).
+ */
+export const MATH_COMMANDS: ReadonlySet<string> = new Set([
+  ...GREEK,
+  // fonts and identifiers
+  'boldsymbol', 'mathrm', 'mathbb', 'mathbf', 'operatorname',
+  // operators and symbols
+  'nabla', 'otimes', 'circ', 'top', 'prime', 'times', 'cdot', 'cdots', 'ldots', 'dots', 'det', 'log', 'exp', 'sin', 'cos',
+  'tanh', 'sqrt', 'frac', 'langle', 'rangle', 'infty', 'partial', 'in', 'le', 'ge', 'neq', 'approx', 'to', 'mapsto',
+  // delimiters and spacing
+  'left', 'right', 'bigl', 'bigr', 'Bigl', 'Bigr', 'quad', 'qquad',
+  // relations with labels (derivation lines)
+  'stackrel',
+]);
+
+export class UnsafeLatexError extends Error {}
+
+/**
+ * Check that a LaTeX string is math as our printers write it: ASCII, balanced braces, only commands of
+ * MATH_COMMANDS, none of the characters that end math or a row ($ & # % ~ and \\). Returns the string.
+ */
+export function checkMath(s: string, where = 'math'): string {
+  const bad = (why: string) => new UnsafeLatexError(`${where}: refusing to emit ${JSON.stringify(s.length > 80 ? s.slice(0, 80) + '…' : s)}: ${why}`);
+  const ch = /[^A-Za-z0-9 \\{}^_()[\]+\-=<>,.;:!|'/*]/.exec(s);
+  if (ch) throw bad(`character ${JSON.stringify(ch[0])} is not allowed in math`);
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\') {
+      const word = /^[A-Za-z]+/.exec(s.slice(i + 1));
+      if (word) {
+        if (!MATH_COMMANDS.has(word[0])) throw bad(`command \\${word[0]} is not one the printers emit`);
+        i += word[0].length;
+      } else {
+        const next = s[i + 1];
+        if (next === undefined || !',;!| {}_'.includes(next)) throw bad(`control symbol \\${next ?? ''} is not allowed`);
+        i++;
+      }
+    } else if (c === '{') depth++;
+    else if (c === '}' && --depth < 0) throw bad('unbalanced }');
+  }
+  if (depth !== 0) throw bad('unbalanced {');
+  return s;
+}
+
+// ── escaping user text ─────────────────────────────────────────────────────────────────────────────
+
+export function htmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Unicode that appears in our messages and rule texts, as LaTeX that pdflatex (OT1, utf8) typesets. */
+const UNICODE_LATEX: Record<string, string> = {
+  '∇': '\\ensuremath{\\nabla}', 'ᵀ': '\\ensuremath{^\\top}', '⊗': '\\ensuremath{\\otimes}', '∘': '\\ensuremath{\\circ}',
+  '‖': '\\ensuremath{\\|}', '⟨': '\\ensuremath{\\langle}', '⟩': '\\ensuremath{\\rangle}', '′': '\\ensuremath{^\\prime}',
+  '″': '\\ensuremath{^{\\prime\\prime}}', '²': '\\ensuremath{^2}', '³': '\\ensuremath{^3}', '⁻': '\\ensuremath{^-}', '¹': '\\ensuremath{^1}',
+  '½': '\\ensuremath{\\frac{1}{2}}', '×': '\\ensuremath{\\times}', '·': '\\ensuremath{\\cdot}', '−': '\\ensuremath{-}',
+  '≤': '\\ensuremath{\\le}', '≥': '\\ensuremath{\\ge}', '≠': '\\ensuremath{\\neq}', '≈': '\\ensuremath{\\approx}',
+  '→': '\\ensuremath{\\to}', '⇒': '\\ensuremath{\\Rightarrow}', '←': '\\ensuremath{\\leftarrow}', '∈': '\\ensuremath{\\in}',
+  '∑': '\\ensuremath{\\sum}', 'Σ': '\\ensuremath{\\Sigma}', '…': '\\ldots{}', '–': '--', '—': '---',
+  '‘': '`', '’': "'", '“': '``', '”': "''", '₀': '\\ensuremath{_0}', '₁': '\\ensuremath{_1}', '₂': '\\ensuremath{_2}',
+  '₃': '\\ensuremath{_3}', 'ₖ': '\\ensuremath{_k}', 'ₗ': '\\ensuremath{_l}', '∞': '\\ensuremath{\\infty}', '∂': '\\ensuremath{\\partial}',
+  '\u00a0': '~',
+};
+const GREEK_LETTERS = 'αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ';
+const GREEK_NAMES = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega'.split(' ');
+[...GREEK_LETTERS].forEach((g, i) => (UNICODE_LATEX[g] ??= `\\ensuremath{\\${GREEK_NAMES[i]}}`));
+const ACCENTS: Record<string, string> = { '\u0301': "'", '\u0300': '`', '\u0302': '^', '\u0308': '"', '\u0303': '~', '\u0327': 'c', '\u030a': 'r', '\u030c': 'v' };
+
+/** User text in LaTeX text mode: specials escaped, known Unicode mapped, anything else shown as '?'. */
+export function latexText(s: string): string {
+  let out = '';
+  for (const c of s.normalize('NFC')) {
+    if (/[A-Za-z0-9 .,;:!?()[\]@*+=\/-]/.test(c)) out += c;
+    else if (c === '\n' || c === '\t' || c === '\r') out += ' ';
+    else if (c in SPECIAL) out += SPECIAL[c];
+    else if (c in UNICODE_LATEX) out += UNICODE_LATEX[c];
+    else {
+      // é → \'{e}; letters with an accent OT1 can draw
+      const [base, accent, ...rest] = [...c.normalize('NFD')];
+      out += accent && !rest.length && /[A-Za-z]/.test(base) && ACCENTS[accent] ? `\\${ACCENTS[accent]}{${base}}` : '?';
+    }
+  }
+  return out;
+}
+const SPECIAL: Record<string, string> = {
+  '\\': '\\textbackslash{}', '{': '\\{', '}': '\\}', $: '\\$', '&': '\\&', '#': '\\#', '%': '\\%', _: '\\_', '~': '\\textasciitilde{}',
+  '^': '\\textasciicircum{}', '<': '\\textless{}', '>': '\\textgreater{}', '|': '\\textbar{}', '"': "''", "'": "'", '`': '`',
+};
+
+/** User text in Markdown: no emphasis, code, links, HTML, math or block structure can start from it. */
+export function mdText(s: string): string {
+  return s
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/[\\`*_[\]#|~$]/g, (c) => '\\' + c)
+    .replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!)
+    // a list item, quote or setext underline at the start of a line
+    .replace(/^(\s*)([-+=])/, '$1\\$2')
+    .replace(/^(\s*\d+)([.)])/, '$1\\$2');
+}
+
+// ── prose in LaTeX and Markdown (HTML needs KaTeX: src/render/document.ts) ─────────────────────────
+
+export function proseLatex(parts: readonly Inline[]): string {
+  return parts.map((p) => ('math' in p ? `$${checkMath(p.math)}$` : latexText(p.text))).join('');
+}
+
+export function proseMd(parts: readonly Inline[]): string {
+  return parts.map((p) => ('math' in p ? `$${checkMath(p.math)}$` : mdText(p.text))).join('');
+}
