@@ -5,7 +5,8 @@ import { Dim, dimKey } from './dim.js';
 import { Shape, SCALAR, isScalarShape } from './shape.js';
 import { opDef } from '../ops/registry.js';
 
-export type Property = 'symmetric' | 'spd' | 'invertible';
+/** mask: entries in {0, 1} (a sampling pattern Ω; P_Ω(A) = Ω .* A) */
+export type Property = 'symmetric' | 'spd' | 'invertible' | 'mask';
 
 export interface Attrs {
   /** sizes for eye/zeros/ones/unvec/commutation */
