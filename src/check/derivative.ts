@@ -61,7 +61,8 @@ const H = 1e-3;
 const KINK_MARGIN = 1e-2;
 const ATTEMPTS = 40;
 
-class PointSampler {
+/** Random points (fresh distinct sizes each) where f and the claims are finite and away from kinks. */
+export class PointSampler {
   constructor(readonly claim: DerivativeClaim, readonly rng: Rng) {}
 
   sample(): { point: Point; entries: Entries; base: Evaluator; notes: string[] } {
@@ -117,7 +118,7 @@ function applyClaim(claim: DerivativeClaim, base: Evaluator, dir: ReadonlyMap<st
   return acc;
 }
 
-function centralDifference(claim: DerivativeClaim, point: Point, dir: ReadonlyMap<string, Mat>): { value: Mat; evaluations: number } {
+function centralDifference(claim: Pick<DerivativeClaim, 'f' | 'vars'>, point: Point, dir: ReadonlyMap<string, Mat>): { value: Mat; evaluations: number } {
   const f = (t: number) => new Evaluator(perturbed(point, claim.vars, dir, t)).eval(claim.f);
   const D = (h: number) => scale(axpy(f(h), -1, f(-h)), 1 / (2 * h));
   const d1 = D(H), d2 = D(H / 2);
@@ -203,4 +204,29 @@ export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {})
     evaluations,
     notes: [...notes],
   };
+}
+
+/**
+ * The derivative itself, entry by entry, by the same central differences: ∇_X f (the shape of X) for
+ * gradients, ∇_{vec X} vec F ((mn)×(pq)) for vec-Jacobians. For symmetric X the directions are
+ * (E_ij + E_ji)/2, so the entries are those of the gradient on symmetric matrices, sym(G).
+ * Counterexamples show it so that a person can see the true value without trusting the engine.
+ */
+export function derivativeByDifferences(f: Expr, variable: SymNode, kind: ClaimKind, point: Point): Mat {
+  const X = point.values.get(variable.name)!;
+  const sym = variable.props.has('symmetric') || variable.props.has('spd');
+  const n = X.data.length;
+  let out: Mat | undefined;
+  for (let j = 0; j < X.cols; j++)
+    for (let i = 0; i < X.rows; i++) {
+      const E = Mat.zeros(X.rows, X.cols);
+      E.data[j * X.rows + i] = sym && i !== j ? 0.5 : 1;
+      if (sym && i !== j) E.data[i * X.rows + j] = 0.5;
+      const d = centralDifference({ f, vars: [variable] }, point, new Map([[variable.name, E]])).value;
+      out ??= kind === 'gradient' ? Mat.zeros(X.rows, X.cols) : Mat.zeros(n, d.data.length);
+      const k = j * X.rows + i;
+      if (kind === 'gradient') out.data[k] = d.data[0];
+      else d.data.forEach((v, col) => (out!.data[col * n + k] = v));
+    }
+  return out!;
 }
