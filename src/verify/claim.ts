@@ -18,7 +18,8 @@ import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
 import { CheckError, PointSampler, checkDerivative, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
 import { Rng } from '../numeric/random.js';
-import { diagnose, type Diagnosis } from './diagnose.js';
+import type { Point } from '../numeric/evaluate.js';
+import { diagnose, repairIllTyped, type Diagnosis } from './diagnose.js';
 import { findCounterexample, type Counterexample } from './counterexample.js';
 
 /** grad: ∇_X f (shape of X); vecgrad: ∇_{vec X} f ((mn)×1); jacobian: ∇_{vec X} vec F ((mn)×(pq)). */
@@ -138,22 +139,42 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
     notes.push(`${variable.name} is symmetric: derivatives are compared on symmetric matrices, where a claim G and its symmetric part (G + Gᵀ)/2 are the same`);
   const base = { input, decls, f, variable, kind, label, expectedShape, truth, notes };
 
+  const symbols = [...decls.symbols.values()];
+  const checkAs = checkKind(kind);
+  /** the diagnosis, at random points where f and the given expressions are finite (none when there are no such points) */
+  const diagnoseAt = (exprs: Expr[], run: (points: Point[]) => Diagnosis): Diagnosis | undefined => {
+    const claims = new Map(exprs.map((e, i) => [String(i), e]));
+    const sampler = new PointSampler({ f, vars: [variable], claims, kind: checkAs, symbols, dims: decls.dims }, new Rng(seed + 1));
+    try {
+      return run([0, 1, 2].map(() => sampler.sample().point));
+    } catch (e) {
+      if (!(e instanceof CheckError)) throw e;
+      notes.push(`no diagnosis: ${e.message}`);
+      return undefined;
+    }
+  };
+
   let claim: Expr;
   try {
     claim = parseExpression(input.claim, scope, 'claim');
   } catch (e) {
     // a shape mismatch inside the claim is a verdict (how many printed errors show up); bad syntax is not
-    if (e instanceof ShapeError) return { ...base, illTyped: { message: e.message, detail: e.detail }, verified: false };
-    throw e;
+    if (!(e instanceof ShapeError)) throw e;
+    const read = (text: string) => {
+      try {
+        return parseExpression(text, scope, 'claim');
+      } catch {
+        return undefined;
+      }
+    };
+    const diagnosis = diagnoseAt([truth.value], (points) => ({
+      findings: repairIllTyped(input.claim, read, truth.value, variable, checkAs, points),
+      claimMatchesTruth: false,
+    }));
+    return { ...base, illTyped: { message: e.message, detail: e.detail }, verified: false, diagnosis };
   }
-  const claimCheck: DerivativeClaim = {
-    f,
-    vars: [variable],
-    claims: new Map([[variable.name, claim]]),
-    kind: checkKind(kind),
-    symbols: [...decls.symbols.values()],
-    dims: decls.dims,
-  };
+
+  const claimCheck: DerivativeClaim = { f, vars: [variable], claims: new Map([[variable.name, claim]]), kind: checkAs, symbols, dims: decls.dims };
   let illTyped: IllTyped | undefined;
   let symbolic: SymbolicComparison | undefined;
   let numerical: Verdict | undefined;
@@ -169,19 +190,9 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
   // false: check the engine's result with the same trusted checker, then explain and find a counterexample
   const truthCheck = checkDerivative({ ...claimCheck, claims: new Map([[variable.name, truth.value]]) }, { seed });
   if (!truthCheck.passed) notes.push("matcalc's own result failed the numerical check — an engine bug; the diagnosis below compares with that result and may be wrong (please report it)");
-  if (symbolic?.holds) notes.push('the claim agrees with matcalc\'s result symbolically, yet the numerical check rejects it');
-  const sampler = new PointSampler({ ...claimCheck, claims: new Map([['claim', claim], ['truth', truth.value]]) }, new Rng(seed + 1));
-  let diagnosis: Diagnosis | undefined;
-  try {
-    const points = [0, 1, 2].map(() => sampler.sample().point);
-    diagnosis = diagnose(
-      { truth: truth.value, claim: simplify(claim), variable, kind: checkKind(kind), cookbook: truth.cookbook, symbols: claimCheck.symbols },
-      points,
-    );
-  } catch (e) {
-    if (!(e instanceof CheckError)) throw e;
-    notes.push(`no diagnosis: ${e.message}`);
-  }
-  const counterexample = findCounterexample({ f, variable, kind: checkKind(kind), claim, truth: truth.value, symbols: claimCheck.symbols, dims: decls.dims, seed });
+  if (symbolic?.holds) notes.push("the claim agrees with matcalc's result symbolically, yet the numerical check rejects it");
+  const context = { truth: truth.value, claim: simplify(claim), variable, kind: checkAs, cookbook: truth.cookbook, symbols };
+  const diagnosis = diagnoseAt([claim, truth.value], (points) => diagnose(context, points));
+  const counterexample = findCounterexample({ f, variable, kind: checkAs, claim, truth: truth.value, symbols, dims: decls.dims, seed });
   return { ...base, claim, illTyped, symbolic, numerical, verified: false, diagnosis, truthCheck, counterexample };
 }

@@ -221,6 +221,7 @@ const terms: Mistake = {
         const name = termName(root, path, sum, term);
         const missing: Finding = { kinds: ['missing-term'], sentence: `missing term: the claim is the true result without the term ${name}` };
         const flipped: Finding = { kinds: ['sign'], sentence: `sign: the term ${name} has the wrong sign` };
+        const twice: Finding = { kinds: ['extra-term'], sentence: `extra term: the term ${name} is counted twice` };
         if (linearAt(root, path)) {
           // claim = T + s·(contribution of the term): s = −1 missing, +1 counted twice, −2 sign flipped
           yield {
@@ -231,7 +232,7 @@ const terms: Mistake = {
             explain: (s) =>
               near(s, -1) ? missing
               : near(s, -2) ? flipped
-              : near(s, 1) ? { kinds: ['extra-term'], sentence: `extra term: the term ${name} is counted twice` }
+              : near(s, 1) ? twice
               : near(s, -0.5) ? { kinds: ['factor'], sentence: `factor: the claim has ${factorText(1 + s)} times the term ${name}` }
               : undefined,
           };
@@ -239,6 +240,8 @@ const terms: Mistake = {
           yield { side: 'truth', expr: dropped, explain: () => missing };
           const negated = attempt(() => replaceAt(root, path, withTerm(sum, i, mul(num(-1), term))));
           if (negated) yield { side: 'truth', expr: negated, explain: () => flipped };
+          const doubled = attempt(() => replaceAt(root, path, withTerm(sum, i, mul(num(2), term))));
+          if (doubled) yield { side: 'truth', expr: doubled, explain: () => twice };
         }
       }
     }
@@ -414,20 +417,20 @@ export function comparable(variable: SymNode, kind: ClaimKind, n: number): (m: M
 const dotAll = (a: Values, b: Values) => a.reduce((s, m, i) => s + dot(m, b[i]), 0);
 const normAll = (a: Values) => Math.sqrt(dotAll(a, a));
 const combine = (a: Values, s: number, b: Values) => a.map((m, i) => axpy(m, s, b[i]));
-const close = (a: Values, b: Values) => normAll(combine(a, -1, b)) <= TOLERANCE * Math.max(normAll(a), normAll(b), 1e-300);
+/** Equal to the tolerance, relative to the values or — for values near zero — to the size of the truth, `unit`. */
+const closeness = (unit: number) => (a: Values, b: Values) => normAll(combine(a, -1, b)) <= TOLERANCE * Math.max(normAll(a), normAll(b), 1e-3 * unit, 1e-300);
 
 export interface Diagnosis {
   readonly findings: readonly Finding[];
   /** the claim equals the true result at the points (then the engine and the checker disagree) */
   readonly claimMatchesTruth: boolean;
-  readonly candidatesTried: number;
 }
 
-/** Test every explanation of the catalogue at the given points. */
-export function diagnose(ctx: MistakeContext, points: readonly Point[]): Diagnosis {
+/** Expressions evaluated at fixed points, as derivatives are compared. */
+function sampled(points: readonly Point[], variable: SymNode, kind: ClaimKind) {
   const evaluators = points.map((p) => new Evaluator(p));
-  const project = points.map((p) => comparable(ctx.variable, ctx.kind, p.values.get(ctx.variable.name)!.rows));
-  const values = (e: Expr): Values | undefined => {
+  const project = points.map((p) => comparable(variable, kind, p.values.get(variable.name)!.rows));
+  return (e: Expr): Values | undefined => {
     try {
       const vs = evaluators.map((ev, p) => project[p](ev.eval(e)));
       return vs.every((m) => m.data.every(Number.isFinite)) ? vs : undefined;
@@ -435,9 +438,15 @@ export function diagnose(ctx: MistakeContext, points: readonly Point[]): Diagnos
       return undefined;
     }
   };
+}
+
+/** Test every explanation of the catalogue at the given points. */
+export function diagnose(ctx: MistakeContext, points: readonly Point[]): Diagnosis {
+  const values = sampled(points, ctx.variable, ctx.kind);
   const truth = values(ctx.truth)!;
   const claim = values(ctx.claim)!;
-  if (shapeEq(ctx.truth.shape, ctx.claim.shape) && close(claim, truth)) return { findings: [], claimMatchesTruth: true, candidatesTried: 0 };
+  const close = closeness(normAll(truth));
+  if (shapeEq(ctx.truth.shape, ctx.claim.shape) && close(claim, truth)) return { findings: [], claimMatchesTruth: true };
   const findings = new Map<string, Finding>();
   let tried = 0;
   for (const mistake of MISTAKES)
@@ -468,6 +477,62 @@ export function diagnose(ctx: MistakeContext, points: readonly Point[]): Diagnos
       const f = c.explain(s);
       if (f && !findings.has(f.sentence)) findings.set(f.sentence, f);
     }
-  return { findings: [...findings.values()], claimMatchesTruth: false, candidatesTried: tried };
+  return { findings: [...findings.values()], claimMatchesTruth: false };
 }
 
+/**
+ * For a claim that cannot even be built (a shape mismatch inside it): one-character repairs of its text —
+ * a transpose mark added after a name or a closing parenthesis, or one removed — that make it well-typed
+ * and right. `read` parses a text, or returns undefined when it does not parse or is ill-typed.
+ */
+export function repairIllTyped(
+  text: string,
+  read: (text: string) => Expr | undefined,
+  truth: Expr,
+  variable: SymNode,
+  kind: ClaimKind,
+  points: readonly Point[],
+): Finding[] {
+  const values = sampled(points, variable, kind);
+  const t = values(truth)!;
+  const close = closeness(normAll(t));
+  const edits: { text: string; finding: () => Finding }[] = [];
+  const token = (end: number) => {
+    let start = end;
+    if (text[end - 1] === ')') {
+      for (let depth = 0; start > 0; ) {
+        const ch = text[--start];
+        if (ch === ')') depth++;
+        else if (ch === '(' && --depth === 0) break;
+      }
+      while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1])) start--;
+    } else while (start > 0 && /[A-Za-z0-9_]/.test(text[start - 1])) start--;
+    return { start, word: text.slice(start, end) };
+  };
+  for (let i = 1; i <= text.length; i++) {
+    const endsName = /[A-Za-z0-9_]/.test(text[i - 1]) && !/[A-Za-z0-9_(]/.test(text[i] ?? '');
+    if (endsName || text[i - 1] === ')') {
+      const { start, word } = token(i);
+      if (/^\d/.test(word)) continue;
+      edits.push({
+        text: text.slice(0, i) + "'" + text.slice(i),
+        finding: () => ({ kinds: ['dropped-transpose'], sentence: `missing transpose: with \`${word}'\` for \`${word}\` (column ${start + 1}) the claim is well-typed and right` }),
+      });
+    }
+    if (text[i - 1] === "'") {
+      const { start, word } = token(i - 1);
+      edits.push({
+        text: text.slice(0, i - 1) + text.slice(i),
+        finding: () => ({ kinds: ['extra-transpose'], sentence: `transpose too many: with \`${word}\` for \`${word}'\` (column ${start + 1}) the claim is well-typed and right` }),
+      });
+    }
+  }
+  const out: Finding[] = [];
+  for (const edit of edits) {
+    const e = read(edit.text);
+    if (!e || !shapeEq(e.shape, truth.shape)) continue;
+    const v = values(e);
+    if (v && close(v, t)) out.push(edit.finding());
+  }
+  return out;
+}
