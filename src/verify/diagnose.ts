@@ -161,7 +161,8 @@ export function nice(s: number): number {
 }
 
 const near = (s: number, v: number) => Math.abs(s - v) < 1e-9;
-const factorText = (s: number) => (Number.isInteger(s) || numberText(s) !== String(s) ? numberText(s) : s.toPrecision(6));
+/** 2, 1/2, -1, 7/10 — or the fitted number to 6 significant digits. */
+const factorText = (s: number) => (Number.isInteger(s) || numberText(s).includes('/') ? numberText(s) : String(Number(s.toPrecision(6))));
 
 // ── the catalogue ───────────────────────────────────────────────────────────────────────────────────
 
