@@ -132,6 +132,16 @@ describe('verdicts', () => {
     expect(verifyNet("W2'*(Y - W2*W1*X)*X'").diagnosis!.findings[0].kinds).toEqual(['sign']);
     expect(verifyNet("0.37*W2'*(W2*W1*X - Y)*X'").diagnosis!.findings[0].sentence).toContain('0.37 times the true result');
   });
+  it("entrywise functions: σ′ left out, or σ written for σ′ (the chain rule)", () => {
+    const net = { decl: NET, f: '0.5*norm(W2*sigma(W1*X) - Y)^2', wrt: 'W1' };
+    expect(verifyClaim({ ...net, claim: "W2'*(W2*sigma(W1*X) - Y)*X'" }).diagnosis!.findings.map((f) => f.sentence)).toEqual([
+      "chain rule: the entrywise factor `dsigma(W1*X)` is missing (in `(W2'*(W2*sigma(W1*X) - Y)) .* dsigma(W1*X)`)",
+    ]);
+    const glm = { decl: 'A: n x d; w: d; y: n', f: '0.5/n*norm(y - sigma(A*w))^2', wrt: 'w' };
+    expect(verifyClaim({ ...glm, claim: "1/n*A'*((sigma(A*w) - y) .* sigma(A*w))" }).diagnosis!.findings[0].sentence).toBe(
+      'chain rule: the claim has `sigma(A*w)` where the derivative `dsigma(A*w)` belongs',
+    );
+  });
   it('the counterexample: smallest sizes, integer entries in −2..2, claimed and true values that differ', () => {
     const o = verifyClaim({ decl: 'A: n x n; X: n x n', f: 'tr(A*X)', wrt: 'X', claim: 'A' });
     const c = o.counterexample!;

@@ -5,7 +5,7 @@
 // at random points (distinct sizes, so transposes cannot hide); all that match exactly are reported.
 // Some explanations carry a number fitted by least squares (a constant factor, a term's coefficient).
 import { Expr, SymNode, num, op, isOp, substitute } from '../expr/ast.js';
-import { add, mul, T, kron, zeroLike } from '../expr/build.js';
+import { add, ew, hadamard, mul, T, kron, zeroLike } from '../expr/build.js';
 import { InputError } from '../expr/errors.js';
 import { ancestors, positions, replaceAt, type Path } from '../expr/paths.js';
 import { isScalarShape, isSquare, shapeEq } from '../expr/shape.js';
@@ -28,7 +28,8 @@ export type MistakeKind =
   | 'dropped-transpose'
   | 'extra-transpose'
   | 'swapped-factors'
-  | 'symmetrisation';
+  | 'symmetrisation'
+  | 'chain-rule';
 
 export interface Finding {
   /** what kind of mistake (one explanation may combine two: the transpose, and a factor 2) */
@@ -173,7 +174,7 @@ const layout: Mistake = {
     const t = simplify(T(ctx.truth));
     const why =
       ctx.kind === 'gradient'
-        ? `numerator layout (∂f/∂X shaped like ${ctx.variable.name}ᵀ) where matcalc uses denominator layout (∇_${ctx.variable.name} f has the shape of ${ctx.variable.name})`
+        ? `numerator layout (∂f/∂${ctx.variable.name} shaped like ${ctx.variable.name}ᵀ) where matcalc uses denominator layout (∇_${ctx.variable.name} f has the shape of ${ctx.variable.name})`
         : `numerator layout (∂vec F/∂vec(${ctx.variable.name})ᵀ) where matcalc uses denominator layout (∇_vec(${ctx.variable.name}) vec F, with d vec F = (∇_vec(${ctx.variable.name}) vec F)ᵀ d vec ${ctx.variable.name})`;
     yield {
       side: 'truth',
@@ -387,8 +388,31 @@ const symmetrisation: Mistake = {
   },
 };
 
+const chainRule: Mistake = {
+  name: 'chain-rule',
+  description: "an entrywise function's derivative mishandled: the factor σ′(·) of the chain rule left out, or σ written for σ′",
+  *candidates(ctx) {
+    const finding = (sentence: string): Finding => ({ kinds: ['chain-rule'], sentence: `chain rule: ${sentence}` });
+    for (const { path, node } of sites(ctx.truth, (e) => isOp(e, 'hadamard'), true)) {
+      const factors = (node as Expr & { args: readonly Expr[] }).args;
+      for (let i = 0; i < factors.length; i++) {
+        const rest = factors.filter((_, j) => j !== i);
+        const expr = attempt(() => replaceAt(ctx.truth, path, rest.length === 1 ? rest[0] : hadamard(...rest)));
+        if (expr) yield { side: 'truth', expr, explain: () => finding(`the entrywise factor ${q(factors[i])} is missing (in ${q(node)})`) };
+      }
+    }
+    // σ⁽ᵏ⁺¹⁾ written as σ⁽ᵏ⁾: the function where its derivative belongs
+    for (const { path, node } of sites(ctx.truth, (e) => isOp(e, 'ew') && e.attrs.fn === 'sigma' && e.attrs.k! > 0, true)) {
+      const n = node as Expr & { args: readonly Expr[]; attrs: { k?: number } };
+      const lower = ew('sigma', n.args[0], n.attrs.k! - 1);
+      const expr = attempt(() => replaceAt(ctx.truth, path, lower));
+      if (expr) yield { side: 'truth', expr, explain: () => finding(`the claim has ${q(lower)} where the derivative ${q(node)} belongs`) };
+    }
+  },
+};
+
 /** The catalogue, in the order findings are reported. */
-export const MISTAKES: readonly Mistake[] = [layout, factor, terms, extraTerms, kronSwap, droppedTranspose, extraTranspose, swappedFactors, symmetrisation];
+export const MISTAKES: readonly Mistake[] = [layout, factor, terms, extraTerms, kronSwap, droppedTranspose, extraTranspose, swappedFactors, symmetrisation, chainRule];
 
 // ── numerical matching ──────────────────────────────────────────────────────────────────────────────
 
