@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { verifyClaim, type VerifyInput } from '../src/verify/claim.js';
-import type { MistakeKind } from '../src/verify/diagnose.js';
+import { MISTAKES, type MistakeKind } from '../src/verify/diagnose.js';
+import { readFileSync } from 'node:fs';
 import { corpus, type Mutation } from './claims.js';
 
 const BIN = fileURLToPath(new URL('../bin/matcalc.js', import.meta.url));
@@ -78,6 +79,10 @@ describe("matcalc verify: the issue's commands", () => {
 });
 
 describe('verdicts', () => {
+  it('docs/verify.md lists every entry of the mistake catalogue', () => {
+    const doc = readFileSync(new URL('../docs/verify.md', import.meta.url), 'utf8');
+    for (const m of MISTAKES) expect(doc).toContain(`| \`${m.name}\` | ${m.description} |`);
+  });
   it('an equivalent form is verified, by expansion and numerically', () => {
     const o = verifyNet("W2'*W2*W1*X*X' - W2'*Y*X'");
     expect(o.verified).toBe(true);

@@ -211,7 +211,7 @@ const factor: Mistake = {
 
 const terms: Mistake = {
   name: 'term',
-  description: 'one term of a sum in the true result is missing, counted twice, has the wrong sign or the wrong coefficient (the term is named)',
+  description: 'one term of a sum in the true result is missing, counted twice, has the wrong sign, or half its coefficient (the term is named in input syntax)',
   *candidates(ctx) {
     const root = ctx.truth;
     for (const { path, node } of sites(root, (e) => isOp(e, 'add'), true)) {
