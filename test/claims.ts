@@ -10,6 +10,7 @@ import { Expr, isOp, num } from '../src/expr/ast.js';
 import { add, kron, mul } from '../src/expr/build.js';
 import { InputError } from '../src/expr/errors.js';
 import { positions, replaceAt } from '../src/expr/paths.js';
+import { isScalarShape } from '../src/expr/shape.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
 import { deriveGradients, deriveJacobians } from '../src/calculus/derive.js';
@@ -99,13 +100,12 @@ function* atEachPosition(e: Expr, change: (node: Expr) => Iterable<Expr>): Gener
     }
 }
 
-const matrixFactors = (node: Expr) => (isOp(node, 'mul') ? node.args.filter((a) => !(a.shape.rows.syms.length === 0 && a.shape.rows.coef === 1 && a.shape.cols.syms.length === 0 && a.shape.cols.coef === 1)) : []);
-
+/** Two adjacent matrix factors of a product swapped (where the result is well-typed). */
 function* swaps(node: Expr): Generator<Expr> {
   if (!isOp(node, 'mul')) return;
   const args = node.args;
   for (let i = 0; i + 1 < args.length; i++) {
-    if (!matrixFactors(node).includes(args[i]) || !matrixFactors(node).includes(args[i + 1])) continue;
+    if (isScalarShape(args[i].shape) || isScalarShape(args[i + 1].shape)) continue;
     const swapped = [...args];
     [swapped[i], swapped[i + 1]] = [swapped[i + 1], swapped[i]];
     const out = attempt(() => mul(...swapped));

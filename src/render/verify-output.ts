@@ -4,7 +4,7 @@ import type { Mat } from '../numeric/mat.js';
 import type { VerifyOutput } from '../verify/claim.js';
 import { MISTAKES } from '../verify/diagnose.js';
 import { toLatex, toText } from './print.js';
-import { verdictLine } from './derive-output.js';
+import { declarationsText, verdictLine } from './derive-output.js';
 
 /** A number as a person would type it: integers plainly, others to 6 significant digits. */
 function numText(v: number): string {
@@ -29,12 +29,11 @@ function symbolicLine(o: VerifyOutput): string {
 
 export function formatVerifyText(o: VerifyOutput): string {
   const lines: string[] = [];
-  const decl = [...o.decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
   const truthText = `${o.label} = ${toText(o.truth.value)}   (${shapeText(o.expectedShape)})`;
   if (o.verified) lines.push(`VERIFIED: ${o.label} = ${o.input.claim}`);
   else if (o.illTyped) lines.push(`FALSE: ill-typed claim — ${o.illTyped.message}`, ...(o.illTyped.detail ? [o.illTyped.detail] : []));
   else lines.push(`FALSE: the claim is not ${o.label}`);
-  lines.push(`  f = ${toText(o.f)}, with ${decl}`);
+  lines.push(`  f = ${toText(o.f)}, with ${declarationsText(o.decls)}`);
   if (!o.verified && o.claim) lines.push(`  claim: ${o.input.claim.trim()}   (${shapeText(o.claim.shape)})`);
   if (o.symbolic) lines.push(`  ${symbolicLine(o)}`);
   if (o.numerical) lines.push(`  (b) numerical: ${verdictLine(o.numerical)}`);

@@ -5,8 +5,8 @@
 // the engine's result is run and reported too — it says *how* the claim relates to matcalc's formula, but
 // the numerical test decides. FALSE otherwise, or when the claim is ill-typed; then the mistake catalogue
 // (diagnose.ts) looks for what went wrong, and a small integer counterexample is found.
-import { Expr, SymNode, num } from '../expr/ast.js';
-import { add, mul, sub, T } from '../expr/build.js';
+import { Expr, SymNode, isSymmetricSymbol, num } from '../expr/ast.js';
+import { add, isZero, mul, sub, T } from '../expr/build.js';
 import { dimMul } from '../expr/dim.js';
 import { InputError, ShapeError, UnsupportedError } from '../expr/errors.js';
 import { Shape, isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
@@ -99,12 +99,6 @@ function resolveKind(kind: string | undefined, f: Expr): VerifyKind {
   return k;
 }
 
-function isSymmetricVar(v: SymNode): boolean {
-  return v.props.has('symmetric') || v.props.has('spd');
-}
-
-const isZero = (e: Expr) => (e.kind === 'num' && e.value === 0) || (e.kind === 'op' && e.op === 'zeros');
-
 /** (a): the claim against the engine's result, by simplification and then by expanding the difference. */
 function compareSymbolically(claim: Expr, truth: Expr, symmetric: boolean): SymbolicComparison {
   const t = simplify(truth);
@@ -135,7 +129,7 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
   const label = derivativeLabel(kind, variable.name);
   const seed = input.seed ?? DEFAULT_SEED;
   const notes: string[] = [];
-  if (isSymmetricVar(variable))
+  if (isSymmetricSymbol(variable))
     notes.push(`${variable.name} is symmetric: derivatives are compared on symmetric matrices, where a claim G and its symmetric part (G + Gᵀ)/2 are the same`);
   const base = { input, decls, f, variable, kind, label, expectedShape, truth, notes };
 
@@ -182,7 +176,7 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
     const why = kind === 'grad' ? `the shape of ${variable.name}` : `(entries of vec ${variable.name}) × (entries of vec F)`;
     illTyped = { message: `the claim is ${shapeText(claim.shape)}, but ${label} is ${shapeText(expectedShape)} (${why})` };
   } else {
-    symbolic = compareSymbolically(claim, truth.value, isSymmetricVar(variable));
+    symbolic = compareSymbolically(claim, truth.value, isSymmetricSymbol(variable));
     numerical = checkDerivative(claimCheck, { seed });
     if (numerical.passed) return { ...base, claim, symbolic, numerical, verified: true };
   }

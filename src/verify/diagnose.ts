@@ -4,8 +4,8 @@
 // extra term") — with a sentence saying what a person did wrong. Every explanation is tested numerically
 // at random points (distinct sizes, so transposes cannot hide); all that match exactly are reported.
 // Some explanations carry a number fitted by least squares (a constant factor, a term's coefficient).
-import { Expr, SymNode, num, op, isOp, substitute } from '../expr/ast.js';
-import { add, ew, hadamard, mul, T, kron, zeroLike } from '../expr/build.js';
+import { Expr, SymNode, isOp, isSymmetricSymbol, num, op, substitute } from '../expr/ast.js';
+import { add, ew, hadamard, isZero, mul, T, kron, zeroLike } from '../expr/build.js';
 import { InputError } from '../expr/errors.js';
 import { ancestors, positions, replaceAt, type Path } from '../expr/paths.js';
 import { isScalarShape, isSquare, shapeEq } from '../expr/shape.js';
@@ -86,12 +86,10 @@ function attempt(build: () => Expr): Expr | undefined {
   }
 }
 
-const isSymmetricNode = (e: Expr) => e.kind === 'sym' && (e.props.has('symmetric') || e.props.has('spd'));
-const isZeroExpr = (e: Expr) => isOp(e, 'zeros') || (e.kind === 'num' && e.value === 0);
 
 /** A square, non-scalar, not known symmetric subexpression: one a transpose changes. */
 function transposable(e: Expr): boolean {
-  return !isScalarShape(e.shape) && isSquare(e.shape) && !isSymmetricNode(e);
+  return !isScalarShape(e.shape) && isSquare(e.shape) && !isSymmetricSymbol(e);
 }
 
 /** Every position (root excluded) of `root` whose node passes `test`, with the parent. */
@@ -116,7 +114,7 @@ function linearAt(root: Expr, path: Path): boolean {
 function contribution(root: Expr, path: Path, sum: Expr, term: Expr): Expr | undefined {
   if (!linearAt(root, path)) return undefined;
   const rest = attempt(() => simplify(replaceAt(root, path, zeroLike(sum))));
-  if (!rest || !isZeroExpr(rest)) return undefined;
+  if (!rest || !isZero(rest)) return undefined;
   return attempt(() => simplify(replaceAt(root, path, term)));
 }
 
@@ -351,7 +349,7 @@ const symmetrisation: Mistake = {
   *candidates(ctx) {
     const finding = (sentence: string): Finding => ({ kinds: ['symmetrisation'], sentence: `symmetrisation: ${sentence}` });
     const v = ctx.variable.name;
-    if (isSymmetricNode(ctx.variable) && ctx.kind === 'gradient') {
+    if (isSymmetricSymbol(ctx.variable) && ctx.kind === 'gradient') {
       yield {
         side: 'truth',
         expr: simplify(mul(num(2), ctx.truth)),
@@ -379,7 +377,7 @@ const symmetrisation: Mistake = {
       }
     }
     // the claim's symmetric part is right
-    if (transposable(ctx.claim) && !isSymmetricNode(ctx.variable))
+    if (transposable(ctx.claim) && !isSymmetricSymbol(ctx.variable))
       yield {
         side: 'claim',
         expr: simplify(mul(num(0.5), add(ctx.claim, T(ctx.claim)))),
@@ -428,7 +426,7 @@ type Values = Mat[];
  * a vec-Jacobian. `n` is the variable's number of rows at the point.
  */
 export function comparable(variable: SymNode, kind: ClaimKind, n: number): (m: Mat) => Mat {
-  if (!isSymmetricNode(variable)) return (m) => m;
+  if (!isSymmetricSymbol(variable)) return (m) => m;
   const sym = (m: Mat) => scale(axpy(m, 1, transpose(m)), 0.5);
   return (m) => {
     if (kind === 'gradient') return m.rows === n && m.cols === n ? sym(m) : m;
