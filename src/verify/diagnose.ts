@@ -4,7 +4,7 @@
 // extra term") — with a sentence saying what a person did wrong. Every explanation is tested numerically
 // at random points (distinct sizes, so transposes cannot hide); all that match exactly are reported.
 // Some explanations carry a number fitted by least squares (a constant factor, a term's coefficient).
-import { Expr, SymNode, isOp, isSymmetricSymbol, num, op, substitute } from '../expr/ast.js';
+import { Expr, OpNode, SymNode, isOp, isSymmetricSymbol, num, op, substitute } from '../expr/ast.js';
 import { add, ew, hadamard, isZero, mul, T, kron, zeroLike } from '../expr/build.js';
 import { InputError } from '../expr/errors.js';
 import { ancestors, positions, replaceAt, type Path } from '../expr/paths.js';
@@ -86,13 +86,12 @@ function attempt(build: () => Expr): Expr | undefined {
   }
 }
 
-
 /** A square, non-scalar, not known symmetric subexpression: one a transpose changes. */
 function transposable(e: Expr): boolean {
   return !isScalarShape(e.shape) && isSquare(e.shape) && !isSymmetricSymbol(e);
 }
 
-/** Every position (root excluded) of `root` whose node passes `test`, with the parent. */
+/** Every position of `root` (the root itself only with includeRoot) whose node passes `test`, with its parent. */
 function* sites(root: Expr, test: (e: Expr) => boolean, includeRoot = false): Generator<{ path: Path; node: Expr; parent?: Expr }> {
   for (const p of positions(root)) {
     if (!includeRoot && p.path.length === 0) continue;
@@ -124,12 +123,12 @@ function termName(root: Expr, path: Path, sum: Expr, term: Expr): string {
 }
 
 /** A sum without its i-th term (a single remaining term stands alone). */
-function without(sum: Expr & { args: readonly Expr[] }, i: number): Expr {
+function without(sum: OpNode, i: number): Expr {
   const rest = sum.args.filter((_, j) => j !== i);
   return rest.length === 1 ? rest[0] : add(...rest);
 }
 
-function withTerm(sum: Expr & { args: readonly Expr[] }, i: number, term: Expr): Expr {
+function withTerm(sum: OpNode, i: number, term: Expr): Expr {
   return add(...sum.args.map((a, j) => (j === i ? term : a)));
 }
 
@@ -151,7 +150,7 @@ function* chainMisorders(chain: readonly Expr[]): Generator<Expr[]> {
 const derivativeWord = (ctx: MistakeContext) => (ctx.kind === 'gradient' ? 'gradient' : 'Jacobian');
 
 /** A fitted number as people write it: 1/2, -1, 2, or the number. */
-export function nice(s: number): number {
+function nice(s: number): number {
   for (const d of [1, 2, 3, 4, 6, 8]) {
     const r = Math.round(s * d) / d;
     if (Math.abs(s - r) < 1e-6 * Math.max(1, Math.abs(r))) return r;
@@ -213,15 +212,16 @@ const terms: Mistake = {
   *candidates(ctx) {
     const root = ctx.truth;
     for (const { path, node } of sites(root, (e) => isOp(e, 'add'), true)) {
-      const sum = node as Expr & { args: readonly Expr[] };
+      const sum = node as OpNode;
       for (let i = 0; i < sum.args.length; i++) {
         const term = sum.args[i];
         const dropped = attempt(() => replaceAt(root, path, without(sum, i)));
         if (!dropped) continue;
-        const name = termName(root, path, sum, term);
-        const missing: Finding = { kinds: ['missing-term'], sentence: `missing term: the claim is the true result without the term ${name}` };
-        const flipped: Finding = { kinds: ['sign'], sentence: `sign: the term ${name} has the wrong sign` };
-        const twice: Finding = { kinds: ['extra-term'], sentence: `extra term: the term ${name} is counted twice` };
+        // named only when a finding is reported (naming simplifies)
+        const name = () => termName(root, path, sum, term);
+        const missing = (): Finding => ({ kinds: ['missing-term'], sentence: `missing term: the claim is the true result without the term ${name()}` });
+        const flipped = (): Finding => ({ kinds: ['sign'], sentence: `sign: the term ${name()} has the wrong sign` });
+        const twice = (): Finding => ({ kinds: ['extra-term'], sentence: `extra term: the term ${name()} is counted twice` });
         if (linearAt(root, path)) {
           // claim = T + s·(contribution of the term): s = −1 missing, +1 counted twice, −2 sign flipped
           yield {
@@ -230,18 +230,18 @@ const terms: Mistake = {
             fit: { along: add(root, mul(num(-1), dropped)) },
             unchanged: true,
             explain: (s) =>
-              near(s, -1) ? missing
-              : near(s, -2) ? flipped
-              : near(s, 1) ? twice
-              : near(s, -0.5) ? { kinds: ['factor'], sentence: `factor: the claim has ${factorText(1 + s)} times the term ${name}` }
+              near(s, -1) ? missing()
+              : near(s, -2) ? flipped()
+              : near(s, 1) ? twice()
+              : near(s, -0.5) ? { kinds: ['factor'], sentence: `factor: the claim has 1/2 times the term ${name()}` }
               : undefined,
           };
         } else {
-          yield { side: 'truth', expr: dropped, explain: () => missing };
+          yield { side: 'truth', expr: dropped, explain: missing };
           const negated = attempt(() => replaceAt(root, path, withTerm(sum, i, mul(num(-1), term))));
-          if (negated) yield { side: 'truth', expr: negated, explain: () => flipped };
+          if (negated) yield { side: 'truth', expr: negated, explain: flipped };
           const doubled = attempt(() => replaceAt(root, path, withTerm(sum, i, mul(num(2), term))));
-          if (doubled) yield { side: 'truth', expr: doubled, explain: () => twice };
+          if (doubled) yield { side: 'truth', expr: doubled, explain: twice };
         }
       }
     }
@@ -254,12 +254,12 @@ const extraTerms: Mistake = {
   *candidates(ctx) {
     const root = ctx.claim;
     for (const { path, node } of sites(root, (e) => isOp(e, 'add'), true)) {
-      const sum = node as Expr & { args: readonly Expr[] };
+      const sum = node as OpNode;
       for (let i = 0; i < sum.args.length; i++) {
         const dropped = attempt(() => replaceAt(root, path, without(sum, i)));
         if (!dropped) continue;
-        const name = termName(root, path, sum, sum.args[i]);
-        yield { side: 'claim', expr: dropped, explain: () => ({ kinds: ['extra-term'], sentence: `extra term: without its term ${name} the claim would be right` }) };
+        const explain = (): Finding => ({ kinds: ['extra-term'], sentence: `extra term: without its term ${termName(root, path, sum, sum.args[i])} the claim would be right` });
+        yield { side: 'claim', expr: dropped, explain };
       }
     }
   },
@@ -271,7 +271,7 @@ const kronSwap: Mistake = {
   *candidates(ctx) {
     for (const [side, root] of [['truth', ctx.truth], ['claim', ctx.claim]] as const)
       for (const { path, node } of sites(root, (e) => isOp(e, 'kron'), true)) {
-        const [a, b] = (node as Expr & { args: readonly Expr[] }).args;
+        const [a, b] = (node as OpNode).args;
         const swapped = kron(b, a);
         const expr = attempt(() => replaceAt(root, path, swapped));
         if (!expr) continue;
@@ -292,7 +292,7 @@ const droppedTranspose: Mistake = {
     const sentence = (claimHas: Expr, truthHas: Expr): Finding => ({ kinds: ['dropped-transpose'], sentence: `missing transpose: the claim has ${q(claimHas)} where the truth has ${q(truthHas)}` });
     // the truth's transposes, dropped one at a time
     for (const { path, node } of sites(ctx.truth, (e) => isOp(e, 'transpose'))) {
-      const inner = (node as Expr & { args: readonly Expr[] }).args[0];
+      const inner = (node as OpNode).args[0];
       const expr = attempt(() => replaceAt(ctx.truth, path, inner));
       if (expr) yield { side: 'truth', expr, explain: () => sentence(inner, node) };
     }
@@ -316,7 +316,7 @@ const extraTranspose: Mistake = {
       if (expr) yield { side: 'truth', expr, explain: () => sentence(T(node), node) };
     }
     for (const { path, node } of sites(ctx.claim, (e) => isOp(e, 'transpose'))) {
-      const inner = (node as Expr & { args: readonly Expr[] }).args[0];
+      const inner = (node as OpNode).args[0];
       const expr = attempt(() => replaceAt(ctx.claim, path, inner));
       if (expr) yield { side: 'claim', expr, explain: () => sentence(node, inner) };
     }
@@ -392,7 +392,7 @@ const chainRule: Mistake = {
   *candidates(ctx) {
     const finding = (sentence: string): Finding => ({ kinds: ['chain-rule'], sentence: `chain rule: ${sentence}` });
     for (const { path, node } of sites(ctx.truth, (e) => isOp(e, 'hadamard'), true)) {
-      const factors = (node as Expr & { args: readonly Expr[] }).args;
+      const factors = (node as OpNode).args;
       for (let i = 0; i < factors.length; i++) {
         const rest = factors.filter((_, j) => j !== i);
         const expr = attempt(() => replaceAt(ctx.truth, path, rest.length === 1 ? rest[0] : hadamard(...rest)));
@@ -401,7 +401,7 @@ const chainRule: Mistake = {
     }
     // σ⁽ᵏ⁺¹⁾ written as σ⁽ᵏ⁾: the function where its derivative belongs
     for (const { path, node } of sites(ctx.truth, (e) => isOp(e, 'ew') && e.attrs.fn === 'sigma' && e.attrs.k! > 0, true)) {
-      const n = node as Expr & { args: readonly Expr[]; attrs: { k?: number } };
+      const n = node as OpNode;
       const lower = ew('sigma', n.args[0], n.attrs.k! - 1);
       const expr = attempt(() => replaceAt(ctx.truth, path, lower));
       if (expr) yield { side: 'truth', expr, explain: () => finding(`the claim has ${q(lower)} where the derivative ${q(node)} belongs`) };
