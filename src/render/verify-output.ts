@@ -44,7 +44,8 @@ export function formatVerifyText(o: VerifyOutput): string {
       if (o.diagnosis.findings.length) {
         lines.push('diagnosis:');
         for (const f of o.diagnosis.findings) lines.push(`  - ${f.sentence}`);
-      } else if (!o.diagnosis.claimMatchesTruth)
+      } else if (!o.claim) lines.push('diagnosis: no single transpose added or removed makes the claim well-typed and right');
+      else if (!o.diagnosis.claimMatchesTruth)
         lines.push(`diagnosis: none of the usual mistakes (${MISTAKES.map((m) => m.name).join(', ')}) explains the difference exactly`);
     }
     lines.push(`correct: ${truthText}`);

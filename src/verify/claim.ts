@@ -121,6 +121,7 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
     defs.set(name, value);
   }
   const f = parseExpression(input.f, scope, 'function (--f)');
+  if (input.wrt.includes(',')) throw new InputError(`--wrt ${input.wrt}: a claim is the derivative with respect to one variable; verify each separately`);
   const [variable] = parseWrt([input.wrt], decls);
   const kind = resolveKind(input.kind, f);
   const truth = kind === 'grad' ? deriveGradients(f, [variable])[0] : deriveJacobians(f, [variable])[0];
@@ -157,8 +158,9 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
     const read = (text: string) => {
       try {
         return parseExpression(text, scope, 'claim');
-      } catch {
-        return undefined;
+      } catch (err) {
+        if (err instanceof InputError) return undefined;
+        throw err;
       }
     };
     const diagnosis = diagnoseAt([truth.value], (points) => ({

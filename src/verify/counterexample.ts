@@ -4,7 +4,7 @@
 // differences at that point, which does not depend on the engine.
 import type { Expr, SymNode } from '../expr/ast.js';
 import { dimValue } from '../expr/dim.js';
-import { isSquare } from '../expr/shape.js';
+import { isSquare, shapeEq } from '../expr/shape.js';
 import { derivativeByDifferences, type ClaimKind } from '../check/derivative.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { add, axpy, frob, Mat, matmul, transpose } from '../numeric/mat.js';
@@ -84,9 +84,11 @@ export function findCounterexample(input: CounterexampleInput): Counterexample |
       const truth = ev.eval(input.truth);
       if (!finite(fx) || !finite(claimed) || !finite(truth) || ev.kinkDistance < 1e-2) return undefined;
       const same = comparable(input.variable, input.kind, values.get(input.variable.name)!.rows);
-      // informative: the truth is not zero, and the claim differs from it (in value, or in shape and not zero)
+      // informative: the truth is not zero, and the claim differs from it — in shape when its symbolic
+      // shape is wrong, in value otherwise
       const reshaped = claimed.rows !== truth.rows || claimed.cols !== truth.cols;
-      if (frob(truth) === 0 || (reshaped ? frob(claimed) === 0 : relDiff(same(claimed), same(truth)) <= 1e-6)) return undefined;
+      if (frob(truth) === 0 || reshaped !== !shapeEq(input.claim.shape, input.truth.shape)) return undefined;
+      if (!reshaped && relDiff(same(claimed), same(truth)) <= 1e-6) return undefined;
       // the point must be one where the derivative is what the truth says (smooth, well conditioned)
       const differences = derivativeByDifferences(input.f, input.variable, input.kind, point);
       if (!finite(differences) || relDiff(differences, same(truth)) > 1e-6) return undefined;
