@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { verifyClaim, type VerifyInput } from '../src/verify/claim.js';
 import { MISTAKES, type MistakeKind } from '../src/verify/diagnose.js';
 import { readFileSync } from 'node:fs';
+import { main } from '../src/cli/main.js';
 import { corpus, type Mutation } from './claims.js';
 
 const BIN = fileURLToPath(new URL('../bin/matcalc.js', import.meta.url));
@@ -78,11 +79,42 @@ describe("matcalc verify: the issue's commands", () => {
   });
 });
 
-describe('verdicts', () => {
-  it('docs/verify.md lists every entry of the mistake catalogue', () => {
-    const doc = readFileSync(new URL('../docs/verify.md', import.meta.url), 'utf8');
+/** Run the CLI in-process (faster than a process per command), capturing its output and exit code. */
+function runInProcess(args: string[]): { code: number; output: string } {
+  let output = '';
+  const write = (s: string | Uint8Array) => ((output += String(s)), true);
+  const [out, err] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = write as typeof process.stdout.write;
+  process.stderr.write = write as typeof process.stderr.write;
+  try {
+    main(args);
+  } finally {
+    [process.stdout.write, process.stderr.write] = [out, err];
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, output };
+}
+
+describe('docs/verify.md', () => {
+  const doc = readFileSync(new URL('../docs/verify.md', import.meta.url), 'utf8');
+  it('lists every entry of the mistake catalogue', () => {
     for (const m of MISTAKES) expect(doc).toContain(`| \`${m.name}\` | ${m.description} |`);
   });
+  it("shows each example's real output", () => {
+    const examples = [...doc.matchAll(/```\n\$ matcalc (verify .*)\n([^]*?)```/g)];
+    expect(examples.length).toBeGreaterThanOrEqual(7);
+    for (const [, command, shown] of examples) {
+      const args = [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
+      const { code, output } = runInProcess(args);
+      const [text, exit] = shown.split(/\$ echo \$\?\n/);
+      expect(output, command).toBe(text);
+      if (exit) expect(code, command).toBe(Number(exit.trim()));
+    }
+  });
+});
+
+describe('verdicts', () => {
   it('an equivalent form is verified, by expansion and numerically', () => {
     const o = verifyNet("W2'*W2*W1*X*X' - W2'*Y*X'");
     expect(o.verified).toBe(true);
