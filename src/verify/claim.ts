@@ -10,10 +10,10 @@ import { add, isZero, mul, sub, T } from '../expr/build.js';
 import { dimMul } from '../expr/dim.js';
 import { InputError, ShapeError, UnsupportedError } from '../expr/errors.js';
 import { Shape, isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
-import { parseDeclarations, type Declarations } from '../lang/decl.js';
-import { parseDefinition, parseExpression, type Scope } from '../lang/parse.js';
+import type { Declarations } from '../lang/decl.js';
+import { parseExpression } from '../lang/parse.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
-import { parseWrt } from '../app/derive.js';
+import { parseScope, parseWrt } from '../app/derive.js';
 import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
 import { CheckError, PointSampler, checkDerivative, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
@@ -113,13 +113,8 @@ function compareSymbolically(claim: Expr, truth: Expr, symmetric: boolean): Symb
 }
 
 export function verifyClaim(input: VerifyInput): VerifyOutput {
-  const decls = parseDeclarations(input.decl);
-  const defs = new Map<string, Expr>();
-  const scope: Scope = { decls, defs };
-  for (const d of input.defs ?? []) {
-    const [name, value] = parseDefinition(d, scope);
-    defs.set(name, value);
-  }
+  const scope = parseScope(input.decl, input.defs);
+  const { decls } = scope;
   const f = parseExpression(input.f, scope, 'function (--f)');
   if (input.wrt.includes(',')) throw new InputError(`--wrt ${input.wrt}: a claim is the derivative with respect to one variable; verify each separately`);
   const [variable] = parseWrt([input.wrt], decls);
