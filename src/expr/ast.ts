@@ -117,6 +117,11 @@ export function isScalar(e: Expr): boolean {
   return isScalarShape(e.shape);
 }
 
+/** A symbol declared symmetric (or spd). */
+export function isSymmetricSymbol(e: Expr): e is SymNode {
+  return e.kind === 'sym' && (e.props.has('symmetric') || e.props.has('spd'));
+}
+
 export function isNum(e: Expr, v?: number): e is NumNode {
   return e.kind === 'num' && (v === undefined || e.value === v);
 }
