@@ -15,6 +15,7 @@ import { verifyChain } from '../check/steps.js';
 import { toText } from '../render/print.js';
 import { shapeEq, shapeText } from '../expr/shape.js';
 import type { DocClaim, DocProof, DocumentSource, DocStep } from './format.js';
+import { verifyClaim } from '../verify/claim.js';
 
 export interface LineResult {
   readonly line: number;
@@ -40,6 +41,8 @@ export interface ClaimResult {
   readonly passed: boolean;
   readonly error?: number;
   readonly message?: string;
+  /** for a false claim about a derivative: the usual mistakes that explain it, and the right formula */
+  readonly diagnosis?: { readonly findings: readonly string[]; readonly correct: string };
 }
 
 export interface ProofResult {
@@ -81,6 +84,22 @@ function justified(rule: Rule, prev: Expr, cur: Expr, rules: ReadonlyMap<string,
   // an equality may be read from right to left: the rule applied to this line gives the previous one
   const back = normal(prev, rules);
   return allRewrites(rule, cur).some((r) => normal(r, rules) === back);
+}
+
+/**
+ * A false claim "grad(f, X) = G" (or jac) gets the diagnosis of `matcalc verify`: which usual mistake
+ * (a factor, a transpose, a missing term, …) explains it, and the correct formula.
+ */
+function diagnoseClaim(doc: DocumentSource, item: DocClaim): { diagnosis?: ClaimResult['diagnosis'] } {
+  const m = /^\s*(grad|jac)\((.*),\s*([A-Za-z]\w*)\s*\)\s*$/.exec(item.lhs);
+  if (!m) return {};
+  try {
+    const out = verifyClaim({ decl: doc.decl.text, f: m[2], wrt: m[3], claim: item.rhs, kind: m[1] === 'grad' ? 'grad' : undefined, defs: doc.defs.map((d) => d.text) });
+    if (out.verified) return {};
+    return { diagnosis: { findings: out.diagnosis?.findings.map((f) => f.sentence) ?? [], correct: `${out.label} = ${toText(out.truth.value)}` } };
+  } catch {
+    return {}; // the diagnosis is a courtesy; the verdict stands without it
+  }
 }
 
 export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?: ReadonlyMap<string, Rule> } = {}): DocumentResult {
@@ -138,6 +157,7 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
       results.push({
         kind: 'claim', item, lhs: l.expr, rhs: r.expr, holds, passed: holds === item.expected, error,
         message: holds ? undefined : `the two sides differ (relative difference ${Number.isFinite(error) ? error.toExponential(2) : '∞'}${shapes})`,
+        ...(holds || assumptions.length ? {} : diagnoseClaim(doc, item)),
       });
       continue;
     }
