@@ -71,13 +71,19 @@ export function parseWrt(names: readonly string[], decls: Declarations): SymNode
   });
 }
 
-export function runDerive(input: DeriveInput): DeriveOutput {
-  const decls = parseDeclarations(input.decl);
+/** Declarations and definitions (`e = W2*W1*X - Y`, each may use the ones before it): what names mean. */
+export function parseScope(decl: string, definitions: readonly string[] = []): { decls: Declarations; defs: Map<string, Expr> } {
+  const decls = parseDeclarations(decl);
   const defs = new Map<string, Expr>();
-  for (const d of input.defs ?? []) {
+  for (const d of definitions) {
     const [name, value] = parseDefinition(d, { decls, defs });
     defs.set(name, value);
   }
+  return { decls, defs };
+}
+
+export function runDerive(input: DeriveInput): DeriveOutput {
+  const { decls, defs } = parseScope(input.decl, input.defs);
   const f = parseExpression(input.expr, { decls, defs }, 'expression');
   const wrt = input.wrt?.length
     ? parseWrt(input.wrt, decls)

@@ -63,6 +63,7 @@ const H = 1e-3;
 const KINK_MARGIN = 1e-2;
 const ATTEMPTS = 40;
 
+/** Random points (fresh distinct sizes each) where f and the claims are finite and away from kinks. */
 export class PointSampler {
   private usedSizes = new Set<string>();
   constructor(readonly claim: Pick<DerivativeClaim, 'f' | 'claims' | 'symbols' | 'dims' | 'assign'>, readonly rng: Rng) {}
@@ -140,15 +141,10 @@ export function richardson2(g: (t: number) => Mat): Mat {
   return scale(axpy(scale(d2, 4), -1, d1), 1 / 3);
 }
 
-function centralDifference(claim: DerivativeClaim, point: Point, dir: ReadonlyMap<string, Mat>): { value: Mat; evaluations: number } {
+function centralDifference(claim: Pick<DerivativeClaim, 'f' | 'vars'>, point: Point, dir: ReadonlyMap<string, Mat>): { value: Mat; evaluations: number } {
   return { value: richardson((t) => new Evaluator(perturbed(point, claim.vars, dir, t)).eval(claim.f)), evaluations: 4 };
 }
 
-/**
- * ‖a − n‖ / max(‖a‖, ‖n‖, floor). `scale` is the size of f near the point (|f(X)| + |f(X+V)| for the unit
- * direction V): absolute differences below 1e-5·(1 + scale) are rounding and truncation noise of the central
- * difference, not signal — which matters at critical points, where the derivative itself is 0.
- */
 /** |f(X)| + |f(X + tV)| for the first t in 1, 0.1, 0.01 that stays inside the domain: the size of f near X. */
 export function sizeNear(f: Expr, vars: readonly SymNode[], point: Point, base: Evaluator, dir: ReadonlyMap<string, Mat>): number {
   for (const t of [1, 0.1, 0.01]) {
@@ -158,6 +154,11 @@ export function sizeNear(f: Expr, vars: readonly SymNode[], point: Point, base: 
   return frob(base.eval(f));
 }
 
+/**
+ * ‖a − n‖ / max(‖a‖, ‖n‖, floor). `scale` is the size of f near the point (|f(X)| + |f(X+V)| for the unit
+ * direction V): absolute differences below 1e-5·(1 + scale) are rounding and truncation noise of the central
+ * difference, not signal — which matters at critical points, where the derivative itself is 0.
+ */
 export function relativeError(analytic: Mat, numeric: Mat, scale: number): number {
   const diff = frob(axpy(analytic, -1, numeric));
   return diff / Math.max(frob(analytic), frob(numeric), 1e-5 * (1 + scale));
@@ -236,4 +237,29 @@ export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {})
     evaluations,
     notes: [...notes],
   };
+}
+
+/**
+ * The derivative itself, entry by entry, by the same central differences: ∇_X f (the shape of X) for
+ * gradients, ∇_{vec X} vec F ((mn)×(pq)) for vec-Jacobians. For symmetric X the directions are
+ * (E_ij + E_ji)/2, so the entries are those of the gradient on symmetric matrices, sym(G).
+ * Counterexamples show it so that a person can see the true value without trusting the engine.
+ */
+export function derivativeByDifferences(f: Expr, variable: SymNode, kind: ClaimKind, point: Point): Mat {
+  const X = point.values.get(variable.name)!;
+  const sym = variable.props.has('symmetric') || variable.props.has('spd');
+  const n = X.data.length;
+  let out: Mat | undefined;
+  for (let j = 0; j < X.cols; j++)
+    for (let i = 0; i < X.rows; i++) {
+      const E = Mat.zeros(X.rows, X.cols);
+      E.data[j * X.rows + i] = sym && i !== j ? 0.5 : 1;
+      if (sym && i !== j) E.data[i * X.rows + j] = 0.5;
+      const d = centralDifference({ f, vars: [variable] }, point, new Map([[variable.name, E]])).value;
+      out ??= kind === 'gradient' ? Mat.zeros(X.rows, X.cols) : Mat.zeros(n, d.data.length);
+      const k = j * X.rows + i;
+      if (kind === 'gradient') out.data[k] = d.data[0];
+      else d.data.forEach((v, col) => (out!.data[col * n + k] = v));
+    }
+  return out!;
 }

@@ -1,7 +1,7 @@
 // Checking a chain of equalities: consecutive lines must be equal as functions of the declared symbols.
 // Each pair is evaluated at random points with random distinct sizes; derivative operators inside the
 // lines (jac, grad, diff, hess) are evaluated by finite differences, so nothing here trusts the engine.
-import type { Expr, SymNode } from '../expr/ast.js';
+import { isOp, type Expr, type SymNode } from '../expr/ast.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { axpy, frob, Mat } from '../numeric/mat.js';
 import { Rng, randomSizes, randomValue } from '../numeric/random.js';
@@ -39,9 +39,12 @@ export function verifyChain(
     for (const [name, rhs] of opts.assign ?? []) values.set(name, new Evaluator({ sizes, values }).eval(rhs));
     const ev = new Evaluator({ sizes, values });
     const vals = lines.map((l) => ev.eval(l));
+    // the size of the terms a line adds up: "a − b = 0" is judged against ‖a‖, not against 0
+    const termSize = (e: Expr, v: Mat) => (isOp(e, 'add') ? Math.max(...e.args.map((t) => frob(ev.eval(t)))) : frob(v));
     for (let i = 1; i < lines.length; i++) {
       const a = vals[i - 1], b = vals[i];
-      const err = a.rows !== b.rows || a.cols !== b.cols ? Infinity : frob(axpy(a, -1, b)) / Math.max(frob(a), frob(b), 1e-6);
+      const scale = Math.max(frob(a), frob(b), termSize(lines[i - 1], a), termSize(lines[i], b), 1e-6);
+      const err = a.rows !== b.rows || a.cols !== b.cols ? Infinity : frob(axpy(a, -1, b)) / scale;
       errors[i] = Math.max(errors[i], Number.isFinite(err) ? err : Infinity);
     }
   }

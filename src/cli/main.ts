@@ -4,10 +4,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { CheckError } from '../check/derivative.js';
 import { runDerive } from '../app/derive.js';
+import { DOCUMENT_EXTENSION, documentFiles, documentText, verifyDocumentFile } from '../app/documents.js';
 import { runHessian } from '../app/hessian.js';
 import { formatHessianLatex, formatHessianText, hessianJson } from '../render/hessian-output.js';
 import { EXAMPLES } from '../app/examples.js';
 import { formatLatex, formatText, toJson } from '../render/derive-output.js';
+import { LATER_KINDS, VERIFY_KINDS, verifyClaim } from '../verify/claim.js';
+import { formatVerifyText, verifyJson } from '../render/verify-output.js';
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -47,6 +50,41 @@ function program(): Command {
       const text = o.format === 'json' ? JSON.stringify(toJson(out), null, 2) + '\n' : o.format === 'latex' ? formatLatex(out) : formatText(out);
       process.stdout.write(text);
       if ((out.verdict && !out.verdict.passed) || out.checkError || out.derivations?.some((d) => !d.verdict.passed)) process.exitCode = 1;
+    });
+
+  p.command('verify')
+    .description('verify a claimed derivative (--claim …) or derivation documents (FILE…): VERIFIED (exit 0) or FALSE (exit 1) with a diagnosis')
+    .argument('[files...]', `derivation documents (*${DOCUMENT_EXTENSION}) or directories of them`)
+    .option('--decl <decls>', 'declarations, e.g. "W1: h x d; W2: k x h; X: d x n; Y: k x n"')
+    .option('--f <expr>', 'the function, e.g. "0.5*norm(W2*W1*X - Y)^2"')
+    .option('--wrt <var>', 'the variable, e.g. W1')
+    .option('--claim <expr>', "the claimed derivative, e.g. \"W2'*(W2*W1*X - Y)*X'\"")
+    .addOption(
+      new Option('--kind <kind>', 'grad: ∇_X f (shape of X); vecgrad: ∇_vec(X) f; jacobian: ∇_vec(X) vec(F) (default: grad for scalar f, jacobian otherwise)').choices([
+        ...VERIFY_KINDS,
+        ...LATER_KINDS,
+      ]),
+    )
+    .option('--def <definition>', 'a definition such as "e = W2*W1*X - Y" (repeatable), usable in --f and --claim', collect)
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--seed <n>', 'seed of the random check points', (v) => Number(v))
+    .action((files: string[], o) => {
+      if (files.length) {
+        if (o.claim || o.f) throw new InputError('give either documents (matcalc verify FILE…) or a claim (--decl, --f, --wrt, --claim), not both');
+        let failed = 0;
+        for (const file of documentFiles(files)) {
+          const r = verifyDocumentFile(file, o.seed);
+          process.stdout.write(documentText(r));
+          if (!r.passed) failed++;
+        }
+        if (failed) process.exitCode = 1;
+        return;
+      }
+      const missing = ['decl', 'f', 'wrt', 'claim'].filter((k) => !o[k]);
+      if (missing.length) throw new InputError(`verify needs ${missing.map((m) => '--' + m).join(', ')} (or derivation documents: matcalc verify FILE…)`);
+      const out = verifyClaim({ decl: o.decl, f: o.f, wrt: o.wrt, claim: o.claim, kind: o.kind, defs: o.def, seed: o.seed });
+      process.stdout.write(o.format === 'json' ? JSON.stringify(verifyJson(out), null, 2) + '\n' : formatVerifyText(out));
+      if (!out.verified) process.exitCode = 1;
     });
 
   p.command('examples')

@@ -5,7 +5,8 @@ import { Dim, dimKey } from './dim.js';
 import { Shape, SCALAR, isScalarShape } from './shape.js';
 import { opDef } from '../ops/registry.js';
 
-export type Property = 'symmetric' | 'spd' | 'invertible';
+/** mask: entries in {0, 1} (a sampling pattern Ω; P_Ω(A) = Ω .* A) */
+export type Property = 'symmetric' | 'spd' | 'invertible' | 'mask';
 
 export interface Attrs {
   /** sizes for eye/zeros/ones/unvec/commutation */
@@ -114,6 +115,11 @@ export function op(name: string, args: readonly Expr[], attrs: Attrs = {}): OpNo
 
 export function isScalar(e: Expr): boolean {
   return isScalarShape(e.shape);
+}
+
+/** A symbol declared symmetric (or spd). */
+export function isSymmetricSymbol(e: Expr): e is SymNode {
+  return e.kind === 'sym' && (e.props.has('symmetric') || e.props.has('spd'));
 }
 
 export function isNum(e: Expr, v?: number): e is NumNode {

@@ -49,6 +49,11 @@ export function zeroLike(e: Expr): Expr {
   return isScalarShape(e.shape) ? num(0) : zeros(e.shape.rows, e.shape.cols);
 }
 
+/** Is e a zero (0 or a zero matrix)? */
+export function isZero(e: Expr): boolean {
+  return (e.kind === 'num' && e.value === 0) || (e.kind === 'op' && e.op === 'zeros');
+}
+
 export function sizeOf(e: Expr): Dim {
   return dimMul(e.shape.rows, e.shape.cols);
 }

@@ -13,7 +13,7 @@ export interface Declarations {
   readonly source: string;
 }
 
-const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible' };
+const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible', mask: 'mask' };
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 interface Token {
@@ -90,8 +90,8 @@ export function parseDeclarations(source: string): Declarations {
     for (; i < toks.length; i++) {
       const t = toks[i];
       const p = PROPERTIES[t.text];
-      if (!p) throw fail(`unknown property "${t.text}" (known: symmetric, spd, invertible)`, t.start, t.text.length);
-      if (!isSquare(s) || dimEq(s.rows, ONE)) throw fail(`"${t.text}" needs a square matrix, but the type is ${shapeText(s)}`, t.start, t.text.length);
+      if (!p) throw fail(`unknown property "${t.text}" (known: symmetric, spd, invertible, mask)`, t.start, t.text.length);
+      if (p !== 'mask' && (!isSquare(s) || dimEq(s.rows, ONE))) throw fail(`"${t.text}" needs a square matrix, but the type is ${shapeText(s)}`, t.start, t.text.length);
       props.push(p);
     }
     names.forEach((n, k) => {

@@ -41,7 +41,7 @@ export const FUNCTIONS: ReadonlyMap<string, LangFunction> = new Map<string, Lang
   ['grad', { args: ['expr', 'expr'], build: ([f, x]) => b.derivative('grad', [E(f), E(x)]), help: 'grad(f, X): ∇_X f, evaluated by finite differences (for derivation steps)' }],
   ['jac', { args: ['expr', 'expr'], build: ([f, x]) => b.derivative('jac', [E(f), E(x)]), help: 'jac(F, X): ∇_{vec X} vec F in denominator layout, evaluated by finite differences' }],
   ['hess', { args: ['expr', 'expr', 'expr'], build: ([f, x, y]) => b.derivative('hess', [E(f), E(x), E(y)]), help: 'hess(f, X, Y): ∇_{vec X}∇_{vec Y} f, evaluated by finite differences' }],
-  ['diff', { args: ['expr', 'expr', 'expr'], build: ([f, x, v]) => b.derivative('diff', [E(f), E(x), E(v)], 2), help: 'diff(F, X, V): the differential dF in the direction V, evaluated by finite differences' }],
+  ['diff', { args: ['expr', 'expr', 'expr'], build: ([f, x, v]) => b.derivative('diff', [E(f), E(x), E(v)], 1), help: 'diff(F, X, V): the differential dF in the direction V, evaluated by finite differences' }],
   ['lrelu', { args: ['expr', 'number'], build: ([a, k]) => b.ew('lrelu', E(a), k as number), help: 'lrelu(A, a): leaky ReLU max(x, a·x)' }],
   ...ELEMENTWISE.filter((f) => !['lrelu', 'dlrelu', 'sigma'].includes(f.name)).map(
     (f) => [f.name, unary((a) => b.ew(f.name, a), `${f.name}(A), entrywise`)] as [string, LangFunction],

@@ -142,9 +142,14 @@ function fromMl(m: Matrix): Mat {
   return Mat.fromRows(m.to2DArray());
 }
 
+/** The inverse; NaN entries for a singular matrix (undefined there, as log is below 0: callers test finiteness). */
 export function inverse(a: Mat): Mat {
   if (a.rows !== a.cols) throw new Error('inverse of a non-square matrix');
-  return fromMl(mlInverse(toMl(a)));
+  try {
+    return fromMl(mlInverse(toMl(a)));
+  } catch {
+    return Mat.fill(a.rows, a.cols, NaN);
+  }
 }
 
 export function determinant(a: Mat): number {

@@ -54,6 +54,18 @@ export function randomMatrix(rows: number, cols: number, rng: Rng, entries: Entr
  */
 export function randomValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng: Rng, entries: Entries = 'gaussian'): Mat {
   const rows = dimValue(s.shape.rows, sizes), cols = dimValue(s.shape.cols, sizes);
+  if (s.props.has('mask')) {
+    // a sampling pattern: each entry observed with probability 0.6, symmetric when declared so
+    const m = Mat.zeros(rows, cols);
+    for (let j = 0; j < cols; j++)
+      for (let i = 0; i < rows; i++) {
+        if (s.props.has('symmetric') && i > j) continue;
+        const v = rng.next() < 0.6 ? 1 : 0;
+        m.data[j * rows + i] = v;
+        if (s.props.has('symmetric')) m.data[i * rows + j] = v;
+      }
+    return m;
+  }
   const B = randomMatrix(rows, cols, rng, entries);
   if (s.props.has('spd')) return add(scale(matmul(B, transpose(B)), 1 / rows), Mat.eye(rows));
   if (s.props.has('symmetric')) return scale(add(B, transpose(B)), 0.5);

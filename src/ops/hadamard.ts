@@ -35,6 +35,7 @@ function simplify(node: OpNode): Expr {
   };
   node.args.forEach(visit);
   if (order.some((b) => isOp(b, 'zeros'))) return zeroLike(node);
+  for (const b of order) if (b.kind === 'sym' && b.props.has('mask') && powers.get(b)! > 0) powers.set(b, 1); // Ω ∘ Ω = Ω
   const factors = order
     .filter((b) => !isOp(b, 'ones') && powers.get(b) !== 0)
     .sort(compareStructural)

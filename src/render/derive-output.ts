@@ -4,6 +4,7 @@ import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shapeText, shape } from '../expr/shape.js';
 import type { DeriveOutput, RecordedDerivation } from '../app/derive.js';
 import type { Verdict } from '../check/derivative.js';
+import type { Declarations } from '../lang/decl.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
 
@@ -23,10 +24,14 @@ export function verdictLine(v: Verdict): string {
   return `${head}: max relative error ${v.maxError.toExponential(1)} (tolerance ${v.tolerance.toExponential(0)}) at ${v.points.length} random points [${sizes}], ${v.evaluations} function evaluations`;
 }
 
+/** "W1: h×d, W2: k×h, S: n×n symmetric" */
+export function declarationsText(decls: Declarations): string {
+  return [...decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
+}
+
 export function formatText(o: DeriveOutput): string {
   const lines: string[] = [];
-  const decl = [...o.decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
-  lines.push(`f = ${o.input.expr.trim()}`, `  with ${decl}`, ...(o.input.defs ?? []).map((d) => `  and ${d.trim()}`), '');
+  lines.push(`f = ${o.input.expr.trim()}`, `  with ${declarationsText(o.decls)}`, ...(o.input.defs ?? []).map((d) => `  and ${d.trim()}`), '');
   o.results.forEach((r, i) => {
     const what =
       o.kind === 'gradient'

@@ -179,6 +179,32 @@ function conditionsHold(rule: Rule, b: Bindings): boolean {
   });
 }
 
+/** Every result of applying the rule once, anywhere (for checking that a cited rule justifies a step). */
+export function allRewrites(rule: Rule, e: Expr, limit = 200): Expr[] {
+  const out: Expr[] = [];
+  const sites = (n: Expr, rebuild: (r: Expr) => Expr) => {
+    if (out.length >= limit) return;
+    for (const b of matchAt(rule.lhs, n, rule.vars, NO_BINDINGS)) {
+      if (!conditionsHold(rule, b)) continue;
+      try {
+        out.push(rebuild(instantiate(rule.rhs, rule.vars, b)));
+      } catch {
+        /* a binding the right side cannot use */
+      }
+    }
+    if (n.kind !== 'op') return;
+    if (n.op === 'mul') {
+      const fs = factors(n);
+      for (let len = fs.length - 1; len >= 2; len--)
+        for (let i = 0; i + len <= fs.length; i++)
+          sites(product(fs.slice(i, i + len)), (r) => rebuild(mul(...fs.slice(0, i), r, ...fs.slice(i + len))));
+    }
+    n.args.forEach((a, i) => sites(a, (r) => rebuild(withArgs(n, n.args.map((x, j) => (j === i ? r : x))))));
+  };
+  sites(e, (r) => r);
+  return out;
+}
+
 export interface Rewrite {
   readonly result: Expr;
   /** the subexpression rewritten, before and after */

@@ -1,0 +1,203 @@
+// Checking a derivation document: every claim and every step of every proof, numerically always (at
+// random points with random sizes, derivative operators evaluated by finite differences), and, when a
+// step cites a rule, symbolically: the rule applied once to the previous line (or the line read
+// backwards) must give the step. A step that is numerically true but not produced by the rule it cites
+// is reported as unjustified.
+import { Expr, SymNode } from '../expr/ast.js';
+import { InputError, ShapeError } from '../expr/errors.js';
+import { parseDeclarations, type Declarations } from '../lang/decl.js';
+import { parseDefinition, parseExpression } from '../lang/parse.js';
+import { parseAssumption, type Assumption } from '../lang/assume.js';
+import { allRewrites, rewriteOnce } from '../rewrite/match.js';
+import { loadRules, type Rule } from '../rewrite/rules.js';
+import { simplify } from '../rewrite/simplify.js';
+import { verifyChain } from '../check/steps.js';
+import { toText } from '../render/print.js';
+import { shapeEq, shapeText } from '../expr/shape.js';
+import type { DocClaim, DocProof, DocumentSource, DocStep } from './format.js';
+import { verifyClaim } from '../verify/claim.js';
+
+export interface LineResult {
+  readonly line: number;
+  /** the expression as written (undefined when it did not parse or typecheck) */
+  readonly expr?: Expr;
+  readonly source: string;
+  readonly passed: boolean;
+  /** relative difference from the previous line at random points */
+  readonly error?: number;
+  readonly rule?: { readonly name: string; readonly justified: boolean; readonly says?: string };
+  readonly because?: string;
+  readonly message?: string;
+}
+
+export interface ClaimResult {
+  readonly kind: 'claim';
+  readonly item: DocClaim;
+  readonly lhs?: Expr;
+  readonly rhs?: Expr;
+  /** the equation holds */
+  readonly holds: boolean;
+  /** it holds exactly when the document says it does (claim: true, refute: false) */
+  readonly passed: boolean;
+  readonly error?: number;
+  readonly message?: string;
+  /** for a false claim about a derivative: the usual mistakes that explain it, and the right formula */
+  readonly diagnosis?: { readonly findings: readonly string[]; readonly correct: string };
+}
+
+export interface ProofResult {
+  readonly kind: 'proof';
+  readonly item: DocProof;
+  readonly lines: readonly LineResult[];
+  readonly passed: boolean;
+}
+
+export interface DocumentResult {
+  readonly doc: DocumentSource;
+  readonly decls: Declarations;
+  readonly defs: ReadonlyMap<string, Expr>;
+  readonly assumptions: readonly Assumption[];
+  readonly results: readonly (ClaimResult | ProofResult)[];
+  readonly passed: boolean;
+  /** the first line that fails, with what is wrong */
+  readonly firstFailure?: { readonly line: number; readonly message: string };
+}
+
+const located = (file: string, line: number, e: InputError) => new InputError(`${file}:${line}: ${e.message}`, e.detail);
+
+/** Rules a step may use silently on top of the one it cites (as a paper does): constants out of ∇. */
+const BOOKKEEPING = ['jac-scale', 'transpose-transpose'];
+
+function normal(e: Expr, rules: ReadonlyMap<string, Rule>): Expr {
+  let cur = simplify(e);
+  for (let guard = 0; guard < 20; guard++) {
+    const next = BOOKKEEPING.map((n) => rules.get(n)).reduce<Expr | undefined>((found, r) => found ?? (r && rewriteOnce(r, cur)?.result), undefined);
+    if (!next) return cur;
+    cur = simplify(next);
+  }
+  return cur;
+}
+
+function justified(rule: Rule, prev: Expr, cur: Expr, rules: ReadonlyMap<string, Rule>): boolean {
+  const target = normal(cur, rules);
+  if (allRewrites(rule, prev).some((r) => normal(r, rules) === target)) return true;
+  // an equality may be read from right to left: the rule applied to this line gives the previous one
+  const back = normal(prev, rules);
+  return allRewrites(rule, cur).some((r) => normal(r, rules) === back);
+}
+
+/**
+ * A false claim "grad(f, X) = G" (or jac) gets the diagnosis of `matcalc verify`: which usual mistake
+ * (a factor, a transpose, a missing term, …) explains it, and the correct formula.
+ */
+function diagnoseClaim(doc: DocumentSource, item: DocClaim): { diagnosis?: ClaimResult['diagnosis'] } {
+  const m = /^\s*(grad|jac)\((.*),\s*([A-Za-z]\w*)\s*\)\s*$/.exec(item.lhs);
+  if (!m) return {};
+  try {
+    const out = verifyClaim({ decl: doc.decl.text, f: m[2], wrt: m[3], claim: item.rhs, kind: m[1] === 'grad' ? 'grad' : undefined, defs: doc.defs.map((d) => d.text) });
+    if (out.verified) return {};
+    return { diagnosis: { findings: out.diagnosis?.findings.map((f) => f.sentence) ?? [], correct: `${out.label} = ${toText(out.truth.value)}` } };
+  } catch {
+    return {}; // the diagnosis is a courtesy; the verdict stands without it
+  }
+}
+
+export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?: ReadonlyMap<string, Rule> } = {}): DocumentResult {
+  const rules = opts.rules ?? loadRules();
+  let decls: Declarations;
+  try {
+    decls = parseDeclarations(doc.decl.text);
+  } catch (e) {
+    throw e instanceof InputError ? located(doc.file, doc.decl.line, e) : e;
+  }
+  const defs = new Map<string, Expr>();
+  for (const d of doc.defs) {
+    try {
+      const [name, value] = parseDefinition(d.text, { decls, defs });
+      defs.set(name, value);
+    } catch (e) {
+      throw e instanceof InputError ? located(doc.file, d.line, e) : e;
+    }
+  }
+  const scope = { decls, defs };
+  const assumptions: Assumption[] = [];
+  for (const [list, what] of [[doc.at, '--at'], [doc.assume, '--assume']] as const)
+    for (const a of list) {
+      try {
+        assumptions.push(parseAssumption(a.text, scope, [], what === '--at' ? 'at' : 'assume'));
+      } catch (e) {
+        throw e instanceof InputError ? located(doc.file, a.line, e) : e;
+      }
+    }
+  const symbols: SymNode[] = [...decls.symbols.values()];
+  const assign = assumptions.map((a) => [a.symbol.name, a.value] as const);
+  /** parse one side; a shape error is a finding about the document (ill-typed), not unreadable input */
+  const parse = (src: string, line: number): { expr?: Expr; message?: string } => {
+    try {
+      return { expr: parseExpression(src, scope) };
+    } catch (e) {
+      if (e instanceof ShapeError) return { message: `ill-typed: ${e.message}` };
+      throw e instanceof InputError ? located(doc.file, line, e) : e;
+    }
+  };
+  const results: (ClaimResult | ProofResult)[] = [];
+  for (const item of doc.items) {
+    if (item.kind === 'prose') continue;
+    if (item.kind === 'claim') {
+      const l = parse(item.lhs, item.line), r = parse(item.rhs, item.line);
+      if (!l.expr || !r.expr) {
+        const message = l.message ?? r.message!;
+        results.push({ kind: 'claim', item, holds: false, passed: !item.expected, message });
+        continue;
+      }
+      const v = verifyChain([l.expr, r.expr], symbols, decls.dims, { seed: opts.seed, assign });
+      const holds = v.passed;
+      const error = v.steps[1].error;
+      const shapes = shapeEq(l.expr.shape, r.expr.shape) ? '' : `: the left side is ${shapeText(l.expr.shape)} but the right side is ${shapeText(r.expr.shape)}`;
+      results.push({
+        kind: 'claim', item, lhs: l.expr, rhs: r.expr, holds, passed: holds === item.expected, error,
+        message: holds ? undefined : `the two sides differ (relative difference ${Number.isFinite(error) ? error.toExponential(2) : '∞'}${shapes})`,
+        ...(holds || assumptions.length ? {} : diagnoseClaim(doc, item)),
+      });
+      continue;
+    }
+    const steps: DocStep[] = [item.first, ...item.steps];
+    const parsed = steps.map((s) => ({ s, ...parse(s.expr, s.line) }));
+    const lines: LineResult[] = [];
+    const firstBad = parsed.findIndex((p) => !p.expr);
+    const exprs = (firstBad < 0 ? parsed : parsed.slice(0, firstBad)).map((p) => p.expr!);
+    const chain = exprs.length > 1 ? verifyChain(exprs, symbols, decls.dims, { seed: opts.seed, assign }) : undefined;
+    parsed.forEach((p, i) => {
+      if (!p.expr) return lines.push({ line: p.s.line, source: p.s.expr, passed: false, message: p.message });
+      const error = i === 0 ? undefined : chain?.steps[i].error;
+      const numeric = i === 0 || (error !== undefined && error <= (chain?.tolerance ?? 0));
+      let rule: LineResult['rule'];
+      let message: string | undefined = numeric ? undefined : `not equal to the line before (relative difference ${error !== undefined && Number.isFinite(error) ? error.toExponential(2) : '∞'})`;
+      if (p.s.rule && i > 0) {
+        const r = rules.get(p.s.rule);
+        if (!r) {
+          rule = { name: p.s.rule, justified: false };
+          message ??= `cites "${p.s.rule}", which is not a rule in rules/`;
+        } else {
+          const ok = justified(r, exprs[i - 1], p.expr, rules);
+          rule = { name: r.name, justified: ok, says: r.says };
+          if (!ok) message ??= `true, but not what ${r.name} (${r.says ?? toText(r.lhs) + ' = ' + toText(r.rhs)}) gives from the line before`;
+        }
+      }
+      lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: !message, error, ...(rule ? { rule } : {}), ...(p.s.because ? { because: p.s.because } : {}), ...(message ? { message } : {}) });
+    });
+    results.push({ kind: 'proof', item, lines, passed: lines.every((l) => l.passed) });
+  }
+  let firstFailure: DocumentResult['firstFailure'];
+  for (const r of results) {
+    if (r.passed) continue;
+    if (r.kind === 'claim') {
+      firstFailure = { line: r.item.line, message: r.item.expected ? `claim${r.item.label ? ' ' + r.item.label : ''} is false: ${r.message}` : `refute${r.item.label ? ' ' + r.item.label : ''}: the equation holds, but the document says it is false` };
+    } else {
+      const l = r.lines.find((x) => !x.passed)!;
+      firstFailure = { line: l.line, message: `proof${r.item.label ? ' ' + r.item.label : ''}, step at line ${l.line}: ${l.message}` };
+    }
+    break;
+  }
+  return { doc, decls, defs, assumptions, results, passed: !firstFailure, ...(firstFailure ? { firstFailure } : {}) };
+}

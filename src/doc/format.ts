@@ -1,0 +1,158 @@
+// The derivation-document format: plain text a researcher writes by hand and a code host shows as is.
+//
+//   title: Deep linear network, gradient with respect to one layer
+//   source: Zhou & Liang, App. B eqs. (90)–(97)
+//   decl: W1, W2, W3: d x d; X, Y: d x n
+//   def: e = W3*W2*W1*X - Y
+//   at: Y = W3*W2*W1*X                     (an evaluation point; or  assume: W3*W2*W1*X - Y = 0)
+//
+//   # prose: lines starting with # are comments, kept as text in the rendered document
+//
+//   claim (8): grad(0.5*norm(e)^2, W2) = W3'*e*(W1*X)'
+//   refute (4.2): grad(0.5*norm(M - x*x')^2, x) = -(M - x*x')*x     (a printed formula shown to be false)
+//
+//   proof (92)-(97): jac(0.5*norm(e)^2, W2)
+//     = 0.5*jac(vec(e)'*vec(e), W2)               by frobenius-vec
+//     = jac(vec(e), W2)*vec(e)                    by jac-square
+//     = jac(vec(W3*W2*W1*X), W2)*vec(e)           because Y does not depend on W2
+//
+// A claim is one equation; a proof is a chain whose steps start with "=", each optionally justified
+// "by RULE" (a rule of rules/, checked to justify the step) or "because free text".
+import { InputError } from '../expr/errors.js';
+
+export interface DocLine {
+  readonly line: number;
+  readonly text: string;
+}
+
+export interface DocStep {
+  readonly line: number;
+  readonly expr: string;
+  readonly rule?: string;
+  readonly because?: string;
+}
+
+export interface DocClaim {
+  readonly kind: 'claim';
+  /** false for "refute:", a printed formula the document shows to be wrong */
+  readonly expected: boolean;
+  readonly label?: string;
+  readonly line: number;
+  readonly lhs: string;
+  readonly rhs: string;
+  readonly rule?: string;
+}
+
+export interface DocProof {
+  readonly kind: 'proof';
+  readonly label?: string;
+  readonly line: number;
+  readonly first: DocStep;
+  readonly steps: readonly DocStep[];
+}
+
+export interface DocProse {
+  readonly kind: 'prose';
+  readonly line: number;
+  readonly text: string;
+}
+
+export type DocItem = DocClaim | DocProof | DocProse;
+
+export interface DocumentSource {
+  readonly file: string;
+  readonly title?: string;
+  readonly source?: string;
+  readonly decl: DocLine;
+  readonly defs: readonly DocLine[];
+  readonly at: readonly DocLine[];
+  readonly assume: readonly DocLine[];
+  readonly items: readonly DocItem[];
+}
+
+export class DocumentError extends InputError {}
+
+const HEADERS = new Set(['title', 'source', 'decl', 'def', 'at', 'assume']);
+
+/** "expr   by rule" / "expr   because text" */
+function splitJustification(s: string): { expr: string; rule?: string; because?: string } {
+  const by = /^(.*?)\s+by\s+([A-Za-z][\w-]*)\s*$/.exec(s);
+  if (by) return { expr: by[1].trim(), rule: by[2] };
+  const because = /^(.*?)\s+because\s+(.+)$/.exec(s);
+  if (because) return { expr: because[1].trim(), because: because[2].trim() };
+  return { expr: s.trim() };
+}
+
+/** Split "lhs = rhs" at the top-level "=" (not inside parentheses, not ==). */
+export function splitEquation(s: string): [string, string] | undefined {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === '=' && depth === 0 && s[i + 1] !== '=' && s[i - 1] !== '=' && !'<>!'.includes(s[i - 1] ?? '')) return [s.slice(0, i).trim(), s.slice(i + 1).trim()];
+  }
+  return undefined;
+}
+
+export function parseDocument(text: string, file: string): DocumentSource {
+  const fail = (line: number, msg: string) => new DocumentError(`${file}:${line}: ${msg}`);
+  let title: string | undefined, source: string | undefined, decl: DocLine | undefined;
+  const defs: DocLine[] = [], at: DocLine[] = [], assume: DocLine[] = [];
+  const items: DocItem[] = [];
+  let proof: { label?: string; line: number; first: DocStep; steps: DocStep[] } | undefined;
+  const closeProof = () => {
+    if (proof) items.push({ kind: 'proof', ...proof });
+    proof = undefined;
+  };
+  text.split('\n').forEach((raw, i) => {
+    const line = i + 1;
+    const t = raw.trim();
+    if (!t) return;
+    if (t.startsWith('#')) {
+      closeProof();
+      items.push({ kind: 'prose', line, text: t.replace(/^#+\s?/, '') });
+      return;
+    }
+    if (t.startsWith('=')) {
+      if (!proof) throw fail(line, 'a step "= …" outside a proof: start one with "proof: <first expression>"');
+      const j = splitJustification(t.slice(1));
+      if (!j.expr) throw fail(line, 'an empty step');
+      proof.steps.push({ line, ...j });
+      return;
+    }
+    closeProof();
+    const m = /^(claim|refute|proof)\b\s*([^:]*?)\s*:\s*(.*)$/.exec(t) ?? /^([a-z]+)\s*:\s*(.*)$/.exec(t);
+    if (!m) throw fail(line, `expected "key: value" (${[...HEADERS].join(', ')}), "claim: lhs = rhs", "proof: expr", a step "= expr" or a comment "# …", found "${t}"`);
+    if (m[1] === 'claim' || m[1] === 'refute' || m[1] === 'proof') {
+      const label = m[2] || undefined;
+      const body = m[3];
+      if (!body) throw fail(line, `${m[1]} needs ${m[1] === 'claim' ? 'an equation "lhs = rhs"' : 'its first expression on the same line'}`);
+      if (m[1] !== 'proof') {
+        const j = splitJustification(body);
+        const eq = splitEquation(j.expr);
+        if (!eq || !eq[0] || !eq[1]) throw fail(line, `a ${m[1]} is one equation "lhs = rhs", found "${body}"`);
+        items.push({ kind: 'claim', expected: m[1] === 'claim', label, line, lhs: eq[0], rhs: eq[1], ...(j.rule ? { rule: j.rule } : {}) });
+      } else proof = { label, line, first: { line, expr: body }, steps: [] };
+      return;
+    }
+    const [key, value] = [m[1], m[2].trim()];
+    if (!HEADERS.has(key)) throw fail(line, `unknown key "${key}" (known: ${[...HEADERS].join(', ')}, claim, proof)`);
+    if (!value) throw fail(line, `"${key}:" needs a value`);
+    switch (key) {
+      case 'title': title = value; break;
+      case 'source': source = value; break;
+      case 'decl':
+        if (decl) throw fail(line, `a second "decl:" line (the first is line ${decl.line}); put all declarations on one line, separated by ;`);
+        decl = { line, text: value };
+        break;
+      case 'def': defs.push({ line, text: value }); break;
+      case 'at': at.push({ line, text: value }); break;
+      case 'assume': assume.push({ line, text: value }); break;
+    }
+  });
+  closeProof();
+  if (!decl) throw new DocumentError(`${file}: no "decl:" line: declare the symbols, e.g. "decl: X: n x m; a: scalar"`);
+  if (!items.some((x) => x.kind !== 'prose')) throw new DocumentError(`${file}: nothing to check: add a "claim:" or a "proof:"`);
+  return { file, title, source, decl, defs, at, assume, items };
+}

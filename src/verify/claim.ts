@@ -1,0 +1,189 @@
+// The verdict on a claimed derivative: `matcalc verify --f EXPR --wrt X --claim EXPR`.
+//
+// VERIFIED when the trusted checker (src/check/derivative.ts, central differences at ≥ 3 random points
+// with random distinct sizes; it does not use the engine) accepts the claim. The symbolic comparison with
+// the engine's result is run and reported too — it says *how* the claim relates to matcalc's formula, but
+// the numerical test decides. FALSE otherwise, or when the claim is ill-typed; then the mistake catalogue
+// (diagnose.ts) looks for what went wrong, and a small integer counterexample is found.
+import { Expr, SymNode, isSymmetricSymbol, num } from '../expr/ast.js';
+import { add, isZero, mul, sub, T } from '../expr/build.js';
+import { dimMul } from '../expr/dim.js';
+import { InputError, ShapeError, UnsupportedError } from '../expr/errors.js';
+import { Shape, isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
+import type { Declarations } from '../lang/decl.js';
+import { parseExpression } from '../lang/parse.js';
+import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
+import { parseScope, parseWrt } from '../app/derive.js';
+import { simplify } from '../rewrite/simplify.js';
+import { expand } from '../rewrite/expand.js';
+import { CheckError, PointSampler, checkDerivative, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
+import { Rng } from '../numeric/random.js';
+import type { Point } from '../numeric/evaluate.js';
+import { diagnose, repairIllTyped, type Diagnosis } from './diagnose.js';
+import { findCounterexample, type Counterexample } from './counterexample.js';
+
+/** grad: ∇_X f (shape of X); vecgrad: ∇_{vec X} f ((mn)×1); jacobian: ∇_{vec X} vec F ((mn)×(pq)). */
+export const VERIFY_KINDS = ['grad', 'vecgrad', 'jacobian'] as const;
+export type VerifyKind = (typeof VERIFY_KINDS)[number];
+/** Accepted on the command line, answered with "not available yet". */
+export const LATER_KINDS = ['hessian', 'hessian-form'] as const;
+
+export interface VerifyInput {
+  readonly decl: string;
+  readonly f: string;
+  readonly wrt: string;
+  readonly claim: string;
+  /** default: grad for a scalar f, jacobian otherwise */
+  readonly kind?: string;
+  readonly defs?: readonly string[];
+  readonly seed?: number;
+}
+
+export interface SymbolicComparison {
+  readonly holds: boolean;
+  /** identical: the simplified claim is matcalc's simplified result; difference-zero: claim − result simplifies to 0 */
+  readonly how?: 'identical' | 'difference-zero';
+  /** compared after symmetrising the claim (symmetric variable) */
+  readonly symmetrised: boolean;
+}
+
+export interface IllTyped {
+  readonly message: string;
+  /** the claim with a caret under the place, when the mismatch is inside it */
+  readonly detail?: string;
+}
+
+export interface VerifyOutput {
+  readonly input: VerifyInput;
+  readonly decls: Declarations;
+  readonly f: Expr;
+  readonly variable: SymNode;
+  readonly kind: VerifyKind;
+  /** ∇_W1 f, ∇_vec(X) f, ∇_vec(X) vec(F) */
+  readonly label: string;
+  readonly expectedShape: Shape;
+  /** the engine's result */
+  readonly truth: Derivative;
+  /** the parsed claim; absent when a shape mismatch inside it stops it from being built */
+  readonly claim?: Expr;
+  readonly illTyped?: IllTyped;
+  readonly symbolic?: SymbolicComparison;
+  /** the trusted check of the claim (absent when the claim is ill-typed) */
+  readonly numerical?: Verdict;
+  readonly verified: boolean;
+  readonly diagnosis?: Diagnosis;
+  /** the trusted check of the engine's result, run when the claim is false */
+  readonly truthCheck?: Verdict;
+  readonly counterexample?: Counterexample;
+  readonly notes: readonly string[];
+}
+
+const DEFAULT_SEED = 20261122;
+
+export function derivativeLabel(kind: VerifyKind, variable: string): string {
+  return kind === 'grad' ? `∇_${variable} f` : kind === 'vecgrad' ? `∇_vec(${variable}) f` : `∇_vec(${variable}) vec(F)`;
+}
+
+function checkKind(kind: VerifyKind): ClaimKind {
+  return kind === 'grad' ? 'gradient' : 'vec-jacobian';
+}
+
+function resolveKind(kind: string | undefined, f: Expr): VerifyKind {
+  if (kind && (LATER_KINDS as readonly string[]).includes(kind))
+    throw new UnsupportedError(`--kind ${kind} is not available yet: Hessian claims come with the Hessian issue (available: ${VERIFY_KINDS.join(', ')})`);
+  if (kind && !(VERIFY_KINDS as readonly string[]).includes(kind))
+    throw new InputError(`--kind ${kind}: unknown kind (known: ${[...VERIFY_KINDS, ...LATER_KINDS].join(', ')})`);
+  const k = (kind as VerifyKind | undefined) ?? (isScalarShape(f.shape) ? 'grad' : 'jacobian');
+  if (k !== 'jacobian' && !isScalarShape(f.shape))
+    throw new InputError(`--kind ${k} needs a scalar function, but f is ${shapeText(f.shape)}; for ∇_vec(X) vec(F) use --kind jacobian`);
+  return k;
+}
+
+/** (a): the claim against the engine's result, by simplification and then by expanding the difference. */
+function compareSymbolically(claim: Expr, truth: Expr, symmetric: boolean): SymbolicComparison {
+  const t = simplify(truth);
+  const forms: [Expr, boolean][] = [[simplify(claim), false]];
+  if (symmetric) forms.push([simplify(mul(num(0.5), add(claim, T(claim)))), true]);
+  for (const [c, symmetrised] of forms) if (c === t || c === truth) return { holds: true, how: 'identical', symmetrised };
+  for (const [c, symmetrised] of forms) {
+    const d = expand(sub(c, t));
+    if (d && isZero(d)) return { holds: true, how: 'difference-zero', symmetrised };
+  }
+  return { holds: false, symmetrised: symmetric };
+}
+
+export function verifyClaim(input: VerifyInput): VerifyOutput {
+  const scope = parseScope(input.decl, input.defs);
+  const { decls } = scope;
+  const f = parseExpression(input.f, scope, 'function (--f)');
+  if (input.wrt.includes(',')) throw new InputError(`--wrt ${input.wrt}: a claim is the derivative with respect to one variable; verify each separately`);
+  const [variable] = parseWrt([input.wrt], decls);
+  const kind = resolveKind(input.kind, f);
+  const truth = kind === 'grad' ? deriveGradients(f, [variable])[0] : deriveJacobians(f, [variable])[0];
+  const { rows, cols } = variable.shape;
+  const expectedShape = kind === 'grad' ? variable.shape : shape(dimMul(rows, cols), dimMul(f.shape.rows, f.shape.cols));
+  const label = derivativeLabel(kind, variable.name);
+  const seed = input.seed ?? DEFAULT_SEED;
+  const notes: string[] = [];
+  if (isSymmetricSymbol(variable))
+    notes.push(`${variable.name} is symmetric: derivatives are compared on symmetric matrices, where a claim G and its symmetric part (G + Gᵀ)/2 are the same`);
+  const base = { input, decls, f, variable, kind, label, expectedShape, truth, notes };
+
+  const symbols = [...decls.symbols.values()];
+  const checkAs = checkKind(kind);
+  /** the diagnosis, at random points where f and the given expressions are finite (none when there are no such points) */
+  const diagnoseAt = (exprs: Expr[], run: (points: Point[]) => Diagnosis): Diagnosis | undefined => {
+    const claims = new Map(exprs.map((e, i) => [String(i), e]));
+    const sampler = new PointSampler({ f, claims, symbols, dims: decls.dims }, new Rng(seed + 1));
+    try {
+      return run([0, 1, 2].map(() => sampler.sample().point));
+    } catch (e) {
+      if (!(e instanceof CheckError)) throw e;
+      notes.push(`no diagnosis: ${e.message}`);
+      return undefined;
+    }
+  };
+
+  let claim: Expr;
+  try {
+    claim = parseExpression(input.claim, scope, 'claim');
+  } catch (e) {
+    // a shape mismatch inside the claim is a verdict (how many printed errors show up); bad syntax is not
+    if (!(e instanceof ShapeError)) throw e;
+    const read = (text: string) => {
+      try {
+        return parseExpression(text, scope, 'claim');
+      } catch (err) {
+        if (err instanceof InputError) return undefined;
+        throw err;
+      }
+    };
+    const diagnosis = diagnoseAt([truth.value], (points) => ({
+      findings: repairIllTyped(input.claim, read, truth.value, variable, checkAs, points),
+      claimMatchesTruth: false,
+    }));
+    return { ...base, illTyped: { message: e.message, detail: e.detail }, verified: false, diagnosis };
+  }
+
+  const claimCheck: DerivativeClaim = { f, vars: [variable], claims: new Map([[variable.name, claim]]), kind: checkAs, symbols, dims: decls.dims };
+  let illTyped: IllTyped | undefined;
+  let symbolic: SymbolicComparison | undefined;
+  let numerical: Verdict | undefined;
+  if (!shapeEq(claim.shape, expectedShape)) {
+    const why = kind === 'grad' ? `the shape of ${variable.name}` : `(entries of vec ${variable.name}) × (entries of vec F)`;
+    illTyped = { message: `the claim is ${shapeText(claim.shape)}, but ${label} is ${shapeText(expectedShape)} (${why})` };
+  } else {
+    symbolic = compareSymbolically(claim, truth.value, isSymmetricSymbol(variable));
+    numerical = checkDerivative(claimCheck, { seed });
+    if (numerical.passed) return { ...base, claim, symbolic, numerical, verified: true };
+  }
+
+  // false: check the engine's result with the same trusted checker, then explain and find a counterexample
+  const truthCheck = checkDerivative({ ...claimCheck, claims: new Map([[variable.name, truth.value]]) }, { seed });
+  if (!truthCheck.passed) notes.push("matcalc's own result failed the numerical check — an engine bug; the diagnosis below compares with that result and may be wrong (please report it)");
+  if (symbolic?.holds) notes.push("the claim agrees with matcalc's result symbolically, yet the numerical check rejects it");
+  const context = { truth: truth.value, claim: simplify(claim), variable, kind: checkAs, cookbook: truth.cookbook, symbols };
+  const diagnosis = diagnoseAt([claim, truth.value], (points) => diagnose(context, points));
+  const counterexample = findCounterexample({ f, variable, kind: checkAs, claim, truth: truth.value, symbols, dims: decls.dims, seed });
+  return { ...base, claim, illTyped, symbolic, numerical, verified: false, diagnosis, truthCheck, counterexample };
+}

@@ -1,0 +1,113 @@
+// A counterexample a person can check by hand: the smallest sizes (every dimension 1 or 2, fewest 2s
+// first), small integer entries (−2..2, resampled until the function is defined and smooth there and the
+// claim differs from the truth), the claimed and the true value, and the derivative by central
+// differences at that point, which does not depend on the engine.
+import type { Expr, SymNode } from '../expr/ast.js';
+import { dimValue } from '../expr/dim.js';
+import { isSquare, shapeEq } from '../expr/shape.js';
+import { derivativeByDifferences, type ClaimKind } from '../check/derivative.js';
+import { Evaluator, type Point } from '../numeric/evaluate.js';
+import { add, axpy, frob, Mat, matmul, transpose } from '../numeric/mat.js';
+import { Rng, randomSizes } from '../numeric/random.js';
+import { comparable } from './diagnose.js';
+
+export interface Counterexample {
+  readonly sizes: Readonly<Record<string, number>>;
+  /** values of the symbols that f, the claim or the truth use */
+  readonly inputs: ReadonlyMap<string, Mat>;
+  readonly entries: 'integer' | 'positive integer';
+  readonly claimed: Mat;
+  readonly truth: Mat;
+  /** the derivative by central differences (Richardson), entry by entry */
+  readonly differences: Mat;
+}
+
+export interface CounterexampleInput {
+  readonly f: Expr;
+  readonly variable: SymNode;
+  readonly kind: ClaimKind;
+  readonly claim: Expr;
+  readonly truth: Expr;
+  readonly symbols: readonly SymNode[];
+  readonly dims: ReadonlySet<string>;
+  readonly seed: number;
+}
+
+const DRAWS = 24;
+const MAX_ASSIGNMENTS = 64;
+
+/** Size assignments with every dimension 1 or 2, fewest 2s first. */
+function* smallSizes(dims: readonly string[]): Generator<Map<string, number>> {
+  const k = dims.length;
+  const masks = Array.from({ length: 2 ** Math.min(k, 12) }, (_, m) => m).sort((a, b) => popcount(a) - popcount(b) || a - b);
+  for (const m of masks.slice(0, MAX_ASSIGNMENTS)) yield new Map(dims.map((d, i) => [d, (m >> i) & 1 ? 2 : 1]));
+}
+
+function popcount(m: number): number {
+  let c = 0;
+  for (; m; m >>= 1) c += m & 1;
+  return c;
+}
+
+function integers(rows: number, cols: number, rng: Rng, lo: number, hi: number): Mat {
+  const m = Mat.zeros(rows, cols);
+  for (let i = 0; i < m.data.length; i++) m.data[i] = lo + rng.int(hi - lo + 1);
+  return m;
+}
+
+/** Integer values respecting the declared properties: spd BBᵀ + I, symmetric B + Bᵀ (B in −1..1). */
+function integerValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng: Rng, positive: boolean): Mat {
+  const rows = dimValue(s.shape.rows, sizes), cols = dimValue(s.shape.cols, sizes);
+  if (isSquare(s.shape) && (s.props.has('spd') || s.props.has('symmetric'))) {
+    const B = integers(rows, cols, rng, positive ? 0 : -1, 1);
+    return s.props.has('spd') ? add(matmul(B, transpose(B)), Mat.eye(rows)) : add(B, transpose(B));
+  }
+  return positive ? integers(rows, cols, rng, 1, 2) : integers(rows, cols, rng, -2, 2);
+}
+
+const finite = (m: Mat) => m.data.every(Number.isFinite);
+const relDiff = (a: Mat, b: Mat) => frob(axpy(a, -1, b)) / Math.max(frob(a), frob(b), 1e-12);
+
+/** The first small point where the claim and the truth differ, or undefined. */
+export function findCounterexample(input: CounterexampleInput): Counterexample | undefined {
+  const rng = new Rng(input.seed);
+  const used = new Set([...input.f.vars, ...input.claim.vars, ...input.truth.vars]);
+  const dims = [...input.dims].sort();
+  const tryPoint = (sizes: Map<string, number>, entries: Counterexample['entries']): Counterexample | undefined => {
+    const values = new Map<string, Mat>();
+    for (const s of input.symbols) values.set(s.name, integerValue(s, sizes, rng, entries === 'positive integer'));
+    const point: Point = { sizes, values };
+    const ev = new Evaluator(point);
+    try {
+      const fx = ev.eval(input.f);
+      const claimed = ev.eval(input.claim);
+      const truth = ev.eval(input.truth);
+      if (!finite(fx) || !finite(claimed) || !finite(truth) || ev.kinkDistance < 1e-2) return undefined;
+      const same = comparable(input.variable, input.kind, values.get(input.variable.name)!.rows);
+      // informative: the truth is not zero, and the claim differs from it — in shape when its symbolic
+      // shape is wrong, in value otherwise
+      const reshaped = claimed.rows !== truth.rows || claimed.cols !== truth.cols;
+      if (frob(truth) === 0 || reshaped !== !shapeEq(input.claim.shape, input.truth.shape)) return undefined;
+      if (!reshaped && relDiff(same(claimed), same(truth)) <= 1e-6) return undefined;
+      // the point must be one where the derivative is what the truth says (smooth, well conditioned)
+      const differences = derivativeByDifferences(input.f, input.variable, input.kind, point);
+      if (!finite(differences) || relDiff(differences, same(truth)) > 1e-6) return undefined;
+      const inputs = new Map([...values].filter(([name]) => used.has(name)));
+      return { sizes: Object.fromEntries(sizes), inputs, entries, claimed, truth, differences };
+    } catch {
+      return undefined;
+    }
+  };
+  const entries = (k: number) => (k < (DRAWS * 3) / 4 ? 'integer' : 'positive integer');
+  for (const sizes of smallSizes(dims))
+    for (let k = 0; k < DRAWS; k++) {
+      const found = tryPoint(sizes, entries(k));
+      if (found) return found;
+    }
+  // nothing at sizes 1 and 2: distinct sizes, as the checker uses
+  for (let k = 0; k < DRAWS; k++) {
+    const found = tryPoint(randomSizes(dims, rng), entries(k));
+    if (found) return found;
+  }
+  return undefined;
+}

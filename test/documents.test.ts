@@ -1,0 +1,100 @@
+// Derivation documents: every document in derivations/ verifies; a wrong step is named by its line
+// with what is wrong; a cited rule that does not produce the step is reported; a printed formula shown
+// false by "refute" passes only while it is false; bad documents are input errors with a line.
+import { describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import { parseDocument } from '../src/doc/format.js';
+import { checkDocument } from '../src/doc/check.js';
+import { documentFiles, verifyDocumentFile } from '../src/app/documents.js';
+
+const DIR = new URL('../derivations/', import.meta.url).pathname;
+const check = (text: string) => checkDocument(parseDocument(text, 'test.matcalc'));
+
+describe('the seeds\' documents in derivations/', () => {
+  const files = documentFiles([DIR]);
+  it('cover the papers', () => {
+    const names = readdirSync(DIR).join(' ');
+    for (const p of ['zl-', 'zsew-', 'ma-', 'dhl-']) expect(names).toContain(p);
+    expect(files.length).toBeGreaterThanOrEqual(10);
+  });
+  for (const f of files)
+    it(f.replace(DIR, ''), () => {
+      const r = verifyDocumentFile(f);
+      expect(r.passed, JSON.stringify(r.firstFailure)).toBe(true);
+    });
+});
+
+const DEEP = `decl: W1, W2, W3: d x d; X, Y: d x m
+def: e = W3*W2*W1*X - Y
+`;
+
+describe('checking a document', () => {
+  it('names the first wrong step by its line, with the difference', () => {
+    const r = check(`${DEEP}proof: jac(0.5*norm(e)^2, W2)
+  = jac(vec(e), W2)*vec(e)
+  = kron(W3', W1*X)*vec(e)
+`);
+    expect(r.passed).toBe(false);
+    expect(r.firstFailure!.line).toBe(5);
+    expect(r.firstFailure!.message).toMatch(/not equal to the line before/);
+  });
+  it('reports a true step that the cited rule does not justify', () => {
+    const r = check(`${DEEP}proof: jac(vec(W3*W2*W1*X), W2)
+  = kron((W1*X)', W3)'                by kron-transpose
+`);
+    expect(r.passed).toBe(false);
+    expect(r.firstFailure!.message).toMatch(/true, but not what kron-transpose/);
+  });
+  it('accepts a step justified by its rule, read in either direction', () => {
+    const r = check(`${DEEP}proof: kron(W1*X, W3')*vec(e)
+  = kron((W1*X)', W3)'*vec(e)          by kron-transpose
+`);
+    expect(r.passed, JSON.stringify(r.firstFailure)).toBe(true);
+  });
+  it('reports a citation of a rule that does not exist', () => {
+    const r = check(`${DEEP}proof: jac(0.5*norm(e)^2, W2)
+  = jac(vec(e), W2)*vec(e)     by the-magic-rule
+`);
+    expect(r.firstFailure!.message).toContain('not a rule');
+  });
+  it('an ill-typed claim is a finding (with the shapes), not unreadable input', () => {
+    const r = check(`${DEEP}claim: grad(0.5*norm(e)^2, W1) = W2*W3*e*X\nclaim: grad(0.5*norm(e)^2, W1) = W3*e*X'`);
+    expect(r.passed).toBe(false);
+    expect(r.firstFailure!.message).toMatch(/ill-typed|different shapes|d×d but/);
+  });
+  it('diagnoses a false claim about a derivative', () => {
+    const r = check(`decl: M: d x d symmetric; x: d\nclaim (4.2): grad(0.5*norm(M - x*x')^2, x) = -(M - x*x')*x\n`);
+    const c = r.results[0];
+    expect(c.kind === 'claim' && c.diagnosis?.findings.join(' ')).toMatch(/factor.*1\/2/);
+  });
+  it('a refuted printed formula passes only while it is false', () => {
+    expect(check(`decl: A: n x n\nrefute: tr(A') = 2*tr(A)\n`).passed).toBe(true);
+    const r = check(`decl: A: n x n\nrefute: tr(A') = tr(A)\n`);
+    expect(r.passed).toBe(false);
+    expect(r.firstFailure!.message).toMatch(/holds, but the document says it is false/);
+  });
+  it('evaluates at the points an assumption describes', () => {
+    const doc = `${DEEP}at: Y = W3*W2*W1*X\nclaim: hess(0.5*norm(e)^2, W1, W2) = kron(X', W3*W2)'*kron((W1*X)', W3)\n`;
+    expect(check(doc).passed).toBe(true);
+    expect(check(doc.replace('at: Y = W3*W2*W1*X\n', '')).passed).toBe(false); // not at a general point
+  });
+});
+
+describe('malformed documents: an error with the line', () => {
+  const bad = (text: string, ...fragments: string[]) => {
+    let msg = '';
+    try {
+      check(text);
+    } catch (e) {
+      msg = (e as Error).message;
+    }
+    expect(msg).not.toBe('');
+    for (const f of fragments) expect(msg).toContain(f);
+  };
+  it('no declarations', () => bad('claim: a = a\n', 'no "decl:"'));
+  it('a step outside a proof', () => bad('decl: A: n x n\n  = A\n', 'test.matcalc:2', 'outside a proof'));
+  it('an unknown key', () => bad('decl: A: n x n\nlemma: A = A\n', 'test.matcalc:2', 'unknown key'));
+  it('a claim without an equation', () => bad('decl: A: n x n\nclaim: tr(A)\n', 'test.matcalc:2', 'one equation'));
+  it('an undeclared symbol', () => bad('decl: A: n x n\nclaim: tr(B) = 0\n', 'test.matcalc:2', 'undeclared symbol B'));
+  it('a bad declaration', () => bad('decl: A n x n\nclaim: A = A\n', 'test.matcalc:1'));
+});
