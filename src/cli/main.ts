@@ -8,7 +8,11 @@ import { DOCUMENT_EXTENSION, documentFiles, documentText, verifyDocumentFile } f
 import { runHessian } from '../app/hessian.js';
 import { formatHessianLatex, formatHessianText, hessianJson } from '../render/hessian-output.js';
 import { EXAMPLES } from '../app/examples.js';
-import { formatLatex, formatText, toJson } from '../render/derive-output.js';
+import { chainVerdictLine, formatLatex, formatText, toJson } from '../render/derive-output.js';
+import { deriveDocument, hessianDocument } from '../render/derive-document.js';
+import { derivationLatex } from '../render/derivation-latex.js';
+import type { DocumentInput } from '../render/document.js';
+import { documentPage, writeDocument, OUT_BASENAME } from '../app/document-output.js';
 import { LATER_KINDS, VERIFY_KINDS, verifyClaim } from '../verify/claim.js';
 import { formatVerifyText, verifyJson } from '../render/verify-output.js';
 
@@ -33,22 +37,34 @@ function program(): Command {
     .option('--at <substitution>', 'evaluate at a point given by a substitution, e.g. "Y = W2*W1*X" (repeatable)', collect)
     .option('--assume <equation>', 'evaluate where an equation holds, e.g. "W2*W1*X - Y = 0" (repeatable)', collect)
     .option('--steps', 'show the derivation of ∇_vec(X) f step by step, each step justified by a rule from rules/ and checked')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'latex', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (md and html: a document with the results, derivations and the check)').choices(['text', 'latex', 'md', 'html', 'json']).default('text'))
+    .option('--out <dir>', `write a complete document into DIR instead of printing: ${OUT_BASENAME}.tex (standalone, pdflatex), ${OUT_BASENAME}.md, or ${OUT_BASENAME}.html with KaTeX's CSS and fonts in DIR/katex/ (--format latex, md or html)`)
     .option('--no-check', 'skip the numerical check')
     .option('--seed <n>', 'seed of the random check points', (v) => Number(v))
     .action((expr: string, o) => {
       if (o.hessian) {
         const h = runHessian({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, at: o.at, assume: o.assume, check: o.check, seed: o.seed });
-        const text = o.format === 'json' ? JSON.stringify(hessianJson(h), null, 2) + '\n' : o.format === 'latex' ? formatHessianLatex(h) : formatHessianText(h);
-        process.stdout.write(text);
+        if (!emitDocument(o, () => hessianDocument(h))) {
+          const text = o.format === 'json' ? JSON.stringify(hessianJson(h), null, 2) + '\n' : o.format === 'latex' ? formatHessianLatex(h) : formatHessianText(h);
+          process.stdout.write(text);
+        }
         if ((h.verdict && !h.verdict.passed) || h.checkError) process.exitCode = 1;
         return;
       }
       if (o.at || o.assume) throw new InputError('--at and --assume choose the point of a Hessian; use them with --hessian');
-      if (o.steps && o.format !== 'text') throw new UnsupportedError(`--steps --format ${o.format} is not available yet: the step-by-step derivation prints as text`);
+      if (o.steps && o.format === 'json') throw new UnsupportedError('--steps --format json is not available yet: the step-by-step derivation prints as text, latex, md or html');
       const out = runDerive({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, jacobian: o.jacobian, check: o.check, seed: o.seed, steps: o.steps });
-      const text = o.format === 'json' ? JSON.stringify(toJson(out), null, 2) + '\n' : o.format === 'latex' ? formatLatex(out) : formatText(out);
-      process.stdout.write(text);
+      if (!emitDocument(o, () => deriveDocument(out))) {
+        const text =
+          o.format === 'json'
+            ? JSON.stringify(toJson(out), null, 2) + '\n'
+            : o.format === 'latex'
+              ? out.derivations
+                ? out.derivations.map((d) => `% ∇_vec(${d.variable.name}) f, step by step (matcalc); ${chainVerdictLine(d)}\n${derivationLatex(d.display)}`).join('\n')
+                : formatLatex(out)
+              : formatText(out);
+        process.stdout.write(text);
+      }
       if ((out.verdict && !out.verdict.passed) || out.checkError || out.derivations?.some((d) => !d.verdict.passed)) process.exitCode = 1;
     });
 
@@ -101,6 +117,22 @@ function program(): Command {
       if (failed) process.exitCode = 1;
     });
   return p;
+}
+
+/**
+ * Documents: md and html print a page; with --out DIR, latex, md and html write a complete document
+ * there. Returns false when the format is printed by the command itself (text, json, latex to stdout).
+ */
+function emitDocument(o: { format: string; out?: string }, doc: () => DocumentInput): boolean {
+  if (o.out === undefined) {
+    if (o.format !== 'md' && o.format !== 'html') return false;
+    process.stdout.write(documentPage(doc(), o.format));
+    return true;
+  }
+  if (o.format !== 'latex' && o.format !== 'md' && o.format !== 'html') throw new InputError(`--out writes a document: use it with --format latex, md or html (not ${o.format})`);
+  const files = writeDocument(doc(), o.format, o.out);
+  process.stdout.write(`wrote ${files[0]}${files.length > 1 ? ` and ${files.length - 1} KaTeX files (CSS, fonts)` : ''} in ${o.out}\n`);
+  return true;
 }
 
 let jsonOutput = false;

@@ -74,15 +74,18 @@ export function derivationText(r: RecordedDerivation): string[] {
     } else out.push(`    = ${toText(s.expr)}${ok}`);
   });
   out.push('  where', ...reasons.map((x) => `    ${x}`));
-  const last = r.verdict.steps[r.verdict.steps.length - 1];
-  out.push(
-    r.verdict.passed
-      ? `  steps checked: every equality holds at 3 random points (max error ${Math.max(...r.verdict.steps.map((s) => s.error)).toExponential(1)}), and the last line equals the derived gradient`
-      : r.verdict.firstFailure === r.verdict.steps.length - 1
-        ? `  STEPS CHECK FAILED: the last line differs from the derived gradient (error ${last.error.toExponential(1)})`
-        : `  STEPS CHECK FAILED at line ${r.verdict.firstFailure}`,
-  );
+  out.push(`  ${chainVerdictLine(r)}`);
   return out;
+}
+
+/** What the check of a recorded derivation found, in one sentence. */
+export function chainVerdictLine(r: RecordedDerivation): string {
+  const last = r.verdict.steps[r.verdict.steps.length - 1];
+  return r.verdict.passed
+    ? `steps checked: every equality holds at 3 random points (max error ${Math.max(...r.verdict.steps.map((s) => s.error)).toExponential(1)}), and the last line equals the derived gradient`
+    : r.verdict.firstFailure === r.verdict.steps.length - 1
+      ? `STEPS CHECK FAILED: the last line differs from the derived gradient (error ${last.error.toExponential(1)})`
+      : `STEPS CHECK FAILED at line ${r.verdict.firstFailure}`;
 }
 
 function nablaLatex(o: DeriveOutput, i: number): string {
@@ -91,8 +94,13 @@ function nablaLatex(o: DeriveOutput, i: number): string {
   return `\\nabla_{\\operatorname{vec}(${v})} ${isScalarShape(o.f.shape) ? 'f' : '\\operatorname{vec}(F)'}`;
 }
 
+/** The results as `∇ f = …` equations (LaTeX left and right sides). */
+export function resultRows(o: DeriveOutput): { lhs: string; rhs: string }[] {
+  return o.results.map((r, i) => ({ lhs: nablaLatex(o, i), rhs: toLatex(r.display) }));
+}
+
 export function formatLatex(o: DeriveOutput): string {
-  const rows = o.results.map((r, i) => `${nablaLatex(o, i)} &= ${toLatex(r.display)}`);
+  const rows = resultRows(o).map((r) => `${r.lhs} &= ${r.rhs}`);
   const lines = [`% f = ${toText(o.f)}`, '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
   if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(symOf(n.name, n.value))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
   for (const r of o.results) if (r.cookbookDisplay) lines.push(`% ${symmetricNote(r.variable.name)}`);

@@ -45,15 +45,26 @@ export function formatHessianText(o: HessianOutput): string {
   return L.join('\n') + '\n';
 }
 
-export function formatHessianLatex(o: HessianOutput): string {
+/** The blocks on and above the diagonal and the bilinear form, as LaTeX equations. */
+export function hessianRows(o: HessianOutput): { lhs: string; rhs: string }[] {
   const v = (w: (typeof o.wrt)[number]) => `\\operatorname{vec}(${symLatex(w)})`;
-  const rows: string[] = [];
+  const rows: { lhs: string; rhs: string }[] = [];
   o.wrt.forEach((wi, i) =>
     o.wrt.forEach((wj, j) => {
-      if (j >= i) rows.push(`\\nabla_{${v(wi)}}\\nabla_{${v(wj)}} f &= ${toLatex(o.display.blocks[i][j])}`);
+      if (j >= i) rows.push({ lhs: `\\nabla_{${v(wi)}}\\nabla_{${v(wj)}} f`, rhs: toLatex(o.display.blocks[i][j]) });
     }),
   );
-  rows.push(`\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}] &= ${toLatex(o.display.bilinear, 'Delta')}`);
+  rows.push({ lhs: '\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}]', rhs: toLatex(o.display.bilinear, 'Delta') });
+  return rows;
+}
+
+/** The Hessian-vector products (HΔ)_W in matrix form. */
+export function hvpRows(o: HessianOutput): { lhs: string; rhs: string }[] {
+  return o.wrt.map((w) => ({ lhs: `(\\boldsymbol{H}\\boldsymbol{\\Delta})_{${symLatex(w)}}`, rhs: toLatex(o.display.hvp.get(w.name)!, 'Delta') }));
+}
+
+export function formatHessianLatex(o: HessianOutput): string {
+  const rows = hessianRows(o).map((r) => `${r.lhs} &= ${r.rhs}`);
   const lines = [`% f = ${toText(o.f)}`, `% ${VEC_CONVENTION}`, ...o.assumptions.map((a) => `% at ${a.symbol.name} = ${toText(a.value)}`), '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
   if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
   if (o.verdict) lines.push(`% ${hessianVerdictLine(o.verdict)}`);

@@ -1,0 +1,80 @@
+// `matcalc derive` and `derive --hessian` as documents (Markdown, HTML, standalone LaTeX): the function
+// and its declarations, the results as numbered equations, the names used, recorded derivations when
+// --steps asked for them, and the check's verdict as prose.
+import { sym, type SymNode } from '../expr/ast.js';
+import { dimLatex, isOne } from '../expr/dim.js';
+import { isScalarShape } from '../expr/shape.js';
+import type { Declarations } from '../lang/decl.js';
+import type { Named } from '../rewrite/present.js';
+import type { DeriveOutput } from '../app/derive.js';
+import type { HessianOutput } from '../app/hessian.js';
+import { chainVerdictLine, COOKBOOK_NOTE, resultRows, symmetricNote, verdictLine } from './derive-output.js';
+import { hessianRows, hessianVerdictLine, hvpRows, SYMMETRIC_HESSIAN_NOTE, VEC_CONVENTION } from './hessian-output.js';
+import { symLatex } from './names.js';
+import { toLatex } from './print.js';
+import { math, text, type Inline } from './prose.js';
+import type { Block, DocumentInput, Section } from './document.js';
+
+const prose = (...parts: Inline[]): Block => ({ kind: 'prose', parts });
+/** Messages of the checker as sentences: a capital and a full stop. */
+const sentence = (s: string): Block => prose(text(s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?)]$/.test(s) ? '' : '.')));
+
+function membership(s: SymNode): Inline[] {
+  const space = isScalarShape(s.shape)
+    ? '\\mathbb{R}'
+    : isOne(s.shape.cols)
+      ? `\\mathbb{R}^{${dimLatex(s.shape.rows)}}`
+      : `\\mathbb{R}^{${dimLatex(s.shape.rows)} \\times ${dimLatex(s.shape.cols)}}`;
+  return [math(`${symLatex(s)} \\in ${space}`), ...(s.props.size ? [text(` ${[...s.props].join(', ')}`)] : [])];
+}
+
+/** "f = …, where W1 ∈ ℝ^{h×d}, …, at Y = …" */
+function functionSection(f: DeriveOutput['f'], decls: Declarations, at: readonly Inline[][] = []): Section {
+  const parts: Inline[] = [text('The function is '), math(`f = ${toLatex(f)}`), text(', with ')];
+  [...decls.symbols.values()].forEach((s, i) => parts.push(...(i ? [text(', ')] : []), ...membership(s)));
+  at.forEach((a, i) => parts.push(text(i ? ' and ' : ', evaluated where '), ...a));
+  parts.push(text('.'));
+  return { title: 'Function', blocks: [prose(...parts)] };
+}
+
+function whereBlock(named: readonly Named[]): Block[] {
+  if (!named.length) return [];
+  const parts: Inline[] = [text('where ')];
+  named.forEach((n, i) => parts.push(...(i ? [text(i === named.length - 1 ? ' and ' : ', ')] : []), math(`${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`)));
+  parts.push(text('.'));
+  return [prose(...parts)];
+}
+
+export function deriveDocument(o: DeriveOutput): DocumentInput {
+  const gradient = o.kind === 'gradient';
+  const result: Block[] = [{ kind: 'equations', rows: resultRows(o) }, ...whereBlock(o.named)];
+  for (const r of o.results)
+    if (r.cookbookDisplay) {
+      result.push(prose(text(`Note: ${symmetricNote(r.variable.name)}. An ${COOKBOOK_NOTE}:`)));
+      result.push({ kind: 'equations', rows: [{ lhs: '', rhs: toLatex(r.cookbookDisplay) }] });
+    }
+  if (!gradient)
+    result.push(prose(text('Convention: vec stacks columns; ∇_{vec X} vec F is (mn)×(pq) for X m×n and F p×q, and d vec F = (∇_{vec X} vec F)ᵀ d vec X.')));
+  const sections: Section[] = [functionSection(o.f, o.decls), { title: gradient ? 'Gradient' : 'Jacobian (denominator layout)', blocks: result }];
+  for (const d of o.derivations ?? [])
+    sections.push({
+      title: `Derivation of ∇_vec(${d.variable.name}) f, step by step`,
+      blocks: [{ kind: 'derivation', derivation: d.display }, sentence(chainVerdictLine(d))],
+    });
+  const check = o.verdict ? [verdictLine(o.verdict), ...o.verdict.notes.map((n) => `note: ${n}`)] : [o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)'];
+  sections.push({ title: 'Check', blocks: check.map(sentence) });
+  return { title: `${gradient ? 'Gradient' : 'Jacobian'} of f = ${o.input.expr.trim()}`, sections };
+}
+
+export function hessianDocument(o: HessianOutput): DocumentInput {
+  const at = o.assumptions.map((a) => [math(`${symLatex(a.symbol)} = ${toLatex(a.value)}`)]);
+  const blocks: Block[] = [prose(text(`Convention: ${VEC_CONVENTION}.`)), { kind: 'equations', rows: hessianRows(o) }];
+  if (o.wrt.length > 1) blocks.push(prose(text('The blocks below the diagonal are the transposes: H[Wj, Wi] = H[Wi, Wj]ᵀ.')));
+  if (o.wrt.some((w) => w.props.has('symmetric') || w.props.has('spd'))) blocks.push(prose(text(`Note: ${SYMMETRIC_HESSIAN_NOTE}.`)));
+  blocks.push(prose(text('Hessian-vector products in matrix form:')), { kind: 'equations', rows: hvpRows(o) }, ...whereBlock(o.named));
+  const check = o.verdict ? hessianVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)';
+  return {
+    title: `Hessian of f = ${o.input.expr.trim()}`,
+    sections: [functionSection(o.f, o.decls, at), { title: 'Hessian', blocks }, { title: 'Check', blocks: [sentence(check)] }],
+  };
+}
