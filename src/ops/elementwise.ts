@@ -20,6 +20,8 @@ interface Elementwise {
   /** the function is only defined for x > 0 */
   readonly positive?: boolean;
   readonly latex: (k: number) => string;
+  /** the argument in braces (\sqrt{x}) rather than in parentheses */
+  readonly braces?: boolean;
   readonly text?: (k: number) => string;
 }
 
@@ -52,7 +54,7 @@ export const ELEMENTWISE: readonly Elementwise[] = [
   },
   { name: 'abs', f: Math.abs, derivative: (a) => ew('sign', a), kinks: [0], latex: () => '\\operatorname{abs}' },
   { name: 'sign', f: Math.sign, derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\operatorname{sign}' },
-  { name: 'sqrt', f: Math.sqrt, derivative: (a) => mul(num(0.5), hpow(ew('sqrt', a), -1)), positive: true, latex: () => '\\sqrt' },
+  { name: 'sqrt', f: Math.sqrt, derivative: (a) => mul(num(0.5), hpow(ew('sqrt', a), -1)), positive: true, latex: () => '\\sqrt', braces: true },
   {
     name: 'sigma', f: (x, k) => sigmaK(x, k), derivative: (a, k) => ew('sigma', a, k + 1),
     latex: (k) => `\\sigma${k === 0 ? '' : k <= 3 ? '^{' + '\\prime'.repeat(k) + '}' : `^{(${k})}`}`,
@@ -96,7 +98,10 @@ register({
     if (fn.name === 'lrelu' || fn.name === 'dlrelu') return `${fn.name}(${p(node.args[0])}, ${numberText(k)})`;
     return `${fn.text ? fn.text(k) : fn.name}(${p(node.args[0])})`;
   },
-  latex: (node, p) => `${elementwise(node.attrs.fn!).latex(param(node))}\\left(${p(node.args[0])}\\right)`,
+  latex(node, p) {
+    const fn = elementwise(node.attrs.fn!);
+    return fn.braces ? `${fn.latex(param(node))}{${p(node.args[0])}}` : `${fn.latex(param(node))}\\left(${p(node.args[0])}\\right)`;
+  },
   simplify(node) {
     const [a] = node.args;
     if (a.kind === 'num') return num(elementwise(node.attrs.fn!).f(a.value, param(node)));

@@ -21,7 +21,7 @@ register({
     const k = n.attrs.k!;
     return `${p(n.args[0], PREC.postfix)}.^${k < 0 || !Number.isInteger(k) ? '(' + String(k) + ')' : k}`;
   },
-  latex: (n, p) => `${p(n.args[0], PREC.postfix)}^{\\circ ${numberLatex(n.attrs.k!)}}`,
+  latex: (n, p) => `${p(n.args[0], PREC.postfix + 0.5)}^{\\circ ${numberLatex(n.attrs.k!)}}`, // (Xᵀ)^∘2 — never a double superscript
   simplify(node) {
     const [a] = node.args;
     const k = node.attrs.k!;

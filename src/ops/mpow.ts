@@ -29,7 +29,7 @@ register({
     return r;
   },
   text: (n, p) => `${p(n.args[0], PREC.pow + 1)}^${n.attrs.k}`,
-  latex: (n, p) => `${p(n.args[0], PREC.pow + 1)}^{${n.attrs.k}}`,
+  latex: (n, p) => `${p(n.args[0], PREC.postfix + 0.5)}^{${n.attrs.k}}`, // (Xᵀ)² — never X^\top^{2}
   simplify: (node) => {
     const [a] = node.args;
     if (isOp(a, 'mpow')) return mpow(a.args[0], a.attrs.k! * node.attrs.k!);

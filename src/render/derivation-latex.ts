@@ -72,6 +72,7 @@ export function units(s: string): string[] {
     const cw = /^\\([A-Za-z]+)/.exec(s.slice(j));
     if (cw?.[1] === 'left') {
       for (let depth = 0; j < s.length; ) {
+        while (s[j] === ' ') j++;
         const lr = /^\\(left|right)(?![A-Za-z])/.exec(s.slice(j));
         if (!lr) {
           j = token(j);
@@ -176,6 +177,8 @@ function nextTag(tag: string): string | null {
 
 const CONNECTIVE = /^(follows\s+(from|because)|uses|is\s+due\s+to|holds\s+(by|because|since)|applies)\b/i;
 const MATH_WORDS = new Set(['vec', 'tr', 'diag', 'det', 'log', 'exp', 'sum', 'sin', 'cos', 'tanh', 'inv', 'kron', 'norm', 'sym']);
+/** "(97)", "(B.3)," — an equation number is prose. */
+const EQUATION_REF = /^\([A-Z]?\.?\d+[a-z]?\)[.,;:]?$/;
 /** Characters that make the rest of a rule text a formula rather than more prose. */
 const FORMULA = /[=∇ᵀ⊗∘‖⟨⟩()⁻²′^_\\]/;
 
@@ -183,7 +186,7 @@ const FORMULA = /[=∇ᵀ⊗∘‖⟨⟩()⁻²′^_\\]/;
 function leadingProse(t: string): string {
   const words: string[] = [];
   for (const w of t.split(/\s+/)) {
-    const isWord = (w === 'a' || /^[A-Za-z][A-Za-z-]+[.,;:]?$/.test(w)) && !MATH_WORDS.has(w.replace(/[.,;:]$/, ''));
+    const isWord = (w === 'a' || /^[A-Za-z][A-Za-z-]+[.,;:]?$/.test(w) || EQUATION_REF.test(w)) && !MATH_WORDS.has(w.replace(/[.,;:]$/, ''));
     if (!isWord) break;
     words.push(w);
   }

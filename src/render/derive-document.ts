@@ -58,7 +58,7 @@ export function deriveDocument(o: DeriveOutput): DocumentInput {
   const sections: Section[] = [functionSection(o.f, o.decls), { title: gradient ? 'Gradient' : 'Jacobian (denominator layout)', blocks: result }];
   for (const d of o.derivations ?? [])
     sections.push({
-      title: `Derivation of ∇_vec(${d.variable.name}) f, step by step`,
+      title: `Derivation of the gradient with respect to vec(${d.variable.name}), step by step`,
       blocks: [{ kind: 'derivation', derivation: d.display }, sentence(chainVerdictLine(d))],
     });
   const check = o.verdict ? [verdictLine(o.verdict), ...o.verdict.notes.map((n) => `note: ${n}`)] : [o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)'];

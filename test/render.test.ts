@@ -1,0 +1,238 @@
+// The renderers: a derivation in the style of Zhou & Liang App. B (golden files, reviewed by eye once
+// against the paper), line breaking, the "where (i) follows from …" phrasing, KaTeX acceptance of every
+// LaTeX string the tool emits, and hostile user text that must stay text.
+// Regenerate the golden files with UPDATE_GOLDEN=1 npx vitest run test/render.test.ts (then look at them).
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runDerive } from '../src/app/derive.js';
+import { runHessian } from '../src/app/hessian.js';
+import { verifyChain } from '../src/check/steps.js';
+import type { Derivation } from '../src/derivation/model.js';
+import { formatLatex } from '../src/render/derive-output.js';
+import { deriveDocument, hessianDocument } from '../src/render/derive-document.js';
+import { alignLatex, breakRow, derivationLatex, layoutDerivation, reasonProse, roman, units, visibleLength } from '../src/render/derivation-latex.js';
+import { renderDocument, renderKatex, type DocumentInput } from '../src/render/document.js';
+import { formatHessianLatex, hessianRows, hvpRows } from '../src/render/hessian-output.js';
+import { toLatex } from '../src/render/print.js';
+import { checkMath, latexText, mdText, proseLatex, UnsafeLatexError } from '../src/render/prose.js';
+import { loadRules } from '../src/rewrite/rules.js';
+import { GRADIENTS } from './battery.js';
+import { HESSIANS } from './hessians.js';
+import { checkable, DECLS, ZL_DEEP_LINEAR, ZL_DOCUMENT } from './fixtures/zl-deep-linear.js';
+
+const golden = (name: string) => fileURLToPath(new URL(`./golden/${name}`, import.meta.url));
+
+function expectGolden(name: string, actual: string) {
+  const file = golden(name);
+  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, actual);
+  expect(actual).toBe(readFileSync(file, 'utf8'));
+}
+
+
+/** Render with KaTeX, strict, failing on any error: the same call the HTML page uses. */
+const katexOk = (latex: string, display = true) => expect(() => renderKatex(latex, display), latex).not.toThrow();
+
+describe('a derivation in the style of Zhou & Liang App. B (92)–(97)', () => {
+  it('the fixture is a true chain of equalities (checked numerically)', () => {
+    const v = verifyChain(checkable(), [...DECLS.symbols.values()].filter((s) => s.name !== 'e' && s.name !== 'G2'), DECLS.dims);
+    expect(v.passed, JSON.stringify(v.steps)).toBe(true);
+  });
+
+  it('numbers the lines from the paper\'s equation and labels the justified steps (i)–(iv)', () => {
+    const tex = derivationLatex(ZL_DEEP_LINEAR);
+    expect(tex.match(/\\tag\{(\d+)\}/g)).toEqual(['92', '93', '94', '95', '96', '97'].map((n) => `\\tag{${n}}`));
+    expect(tex.match(/\\stackrel\{\(([ivx]+)\)\}\{=\}/g)!.map((s) => s.slice(10, -4))).toEqual(['(i)', '(ii)', '(iii)', '(iv)']);
+    // the unjustified bookkeeping line (94) is a plain =
+    expect(tex).toContain('&= \\left(\\nabla_{\\operatorname{vec}(\\boldsymbol{W}_{2})} \\operatorname{vec}\\left(\\boldsymbol{W}_{3}');
+    expect(tex).toMatch(/&\\stackrel\{\(iv\)\}\{=\} \\boldsymbol\{G\}_\{2\}\^\\top\\operatorname\{vec\}\\left\(\\boldsymbol\{e\}\\right\) \\tag\{97\}/);
+  });
+
+  it('says why each step holds as the paper does', () => {
+    const { where } = layoutDerivation(ZL_DEEP_LINEAR);
+    const prose = where.map((p) => ('text' in p ? p.text : '$…$')).join('');
+    expect(prose).toBe(
+      'where (i) follows from the product rule, (ii) follows because $…$ (Magnus & Neudecker (2019), ch. 2, Thm 2), ' +
+        '(iii) follows from the chain rule and the fact that $…$, and (iv) follows from the definition of $…$; here $…$.',
+    );
+  });
+
+  it('numbers lines on from a counter when the derivation has no equation number, and lets LaTeX number them otherwise', () => {
+    const plain: Derivation = { ...ZL_DEEP_LINEAR, equation: undefined };
+    expect(layoutDerivation(plain, { number: 7 }).next).toBe(13);
+    expect(layoutDerivation(plain, { number: 7 }).rows.map((r) => r.tag)).toEqual(['7', '8', '9', '10', '11', '12']);
+    expect(derivationLatex(plain)).not.toMatch(/\\tag|\\notag/);
+    expect(layoutDerivation({ ...plain, equation: 'B.9' }).rows.map((r) => r.tag)).toEqual(['B.9', 'B.10', 'B.11', 'B.12', 'B.13', 'B.14']);
+    expect(layoutDerivation({ ...plain, equation: '17a' }).rows.map((r) => r.tag)).toEqual(['17a', null, null, null, null, null]);
+  });
+
+  it('golden files: tex, md, html (reviewed by eye against the paper; see docs/rendering.md)', () => {
+    const r = renderDocument(ZL_DOCUMENT, { assets: 'files' });
+    expectGolden('zl-deep-linear.tex', r.tex);
+    expectGolden('zl-deep-linear.md', r.md);
+    expectGolden('zl-deep-linear.html', r.html);
+  });
+
+  it('html: self-contained when inlined (fonts as data: URIs, no scripts, no external URLs)', () => {
+    const { html, assets } = renderDocument(ZL_DOCUMENT);
+    expect(assets).toEqual([]);
+    expect(html).toMatch(/@font-face\{[^}]*src:url\(data:font\/woff2;base64,/);
+    expect(html).not.toMatch(/url\((?!data:)/);
+    expect(html).not.toMatch(/<script|<link|https?:\/\/(?!katex\.org|www\.w3\.org\/(1998\/Math\/MathML|2000\/svg))/i);
+    expect(html).toContain("default-src 'none'");
+  });
+
+  it('html with files: the page links katex/katex.min.css, which uses the woff2 fonts shipped beside it', () => {
+    const { html, assets } = renderDocument(ZL_DOCUMENT, { assets: 'files' });
+    expect(html).toContain('<link rel="stylesheet" href="katex/katex.min.css">');
+    const css = assets.find((a) => a.path === 'katex/katex.min.css')!.data.toString();
+    const used = [...css.matchAll(/url\((fonts\/[\w-]+\.woff2)\)/g)].map((m) => `katex/${m[1]}`);
+    expect(used.length).toBeGreaterThan(15);
+    for (const u of used) expect(assets.map((a) => a.path)).toContain(u);
+  });
+});
+
+describe('line breaking', () => {
+  const decl = 'W1, W2: d x d; X, Y: d x n';
+  const long = runDerive({ expr: '0.5*norm(W2*sigma(W1*X) - Y)^2', decl, wrt: ['W1'], steps: true, defs: ['e = W2*sigma(W1*X) - Y'], check: false });
+
+  it('units split math at the top level and give the string back', () => {
+    expect(units('\\boldsymbol{W}_{2}^\\top\\left(\\boldsymbol{A} + \\boldsymbol{B}\\right)^{-1} + 2 x')).toEqual([
+      '\\boldsymbol{W}_{2}^\\top',
+      '\\left(\\boldsymbol{A} + \\boldsymbol{B}\\right)^{-1}',
+      ' +',
+      ' 2',
+      ' x',
+    ]);
+    for (const c of GRADIENTS.slice(0, 20)) {
+      const o = runDerive({ expr: c.f, decl: c.decl, wrt: c.wrt, check: false });
+      for (const r of o.results) expect(units(toLatex(r.display)).join('')).toBe(toLatex(r.display));
+    }
+  });
+
+  it('a long sum breaks before + and −, each row within the width', () => {
+    const rhs = Array.from({ length: 6 }, (_, i) => `\\boldsymbol{A}_{${i}}\\boldsymbol{X}\\boldsymbol{B}_{${i}}\\boldsymbol{C}_{${i}}`).join(' + ') + ' - \\boldsymbol{Y}';
+    const rows = breakRow(units(rhs), 30);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows.slice(1)) expect(r[0].trim()).toMatch(/^[+-]$/);
+    for (const r of rows) expect(visibleLength(r.join(''))).toBeLessThanOrEqual(30);
+    const tex = alignLatex([{ lhs: 'f', rel: '=', rhs, tag: '1' }], 40);
+    expect(tex).toContain('&\\quad {}+ ');
+    expect(tex.match(/\\notag/g)!.length).toBe(tex.split('\\\\').length - 1); // only the last row is numbered
+    katexOk(tex);
+  });
+
+  it('a long product breaks between factors, never after ∇ or a function name', () => {
+    const lines = long.derivations![0].display.steps.map((s) => toLatex(s.expr));
+    const widest = lines.reduce((a, b) => (visibleLength(a) > visibleLength(b) ? a : b));
+    const rows = breakRow(units(widest), 40);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) expect(r[r.length - 1]).not.toMatch(/^\s*(\\nabla|\\operatorname|\\sigma)/);
+    expect(rows.flat().join('')).toBe(widest);
+  });
+
+  it('an over-long parenthesis opens into \\bigl( … \\bigr)', () => {
+    const rhs = `\\left(${Array.from({ length: 12 }, (_, i) => `\\boldsymbol{A}_{${i}}`).join(' + ')}\\right)^\\top\\boldsymbol{X}`;
+    const tex = alignLatex([{ lhs: 'f', rel: '=', rhs }], 30);
+    expect(tex).toContain('\\bigl(');
+    expect(tex).toMatch(/\\bigr\)\^\\top/);
+    katexOk(tex);
+  });
+});
+
+describe('how a step is justified', () => {
+  const say = (text: string, latex = 'x = y', citation?: string) => reasonProse({ says: { text, latex }, ...(citation ? { citation } : {}) }).map((p) => ('text' in p ? p.text : `$${p.math}$`)).join('');
+  it('a formula: follows because', () => expect(say('vec(AXB) = (Bᵀ ⊗ A) vec(X)')).toBe('follows because $x = y$'));
+  it('a named rule, then its formula: follows from', () => expect(say('the product rule ∇_x uᵀu = 2(∇_x u)u')).toBe('follows from the product rule $x = y$'));
+  it('a name alone', () => expect(say('the chain rule')).toBe('follows from the chain rule'));
+  it('a clause', () => expect(say('a term that does not depend on X has zero derivative')).toBe('follows because a term that does not depend on X has zero derivative'));
+  it('its own connective', () => expect(say('uses the result in eq. (97)')).toBe('uses the result in eq. (97)'));
+  it('the citation in parentheses', () => expect(say('Sᵀ = S for symmetric S', 'S^\\top = S', 'Matrix Cookbook eq. (5)')).toBe('follows because $S^\\top = S$ (Matrix Cookbook eq. (5))'));
+  it('roman numerals', () => expect([1, 4, 9, 14, 40, 1999].map(roman)).toEqual(['i', 'iv', 'ix', 'xiv', 'xl', 'mcmxcix']));
+});
+
+describe('KaTeX accepts every LaTeX string the tool emits (strict, throwOnError)', () => {
+  it('every gradient of the battery, and derive --format latex', () => {
+    for (const c of GRADIENTS) {
+      const o = runDerive({ expr: c.f, decl: c.decl, wrt: c.wrt, check: false });
+      for (const r of o.results) {
+        katexOk(checkMath(toLatex(r.display)));
+        katexOk(checkMath(toLatex(r.value)));
+        if (r.cookbookDisplay) katexOk(checkMath(toLatex(r.cookbookDisplay)));
+      }
+      katexOk(checkMath(toLatex(o.f)));
+      katexOk(formatLatex(o));
+      renderDocument(deriveDocument(o)); // every math string checked and rendered with KaTeX
+    }
+  });
+  it('every Hessian of the battery (blocks, ∇²f[Δ,Δ], HVPs), and derive --hessian --format latex', () => {
+    for (const c of HESSIANS) {
+      const o = runHessian({ expr: c.f, decl: c.decl, wrt: c.wrt, at: c.at, assume: c.assume, check: false });
+      for (const r of [...hessianRows(o), ...hvpRows(o)]) katexOk(checkMath(r.lhs) + ' = ' + checkMath(r.rhs));
+      katexOk(formatHessianLatex(o));
+      renderDocument(hessianDocument(o));
+    }
+  });
+  it('every rule of rules/ (the "follows because" formulas)', () => {
+    for (const r of loadRules().values()) katexOk(checkMath(`${toLatex(r.lhs)} = ${toLatex(r.rhs)}`, r.name));
+  });
+  it('recorded derivations (derive --steps) as LaTeX fragments and documents', () => {
+    const cases = [
+      { expr: '0.5*norm(W3*W2*W1*X - Y)^2', decl: 'W1,W2,W3: d x d; X, Y: d x n', wrt: ['W1', 'W2', 'W3'] },
+      { expr: '0.5*norm(W2*sigma(W1*X) - Y)^2', decl: 'W1, W2: d x d; X, Y: d x n', wrt: ['W1', 'W2'] },
+    ];
+    for (const c of cases) {
+      const o = runDerive({ ...c, steps: true, check: false });
+      for (const d of o.derivations!) {
+        const { rows } = layoutDerivation(d.display);
+        katexOk(alignLatex(rows));
+      }
+      renderDocument(deriveDocument(o));
+    }
+  });
+});
+
+describe('hostile text stays text', () => {
+  const HOSTILE = ['</script><script>alert(1)</script>', '\\input{/etc/passwd}', '$$', '{', '}', '%', '<img src=x onerror=alert(1)>', '\\\\ & # ~ ^ _', '"\'`', '\n# heading\n- item', '[link](javascript:alert(1))', 'x\u202Ey 😀 ∇ᵀ'];
+  const h = HOSTILE.join(' ');
+  const hostileDerivation: Derivation = {
+    ...ZL_DEEP_LINEAR,
+    title: h,
+    steps: ZL_DEEP_LINEAR.steps.map((s) => (s.reason ? { ...s, reason: { rule: h, says: { text: h, latex: s.reason.says.latex }, citation: h } } : s)),
+  };
+  const doc: DocumentInput = { title: h, sections: [{ title: h, blocks: [{ kind: 'prose', parts: [{ text: h }] }, { kind: 'derivation', derivation: hostileDerivation }] }] };
+  const r = renderDocument(doc);
+
+  it('HTML: escaped, no element or attribute from the text', () => {
+    // the only elements are the page's own and KaTeX's (HTML spans and MathML); no event handlers, no links
+    const tags = new Set([...r.html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1].toLowerCase()));
+    const page = ['html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'h2', 'h3', 'p', 'footer', 'span', 'svg', 'path', 'line'];
+    for (const t of tags) expect(page.includes(t) || /^(math|semantics|annotation|m[a-z]+)$/.test(t), t).toBe(true);
+    expect(r.html).not.toMatch(/<[^>]*\s(on\w+|href|src)\s*=/i);
+    expect(r.html).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(r.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+  it('LaTeX: text mode, every special escaped, no command from the text', () => {
+    const body = r.tex.slice(r.tex.indexOf('\\begin{document}'));
+    expect(body).not.toContain('\\input{');
+    expect(body).toContain('\\textbackslash{}input\\{/etc/passwd\\}');
+    expect(latexText('$$ { } % & # _ ~ ^')).toBe('\\$\\$ \\{ \\} \\% \\& \\# \\_ \\textasciitilde{} \\textasciicircum{}');
+    expect(latexText('😀')).toBe('?');
+  });
+  it('Markdown: no HTML, math, link or block structure from the text', () => {
+    expect(r.md).not.toMatch(/<script|<img|[^\\]\]\(javascript/);
+    expect(r.md).toContain('&lt;/script&gt;&lt;script&gt;');
+    expect(mdText('$$')).toBe('\\$\\$');
+    expect(mdText('\n# heading\n- item')).toBe(' \\# heading - item'); // one line: "- item" is no longer a list item
+    expect(mdText('- item')).toBe('\\- item');
+    expect(mdText('1. item')).toBe('1\\. item');
+  });
+  it('math that is not from our printers is refused, not emitted', () => {
+    for (const bad of ['\\input{/etc/passwd}', '\\href{javascript:alert(1)}{x}', 'a $ b', 'a } b', '{', 'a % b', 'a & b', 'a \\\\ b', '\\text{x}', 'x ∇'])
+      expect(() => checkMath(bad), bad).toThrow(UnsafeLatexError);
+    const inject = (latex: string): Derivation => ({ ...ZL_DEEP_LINEAR, steps: [{ expr: ZL_DEEP_LINEAR.start, reason: { says: { text: 'x = y', latex } } }] });
+    expect(() => renderDocument({ title: 't', sections: [{ title: 's', blocks: [{ kind: 'derivation', derivation: inject('\\input{/etc/passwd}') }] }] })).toThrow(UnsafeLatexError);
+    expect(() => derivationLatex({ ...ZL_DEEP_LINEAR, quantity: { text: 'q', latex: 'f $ \\write18{rm -rf /}' } })).toThrow(UnsafeLatexError);
+    expect(() => proseLatex([{ math: '}\\end{document}' }])).toThrow(UnsafeLatexError);
+  });
+});
