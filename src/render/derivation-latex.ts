@@ -27,16 +27,63 @@ export interface Row {
   readonly tag?: string | null;
 }
 
-/** Width of a display line, in visible glyphs (a bold W₂ is two): fits an article's text width. */
-export const LINE_WIDTH = 60;
+/**
+ * Width of a display line, left side and relation included, in the units of visibleLength: what fits
+ * with an equation number in the text width of an 11pt article (measured on the battery's PDF).
+ */
+export const LINE_WIDTH = 28;
 
-/** Roughly how many glyphs a LaTeX math string prints: commands count as one, markup as none. */
+/**
+ * About how wide a LaTeX math string prints, in em (Computer Modern proportions): bold capitals are
+ * wide, scripts print at 70%, binary operators and relations carry their spacing, \left/\right count
+ * as their delimiters.
+ */
 export function visibleLength(s: string): number {
-  return s
-    .replace(/\\(left|right|bigl|bigr|Bigl|Bigr|boldsymbol|operatorname|mathrm|mathbb|mathbf)(?![A-Za-z])/g, '')
-    .replace(/\\frac\{[^{}]*\}\{[^{}]*\}/g, '#')
-    .replace(/\\[A-Za-z]+|\\./g, '#')
-    .replace(/[{}^_\s]/g, '').length;
+  let i = 0;
+  type Font = 'italic' | 'bold' | 'roman';
+  const seq = (scale: number, font: Font, group: boolean): number => {
+    let w = 0;
+    while (i < s.length) {
+      if (s[i] === '}') {
+        i++;
+        if (group) return w;
+      } else w += item(scale, font);
+    }
+    return w;
+  };
+  const arg = (scale: number, font: Font): number => {
+    while (s[i] === ' ') i++;
+    return item(scale, font);
+  };
+  const item = (scale: number, font: Font): number => {
+    const c = s[i++];
+    if (c === ' ') return 0;
+    if (c === '{') return seq(scale, font, true);
+    if (c === '^' || c === '_') return arg(scale * 0.7, font);
+    if (c === '\\') {
+      const cmd = /^([A-Za-z]+|.)/.exec(s.slice(i))![1];
+      i += cmd.length;
+      if (/^(left|right|[bB]igg?[lr]?)$/.test(cmd)) return arg(scale, font);
+      if (cmd === 'boldsymbol' || cmd === 'mathbf') return arg(scale, 'bold');
+      if (cmd === 'operatorname' || cmd === 'mathrm') return arg(scale, 'roman');
+      if (cmd === 'frac') return Math.max(arg(scale * 0.7, font), arg(scale * 0.7, font)) + 0.2 * scale;
+      if (cmd === 'stackrel') return Math.max(arg(scale * 0.7, font), arg(scale, font));
+      if (cmd === 'quad' || cmd === 'qquad') return (cmd === 'quad' ? 1 : 2) * scale;
+      const em: Record<string, number> = { otimes: 1.2, circ: 1.1, cdot: 0.8, times: 1.2, nabla: 0.85, top: 0.8, prime: 0.3, '|': 0.5, ',': 0.17, ';': 0.28, '!': -0.17, langle: 0.4, rangle: 0.4 };
+      return scale * (em[cmd] ?? (/^[A-Z]/.test(cmd) ? 0.85 : 0.6)) * (font === 'bold' ? 1.15 : 1);
+    }
+    let w: number;
+    if (c === '+' || c === '-') w = 1.2;
+    else if (c === '=' || c === '<' || c === '>') w = 1.35;
+    else if ('()[]|'.includes(c)) w = 0.39;
+    else if (',.:;'.includes(c)) w = 0.3;
+    else if (c === 'W' || c === 'M') w = font === 'bold' ? 1.15 : 0.95;
+    else if (/[A-Z]/.test(c)) w = font === 'bold' ? 0.95 : 0.8;
+    else if (/[a-z]/.test(c)) w = font === 'bold' ? 0.6 : 0.5;
+    else w = 0.5;
+    return scale * w;
+  };
+  return seq(1, 'italic', false);
 }
 
 const ARGS: Record<string, number> = { boldsymbol: 1, operatorname: 1, mathrm: 1, mathbb: 1, mathbf: 1, sqrt: 1, frac: 2, stackrel: 2 };
@@ -156,7 +203,8 @@ export function alignLatex(rows: readonly Row[], lineWidth = LINE_WIDTH): string
   for (const r of rows) {
     checkMath(r.lhs, 'left-hand side');
     checkMath(r.rhs, 'right-hand side');
-    const budget = Math.max(20, lineWidth - lhsWidth - visibleLength(r.rel) - 2);
+    // every row of the align starts after the widest left side; continuation rows are indented by \quad
+    const budget = Math.max(8, lineWidth - lhsWidth - visibleLength(r.rel));
     const parts = breakRow(units(r.rhs.trim()), budget).map((us) => us.join('').trim());
     parts.forEach((p, i) => {
       const last = i === parts.length - 1;
