@@ -1,13 +1,12 @@
 // Sums. Simplification flattens nested sums, merges like terms (c₁A + c₂A = (c₁+c₂)A), drops zeros and
 // orders terms structurally.
 import { Expr, OpNode, isNum, isOp, num } from '../expr/ast.js';
-import { add, mul, scale, T, zeroLike } from '../expr/build.js';
-import { eye } from '../expr/build.js';
+import { add, eye, mul, scale, T, zeroLike } from '../expr/build.js';
 import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { dimMul } from '../expr/dim.js';
 import { add as addMat } from '../numeric/mat.js';
 import { compareTerms } from '../rewrite/order.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type Printer } from './registry.js';
 import { shapeMismatch } from './util.js';
 
 /** Split a term into numeric coefficient and the rest: -2·A → [-2, A]. */
@@ -22,6 +21,17 @@ export function splitCoefficient(e: Expr): [number, Expr] {
 
 function isZero(e: Expr): boolean {
   return isNum(e, 0) || isOp(e, 'zeros');
+}
+
+/** Terms joined by + and −: a negative coefficient prints as a subtraction (same in text and LaTeX). */
+function printSum(node: OpNode, p: Printer): string {
+  return node.args
+    .map((a, i) => {
+      const [c, rest] = splitCoefficient(a);
+      if (i > 0 && c < 0) return ' - ' + p(scale(-c, rest), PREC.mul);
+      return (i > 0 ? ' + ' : '') + p(a, PREC.add);
+    })
+    .join('');
 }
 
 register({
@@ -40,24 +50,8 @@ register({
   adjoint: (_n, _i, U) => U,
   vecLinear: (n) => eye(dimMul(n.shape.rows, n.shape.cols)),
   evaluate: (_n, args) => args.reduce(addMat),
-  text(node, p) {
-    return node.args
-      .map((a, i) => {
-        const [c, rest] = splitCoefficient(a);
-        if (i > 0 && c < 0) return ' - ' + p(scale(-c, rest), PREC.mul);
-        return (i > 0 ? ' + ' : '') + p(a, PREC.add);
-      })
-      .join('');
-  },
-  latex(node, p) {
-    return node.args
-      .map((a, i) => {
-        const [c, rest] = splitCoefficient(a);
-        if (i > 0 && c < 0) return ' - ' + p(scale(-c, rest), PREC.mul);
-        return (i > 0 ? ' + ' : '') + p(a, PREC.add);
-      })
-      .join('');
-  },
+  text: (node, p) => printSum(node, p),
+  latex: (node, p) => printSum(node, p),
   simplify(node) {
     const coef = new Map<Expr, number>();
     const order: Expr[] = [];
@@ -91,4 +85,3 @@ register({
   transpose: (node) => (isScalarShape(node.shape) ? node : add(...node.args.map(T))),
 });
 
-export type { OpNode };
