@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { CheckError } from '../check/derivative.js';
 import { runDerive } from '../app/derive.js';
+import { runCodegen } from '../app/codegen.js';
 import { EXAMPLES } from '../app/examples.js';
 import { formatLatex, formatText, toJson } from '../render/derive-output.js';
 
@@ -36,6 +37,26 @@ function program(): Command {
       const text = o.format === 'json' ? JSON.stringify(toJson(out), null, 2) + '\n' : o.format === 'latex' ? formatLatex(out) : formatText(out);
       process.stdout.write(text);
       if (out.verdict && !out.verdict.passed) process.exitCode = 1;
+    });
+
+  p.command('codegen')
+    .description('write f and its gradients as a module: numpy, torch (PyTorch) or ts (TypeScript, no dependencies)')
+    .argument('<expr>', 'the function, e.g. "0.5*norm(W2*W1*X - Y)^2"')
+    .requiredOption('--decl <decls>', 'declarations, e.g. "W1: h x d; W2: k x h; X: d x n; Y: k x n"')
+    .option('--wrt <vars>', 'variables, comma separated (default: every matrix or vector f depends on)', list)
+    .requiredOption('--target <target>', 'numpy, torch or ts')
+    .option('--sizes <sizes>', 'typical sizes for ordering matrix products, e.g. "n=60000, d=784" (default: every dimension 100)')
+    .option('--def <definition>', 'a definition such as "e = W2*W1*X - Y" (repeatable)', collect)
+    .option('--no-check', 'skip the numerical check of the gradients')
+    .option('--seed <n>', 'seed of the random check points', (v) => Number(v))
+    .action((expr: string, o) => {
+      const out = runCodegen({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, target: o.target, sizes: o.sizes, check: o.check, seed: o.seed });
+      const v = out.derived.verdict;
+      if (v && !v.passed) {
+        fail(1, `the derived gradient failed its numerical check (max relative error ${v.maxError.toExponential(2)}); no code written`);
+        return;
+      }
+      process.stdout.write(out.code);
     });
 
   p.command('examples')

@@ -7,7 +7,7 @@ import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { dimMul } from '../expr/dim.js';
 import { add as addMat } from '../numeric/mat.js';
 import { compareTerms } from '../rewrite/order.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 import { shapeMismatch } from './util.js';
 
 /** Split a term into numeric coefficient and the rest: -2·A → [-2, A]. */
@@ -23,6 +23,25 @@ export function splitCoefficient(e: Expr): [number, Expr] {
 function isZero(e: Expr): boolean {
   return isNum(e, 0) || isOp(e, 'zeros');
 }
+
+/** a + b - 2*c: a term with a negative coefficient is subtracted. */
+const emitArithmetic: EmitFn = (node, c) =>
+  node.args
+    .map((a, i) => {
+      const [k, rest] = splitCoefficient(a);
+      if (i > 0 && k < 0) return ' - ' + c.code(scale(-k, rest), CODE_PREC.mul);
+      return (i > 0 ? ' + ' : '') + c.code(a, CODE_PREC.add);
+    })
+    .join('');
+
+/** TypeScript matrices: lin(a, c, b) = a + c·b, folded over the terms. */
+const emitTs: EmitFn = (node, c) => {
+  if (isScalarShape(node.shape)) return emitArithmetic(node, c);
+  return node.args.slice(1).reduce((acc, a) => {
+    const [k, rest] = splitCoefficient(a);
+    return `${c.helper('lin')}(${acc}, ${c.num(k)}, ${c.code(rest)})`;
+  }, c.code(node.args[0]));
+};
 
 register({
   name: 'add',
@@ -88,6 +107,7 @@ register({
     const terms = sorted.map((b) => (isNum(b, 1) ? num(coef.get(b)!) : scale(coef.get(b)!, b)));
     return terms.length === 1 ? terms[0] : add(...terms);
   },
+  emit: { numpy: emitArithmetic, torch: emitArithmetic, ts: emitTs },
   transpose: (node) => (isScalarShape(node.shape) ? node : add(...node.args.map(T))),
 });
 

@@ -6,7 +6,9 @@ import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { zip } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
+
+const emitPython: EmitFn = (n, c) => n.args.map((a, i) => c.code(a, i === 0 ? CODE_PREC.mul : CODE_PREC.pow)).join(' * ');
 import { shapeMismatch } from './util.js';
 
 function others(node: OpNode, i: number): Expr {
@@ -69,5 +71,6 @@ register({
   text: (n, p) => n.args.map((a) => p(a, PREC.hadamard + 0.5)).join(' .* '),
   latex: (n, p) => n.args.map((a) => p(a, PREC.hadamard + 0.5)).join(' \\circ '),
   simplify,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => n.args.map((a) => c.code(a)).reduce((x, y) => `${c.helper('hadamard')}(${x}, ${y})`) },
   transpose: (node) => hadamard(...node.args.map(T)),
 });

@@ -4,7 +4,10 @@ import { hadamard, hpow, mul, ones, pow, T } from '../expr/build.js';
 import { isScalarShape } from '../expr/shape.js';
 import { map } from '../numeric/mat.js';
 import { numberLatex, numberText } from '../render/names.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
+
+const emitPython: EmitFn = (n, c) =>
+  n.attrs.k === -1 ? `1 / ${c.code(n.args[0], CODE_PREC.pow)}` : `${c.code(n.args[0], CODE_PREC.atom)} ** ${c.num(n.attrs.k!)}`;
 
 register({
   name: 'hpow',
@@ -31,6 +34,11 @@ register({
     if (isOp(a, 'hpow') && Number.isInteger(k)) return hpow(a.args[0], a.attrs.k! * k);
     if (isOp(a, 'ones')) return a;
     return node;
+  },
+  emit: {
+    numpy: emitPython,
+    torch: emitPython,
+    ts: (n, c) => `${c.helper('map')}(${c.code(n.args[0])}, (x) => ${n.attrs.k === -1 ? '1 / x' : `Math.pow(x, ${n.attrs.k})`})`,
   },
   transpose: (node) => hpow(T(node.args[0]), node.attrs.k!),
 });

@@ -6,7 +6,7 @@ import { SCALAR, isScalarShape, shapeEq } from '../expr/shape.js';
 import { dot, Mat } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register } from './registry.js';
 import { shapeMismatch } from './util.js';
 
 register({
@@ -28,6 +28,11 @@ register({
   evaluate: (_n, [a, b]) => Mat.scalar(dot(a, b)),
   text: (n, p) => `inner(${p(n.args[0])}, ${p(n.args[1])})`,
   latex: (n, p) => `\\left\\langle ${p(n.args[0])}, ${p(n.args[1])}\\right\\rangle`,
+  emit: {
+    numpy: (n, c) => `np.vdot(${c.code(n.args[0])}, ${c.code(n.args[1])})`,
+    torch: (n, c) => `torch.sum(${c.code(n.args[0], CODE_PREC.mul)} * ${c.code(n.args[1], CODE_PREC.pow)})`,
+    ts: (n, c) => `${c.helper('dot')}(${c.code(n.args[0])}, ${c.code(n.args[1])})`,
+  },
   simplify(node) {
     let [a, b] = node.args;
     if (isScalarShape(a.shape)) return mul(a, b);

@@ -4,7 +4,10 @@ import { mul, pow } from '../expr/build.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { numberLatex, numberText } from '../render/names.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
+
+const emitPython: EmitFn = (n, c) =>
+  n.attrs.k === -1 ? `1 / ${c.code(n.args[0], CODE_PREC.pow)}` : `${c.code(n.args[0], CODE_PREC.atom)} ** ${c.num(n.attrs.k!)}`;
 import { needShape } from './util.js';
 
 register({
@@ -29,6 +32,7 @@ register({
     if (isOp(base, 'norm')) return `${p(base)}^{${numberLatex(k)}}`;
     return `${p(base, PREC.pow + 1)}^{${numberLatex(k)}}`;
   },
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => (n.attrs.k === -1 ? `1 / ${c.code(n.args[0], CODE_PREC.pow)}` : `Math.pow(${c.code(n.args[0])}, ${n.attrs.k})`) },
   simplify(node) {
     const [a] = node.args;
     const k = node.attrs.k!;

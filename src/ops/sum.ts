@@ -4,7 +4,9 @@ import { mul, ones, sum } from '../expr/build.js';
 import { dimMul, ONE } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
+
+const emitPython: EmitFn = (n, c) => `${c.lib}.sum(${c.code(n.args[0])})`;
 
 register({
   name: 'sum',
@@ -19,6 +21,7 @@ register({
   evaluate: (_n, [a]) => Mat.scalar(a.data.reduce((s, x) => s + x, 0)),
   text: (n, p) => `sum(${p(n.args[0])})`,
   latex: (n, p) => `\\operatorname{sum}\\left(${p(n.args[0])}\\right)`,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('sum')}(${c.code(n.args[0])})` },
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return a;

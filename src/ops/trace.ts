@@ -5,7 +5,9 @@ import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { isOne } from '../expr/dim.js';
 import { Mat, trace } from '../numeric/mat.js';
 import { productParts } from './mul.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
+
+const emitPython: EmitFn = (n, c) => `${c.lib}.trace(${c.code(n.args[0])})`;
 import { needShape } from './util.js';
 
 function simplify(node: OpNode): Expr {
@@ -42,5 +44,6 @@ register({
   evaluate: (_n, [a]) => Mat.scalar(trace(a)),
   text: (n, p) => `tr(${p(n.args[0])})`,
   latex: (n, p) => `\\operatorname{tr}\\left(${p(n.args[0])}\\right)`,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('trace')}(${c.code(n.args[0])})` },
   simplify,
 });
