@@ -11,7 +11,10 @@
 //   applied to V.
 // - Entrywise test for small instances (≤ 60 parameters): every coordinate direction, same formula.
 // - Relative error ‖R − claim(V)‖ / max(‖claim(V)‖, ‖R‖, 1e-8(1 + ‖f(X)‖)); pass below 1e-6.
+// f is compiled once per point's sizes (numeric/compile.ts) and run at every perturbed point; the
+// claimed derivative is evaluated once per point by the plain tree-walking Evaluator.
 import type { Expr, SymNode } from '../expr/ast.js';
+import { compile, type Compiled } from '../numeric/compile.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { axpy, dot, frob, Mat, matmul, reshape, scale, transpose, vec } from '../numeric/mat.js';
 import { Entries, Rng, randomDirection, randomSizes, randomValue } from '../numeric/random.js';
@@ -36,6 +39,8 @@ export interface CheckOptions {
   readonly seed?: number;
   readonly tolerance?: number;
   readonly entrywiseLimit?: number;
+  /** fixed sizes for the dimension symbols at every point (default: random small distinct sizes) */
+  readonly sizes?: ReadonlyMap<string, number>;
 }
 
 export interface PointReport {
@@ -61,30 +66,40 @@ const H = 1e-3;
 const KINK_MARGIN = 1e-2;
 const ATTEMPTS = 40;
 
-class PointSampler {
-  constructor(readonly claim: DerivativeClaim, readonly rng: Rng) {}
+interface Sample {
+  readonly point: Point;
+  readonly entries: Entries;
+  readonly base: Evaluator;
+  /** f compiled for the point's sizes */
+  readonly f: Compiled;
+  readonly notes: string[];
+}
 
-  sample(): { point: Point; entries: Entries; base: Evaluator; notes: string[] } {
+class PointSampler {
+  constructor(readonly claim: DerivativeClaim, readonly rng: Rng, readonly sizes?: ReadonlyMap<string, number>) {}
+
+  sample(): Sample {
     const notes: string[] = [];
-    const sizes = randomSizes(this.claim.dims, this.rng);
+    const sizes = this.sizes ?? randomSizes(this.claim.dims, this.rng);
+    const f = compile([this.claim.f], sizes);
     let rejectedNearKink = false;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const entries: Entries = attempt < ATTEMPTS / 2 ? 'gaussian' : 'positive';
       const values = new Map<string, Mat>();
       for (const s of this.claim.symbols) values.set(s.name, randomValue(s, sizes, this.rng, entries));
       const point = { sizes, values };
-      const base = new Evaluator(point);
-      const fx = base.eval(this.claim.f);
+      const [fx] = f.run(values);
       if (!fx.data.every(Number.isFinite)) continue;
-      if (base.kinkDistance < KINK_MARGIN) {
+      if (f.kinkDistance < KINK_MARGIN) {
         rejectedNearKink = true;
         continue;
       }
+      const base = new Evaluator(point);
       const claimsFinite = [...this.claim.claims.values()].every((c) => base.eval(c).data.every(Number.isFinite));
       if (!claimsFinite) continue;
       if (rejectedNearKink) notes.push('resampled points that were near a kink or a domain boundary (relu, abs, log, …)');
       if (entries === 'positive') notes.push('used positive entries to stay inside the domain');
-      return { point, entries, base, notes };
+      return { point, entries, base, f, notes };
     }
     throw new CheckError(`could not find a point where ${'the function and its claimed derivative'} are finite and smooth in ${ATTEMPTS} attempts`);
   }
@@ -117,8 +132,8 @@ function applyClaim(claim: DerivativeClaim, base: Evaluator, dir: ReadonlyMap<st
   return acc;
 }
 
-function centralDifference(claim: DerivativeClaim, point: Point, dir: ReadonlyMap<string, Mat>): { value: Mat; evaluations: number } {
-  const f = (t: number) => new Evaluator(perturbed(point, claim.vars, dir, t)).eval(claim.f);
+function centralDifference(claim: DerivativeClaim, compiled: Compiled, point: Point, dir: ReadonlyMap<string, Mat>): { value: Mat; evaluations: number } {
+  const f = (t: number) => compiled.run(perturbed(point, claim.vars, dir, t).values)[0];
   const D = (h: number) => scale(axpy(f(h), -1, f(-h)), 1 / (2 * h));
   const d1 = D(H), d2 = D(H / 2);
   return { value: scale(axpy(scale(d2, 4), -1, d1), 1 / 3), evaluations: 4 };
@@ -166,18 +181,18 @@ function* coordinateDirections(claim: DerivativeClaim, point: Point): Generator<
 export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {}): Verdict {
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
   const rng = new Rng(opts.seed ?? 20261122);
-  const sampler = new PointSampler(claim, rng);
+  const sampler = new PointSampler(claim, rng, opts.sizes);
   const points: PointReport[] = [];
   const notes = new Set<string>();
   let evaluations = 0;
   let maxError = 0;
   for (let p = 0; p < (opts.points ?? 3); p++) {
-    const { point, entries, base, notes: n } = sampler.sample();
+    const { point, entries, base, f, notes: n } = sampler.sample();
     n.forEach((x) => notes.add(x));
     evaluations += 1;
     const fx = base.eval(claim.f);
     const dir = unitDirection(claim, point.sizes, rng);
-    const fd = centralDifference(claim, point, dir);
+    const fd = centralDifference(claim, f, point, dir);
     evaluations += fd.evaluations;
     const directionalError = relativeError(applyClaim(claim, base, dir), fd.value, fx);
     let entrywiseError: number | undefined;
@@ -185,7 +200,7 @@ export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {})
     if (params <= (opts.entrywiseLimit ?? 60)) {
       entrywiseError = 0;
       for (const e of coordinateDirections(claim, point)) {
-        const c = centralDifference(claim, point, e);
+        const c = centralDifference(claim, f, point, e);
         evaluations += c.evaluations;
         entrywiseError = Math.max(entrywiseError, relativeError(applyClaim(claim, base, e), c.value, fx));
       }

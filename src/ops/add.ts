@@ -6,6 +6,7 @@ import { eye } from '../expr/build.js';
 import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { dimMul } from '../expr/dim.js';
 import { add as addMat } from '../numeric/mat.js';
+import { linearCombination } from '../numeric/kernels.js';
 import { compareTerms } from '../rewrite/order.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 import { shapeMismatch } from './util.js';
@@ -108,6 +109,12 @@ register({
     return terms.length === 1 ? terms[0] : add(...terms);
   },
   emit: { numpy: emitArithmetic, torch: emitArithmetic, ts: emitTs },
+  // c₁X₁ + c₂X₂ + … in one pass, the coefficients read off the terms
+  kernel(node) {
+    const terms = node.args.map(splitCoefficient);
+    const coefs = terms.map(([c]) => c);
+    return { inputs: terms.map(([, x]) => x), run: (out, ins) => linearCombination(out, coefs, ins) };
+  },
   transpose: (node) => (isScalarShape(node.shape) ? node : add(...node.args.map(T))),
 });
 

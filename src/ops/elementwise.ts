@@ -149,6 +149,21 @@ register({
   },
   latex: (node, p) => `${elementwise(node.attrs.fn!).latex(param(node))}\\left(${p(node.args[0])}\\right)`,
   emit: { numpy: emitPython, torch: emitPython, ts: emitTs },
+  kernel(node) {
+    const fn = elementwise(node.attrs.fn!);
+    const k = param(node), f = fn.f, kinks = fn.kinks ?? [], positive = fn.positive ?? false;
+    return {
+      inputs: node.args,
+      run(out, [x], ctx) {
+        if (kinks.length || positive)
+          for (let i = 0; i < x.length; i++) {
+            for (const p of kinks) ctx.kink(Math.abs(x[i] - p));
+            if (positive) ctx.kink(x[i] > 0 ? x[i] : 0);
+          }
+        for (let i = 0; i < out.length; i++) out[i] = f(x[i], k);
+      },
+    };
+  },
   simplify(node) {
     const [a] = node.args;
     if (a.kind === 'num') return num(elementwise(node.attrs.fn!).f(a.value, param(node)));

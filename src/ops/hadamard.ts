@@ -73,4 +73,11 @@ register({
   simplify,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => n.args.map((a) => c.code(a)).reduce((x, y) => `${c.helper('hadamard')}(${x}, ${y})`) },
   transpose: (node) => hadamard(...node.args.map(T)),
+  kernel: (node) => ({
+    inputs: node.args,
+    run(out, ins) {
+      out.set(ins[0]);
+      for (let t = 1; t < ins.length; t++) for (let i = 0, x = ins[t]; i < out.length; i++) out[i] *= x[i];
+    },
+  }),
 });

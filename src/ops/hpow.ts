@@ -41,4 +41,15 @@ register({
     ts: (n, c) => `${c.helper('map')}(${c.code(n.args[0])}, (x) => ${n.attrs.k === -1 ? '1 / x' : `Math.pow(x, ${n.attrs.k})`})`,
   },
   transpose: (node) => hpow(T(node.args[0]), node.attrs.k!),
+  kernel: (node) => {
+    const k = node.attrs.k!;
+    return {
+      inputs: node.args,
+      run(out, [x]) {
+        if (k === -1) for (let i = 0; i < out.length; i++) out[i] = 1 / x[i];
+        else if (k === 2) for (let i = 0; i < out.length; i++) out[i] = x[i] * x[i];
+        else for (let i = 0; i < out.length; i++) out[i] = Math.pow(x[i], k);
+      },
+    };
+  },
 });

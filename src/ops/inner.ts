@@ -4,6 +4,7 @@ import { Expr, isOp, num } from '../expr/ast.js';
 import { add, inner, mul, T, vec } from '../expr/build.js';
 import { SCALAR, isScalarShape, shapeEq } from '../expr/shape.js';
 import { dot, Mat } from '../numeric/mat.js';
+import { dotArrays } from '../numeric/kernels.js';
 import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
 import { CODE_PREC, PREC, register } from './registry.js';
@@ -33,6 +34,7 @@ register({
     torch: (n, c) => `torch.sum(${c.code(n.args[0], CODE_PREC.mul)} * ${c.code(n.args[1], CODE_PREC.pow)})`,
     ts: (n, c) => `${c.helper('dot')}(${c.code(n.args[0])}, ${c.code(n.args[1])})`,
   },
+  kernel: (node) => ({ inputs: node.args, run: (out, [x, y]) => void (out[0] = dotArrays(x, y)) }),
   simplify(node) {
     let [a, b] = node.args;
     if (isScalarShape(a.shape)) return mul(a, b);

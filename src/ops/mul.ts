@@ -7,7 +7,8 @@ import { Shape, shape, isScalarShape } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { numberLatex, niceFraction } from '../render/names.js';
-import { CODE_PREC, PREC, register, type EmitContext, type EmitFn, type Printer } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitContext, type EmitFn, type Kernel, type KernelContext, type Printer } from './registry.js';
+import { gemm } from '../numeric/kernels.js';
 import { shapeMismatch } from './util.js';
 
 function foldShape(args: readonly Expr[]): Shape {
@@ -206,6 +207,43 @@ const emitTs: EmitFn = (node, c) => {
   return `${c.helper('scale')}(${m}, ${scaled(coef, s, c)})`;
 };
 
+/**
+ * Compiled products: a scalar multiple, or one product of two matrices (what lowering leaves), with
+ * transposed operands read in place. Longer chains fall back to `evaluate`.
+ */
+function kernel(node: OpNode, k: KernelContext): Kernel | undefined {
+  const { coef, scalars, chain } = productParts(node);
+  if (chain.length > 2) return undefined;
+  const ns = scalars.length;
+  const factor = (ins: readonly Float64Array[]) => {
+    let s = coef;
+    for (let i = 0; i < ns; i++) s *= ins[i][0];
+    return s;
+  };
+  if (chain.length < 2) {
+    const inputs = [...scalars, ...chain];
+    return {
+      inputs,
+      run(out, ins) {
+        const s = factor(ins);
+        if (chain.length === 0) out[0] = s;
+        else for (let i = 0, x = ins[ns]; i < out.length; i++) out[i] = s * x[i];
+      },
+    };
+  }
+  const [a, b] = chain.map((f) => (isOp(f, 'transpose') ? { e: f.args[0], t: true } : { e: f, t: false }));
+  const m = k.rows(node), n = k.cols(node), inner = k.cols(chain[0]);
+  const lda = k.rows(a.e), ldb = k.rows(b.e);
+  return {
+    inputs: [...scalars, a.e, b.e],
+    run(out, ins) {
+      gemm(out, ins[ns], ins[ns + 1], m, n, inner, lda, ldb, a.t, b.t);
+      const s = factor(ins);
+      if (s !== 1) for (let i = 0; i < out.length; i++) out[i] *= s;
+    },
+  };
+}
+
 register({
   name: 'mul',
   precedence: PREC.mul,
@@ -225,6 +263,7 @@ register({
   latex: (n, p) => printProduct(n, p, true),
   simplify,
   emit: { numpy: emitPython, torch: emitPython, ts: emitTs },
+  kernel,
   transpose(node) {
     const { coef, scalars, chain } = productParts(node);
     return mul(...(coef !== 1 ? [num(coef)] : []), ...scalars, ...[...chain].reverse().map(T));

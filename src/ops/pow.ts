@@ -33,6 +33,10 @@ register({
     return `${p(base, PREC.pow + 1)}^{${numberLatex(k)}}`;
   },
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => (n.attrs.k === -1 ? `1 / ${c.code(n.args[0], CODE_PREC.pow)}` : `Math.pow(${c.code(n.args[0])}, ${n.attrs.k})`) },
+  kernel: (node) => {
+    const k = node.attrs.k!;
+    return { inputs: node.args, run: (out, [x]) => void (out[0] = Math.pow(x[0], k)) };
+  },
   simplify(node) {
     const [a] = node.args;
     const k = node.attrs.k!;

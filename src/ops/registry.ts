@@ -90,8 +90,8 @@ export interface OpDef {
   transpose?(node: OpNode): Expr | undefined;
   /** Code emission, per target; a target without an entry cannot express the operator. */
   readonly emit?: Partial<Record<Target, EmitFn>>;
-  /** An in-place kernel for the compiled evaluator; without one it calls `evaluate`. */
-  kernel?(node: OpNode, k: KernelContext): Kernel;
+  /** An in-place kernel for the compiled evaluator; without one (or given undefined) it calls `evaluate`. */
+  kernel?(node: OpNode, k: KernelContext): Kernel | undefined;
 }
 
 const registry = new Map<string, OpDef>();

@@ -22,6 +22,14 @@ register({
   text: (n, p) => `sum(${p(n.args[0])})`,
   latex: (n, p) => `\\operatorname{sum}\\left(${p(n.args[0])}\\right)`,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('sum')}(${c.code(n.args[0])})` },
+  kernel: (node) => ({
+    inputs: node.args,
+    run(out, [x]) {
+      let s = 0;
+      for (let i = 0; i < x.length; i++) s += x[i];
+      out[0] = s;
+    },
+  }),
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return a;

@@ -46,4 +46,15 @@ register({
   latex: (n, p) => `\\operatorname{tr}\\left(${p(n.args[0])}\\right)`,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('trace')}(${c.code(n.args[0])})` },
   simplify,
+  kernel(node, k) {
+    const n = k.rows(node.args[0]);
+    return {
+      inputs: node.args,
+      run(out, [x]) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += x[i * n + i];
+        out[0] = s;
+      },
+    };
+  },
 });

@@ -33,6 +33,7 @@ register({
     torch: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.reshape(${c.dim(n.attrs.dims![1])}, ${c.dim(n.attrs.dims![0])}).T`,
     ts: (n, c) => `${c.helper('reshape')}(${c.code(n.args[0])}, ${c.dim(n.attrs.dims![0])}, ${c.dim(n.attrs.dims![1])})`,
   },
+  kernel: (node) => ({ inputs: [node.args[0]], alias: 0, run() {} }),
   simplify(node) {
     const [a] = node.args;
     if (isOp(a, 'vec') && dimEq(a.args[0].shape.rows, node.attrs.dims![0])) return a.args[0];

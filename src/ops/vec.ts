@@ -25,6 +25,7 @@ register({
     torch: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.T.reshape(-1, 1)`,
     ts: (n, c) => `${c.helper('vec')}(${c.code(n.args[0])})`,
   },
+  kernel: (node) => ({ inputs: [node.args[0]], alias: 0, run() {} }),
   simplify(node) {
     const [a] = node.args;
     if (isOne(a.shape.cols)) return a; // a column is its own vec
