@@ -2,14 +2,18 @@
 // (src/numeric/compile.ts). The roots (f, its gradients, later Hessians: any shapes) form one hash-consed
 // DAG, so a common subexpression is one node and is computed once. What lowering adds is the order of
 // matrix products: every product chain A₁A₂⋯A_k becomes a tree of binary products chosen by the
-// matrix-chain-order dynamic programme, with two twists that make the gradients of deep networks cost
-// what backpropagation costs:
+// matrix-chain-order dynamic programme (fewest flops), with three twists that make the gradients of
+// deep networks cost what backpropagation costs:
 // - an interval of a chain that is already computed (in this or an earlier chain, directly or as its
 //   transpose: Xᵀ W₁ᵀ is (W₁X)ᵀ) costs nothing;
-// - an interval that occurs in several chains has its cost shared among them (the flops divided by the
-//   number of chains that contain it), so that among equally cheap orders the one whose intermediate
-//   products the other chains can reuse wins — for the gradients of L layers this picks the suffix
-//   products W_{l+1}ᵀ⋯W_Lᵀ E and the prefix products W_{l-1}⋯W₁X (≈ 3L products in all, not L²).
+// - chains are lowered cheapest first (after the chains inside their factors);
+// - between orders of equal flops, the one whose products other chains can reuse wins: each interval's
+//   flops are shared among the chains not yet lowered that contain it (its peers: a chain that uses
+//   this one's value will find whatever this one computed, so it is not counted), and the shared cost
+//   breaks the tie.
+// For the gradients of L layers this finds backpropagation: the forward products W_l⋯W₁X, then the last
+// layer's E(W_{L-1}⋯W₁X)ᵀ, then W_Lᵀ E reused by the layer below, and so on — 3L − 1 products in all,
+// not L²/2 (test/codegen.test.ts counts them).
 //
 // Sizes. The compiled evaluator knows the sizes and passes them. Generated code must be right for any
 // sizes, and we chose to fix the association when the code is generated rather than decide it per call:
@@ -38,9 +42,9 @@ function transposed(e: Expr): Expr {
   return isOp(e, 'transpose') ? e.args[0] : op('transpose', [e]);
 }
 
-/** Identity of a factor and of its transpose, for recognising (W₁X)ᵀ in XᵀW₁ᵀ. */
+/** Keys of a factor and of its transpose, for recognising (W₁X)ᵀ in XᵀW₁ᵀ (a transpose node's key is its argument's key and a prime). */
 function factorKeys(f: Expr): [string, string] {
-  if (isOp(f, 'transpose')) return [String(f.id), String(f.args[0].id)];
+  if (isOp(f, 'transpose')) return [`${f.args[0].id}'`, String(f.args[0].id)];
   const symmetric = f.kind === 'sym' && (f.props.has('symmetric') || f.props.has('spd'));
   return [String(f.id), symmetric ? String(f.id) : `${f.id}'`];
 }
@@ -86,77 +90,119 @@ function flatProduct(e: OpNode): Product {
   return out;
 }
 
+interface Chain {
+  readonly node: OpNode;
+  readonly parts: Product;
+  /** chains inside its factors: they are lowered first */
+  readonly deps: readonly Chain[];
+  /** chains that use this one's value (directly or not) */
+  readonly users: Set<Chain>;
+  readonly intervals: readonly (readonly Interval[])[];
+  /** factor i is dims[i] × dims[i+1] */
+  readonly dims: readonly number[];
+}
+
 /**
  * Re-associate every product chain of the roots into binary products (see the header). Other nodes are
  * kept; the result is a DAG over the same symbols with the same values.
+ *
+ * Chains are lowered greedily, the cheapest first given what is already computed (after the chains
+ * inside its factors): for the gradients of a deep network that is the last layer's E·(W_{L-1}⋯W₁X)ᵀ,
+ * then W_Lᵀ E reused by the next layer down, and so on — backpropagation's order, found rather than
+ * written in.
  */
 export function associateProducts(roots: readonly Expr[], size: SizeModel): Expr[] {
-  // how many chains contain each interval (counted once per chain)
-  const uses = new Map<string, number>();
-  const seen = new Set<Expr>();
-  const stack = [...roots];
-  while (stack.length) {
-    const e = stack.pop()!;
-    if (seen.has(e) || e.kind !== 'op') continue;
-    seen.add(e);
-    if (!isOp(e, 'mul')) {
-      stack.push(...e.args);
-      continue;
+  // the chains: product nodes reached other than as a factor spliced into a longer chain
+  const chains = new Map<Expr, Chain>();
+  const inner = new Map<Expr, Chain[]>();
+  const nearest = (e: Expr): Chain[] => {
+    let out = inner.get(e);
+    if (out) return out;
+    if (e.kind !== 'op') out = [];
+    else if (isOp(e, 'mul')) out = [chainAt(e)];
+    else out = [...new Set(e.args.flatMap(nearest))];
+    inner.set(e, out);
+    return out;
+  };
+  const chainAt = (e: OpNode): Chain => {
+    let c = chains.get(e);
+    if (c) return c;
+    const parts = flatProduct(e);
+    const deps = [...new Set([...parts.scalars, ...parts.chain].flatMap(nearest))];
+    const dims = parts.chain.length ? [size(parts.chain[0].shape.rows), ...parts.chain.map((f) => size(f.shape.cols))] : [];
+    c = { node: e, parts, deps, users: new Set(), intervals: intervals(parts.chain), dims };
+    chains.set(e, c);
+    return c;
+  };
+  roots.forEach(nearest);
+  const addUser = (c: Chain, user: Chain) => {
+    for (const d of c.deps)
+      if (!d.users.has(user)) {
+        d.users.add(user);
+        addUser(d, user);
+      }
+  };
+  for (const c of chains.values()) addUser(c, c);
+
+  // the chains that contain each interval
+  const containing = new Map<string, Chain[]>();
+  for (const c of chains.values())
+    for (const k of new Set(c.intervals.flatMap((row, i) => row.slice(i + 1).map((iv) => iv.key)))) {
+      if (!containing.has(k)) containing.set(k, []);
+      containing.get(k)!.push(c);
     }
-    // the spliced factors, not the nested products: a nested product is part of this chain
-    const { scalars, chain } = flatProduct(e);
-    stack.push(...scalars, ...chain);
-    if (chain.length < 2) continue;
-    const keys = new Set(intervals(chain).flatMap((row, i) => row.slice(i + 1).map((iv) => iv.key)));
-    for (const k of keys) uses.set(k, (uses.get(k) ?? 0) + 1);
-  }
+  const done = new Set<Chain>();
+  /** this chain and the peers still to be lowered that contain the interval */
+  const sharers = (key: string, c: Chain) => (containing.get(key) ?? []).filter((x) => x === c || (!done.has(x) && !c.users.has(x))).length;
   // computed intervals: canonical key → node, and whether that node is the transpose of the canonical product
   const available = new Map<string, { node: Expr; transposed: boolean }>();
 
-  // top-down, so that a product spliced into a longer chain is not first lowered on its own
+  /** The matrix-chain DP given what is available: flops, then shared flops; the splits. */
+  const plan = (c: Chain) => {
+    const n = c.parts.chain.length, iv = c.intervals, dims = c.dims;
+    const flops: number[][] = [], shared: number[][] = [], split: number[][] = [];
+    for (let i = 0; i < n; i++) {
+      flops.push(new Array(n).fill(0));
+      shared.push(new Array(n).fill(0));
+      split.push(new Array(n).fill(-1));
+    }
+    const less = (f: number, s: number, bf: number, bs: number) => f < bf * (1 - 1e-9) || (f <= bf * (1 + 1e-9) && s < bs * (1 - 1e-9));
+    for (let len = 1; len < n; len++)
+      for (let i = 0; i + len < n; i++) {
+        const j = i + len;
+        if (available.has(iv[i][j].key)) continue; // costs nothing
+        const share = sharers(iv[i][j].key, c);
+        let bf = Infinity, bs = Infinity;
+        // remaining ties go to the smallest k: right-to-left, A(B(Cx)), the order that keeps vectors vectors
+        for (let k = i; k < j; k++) {
+          const top = dims[i] * dims[k + 1] * dims[j + 1];
+          const f = flops[i][k] + flops[k + 1][j] + top;
+          const s = shared[i][k] + shared[k + 1][j] + top / share;
+          if (less(f, s, bf, bs)) {
+            [bf, bs] = [f, s];
+            split[i][j] = k;
+          }
+        }
+        flops[i][j] = bf;
+        shared[i][j] = bs;
+      }
+    return { flops: n ? flops[0][n - 1] : 0, shared: n ? shared[0][n - 1] : 0, split, less };
+  };
+
   const memo = new Map<Expr, Expr>();
   const lower = (e: Expr): Expr => {
     let out = memo.get(e);
     if (out) return out;
     if (e.kind !== 'op') out = e;
-    else if (isOp(e, 'mul')) out = associate(e);
+    else if (isOp(e, 'mul')) throw new Error('internal: a product lowered out of order');
     else out = withArgs(e, e.args.map(lower));
     memo.set(e, out);
     return out;
   };
-  const associate = (orig: OpNode): Expr => {
-    const parts = flatProduct(orig);
-    const chain = parts.chain;
-    const front = () => [...(parts.coef !== 1 ? [num(parts.coef)] : []), ...parts.scalars.map(lower)];
-    if (chain.length < 2) {
-      const args = [...front(), ...chain.map(lower)];
-      return args.length === 1 ? args[0] : op('mul', args);
-    }
-    const low = chain.map(lower);
-    const n = chain.length;
-    const dims = [size(chain[0].shape.rows), ...chain.map((f) => size(f.shape.cols))];
-    const iv = intervals(chain);
-    const cost: number[][] = [], split: number[][] = [];
-    for (let i = 0; i < n; i++) {
-      cost.push(new Array(n).fill(0));
-      split.push(new Array(n).fill(-1));
-    }
-    for (let len = 1; len < n; len++)
-      for (let i = 0; i + len < n; i++) {
-        const j = i + len;
-        if (available.has(iv[i][j].key)) continue; // cost 0
-        const share = uses.get(iv[i][j].key) ?? 1;
-        let best = Infinity;
-        // ties go to the smallest k: right-to-left, A(B(Cx)), the order that keeps vectors vectors
-        for (let k = i; k < j; k++) {
-          const c = cost[i][k] + cost[k + 1][j] + (dims[i] * dims[k + 1] * dims[j + 1]) / share;
-          if (c < best * (1 - 1e-12)) {
-            best = c;
-            split[i][j] = k;
-          }
-        }
-        cost[i][j] = best;
-      }
+  const associate = (c: Chain, split: number[][]): Expr => {
+    const { parts, intervals: iv } = c;
+    const front = [...(parts.coef !== 1 ? [num(parts.coef)] : []), ...parts.scalars.map(lower)];
+    const low = parts.chain.map(lower);
     const build = (i: number, j: number): Expr => {
       if (i === j) return low[i];
       const { key, flipped } = iv[i][j];
@@ -167,10 +213,22 @@ export function associateProducts(roots: readonly Expr[], size: SizeModel): Expr
       available.set(key, { node, transposed: flipped });
       return node;
     };
-    const product = build(0, n - 1);
-    const f = front();
-    return f.length ? op('mul', [...f, product]) : product;
+    const args = [...front, ...(low.length ? [build(0, low.length - 1)] : [])];
+    return args.length === 1 ? args[0] : op('mul', args);
   };
+
+  const pending = [...chains.values()];
+  while (pending.length) {
+    let best = -1, bestPlan: ReturnType<typeof plan> | undefined;
+    pending.forEach((c, i) => {
+      if (!c.deps.every((d) => done.has(d))) return;
+      const p = plan(c);
+      if (!bestPlan || p.less(p.flops, p.shared, bestPlan.flops, bestPlan.shared)) [best, bestPlan] = [i, p];
+    });
+    const [c] = pending.splice(best, 1);
+    memo.set(c.node, associate(c, bestPlan!.split));
+    done.add(c);
+  }
   return roots.map(lower);
 }
 
