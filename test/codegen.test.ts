@@ -250,7 +250,7 @@ describe('lowering', () => {
     const decl = 'A: m x n; B: n x p; C: p x q';
     const narrow = runCodegen({ expr: 'sum(A*B*C)', decl, target: 'numpy', sizes: 'm=10, n=1000, p=10, q=1000', check: false });
     const wide = runCodegen({ expr: 'sum(A*B*C)', decl, target: 'numpy', sizes: 'm=1000, n=10, p=1000, q=10', check: false });
-    expect(narrow.code).toContain('np.sum(A @ B @ C)'); // (AB)C: Python's @ is left-associative
+    expect(narrow.code).toContain('np.sum((A @ B) @ C)');
     expect(wide.code).toContain('A @ (B @ C)');
   });
 });

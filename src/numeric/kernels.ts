@@ -9,33 +9,81 @@ export function gemm(
   C: Float64Array, A: Float64Array, B: Float64Array,
   m: number, n: number, k: number, lda: number, ldb: number, ta: boolean, tb: boolean,
 ): void {
-  if (!ta) {
-    C.fill(0, 0, m * n);
-    for (let j = 0; j < n; j++) {
-      const oj = j * m;
-      for (let p = 0; p < k; p++) {
-        const bpj = tb ? B[p * ldb + j] : B[j * ldb + p];
-        if (bpj === 0) continue;
-        const ap = p * lda;
-        for (let i = 0; i < m; i++) C[oj + i] += A[ap + i] * bpj;
-      }
-    }
-    return;
-  }
-  for (let j = 0; j < n; j++)
-    for (let i = 0; i < m; i++) {
-      const ai = i * lda;
-      let s = 0;
-      if (tb) for (let p = 0; p < k; p++) s += A[ai + p] * B[p * ldb + j];
-      else for (let p = 0, bj = j * ldb; p < k; p++) s += A[ai + p] * B[bj + p];
-      C[j * m + i] = s;
-    }
+  if (ta) gemmT(C, A, B, m, n, k, lda, ldb, tb);
+  else gemmN(C, A, B, m, n, k, lda, ldb, tb);
 }
 
+/** C[:, j] += A[:, p] b_pj, four columns of A at a time (one pass over C[:, j] per four). */
+function gemmN(C: Float64Array, A: Float64Array, B: Float64Array, m: number, n: number, k: number, lda: number, ldb: number, tb: boolean): void {
+  C.fill(0, 0, m * n);
+  const si = tb ? ldb : 1, sj = tb ? 1 : ldb; // b_pj = B[p·si + j·sj]
+  for (let j = 0; j < n; j++) {
+    const oj = j * m, bj = j * sj;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const b0 = B[bj + p * si], b1 = B[bj + (p + 1) * si], b2 = B[bj + (p + 2) * si], b3 = B[bj + (p + 3) * si];
+      const a0 = p * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      for (let i = 0; i < m; i++) C[oj + i] += A[a0 + i] * b0 + A[a1 + i] * b1 + A[a2 + i] * b2 + A[a3 + i] * b3;
+    }
+    for (; p < k; p++) {
+      const bpj = B[bj + p * si], ap = p * lda;
+      for (let i = 0; i < m; i++) C[oj + i] += A[ap + i] * bpj;
+    }
+  }
+}
+
+/** Aᵀ: each entry is a dot product of two columns; four partial sums keep the adds independent. */
+function gemmT(C: Float64Array, A: Float64Array, B: Float64Array, m: number, n: number, k: number, lda: number, ldb: number, tb: boolean): void {
+  if (tb) {
+    // AᵀBᵀ (rare): strided B
+    for (let j = 0; j < n; j++)
+      for (let i = 0; i < m; i++) {
+        let s = 0;
+        for (let p = 0, ai = i * lda; p < k; p++) s += A[ai + p] * B[p * ldb + j];
+        C[j * m + i] = s;
+      }
+    return;
+  }
+  for (let j = 0; j < n; j++) {
+    const bj = j * ldb;
+    for (let i = 0; i < m; i++) {
+      const ai = i * lda;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0;
+      for (; p + 3 < k; p += 4) {
+        s0 += A[ai + p] * B[bj + p];
+        s1 += A[ai + p + 1] * B[bj + p + 1];
+        s2 += A[ai + p + 2] * B[bj + p + 2];
+        s3 += A[ai + p + 3] * B[bj + p + 3];
+      }
+      for (; p < k; p++) s0 += A[ai + p] * B[bj + p];
+      C[j * m + i] = s0 + s1 + s2 + s3;
+    }
+  }
+}
+
+// Sums over all entries are compensated (Neumaier): the checker differences f at nearby points, and at
+// a million entries a plain sum's rounding error, divided by the step h, would swamp the derivative.
+
+/** Σ a_i b_i, compensated. */
 export function dotArrays(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
+  let s = 0, c = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] * b[i], t = s + x;
+    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    s = t;
+  }
+  return s + c;
+}
+
+/** Σ a_i, compensated. */
+export function sumArray(a: Float64Array): number {
+  let s = 0, c = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i], t = s + x;
+    c += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    s = t;
+  }
+  return s + c;
 }
 
 /** out = Σ c_t x_t, entrywise. */

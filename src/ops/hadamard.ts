@@ -8,7 +8,7 @@ import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 
-const emitPython: EmitFn = (n, c) => n.args.map((a, i) => c.code(a, i === 0 ? CODE_PREC.mul : CODE_PREC.pow)).join(' * ');
+const emitPython: EmitFn = (n, c) => n.args.map((a) => c.code(a, CODE_PREC.pow)).join(' * ');
 import { shapeMismatch } from './util.js';
 
 function others(node: OpNode, i: number): Expr {

@@ -178,9 +178,9 @@ function scaled(coef: number, parts: string[], c: EmitContext): string {
 /** Python: scalars by *, matrices by @; a row times a column is a 1×1 array, read as a number. */
 const emitPython: EmitFn = (node, c) => {
   const { coef, scalars, chain } = productParts(node);
-  // left-associative: the first operand may be a product itself, the others must bind tighter
-  let first = true;
-  const operand = (e: Expr) => c.code(e, first ? ((first = false), CODE_PREC.mul) : CODE_PREC.pow);
+  // every operand that is itself a product keeps its parentheses: (A @ B) @ C shows the order chosen,
+  // and * next to @ never leaves a reader guessing
+  const operand = (e: Expr) => c.code(e, CODE_PREC.pow);
   const parts = scalars.map(operand);
   if (chain.length) {
     const m = chain.map(operand).join(' @ ');

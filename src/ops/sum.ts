@@ -4,6 +4,7 @@ import { mul, ones, sum } from '../expr/build.js';
 import { dimMul, ONE } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
+import { sumArray } from '../numeric/kernels.js';
 import { PREC, register, type EmitFn } from './registry.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.sum(${c.code(n.args[0])})`;
@@ -22,14 +23,7 @@ register({
   text: (n, p) => `sum(${p(n.args[0])})`,
   latex: (n, p) => `\\operatorname{sum}\\left(${p(n.args[0])}\\right)`,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('sum')}(${c.code(n.args[0])})` },
-  kernel: (node) => ({
-    inputs: node.args,
-    run(out, [x]) {
-      let s = 0;
-      for (let i = 0; i < x.length; i++) s += x[i];
-      out[0] = s;
-    },
-  }),
+  kernel: (node) => ({ inputs: node.args, run: (out, [x]) => void (out[0] = sumArray(x)) }),
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return a;
