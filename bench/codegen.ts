@@ -43,6 +43,27 @@ function time(fn: () => unknown, budget = quick ? 0.1 : 0.5, min = 3): number {
   return samples[samples.length >> 1];
 }
 
+/**
+ * Median seconds per call of two functions, called alternately so that both see the same machine (a
+ * ratio of two separately timed medians moves with whatever else the machine is doing).
+ */
+function timePair(a: () => unknown, b: () => unknown, budget = quick ? 0.3 : 2, min = 5): [number, number] {
+  a();
+  b();
+  const sa: number[] = [], sb: number[] = [];
+  const start = performance.now();
+  while (sa.length < min || (performance.now() - start) / 1000 < budget) {
+    let t = performance.now();
+    a();
+    sa.push((performance.now() - t) / 1000);
+    t = performance.now();
+    b();
+    sb.push((performance.now() - t) / 1000);
+  }
+  const median = (s: number[]) => s.sort((x, y) => x - y)[s.length >> 1];
+  return [median(sa), median(sb)];
+}
+
 const fmt = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
 
 function table(title: string, head: string[], rows: (string | number)[][]): void {
@@ -83,18 +104,21 @@ import importlib, json, sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[1])
 budget = float(sys.argv[3])
-def med(fn):
-    fn()
-    samples, start = [], time.perf_counter()
-    while len(samples) < 3 or time.perf_counter() - start < budget:
-        t = time.perf_counter(); fn(); samples.append(time.perf_counter() - t)
-    samples.sort()
-    return samples[len(samples) // 2]
+def pair(a, b):
+    # alternate the two calls so that both see the same machine; medians
+    a(); b()
+    sa, sb, start = [], [], time.perf_counter()
+    while len(sa) < 5 or time.perf_counter() - start < budget:
+        t = time.perf_counter(); a(); sa.append(time.perf_counter() - t)
+        t = time.perf_counter(); b(); sb.append(time.perf_counter() - t)
+    sa.sort(); sb.sort()
+    return sa[len(sa) // 2], sb[len(sb) // 2]
 out = []
 for job in json.load(open(sys.argv[2])):
     m = importlib.import_module(job['module'])
     args = {n: np.array(v['data']).reshape(v['cols'], v['rows']).T.copy() for n, v in job['args'].items()}
-    out.append({'value': med(lambda: m.value(**args)), 'gradient': med(lambda: m.gradient(**args))})
+    v, g = pair(lambda: m.value(**args), lambda: m.gradient(**args))
+    out.append({'value': v, 'gradient': g})
 import os
 print(json.dumps({'blas': os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3'), 'numpy': np.__version__, 'times': out}))
 `;
@@ -125,15 +149,14 @@ async function cheapGradient(): Promise<{ rows: CheapRow[]; numpy: string }> {
     writeFileSync(file, ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
     const m = await import(pathToFileURL(file).href);
     const args = Object.fromEntries(values);
-    const value = time(() => m.value(args), quick ? 0.2 : 1);
-    const gradient = time(() => m.gradient(args), quick ? 0.2 : 1);
+    const [value, gradient] = timePair(() => m.value(args), () => m.gradient(args));
     rows.push({ L, target: 'ts', value, gradient, ratio: gradient / value });
   }
   writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
   writeFileSync(join(dir, 'timer.py'), PY_TIMER);
   // one BLAS thread: the ratio compares two programs, not two thread schedules
   const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
-  const r = spawnSync(PYTHON, [join(dir, 'timer.py'), dir, join(dir, 'jobs.json'), quick ? '0.2' : '1'], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+  const r = spawnSync(PYTHON, [join(dir, 'timer.py'), dir, join(dir, 'jobs.json'), quick ? '0.3' : '2'], { encoding: 'utf8', maxBuffer: 1 << 26, env });
   if (r.status !== 0) throw new Error(`python: ${r.stderr || r.error}`);
   const py = JSON.parse(r.stdout) as { blas: string; numpy: string; times: { value: number; gradient: number }[] };
   py.times.forEach((t, i) => rows.push({ L: Ls[i], target: 'numpy', value: t.value, gradient: t.gradient, ratio: t.gradient / t.value }));

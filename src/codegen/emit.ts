@@ -4,7 +4,7 @@
 // subexpression: computed once), every matrix-valued sum (named E, E1, …, like the error matrix of the
 // derivations), and code that would grow too long to read inline. The rest is inlined, parenthesised
 // unless it is atomic (a name, a call, an attribute).
-import type { Expr, OpNode } from '../expr/ast.js';
+import type { Expr, OpNode, SymNode } from '../expr/ast.js';
 import { Dim } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape } from '../expr/shape.js';
@@ -91,7 +91,7 @@ function dimCode(d: Dim, lang: Language, used: Set<string>): string {
  * Emit the code computing `roots`. `names` gives the code of each symbol; `taken` are names a temporary
  * must not use (symbols, dimensions, the module's own names).
  */
-export function emitBody(roots: readonly Expr[], lang: Language, names: (s: Expr & { kind: 'sym' }) => string, taken: ReadonlySet<string>): Body {
+export function emitBody(roots: readonly Expr[], lang: Language, names: (s: SymNode) => string, taken: ReadonlySet<string>): Body {
   const nodes: OpNode[] = [];
   const index = new Map<Expr, number>();
   const templates: string[] = [];
@@ -107,14 +107,6 @@ export function emitBody(roots: readonly Expr[], lang: Language, names: (s: Expr
     if (k === undefined) {
       const emit = opDef(e.op).emit?.[lang.target];
       if (!emit) throw new UnsupportedError(`the ${lang.target} target cannot express the operator ${e.op} (in ${toText(e)})`);
-      const ctx: EmitContext = {
-        target: lang.target,
-        lib: lang.lib,
-        code: ref,
-        dim: (d) => dimCode(d, lang, dims),
-        num: lang.num,
-        helper: lang.helper,
-      };
       const template = emit(e, ctx);
       k = nodes.length;
       nodes.push(e);
@@ -123,6 +115,7 @@ export function emitBody(roots: readonly Expr[], lang: Language, names: (s: Expr
     }
     return `${OPEN}${k}:${min}${CLOSE}`;
   };
+  const ctx: EmitContext = { target: lang.target, lib: lang.lib, code: ref, dim: (d) => dimCode(d, lang, dims), num: lang.num, helper: lang.helper };
   const rootCodes = roots.map((r) => ref(r));
 
   // references: placeholders in the templates, plus one per root

@@ -46,45 +46,27 @@ function read(vars: Record<string, unknown>, shapes: Record<string, readonly str
 }`,
   },
   mm: {
-    deps: ['mat'],
+    deps: ['mat', 'transpose'],
     source: `/** op(A)·op(B), where op transposes when ta / tb is set. */
 function mm(a: Matrix, b: Matrix, ta = false, tb = false): Matrix {
-  const m = ta ? a.cols : a.rows, k = ta ? a.rows : a.cols, n = tb ? b.rows : b.cols;
+  // a transposed A is copied: m·k moves against m·n·k multiply-adds, and column updates are the fast loop
+  if (ta) a = transpose(a);
+  const m = a.rows, k = a.cols, n = tb ? b.rows : b.cols;
   if ((tb ? b.cols : b.rows) !== k) throw new RangeError(\`product of \${m}×\${k} and \${tb ? b.cols : b.rows}×\${n}\`);
-  const out = mat(m, n), C = out.data, A = a.data, B = b.data, lda = a.rows, ldb = b.rows;
+  const out = mat(m, n), C = out.data, A = a.data, B = b.data, lda = m, ldb = b.rows;
   const si = tb ? ldb : 1, sj = tb ? 1 : ldb; // op(B)[p, j] = B[p * si + j * sj]
-  if (!ta) {
-    // C[:, j] += A[:, p] op(B)[p, j], four columns of A at a time
-    for (let j = 0; j < n; j++) {
-      const oj = j * m, bj = j * sj;
-      let p = 0;
-      for (; p + 3 < k; p += 4) {
-        const b0 = B[bj + p * si], b1 = B[bj + (p + 1) * si], b2 = B[bj + (p + 2) * si], b3 = B[bj + (p + 3) * si];
-        const a0 = p * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
-        for (let i = 0; i < m; i++) C[oj + i] += A[a0 + i] * b0 + A[a1 + i] * b1 + A[a2 + i] * b2 + A[a3 + i] * b3;
-      }
-      for (; p < k; p++) {
-        const bpj = B[bj + p * si], ap = p * lda;
-        for (let i = 0; i < m; i++) C[oj + i] += A[ap + i] * bpj;
-      }
-    }
-    return out;
-  }
-  // Aᵀ: each entry is a dot product of a column of A; four partial sums keep the adds independent
+  // C[:, j] += A[:, p] op(B)[p, j], four columns of A at a time
   for (let j = 0; j < n; j++) {
-    const bj = j * sj;
-    for (let i = 0; i < m; i++) {
-      const ai = i * lda;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0;
-      if (!tb)
-        for (; p + 3 < k; p += 4) {
-          s0 += A[ai + p] * B[bj + p];
-          s1 += A[ai + p + 1] * B[bj + p + 1];
-          s2 += A[ai + p + 2] * B[bj + p + 2];
-          s3 += A[ai + p + 3] * B[bj + p + 3];
-        }
-      for (; p < k; p++) s0 += A[ai + p] * B[bj + p * si];
-      C[j * m + i] = s0 + s1 + s2 + s3;
+    const oj = j * m, bj = j * sj;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const b0 = B[bj + p * si], b1 = B[bj + (p + 1) * si], b2 = B[bj + (p + 2) * si], b3 = B[bj + (p + 3) * si];
+      const a0 = p * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      for (let i = 0; i < m; i++) C[oj + i] += A[a0 + i] * b0 + A[a1 + i] * b1 + A[a2 + i] * b2 + A[a3 + i] * b3;
+    }
+    for (; p < k; p++) {
+      const bpj = B[bj + p * si], ap = p * lda;
+      for (let i = 0; i < m; i++) C[oj + i] += A[ap + i] * bpj;
     }
   }
   return out;

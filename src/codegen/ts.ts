@@ -2,8 +2,7 @@
 // ({ rows, cols, data }), with the run-time helpers it uses copied in (runtime-ts.ts). Operators'
 // spellings are their `emit.ts` hooks.
 import type { SymNode } from '../expr/ast.js';
-import { dimKey } from '../expr/dim.js';
-import { isOne } from '../expr/dim.js';
+import { dimKey, isOne } from '../expr/dim.js';
 import { isScalarShape } from '../expr/shape.js';
 import type { Language } from './emit.js';
 import { type TargetModule, buildFunctions } from './module.js';

@@ -1,22 +1,26 @@
 // In-place typed-array kernels for the compiled evaluator (compile.ts): they write into a buffer the
 // compiler allocated once, instead of allocating a new matrix per operation as mat.ts does.
 
+let scratch = new Float64Array(0);
+
 /**
  * C = op(A)·op(B) for column-major A (lda rows) and B (ldb rows), op transposing when ta / tb is set;
- * C is m×n and k is the inner dimension. Overwrites C.
+ * C is m×n and k is the inner dimension. Overwrites C. A transposed A is copied first: the copy costs
+ * m·k moves against m·n·k multiply-adds, and the column-update loop below is faster than dot products.
  */
 export function gemm(
   C: Float64Array, A: Float64Array, B: Float64Array,
   m: number, n: number, k: number, lda: number, ldb: number, ta: boolean, tb: boolean,
 ): void {
-  if (ta) gemmT(C, A, B, m, n, k, lda, ldb, tb);
-  else gemmN(C, A, B, m, n, k, lda, ldb, tb);
-}
-
-/** C[:, j] += A[:, p] b_pj, four columns of A at a time (one pass over C[:, j] per four). */
-function gemmN(C: Float64Array, A: Float64Array, B: Float64Array, m: number, n: number, k: number, lda: number, ldb: number, tb: boolean): void {
+  if (ta) {
+    if (scratch.length < m * k) scratch = new Float64Array(m * k);
+    transposeInto(scratch, A, k, m);
+    A = scratch;
+    lda = m;
+  }
+  // C[:, j] += A[:, p] op(B)[p, j], four columns of A at a time (one pass over C[:, j] per four)
   C.fill(0, 0, m * n);
-  const si = tb ? ldb : 1, sj = tb ? 1 : ldb; // b_pj = B[p·si + j·sj]
+  const si = tb ? ldb : 1, sj = tb ? 1 : ldb; // op(B)[p, j] = B[p·si + j·sj]
   for (let j = 0; j < n; j++) {
     const oj = j * m, bj = j * sj;
     let p = 0;
@@ -28,35 +32,6 @@ function gemmN(C: Float64Array, A: Float64Array, B: Float64Array, m: number, n: 
     for (; p < k; p++) {
       const bpj = B[bj + p * si], ap = p * lda;
       for (let i = 0; i < m; i++) C[oj + i] += A[ap + i] * bpj;
-    }
-  }
-}
-
-/** Aᵀ: each entry is a dot product of two columns; four partial sums keep the adds independent. */
-function gemmT(C: Float64Array, A: Float64Array, B: Float64Array, m: number, n: number, k: number, lda: number, ldb: number, tb: boolean): void {
-  if (tb) {
-    // AᵀBᵀ (rare): strided B
-    for (let j = 0; j < n; j++)
-      for (let i = 0; i < m; i++) {
-        let s = 0;
-        for (let p = 0, ai = i * lda; p < k; p++) s += A[ai + p] * B[p * ldb + j];
-        C[j * m + i] = s;
-      }
-    return;
-  }
-  for (let j = 0; j < n; j++) {
-    const bj = j * ldb;
-    for (let i = 0; i < m; i++) {
-      const ai = i * lda;
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0, p = 0;
-      for (; p + 3 < k; p += 4) {
-        s0 += A[ai + p] * B[bj + p];
-        s1 += A[ai + p + 1] * B[bj + p + 1];
-        s2 += A[ai + p + 2] * B[bj + p + 2];
-        s3 += A[ai + p + 3] * B[bj + p + 3];
-      }
-      for (; p < k; p++) s0 += A[ai + p] * B[bj + p];
-      C[j * m + i] = s0 + s1 + s2 + s3;
     }
   }
 }

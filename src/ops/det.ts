@@ -4,9 +4,9 @@ import { det, inv, mul, tr } from '../expr/build.js';
 import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn } from './registry.js';
+import { needShape } from './util.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.det(${c.code(n.args[0])})`;
-import { needShape } from './util.js';
 
 register({
   name: 'det',

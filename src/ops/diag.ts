@@ -7,15 +7,14 @@ import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, isSquare, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
+import { needShape } from './util.js';
+
+const isColumn = (s: import('../expr/shape.js').Shape) => isOne(s.cols);
 
 const emitPython: EmitFn = (n, c) => {
   const [a] = n.args;
   return isColumn(a.shape) ? `${c.lib}.diag(${c.code(a, CODE_PREC.atom)}.reshape(-1))` : `${c.lib}.diag(${c.code(a)}).reshape(-1, 1)`;
 };
-import { needShape } from './util.js';
-
-const isColumn = (s: import('../expr/shape.js').Shape) => isOne(s.cols);
-
 
 register({
   name: 'diag',

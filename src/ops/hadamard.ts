@@ -7,9 +7,9 @@ import { zip } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
+import { shapeMismatch } from './util.js';
 
 const emitPython: EmitFn = (n, c) => n.args.map((a) => c.code(a, CODE_PREC.pow)).join(' * ');
-import { shapeMismatch } from './util.js';
 
 function others(node: OpNode, i: number): Expr {
   return hadamard(...node.args.filter((_, j) => j !== i));

@@ -4,9 +4,9 @@ import { inv, mul, pow, T } from '../expr/build.js';
 import { isScalarShape, isSquare } from '../expr/shape.js';
 import { inverse, Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn } from './registry.js';
+import { needShape } from './util.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.inv(${c.code(n.args[0])})`;
-import { needShape } from './util.js';
 
 register({
   name: 'inv',

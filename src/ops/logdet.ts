@@ -5,10 +5,10 @@ import { ew, inv, logdet, mul, tr } from '../expr/build.js';
 import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn } from './registry.js';
+import { needShape } from './util.js';
 
 /** log |det A|, like the engine's evaluation (same derivative, defined wherever A is invertible). */
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.slogdet(${c.code(n.args[0])})[1]`;
-import { needShape } from './util.js';
 
 register({
   name: 'logdet',

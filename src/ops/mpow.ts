@@ -4,9 +4,9 @@ import { add, mpow, mul, T } from '../expr/build.js';
 import { isSquare } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
 import { PREC, register, type EmitFn } from './registry.js';
+import { needShape } from './util.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.matrix_power(${c.code(n.args[0])}, ${n.attrs.k})`;
-import { needShape } from './util.js';
 
 register({
   name: 'mpow',

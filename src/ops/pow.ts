@@ -5,10 +5,10 @@ import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { numberLatex, numberText } from '../render/names.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
+import { needShape } from './util.js';
 
 const emitPython: EmitFn = (n, c) =>
   n.attrs.k === -1 ? `1 / ${c.code(n.args[0], CODE_PREC.pow)}` : `${c.code(n.args[0], CODE_PREC.atom)} ** ${c.num(n.attrs.k!)}`;
-import { needShape } from './util.js';
 
 register({
   name: 'pow',

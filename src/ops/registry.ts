@@ -37,7 +37,7 @@ export interface EmitContext {
   dim(d: Dim): string;
   /** a numeric literal of the target language */
   num(v: number): string;
-  /** name of a run-time helper the generated module must define (src/codegen/runtime-*.ts) */
+  /** name of a run-time helper the module must define (src/codegen/runtime-ts.ts; numpy.ts and torch.ts for Python) */
   helper(name: string): string;
 }
 

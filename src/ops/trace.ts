@@ -6,9 +6,9 @@ import { isOne } from '../expr/dim.js';
 import { Mat, trace } from '../numeric/mat.js';
 import { productParts } from './mul.js';
 import { PREC, register, type EmitFn } from './registry.js';
+import { needShape } from './util.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.trace(${c.code(n.args[0])})`;
-import { needShape } from './util.js';
 
 function simplify(node: OpNode): Expr {
   const a: Expr = node.args[0];
