@@ -1,6 +1,7 @@
 // The run-time library of the TypeScript target: small column-major Float64Array kernels, copied into
 // each generated module as needed (only the helpers the module uses, with what they use), so the module
-// has no dependencies. Operators name the helpers in their `emit.ts` hooks (src/ops/*).
+// has no dependencies. Operators name the helpers in their `emit.ts` hooks (src/ops/*). `mm` is the
+// loop of src/numeric/kernels.ts's gemm, kept as text here because the module must stand alone.
 
 interface Helper {
   readonly deps?: readonly string[];
