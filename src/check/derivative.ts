@@ -11,8 +11,11 @@
 //   applied to V.
 // - Entrywise test for small instances (≤ 60 parameters): every coordinate direction, same formula.
 // - Relative error ‖R − claim(V)‖ / max(‖claim(V)‖, ‖R‖, 1e-5(1 + |f(X)| + |f(X+V)|)); pass below 1e-6.
+// f is compiled once per point's sizes (numeric/compile.ts) and run at every perturbed point; the
+// claimed derivative is evaluated once per point by the plain tree-walking Evaluator.
 import type { Expr, SymNode } from '../expr/ast.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
+import { compile, type Compiled } from '../numeric/compile.js';
 import { axpy, dot, frob, Mat, matmul, reshape, scale, transpose, vec } from '../numeric/mat.js';
 import { Entries, Rng, randomDirection, randomSizes, randomValue } from '../numeric/random.js';
 
@@ -34,6 +37,8 @@ export interface DerivativeClaim {
 }
 
 export interface CheckOptions {
+  /** fixed sizes for the dimension symbols at every point (default: random small distinct sizes) */
+  readonly sizes?: ReadonlyMap<string, number>;
   readonly points?: number;
   readonly seed?: number;
   readonly tolerance?: number;
@@ -63,17 +68,32 @@ const H = 1e-3;
 const KINK_MARGIN = 1e-2;
 const ATTEMPTS = 40;
 
+interface Sample {
+  readonly point: Point;
+  readonly entries: Entries;
+  readonly base: Evaluator;
+  /** f compiled for the point's sizes, and its value at the point */
+  readonly f: Compiled;
+  readonly fx: Mat;
+  readonly notes: string[];
+}
+
 /** Random points (fresh distinct sizes each) where f and the claims are finite and away from kinks. */
 export class PointSampler {
   private usedSizes = new Set<string>();
-  constructor(readonly claim: Pick<DerivativeClaim, 'f' | 'claims' | 'symbols' | 'dims' | 'assign'>, readonly rng: Rng) {}
+  constructor(
+    readonly claim: Pick<DerivativeClaim, 'f' | 'claims' | 'symbols' | 'dims' | 'assign'>,
+    readonly rng: Rng,
+    readonly sizes?: ReadonlyMap<string, number>,
+  ) {}
 
-  sample(): { point: Point; entries: Entries; base: Evaluator; notes: string[] } {
+  sample(): Sample {
     const notes: string[] = [];
     // fresh sizes at every point where the dimensions allow it (n = 4 | 2 | 5, not 4 | 2 | 2)
-    let sizes = randomSizes(this.claim.dims, this.rng);
-    for (let k = 0; k < 20 && this.usedSizes.has(JSON.stringify([...sizes])); k++) sizes = randomSizes(this.claim.dims, this.rng);
+    let sizes = this.sizes ?? randomSizes(this.claim.dims, this.rng);
+    for (let k = 0; !this.sizes && k < 20 && this.usedSizes.has(JSON.stringify([...sizes])); k++) sizes = randomSizes(this.claim.dims, this.rng);
     this.usedSizes.add(JSON.stringify([...sizes]));
+    const f = compile([this.claim.f], sizes);
     let rejectedNearKink = false;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const entries: Entries = attempt < ATTEMPTS / 2 ? 'gaussian' : 'positive';
@@ -93,7 +113,7 @@ export class PointSampler {
       if (base.kinkDistance < Infinity)
         notes.push(`non-smooth or partial functions (relu, abs, log, …): points kept at least ${KINK_MARGIN} away from their kinks and domain boundaries${rejectedNearKink ? ', resampling where needed' : ''}`);
       if (entries === 'positive') notes.push('used positive entries to stay inside the domain');
-      return { point, entries, base, notes };
+      return { point, entries, base, f, fx, notes };
     }
     throw new CheckError(`could not find a point where ${'the function and its claimed derivative'} are finite and smooth in ${ATTEMPTS} attempts`);
   }
@@ -141,8 +161,13 @@ export function richardson2(g: (t: number) => Mat): Mat {
   return scale(axpy(scale(d2, 4), -1, d1), 1 / 3);
 }
 
-function centralDifference(claim: Pick<DerivativeClaim, 'f' | 'vars'>, point: Point, dir: ReadonlyMap<string, Mat>): { value: Mat; evaluations: number } {
-  return { value: richardson((t) => new Evaluator(perturbed(point, claim.vars, dir, t)).eval(claim.f)), evaluations: 4 };
+/** Central differences of f along dir; with `compiled`, f runs as a compiled program (the hot loop of the checker). */
+function centralDifference(claim: Pick<DerivativeClaim, 'f' | 'vars'>, point: Point, dir: ReadonlyMap<string, Mat>, compiled?: Compiled): { value: Mat; evaluations: number } {
+  const f = (t: number) => {
+    const values = perturbed(point, claim.vars, dir, t).values;
+    return compiled ? compiled.run(values)[0] : new Evaluator({ sizes: point.sizes, values }).eval(claim.f);
+  };
+  return { value: richardson(f), evaluations: 4 };
 }
 
 /** |f(X)| + |f(X + tV)| for the first t in 1, 0.1, 0.01 that stays inside the domain: the size of f near X. */
@@ -200,18 +225,18 @@ export function* coordinateDirections(claim: Pick<DerivativeClaim, 'vars'>, poin
 export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {}): Verdict {
   const tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
   const rng = new Rng(opts.seed ?? 20261122);
-  const sampler = new PointSampler(claim, rng);
+  const sampler = new PointSampler(claim, rng, opts.sizes);
   const points: PointReport[] = [];
   const notes = new Set<string>();
   let evaluations = 0;
   let maxError = 0;
   for (let p = 0; p < (opts.points ?? 3); p++) {
-    const { point, entries, base, notes: n } = sampler.sample();
+    const { point, entries, base, f, notes: n } = sampler.sample();
     n.forEach((x) => notes.add(x));
     evaluations += 1;
     const dir = unitDirection(claim, point.sizes, rng);
     const scale = sizeNear(claim.f, claim.vars, point, base, dir);
-    const fd = centralDifference(claim, point, dir);
+    const fd = centralDifference(claim, point, dir, f);
     evaluations += fd.evaluations;
     const directionalError = relativeError(applyClaim(claim, base, dir), fd.value, scale);
     let entrywiseError: number | undefined;
@@ -219,7 +244,7 @@ export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {})
     if (params <= (opts.entrywiseLimit ?? 60)) {
       entrywiseError = 0;
       for (const e of coordinateDirections(claim, point)) {
-        const c = centralDifference(claim, point, e);
+        const c = centralDifference(claim, point, e, f);
         evaluations += c.evaluations;
         entrywiseError = Math.max(entrywiseError, relativeError(applyClaim(claim, base, e), c.value, scale));
       }

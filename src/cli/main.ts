@@ -7,6 +7,7 @@ import { runDerive } from '../app/derive.js';
 import { DOCUMENT_EXTENSION, documentFiles, documentText, verifyDocumentFile } from '../app/documents.js';
 import { runHessian } from '../app/hessian.js';
 import { formatHessianLatex, formatHessianText, hessianJson } from '../render/hessian-output.js';
+import { runCodegen } from '../app/codegen.js';
 import { EXAMPLES } from '../app/examples.js';
 import { chainVerdictLine, formatLatex, formatText, toJson } from '../render/derive-output.js';
 import { deriveDocument, hessianDocument } from '../render/derive-document.js';
@@ -101,6 +102,26 @@ function program(): Command {
       const out = verifyClaim({ decl: o.decl, f: o.f, wrt: o.wrt, claim: o.claim, kind: o.kind, defs: o.def, seed: o.seed });
       process.stdout.write(o.format === 'json' ? JSON.stringify(verifyJson(out), null, 2) + '\n' : formatVerifyText(out));
       if (!out.verified) process.exitCode = 1;
+    });
+
+  p.command('codegen')
+    .description('write f and its gradients as a module: numpy, torch (PyTorch) or ts (TypeScript, no dependencies)')
+    .argument('<expr>', 'the function, e.g. "0.5*norm(W2*W1*X - Y)^2"')
+    .requiredOption('--decl <decls>', 'declarations, e.g. "W1: h x d; W2: k x h; X: d x n; Y: k x n"')
+    .option('--wrt <vars>', 'variables, comma separated (default: every matrix or vector f depends on)', list)
+    .requiredOption('--target <target>', 'numpy, torch or ts')
+    .option('--sizes <sizes>', 'typical sizes for ordering matrix products, e.g. "n=60000, d=784" (default: every dimension 100)')
+    .option('--def <definition>', 'a definition such as "e = W2*W1*X - Y" (repeatable)', collect)
+    .option('--no-check', 'skip the numerical check of the gradients')
+    .option('--seed <n>', 'seed of the random check points', (v) => Number(v))
+    .action((expr: string, o) => {
+      const out = runCodegen({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, target: o.target, sizes: o.sizes, check: o.check, seed: o.seed });
+      const v = out.derived.verdict;
+      if (v && !v.passed) {
+        fail(1, 'check', `the derived gradient failed its numerical check (max relative error ${v.maxError.toExponential(2)}); no code written`);
+        return;
+      }
+      process.stdout.write(out.code);
     });
 
   p.command('examples')

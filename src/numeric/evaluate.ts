@@ -1,7 +1,7 @@
 // Evaluate an expression DAG at a point: every node once (memoised), float64, column-major.
 import type { Expr } from '../expr/ast.js';
 import { Dim, dimValue } from '../expr/dim.js';
-import { opDef, type EvalContext } from '../ops/registry.js';
+import { opDef, type PointContext } from '../ops/registry.js';
 import { Mat } from './mat.js';
 
 export interface Point {
@@ -11,7 +11,7 @@ export interface Point {
   readonly values: ReadonlyMap<string, Mat>;
 }
 
-export class Evaluator implements EvalContext {
+export class Evaluator implements PointContext {
   private memo = new Map<Expr, Mat>();
   /** the smallest distance of any argument of a non-smooth function from its kink */
   kinkDistance = Infinity;

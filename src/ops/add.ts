@@ -1,13 +1,13 @@
 // Sums. Simplification flattens nested sums, merges like terms (c₁A + c₂A = (c₁+c₂)A), drops zeros and
 // orders terms structurally.
 import { Expr, OpNode, isNum, isOp, num } from '../expr/ast.js';
-import { add, mul, scale, T, zeroLike } from '../expr/build.js';
-import { eye } from '../expr/build.js';
+import { add, eye, mul, scale, T, zeroLike } from '../expr/build.js';
 import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { dimMul } from '../expr/dim.js';
 import { add as addMat } from '../numeric/mat.js';
+import { linearCombination } from '../numeric/kernels.js';
 import { compareTerms } from '../rewrite/order.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn, type Printer } from './registry.js';
 import { shapeMismatch } from './util.js';
 
 /** Split a term into numeric coefficient and the rest: -2·A → [-2, A]. */
@@ -23,6 +23,36 @@ export function splitCoefficient(e: Expr): [number, Expr] {
 function isZero(e: Expr): boolean {
   return isNum(e, 0) || isOp(e, 'zeros');
 }
+
+/** Terms joined by + and −: a negative coefficient prints as a subtraction (same in text and LaTeX). */
+function printSum(node: OpNode, p: Printer): string {
+  return node.args
+    .map((a, i) => {
+      const [c, rest] = splitCoefficient(a);
+      if (i > 0 && c < 0) return ' - ' + p(scale(-c, rest), PREC.mul);
+      return (i > 0 ? ' + ' : '') + p(a, PREC.add);
+    })
+    .join('');
+}
+
+/** a + b - 2*c: a term with a negative coefficient is subtracted. */
+const emitArithmetic: EmitFn = (node, c) =>
+  node.args
+    .map((a, i) => {
+      const [k, rest] = splitCoefficient(a);
+      if (i > 0 && k < 0) return ' - ' + c.code(scale(-k, rest), CODE_PREC.mul);
+      return (i > 0 ? ' + ' : '') + c.code(a, CODE_PREC.add);
+    })
+    .join('');
+
+/** TypeScript matrices: lin(a, c, b) = a + c·b, folded over the terms. */
+const emitTs: EmitFn = (node, c) => {
+  if (isScalarShape(node.shape)) return emitArithmetic(node, c);
+  return node.args.slice(1).reduce((acc, a) => {
+    const [k, rest] = splitCoefficient(a);
+    return `${c.helper('lin')}(${acc}, ${c.num(k)}, ${c.code(rest)})`;
+  }, c.code(node.args[0]));
+};
 
 register({
   name: 'add',
@@ -40,24 +70,8 @@ register({
   adjoint: (_n, _i, U) => U,
   vecLinear: (n) => eye(dimMul(n.shape.rows, n.shape.cols)),
   evaluate: (_n, args) => args.reduce(addMat),
-  text(node, p) {
-    return node.args
-      .map((a, i) => {
-        const [c, rest] = splitCoefficient(a);
-        if (i > 0 && c < 0) return ' - ' + p(scale(-c, rest), PREC.mul);
-        return (i > 0 ? ' + ' : '') + p(a, PREC.add);
-      })
-      .join('');
-  },
-  latex(node, p) {
-    return node.args
-      .map((a, i) => {
-        const [c, rest] = splitCoefficient(a);
-        if (i > 0 && c < 0) return ' - ' + p(scale(-c, rest), PREC.mul);
-        return (i > 0 ? ' + ' : '') + p(a, PREC.add);
-      })
-      .join('');
-  },
+  text: (node, p) => printSum(node, p),
+  latex: (node, p) => printSum(node, p),
   simplify(node) {
     const coef = new Map<Expr, number>();
     const order: Expr[] = [];
@@ -88,7 +102,13 @@ register({
     const terms = sorted.map((b) => (isNum(b, 1) ? num(coef.get(b)!) : scale(coef.get(b)!, b)));
     return terms.length === 1 ? terms[0] : add(...terms);
   },
+  emit: { numpy: emitArithmetic, torch: emitArithmetic, ts: emitTs },
+  // c₁X₁ + c₂X₂ + … in one pass, the coefficients read off the terms
+  kernel(node) {
+    const terms = node.args.map(splitCoefficient);
+    const coefs = terms.map(([c]) => c);
+    return { inputs: terms.map(([, x]) => x), run: (out, ins) => linearCombination(out, coefs, ins) };
+  },
   transpose: (node) => (isScalarShape(node.shape) ? node : add(...node.args.map(T))),
 });
 
-export type { OpNode };

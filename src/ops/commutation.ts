@@ -4,7 +4,10 @@ import { dimLatex, dimMul, dimKey, isOne } from '../expr/dim.js';
 import { shape } from '../expr/shape.js';
 import { commutation, eye } from '../expr/build.js';
 import { Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
+
+/** Every target builds K_{mn} with a helper of its module (src/codegen/numpy.ts, torch.ts, runtime-ts.ts). */
+const emitHelper: EmitFn = (n, c) => `${c.helper('commutation')}(${c.dim(n.attrs.dims![0])}, ${c.dim(n.attrs.dims![1])})`;
 
 register({
   name: 'commutation',
@@ -23,6 +26,11 @@ register({
   },
   text: (n) => `commutation(${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
   latex: (n) => `\\boldsymbol{K}_{${dimLatex(n.attrs.dims![0])}${dimLatex(n.attrs.dims![1])}}`,
+  emit: {
+    numpy: emitHelper,
+    torch: emitHelper,
+    ts: emitHelper,
+  },
   transpose: (n) => commutation(n.attrs.dims![1], n.attrs.dims![0]),
   simplify: (n) => {
     const [m, k] = n.attrs.dims!;

@@ -3,9 +3,23 @@ import { dimEq, dimLatex, dimKey } from '../expr/dim.js';
 import { shape, SCALAR } from '../expr/shape.js';
 import { dimval, eye, zeros } from '../expr/build.js';
 import { Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import type { OpNode } from '../expr/ast.js';
+import { PREC, register, type EmitContext, type EmitFn, type OpDef } from './registry.js';
 
 const constant = { precedence: PREC.atom, differential: () => null } as const;
+
+/** zeros(m, n) and ones(m, n) in each target. */
+function filled(v: 0 | 1): OpDef['emit'] {
+  const name = v === 0 ? 'zeros' : 'ones';
+  const size = (n: OpNode, c: EmitContext) => `${c.dim(n.attrs.dims![0])}, ${c.dim(n.attrs.dims![1])}`;
+  return {
+    numpy: (n, c) => `np.${name}((${size(n, c)}))`,
+    torch: (n, c) => `torch.${name}(${size(n, c)}, dtype=torch.float64)`,
+    ts: (n, c) => (v === 0 ? `${c.helper('mat')}(${size(n, c)})` : `${c.helper('fill')}(${size(n, c)}, 1)`),
+  };
+}
+
+const dimCode: EmitFn = (n, c) => c.dim(n.attrs.dims![0]);
 
 register({
   ...constant,
@@ -14,6 +28,11 @@ register({
   evaluate: (n, _a, ctx) => Mat.eye(ctx.size(n.attrs.dims![0])),
   text: (n) => `eye(${dimKey(n.attrs.dims![0])})`,
   latex: () => '\\boldsymbol{I}',
+  emit: {
+    numpy: (n, c) => `np.eye(${c.dim(n.attrs.dims![0])})`,
+    torch: (n, c) => `torch.eye(${c.dim(n.attrs.dims![0])}, dtype=torch.float64)`,
+    ts: (n, c) => `${c.helper('eye')}(${c.dim(n.attrs.dims![0])})`,
+  },
   transpose: (n) => n,
 });
 
@@ -24,6 +43,7 @@ register({
   evaluate: (n, _a, ctx) => Mat.zeros(ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1])),
   text: (n) => `zeros(${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
   latex: () => '\\boldsymbol{0}',
+  emit: filled(0),
   transpose: (n) => zeros(n.attrs.dims![1], n.attrs.dims![0]),
 });
 
@@ -34,6 +54,7 @@ register({
   evaluate: (n, _a, ctx) => Mat.fill(ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1]), 1),
   text: (n) => `ones(${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
   latex: (n) => `\\boldsymbol{1}_{${dimLatex(n.attrs.dims![0])}\\times ${dimLatex(n.attrs.dims![1])}}`,
+  emit: filled(1),
   transpose: (n) => {
     const [m, k] = n.attrs.dims!;
     return dimEq(m, k) ? n : undefined;
@@ -47,6 +68,7 @@ register({
   evaluate: (n, _a, ctx) => Mat.scalar(ctx.size(n.attrs.dims![0])),
   text: (n) => `${dimKey(n.attrs.dims![0])}`,
   latex: (n) => dimLatex(n.attrs.dims![0]),
+  emit: { numpy: dimCode, torch: dimCode, ts: dimCode },
 });
 
 export { eye, zeros, dimval };

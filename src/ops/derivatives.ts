@@ -8,7 +8,7 @@ import { dimMul, isOne } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { PREC, register, type EvalContext } from './registry.js';
+import { PREC, register, type EvalContext, type PointContext } from './registry.js';
 import { needShape } from './util.js';
 
 const H = 1e-4;
@@ -30,7 +30,7 @@ function derivative(g: (t: number) => Mat, h: number): Mat {
 }
 
 /** ∂F/∂x_k for every entry k of the symbol X (at its current value in ctx). */
-function partials(ctx: EvalContext, F: (c: EvalContext) => Mat, X: SymNode, h: number): Mat[] {
+function partials(ctx: PointContext, F: (c: PointContext) => Mat, X: SymNode, h: number): Mat[] {
   const x0 = ctx.valueOf(X.name);
   return Array.from(x0.data, (_, k) =>
     derivative((t) => {
@@ -49,6 +49,12 @@ function stackRows(ps: readonly Mat[]): Mat {
   return J;
 }
 
+/** Derivative operators difference their argument: they need the tree evaluator, not a compiled program. */
+function movable(ctx: EvalContext): PointContext {
+  if (!('with' in ctx)) throw new UnsupportedError('derivative operators (grad, jac, diff, hess) are evaluated by the tree evaluator only');
+  return ctx as PointContext;
+}
+
 const inert = (what: string) => () => {
   throw new UnsupportedError(`differentiating ${what} itself is not supported: write the derivative out`);
 };
@@ -64,7 +70,8 @@ register({
     return args[1].shape;
   },
   differential: inert('grad(f, X)'),
-  evaluate(node, _args, ctx) {
+  evaluate(node, _args, ctx0) {
+    const ctx = movable(ctx0);
     const X = variable(node, 1);
     const x0 = ctx.valueOf(X.name);
     const ps = partials(ctx, (c) => c.eval(node.args[0]), X, H);
@@ -79,7 +86,7 @@ register({
   ...REACHES_RIGHT,
   shape: ([F, X]) => shape(dimMul(X.shape.rows, X.shape.cols), dimMul(F.shape.rows, F.shape.cols)),
   differential: inert('jac(F, X)'),
-  evaluate: (node, _args, ctx) => stackRows(partials(ctx, (c) => c.eval(node.args[0]), variable(node, 1), H)),
+  evaluate: (node, _args, ctx) => stackRows(partials(movable(ctx), (c) => c.eval(node.args[0]), variable(node, 1), H)),
   text: (n, p) => `jac(${p(n.args[0])}, ${p(n.args[1])})`,
   // vec of a vector is the vector itself: ∇_{vec(W)} vec(e), as ZL (93) writes it, not vec(vec(e))
   latex: (n, p) => {
@@ -98,7 +105,8 @@ register({
   },
   differential: inert('diff(F, X, V)'),
   // dF[V] = d/dt F(X + tV) at t = 0
-  evaluate(node, _args, ctx) {
+  evaluate(node, _args, ctx0) {
+    const ctx = movable(ctx0);
     const [F] = node.args;
     const X = variable(node, 1);
     const x0 = ctx.valueOf(X.name), v = ctx.eval(node.args[2]);
@@ -117,10 +125,11 @@ register({
   },
   differential: inert('hess(f, X, Y)'),
   // ∇_{vec X}∇_{vec Y} f: the partials in X of the finite-difference gradient in Y
-  evaluate(node, _args, ctx) {
+  evaluate(node, _args, ctx0) {
+    const ctx = movable(ctx0);
     const [f] = node.args;
     const X = variable(node, 1), Y = variable(node, 2);
-    const gradY = (c: EvalContext) => {
+    const gradY = (c: PointContext) => {
       const ps = partials(c, (d) => d.eval(f), Y, H);
       return new Mat(ps.length, 1, Float64Array.from(ps.map((p) => p.data[0])));
     };

@@ -3,8 +3,10 @@ import { isOp } from '../expr/ast.js';
 import { det, inv, mul, tr } from '../expr/build.js';
 import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
 import { needShape } from './util.js';
+
+const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.det(${c.code(n.args[0])})`;
 
 register({
   name: 'det',
@@ -20,6 +22,7 @@ register({
   evaluate: (_n, [a]) => Mat.scalar(determinant(a)),
   text: (n, p) => `det(${p(n.args[0])})`,
   latex: (n, p) => `\\det\\left(${p(n.args[0])}\\right)`,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('det')}(${c.code(n.args[0])})` },
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return a;

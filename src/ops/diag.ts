@@ -6,10 +6,15 @@ import { ONE, isOne } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, isSquare, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 import { needShape } from './util.js';
 
 const isColumn = (s: import('../expr/shape.js').Shape) => isOne(s.cols);
+
+const emitPython: EmitFn = (n, c) => {
+  const [a] = n.args;
+  return isColumn(a.shape) ? `${c.lib}.diag(${c.code(a, CODE_PREC.atom)}.reshape(-1))` : `${c.lib}.diag(${c.code(a)}).reshape(-1, 1)`;
+};
 
 register({
   name: 'diag',
@@ -50,5 +55,6 @@ register({
     if (isOp(a, 'diag') && isColumn(a.args[0].shape)) return a.args[0];
     return node;
   },
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper(isColumn(n.args[0].shape) ? 'diagm' : 'diagv')}(${c.code(n.args[0])})` },
   transpose: (node) => (isColumn(node.args[0].shape) ? node : undefined),
 });

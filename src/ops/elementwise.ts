@@ -2,12 +2,13 @@
 // its derivative as an expression, where it is not smooth, and how it prints. The generic σ carries its
 // derivative order (σ, σ′, σ″, …); for numerical checks it is instantiated as sin(x) + x/2, which is
 // smooth, non-polynomial and has every derivative in closed form.
-import { Expr, num } from '../expr/ast.js';
+import { Expr, OpNode, num } from '../expr/ast.js';
 import { add, ew, hadamard, hpow, mul, neg, ones } from '../expr/build.js';
-import { InputError } from '../expr/errors.js';
+import { InputError, UnsupportedError } from '../expr/errors.js';
+import { isScalarShape } from '../expr/shape.js';
 import { map } from '../numeric/mat.js';
 import { numberLatex, numberText } from '../render/names.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitContext, type EmitFn } from './registry.js';
 
 interface Elementwise {
   /** input-language name */
@@ -23,7 +24,17 @@ interface Elementwise {
   /** the argument in braces (\sqrt{x}) rather than in parentheses */
   readonly braces?: boolean;
   readonly text?: (k: number) => string;
+  /** code generation: Python, valid for arrays and scalars alike (x(min): the argument's code, see EmitContext.code) */
+  readonly py?: (x: Code, lib: string, k: number) => string;
+  /** code generation: TypeScript, for one number x */
+  readonly ts?: (x: Code, c: EmitContext, k: number) => string;
 }
+
+type Code = (min?: number) => string;
+const ATOM = CODE_PREC.atom;
+const lib1 = (name: string) => (x: Code, lib: string) => `${lib}.${name}(${x()})`;
+const math = (name: string) => (x: Code) => `Math.${name}(${x()})`;
+const helper = (name: string) => (x: Code, c: EmitContext, k: number) => `${c.helper(name)}(${x()}${name.endsWith('lrelu') ? ', ' + c.num(k) : ''})`;
 
 const onesLike = (a: Expr) => ones(a.shape.rows, a.shape.cols);
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -31,30 +42,48 @@ const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const sigmaK = (x: number, k: number) => Math.sin(x + (k * Math.PI) / 2) + (k === 0 ? x / 2 : k === 1 ? 0.5 : 0);
 
 export const ELEMENTWISE: readonly Elementwise[] = [
-  { name: 'exp', f: Math.exp, derivative: (a) => ew('exp', a), latex: () => '\\exp' },
-  { name: 'log', f: Math.log, derivative: (a) => hpow(a, -1), positive: true, latex: () => '\\log' },
-  { name: 'sin', f: Math.sin, derivative: (a) => ew('cos', a), latex: () => '\\sin' },
-  { name: 'cos', f: Math.cos, derivative: (a) => neg(ew('sin', a)), latex: () => '\\cos' },
-  { name: 'tanh', f: Math.tanh, derivative: (a) => add(onesLike(a), neg(hpow(ew('tanh', a), 2))), latex: () => '\\tanh' },
+  { name: 'exp', f: Math.exp, derivative: (a) => ew('exp', a), latex: () => '\\exp', py: lib1('exp'), ts: math('exp') },
+  { name: 'log', f: Math.log, derivative: (a) => hpow(a, -1), positive: true, latex: () => '\\log', py: lib1('log'), ts: math('log') },
+  { name: 'sin', f: Math.sin, derivative: (a) => ew('cos', a), latex: () => '\\sin', py: lib1('sin'), ts: math('sin') },
+  { name: 'cos', f: Math.cos, derivative: (a) => neg(ew('sin', a)), latex: () => '\\cos', py: lib1('cos'), ts: math('cos') },
+  { name: 'tanh', f: Math.tanh, derivative: (a) => add(onesLike(a), neg(hpow(ew('tanh', a), 2))), latex: () => '\\tanh', py: lib1('tanh'), ts: math('tanh') },
   {
     name: 'sigmoid', f: sigmoid,
     derivative: (a) => hadamard(ew('sigmoid', a), add(onesLike(a), neg(ew('sigmoid', a)))),
     latex: () => '\\operatorname{sigmoid}',
+    // NumPy has no sigmoid; σ(x) = (1 + tanh(x/2))/2 cannot overflow
+    py: (x, lib) => (lib === 'torch' ? `torch.sigmoid(${x()})` : `0.5 * (1 + np.tanh(0.5 * ${x(ATOM)}))`),
+    ts: helper('sigmoid'),
   },
-  { name: 'softplus', f: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), derivative: (a) => ew('sigmoid', a), latex: () => '\\operatorname{softplus}' },
-  { name: 'relu', f: (x) => Math.max(x, 0), derivative: (a) => ew('step', a), kinks: [0], latex: () => '\\operatorname{relu}' },
-  { name: 'step', f: (x) => (x > 0 ? 1 : 0), derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\mathbb{I}_{>0}' },
+  {
+    name: 'softplus', f: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), derivative: (a) => ew('sigmoid', a), latex: () => '\\operatorname{softplus}',
+    py: (x, lib) => (lib === 'torch' ? `torch.logaddexp(${x()}, torch.zeros_like(${x()}))` : `np.logaddexp(0, ${x()})`),
+    ts: helper('softplus'),
+  },
+  {
+    name: 'relu', f: (x) => Math.max(x, 0), derivative: (a) => ew('step', a), kinks: [0], latex: () => '\\operatorname{relu}',
+    py: (x, lib) => (lib === 'torch' ? `torch.clamp(${x()}, min=0)` : `np.maximum(${x()}, 0)`),
+    ts: helper('relu'),
+  },
+  {
+    name: 'step', f: (x) => (x > 0 ? 1 : 0), derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\mathbb{I}_{>0}',
+    py: (x, lib) => (lib === 'torch' ? `(${x(ATOM)} > 0).to(torch.float64)` : `np.heaviside(${x()}, 0)`),
+    ts: helper('step'),
+  },
   {
     name: 'lrelu', f: (x, k) => (x > 0 ? x : k * x), derivative: (a, k) => ew('dlrelu', a, k), kinks: [0],
     latex: (k) => `\\operatorname{lrelu}_{${numberLatex(k)}}`, text: (k) => `lrelu:${numberText(k)}`,
+    py: (x, lib, k) => `${lib}.where(${x(ATOM)} > 0, ${x()}, ${k} * ${x(ATOM)})`, ts: helper('lrelu'),
   },
   {
     name: 'dlrelu', f: (x, k) => (x > 0 ? 1 : k), derivative: (a) => mul(num(0), a), kinks: [0],
     latex: (k) => `\\operatorname{lrelu}'_{${numberLatex(k)}}`, text: (k) => `dlrelu:${numberText(k)}`,
+    py: (x, lib, k) => (lib === 'torch' ? `torch.where(${x(ATOM)} > 0, torch.ones_like(${x()}), torch.full_like(${x()}, ${k}))` : `np.where(${x(ATOM)} > 0, 1.0, ${k})`),
+    ts: helper('dlrelu'),
   },
-  { name: 'abs', f: Math.abs, derivative: (a) => ew('sign', a), kinks: [0], latex: () => '\\operatorname{abs}' },
-  { name: 'sign', f: Math.sign, derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\operatorname{sign}' },
-  { name: 'sqrt', f: Math.sqrt, derivative: (a) => mul(num(0.5), hpow(ew('sqrt', a), -1)), positive: true, latex: () => '\\sqrt', braces: true },
+  { name: 'abs', f: Math.abs, derivative: (a) => ew('sign', a), kinks: [0], latex: () => '\\operatorname{abs}', py: lib1('abs'), ts: math('abs') },
+  { name: 'sign', f: Math.sign, derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\operatorname{sign}', py: lib1('sign'), ts: math('sign') },
+  { name: 'sqrt', f: Math.sqrt, derivative: (a) => mul(num(0.5), hpow(ew('sqrt', a), -1)), positive: true, latex: () => '\\sqrt', braces: true, py: lib1('sqrt'), ts: math('sqrt') },
   {
     name: 'sigma', f: (x, k) => sigmaK(x, k), derivative: (a, k) => ew('sigma', a, k + 1),
     latex: (k) => `\\sigma${k === 0 ? '' : k <= 3 ? '^{' + '\\prime'.repeat(k) + '}' : `^{(${k})}`}`,
@@ -72,6 +101,28 @@ export function elementwise(name: string): Elementwise {
 
 /** The parameter of the function: the slope of lrelu, the derivative order of σ. */
 const param = (n: { attrs: { k?: number } }) => n.attrs.k ?? 0;
+
+function spelling<K extends 'py' | 'ts'>(node: OpNode, c: EmitContext, which: K): NonNullable<Elementwise[K]> {
+  const fn = elementwise(node.attrs.fn!);
+  const s = fn[which];
+  if (!s) {
+    const what = fn.name === 'sigma' ? `the generic function ${fn.text!(param(node))}: it stands for any σ and has no code; write the function itself (sigmoid, tanh, …)` : `the function ${fn.name}`;
+    throw new UnsupportedError(`the ${c.target} target cannot express ${what}`);
+  }
+  return s as NonNullable<Elementwise[K]>;
+}
+
+const emitPython: EmitFn = (node, c) => spelling(node, c, 'py')((min) => c.code(node.args[0], min), c.lib, param(node));
+
+/** TypeScript: the scalar function itself, or mapped over the entries. */
+const emitTs: EmitFn = (node, c) => {
+  const ts = spelling(node, c, 'ts');
+  const [a] = node.args;
+  if (isScalarShape(a.shape)) return ts((min) => c.code(a, min), c, param(node));
+  const body = ts(() => 'x', c, param(node));
+  const direct = /^([\w.]+)\(x\)$/.exec(body);
+  return `${c.helper('map')}(${c.code(a)}, ${direct ? direct[1] : `(x) => ${body}`})`;
+};
 
 register({
   name: 'ew',
@@ -101,6 +152,22 @@ register({
   latex(node, p) {
     const fn = elementwise(node.attrs.fn!);
     return fn.braces ? `${fn.latex(param(node))}{${p(node.args[0])}}` : `${fn.latex(param(node))}\\left(${p(node.args[0])}\\right)`;
+  },
+  emit: { numpy: emitPython, torch: emitPython, ts: emitTs },
+  kernel(node) {
+    const fn = elementwise(node.attrs.fn!);
+    const k = param(node), f = fn.f, kinks = fn.kinks ?? [], positive = fn.positive ?? false;
+    return {
+      inputs: node.args,
+      run(out, [x], ctx) {
+        if (kinks.length || positive)
+          for (let i = 0; i < x.length; i++) {
+            for (const p of kinks) ctx.kink(Math.abs(x[i] - p));
+            if (positive) ctx.kink(x[i] > 0 ? x[i] : 0);
+          }
+        for (let i = 0; i < out.length; i++) out[i] = f(x[i], k);
+      },
+    };
   },
   simplify(node) {
     const [a] = node.args;

@@ -6,8 +6,10 @@ import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { zip } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 import { shapeMismatch } from './util.js';
+
+const emitPython: EmitFn = (n, c) => n.args.map((a) => c.code(a, CODE_PREC.pow)).join(' * ');
 
 function others(node: OpNode, i: number): Expr {
   return hadamard(...node.args.filter((_, j) => j !== i));
@@ -70,5 +72,13 @@ register({
   text: (n, p) => n.args.map((a) => p(a, PREC.hadamard + 0.5)).join(' .* '),
   latex: (n, p) => n.args.map((a) => p(a, PREC.hadamard + 0.5)).join(' \\circ '),
   simplify,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => n.args.map((a) => c.code(a)).reduce((x, y) => `${c.helper('hadamard')}(${x}, ${y})`) },
   transpose: (node) => hadamard(...node.args.map(T)),
+  kernel: (node) => ({
+    inputs: node.args,
+    run(out, ins) {
+      out.set(ins[0]);
+      for (let t = 1; t < ins.length; t++) for (let i = 0, x = ins[t]; i < out.length; i++) out[i] *= x[i];
+    },
+  }),
 });

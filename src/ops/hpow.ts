@@ -4,7 +4,10 @@ import { hadamard, hpow, mul, ones, pow, T } from '../expr/build.js';
 import { isScalarShape } from '../expr/shape.js';
 import { map } from '../numeric/mat.js';
 import { numberLatex } from '../render/names.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
+
+const emitPython: EmitFn = (n, c) =>
+  n.attrs.k === -1 ? `1 / ${c.code(n.args[0], CODE_PREC.pow)}` : `${c.code(n.args[0], CODE_PREC.atom)} ** ${c.num(n.attrs.k!)}`;
 
 register({
   name: 'hpow',
@@ -32,5 +35,21 @@ register({
     if (isOp(a, 'ones') || (isOp(a, 'eye') && k > 0)) return a;
     return node;
   },
+  emit: {
+    numpy: emitPython,
+    torch: emitPython,
+    ts: (n, c) => `${c.helper('map')}(${c.code(n.args[0])}, (x) => ${n.attrs.k === -1 ? '1 / x' : `Math.pow(x, ${n.attrs.k})`})`,
+  },
   transpose: (node) => hpow(T(node.args[0]), node.attrs.k!),
+  kernel: (node) => {
+    const k = node.attrs.k!;
+    return {
+      inputs: node.args,
+      run(out, [x]) {
+        if (k === -1) for (let i = 0; i < out.length; i++) out[i] = 1 / x[i];
+        else if (k === 2) for (let i = 0; i < out.length; i++) out[i] = x[i] * x[i];
+        else for (let i = 0; i < out.length; i++) out[i] = Math.pow(x[i], k);
+      },
+    };
+  },
 });

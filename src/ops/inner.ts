@@ -5,9 +5,10 @@ import { add, inner, mul, T, vec } from '../expr/build.js';
 import { SCALAR, isScalarShape, shapeEq } from '../expr/shape.js';
 import { isOne } from '../expr/dim.js';
 import { dot, Mat } from '../numeric/mat.js';
+import { dotArrays } from '../numeric/kernels.js';
 import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register } from './registry.js';
 import { shapeMismatch } from './util.js';
 
 register({
@@ -33,6 +34,12 @@ register({
     n.args[0] === n.args[1]
       ? `\\left\\|${p(n.args[0])}\\right\\|_${isOne(n.args[0].shape.cols) ? '2' : 'F'}^2`
       : `\\left\\langle ${p(n.args[0])}, ${p(n.args[1])}\\right\\rangle`,
+  emit: {
+    numpy: (n, c) => `np.vdot(${c.code(n.args[0])}, ${c.code(n.args[1])})`,
+    torch: (n, c) => `torch.sum(${c.code(n.args[0], CODE_PREC.mul)} * ${c.code(n.args[1], CODE_PREC.pow)})`,
+    ts: (n, c) => `${c.helper('dot')}(${c.code(n.args[0])}, ${c.code(n.args[1])})`,
+  },
+  kernel: (node) => ({ inputs: node.args, run: (out, [x, y]) => void (out[0] = dotArrays(x, y)) }),
   simplify(node) {
     let [a, b] = node.args;
     if (isScalarShape(a.shape)) return mul(a, b);

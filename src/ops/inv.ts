@@ -3,8 +3,10 @@ import { isOp, num } from '../expr/ast.js';
 import { inv, mul, pow, T } from '../expr/build.js';
 import { isScalarShape, isSquare } from '../expr/shape.js';
 import { inverse, Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
 import { needShape } from './util.js';
+
+const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.inv(${c.code(n.args[0])})`;
 
 register({
   name: 'inv',
@@ -27,5 +29,6 @@ register({
     if (isOp(a, 'eye')) return a;
     return node;
   },
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('inv')}(${c.code(n.args[0])})` },
   transpose: (node) => inv(T(node.args[0])),
 });

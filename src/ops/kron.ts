@@ -6,7 +6,9 @@ import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shape } from '../expr/shape.js';
 import { kron as kronMat } from '../numeric/mat.js';
 import { productParts } from './mul.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
+
+const emitPython: EmitFn = (n, c) => `${c.lib}.kron(${c.code(n.args[0])}, ${c.code(n.args[1])})`;
 
 /** P = I_n ⊗ K_{qm} ⊗ I_p with vec(A⊗B) = P (vec A ⊗ vec B). */
 function vecPermutation(node: OpNode): Expr {
@@ -60,5 +62,6 @@ register({
     if (isOp(a, 'eye') && isOp(b, 'eye')) return eye(dimMul(a.attrs.dims![0], b.attrs.dims![0]));
     return node;
   },
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('kron')}(${c.code(n.args[0])}, ${c.code(n.args[1])})` },
   transpose: (node) => kron(T(node.args[0]), T(node.args[1])),
 });

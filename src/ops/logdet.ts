@@ -4,8 +4,11 @@ import { isOp } from '../expr/ast.js';
 import { ew, inv, logdet, mul, tr } from '../expr/build.js';
 import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
 import { needShape } from './util.js';
+
+/** log |det A|, like the engine's evaluation (same derivative, defined wherever A is invertible). */
+const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.slogdet(${c.code(n.args[0])})[1]`;
 
 register({
   name: 'logdet',
@@ -25,6 +28,7 @@ register({
   },
   text: (n, p) => `logdet(${p(n.args[0])})`,
   latex: (n, p) => `\\log\\det\\left(${p(n.args[0])}\\right)`,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('logabsdet')}(${c.code(n.args[0])})` },
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return ew('log', ew('abs', a));

@@ -3,8 +3,10 @@ import { isOp } from '../expr/ast.js';
 import { add, mpow, mul, T } from '../expr/build.js';
 import { isSquare } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
 import { needShape } from './util.js';
+
+const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.matrix_power(${c.code(n.args[0])}, ${n.attrs.k})`;
 
 register({
   name: 'mpow',
@@ -36,5 +38,6 @@ register({
     if (isOp(a, 'eye')) return a;
     return node;
   },
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('mpow')}(${c.code(n.args[0])}, ${n.attrs.k})` },
   transpose: (node) => mpow(T(node.args[0]), node.attrs.k!),
 });

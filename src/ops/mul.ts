@@ -7,7 +7,8 @@ import { Shape, shape, isScalarShape, isSquare } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { numberLatex, niceFraction } from '../render/names.js';
-import { PREC, register, type Printer } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitContext, type EmitFn, type Kernel, type KernelContext, type Printer } from './registry.js';
+import { gemm } from '../numeric/kernels.js';
 import { shapeMismatch } from './util.js';
 
 function foldShape(args: readonly Expr[]): Shape {
@@ -182,6 +183,82 @@ function printProduct(node: OpNode, p: Printer, latex: boolean): string {
   return sign + front + (front && chainTex ? (needDot ? ' \\cdot ' : ' ') : '') + chainTex;
 }
 
+/** c·s₁⋯ as code: "-a * b", "0.5 * a", or the coefficient alone. */
+function scaled(coef: number, parts: string[], c: EmitContext): string {
+  if (parts.length === 0) return c.num(coef);
+  const body = parts.join(' * ');
+  return coef === 1 ? body : coef === -1 ? '-' + body : `${coef} * ${body}`;
+}
+
+/** Python: scalars by *, matrices by @; a row times a column is a 1×1 array, read as a number. */
+const emitPython: EmitFn = (node, c) => {
+  const { coef, scalars, chain } = productParts(node);
+  // every operand that is itself a product keeps its parentheses: (A @ B) @ C shows the order chosen,
+  // and * next to @ never leaves a reader guessing
+  const operand = (e: Expr) => c.code(e, CODE_PREC.pow);
+  const parts = scalars.map(operand);
+  if (chain.length) {
+    const m = chain.map(operand).join(' @ ');
+    parts.push(chain.length > 1 && isScalarShape(node.shape) ? `(${m})[0, 0]` : m);
+  }
+  return scaled(coef, parts, c);
+};
+
+/** TypeScript: mm(A, B, transA, transB) folds the transposes of its operands; scalars are numbers. */
+const emitTs: EmitFn = (node, c) => {
+  const { coef, scalars, chain } = productParts(node);
+  const s = scalars.map((x, i) => c.code(x, i === 0 ? CODE_PREC.mul : CODE_PREC.pow));
+  if (chain.length === 0) return scaled(coef, s, c);
+  const operand = (f: Expr): [string, boolean] => (isOp(f, 'transpose') ? [c.code(f.args[0]), true] : [c.code(f), false]);
+  let [m, tm] = chain.length === 1 ? [c.code(chain[0]), false] : operand(chain[0]);
+  for (const f of chain.slice(1)) {
+    const [b, tb] = operand(f);
+    m = `${c.helper('mm')}(${m}, ${b}${tm || tb ? `, ${tm}, ${tb}` : ''})`;
+    tm = false;
+  }
+  if (chain.length > 1 && isScalarShape(node.shape)) m += '.data[0]';
+  if (isScalarShape(node.shape)) return scaled(coef, [...s, m], c);
+  if (coef === 1 && s.length === 0) return m;
+  return `${c.helper('scale')}(${m}, ${scaled(coef, s, c)})`;
+};
+
+/**
+ * Compiled products: a scalar multiple, or one product of two matrices (what lowering leaves), with
+ * transposed operands read in place. Longer chains fall back to `evaluate`.
+ */
+function kernel(node: OpNode, k: KernelContext): Kernel | undefined {
+  const { coef, scalars, chain } = productParts(node);
+  if (chain.length > 2) return undefined;
+  const ns = scalars.length;
+  const factor = (ins: readonly Float64Array[]) => {
+    let s = coef;
+    for (let i = 0; i < ns; i++) s *= ins[i][0];
+    return s;
+  };
+  if (chain.length < 2) {
+    const inputs = [...scalars, ...chain];
+    return {
+      inputs,
+      run(out, ins) {
+        const s = factor(ins);
+        if (chain.length === 0) out[0] = s;
+        else for (let i = 0, x = ins[ns]; i < out.length; i++) out[i] = s * x[i];
+      },
+    };
+  }
+  const [a, b] = chain.map((f) => (isOp(f, 'transpose') ? { e: f.args[0], t: true } : { e: f, t: false }));
+  const m = k.rows(node), n = k.cols(node), inner = k.cols(chain[0]);
+  const lda = k.rows(a.e), ldb = k.rows(b.e);
+  return {
+    inputs: [...scalars, a.e, b.e],
+    run(out, ins) {
+      gemm(out, ins[ns], ins[ns + 1], m, n, inner, lda, ldb, a.t, b.t);
+      const s = factor(ins);
+      if (s !== 1) for (let i = 0; i < out.length; i++) out[i] *= s;
+    },
+  };
+}
+
 register({
   name: 'mul',
   precedence: PREC.mul,
@@ -200,6 +277,8 @@ register({
   text: (n, p) => printProduct(n, p, false),
   latex: (n, p) => printProduct(n, p, true),
   simplify,
+  emit: { numpy: emitPython, torch: emitPython, ts: emitTs },
+  kernel,
   transpose(node) {
     const { coef, scalars, chain } = productParts(node);
     return mul(...(coef !== 1 ? [num(coef)] : []), ...scalars, ...[...chain].reverse().map(T));

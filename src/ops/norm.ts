@@ -4,7 +4,11 @@ import { ew, inner, mul, norm, pow } from '../expr/build.js';
 import { isOne } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { frob, Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { dotArrays } from '../numeric/kernels.js';
+import { PREC, register, type EmitFn } from './registry.js';
+
+/** The default norm of a 2-D array is Frobenius in both libraries. */
+const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.norm(${c.code(n.args[0])})`;
 
 register({
   name: 'norm',
@@ -20,6 +24,8 @@ register({
   evaluate: (_n, [a]) => Mat.scalar(frob(a)),
   text: (n, p) => `norm(${p(n.args[0])})`,
   latex: (n, p) => `\\left\\|${p(n.args[0])}\\right\\|_${isOne(n.args[0].shape.cols) ? '2' : 'F'}`,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('norm')}(${c.code(n.args[0])})` },
+  kernel: (node) => ({ inputs: node.args, run: (out, [x]) => void (out[0] = Math.sqrt(dotArrays(x, x))) }),
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return ew('abs', a);

@@ -4,8 +4,11 @@ import { mul, pow } from '../expr/build.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { numberLatex } from '../render/names.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 import { needShape } from './util.js';
+
+const emitPython: EmitFn = (n, c) =>
+  n.attrs.k === -1 ? `1 / ${c.code(n.args[0], CODE_PREC.pow)}` : `${c.code(n.args[0], CODE_PREC.atom)} ** ${c.num(n.attrs.k!)}`;
 
 register({
   name: 'pow',
@@ -28,6 +31,11 @@ register({
     // ‖A‖_F^2 rather than (‖A‖_F)^2
     if (isOp(base, 'norm')) return `${p(base)}^{${numberLatex(k)}}`;
     return `${p(base, PREC.pow + 1)}^{${numberLatex(k)}}`;
+  },
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => (n.attrs.k === -1 ? `1 / ${c.code(n.args[0], CODE_PREC.pow)}` : `Math.pow(${c.code(n.args[0])}, ${n.attrs.k})`) },
+  kernel: (node) => {
+    const k = node.attrs.k!;
+    return { inputs: node.args, run: (out, [x]) => void (out[0] = Math.pow(x[0], k)) };
   },
   simplify(node) {
     const [a] = node.args;

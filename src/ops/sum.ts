@@ -4,7 +4,10 @@ import { mul, ones, sum } from '../expr/build.js';
 import { dimMul, ONE } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { sumArray } from '../numeric/kernels.js';
+import { PREC, register, type EmitFn } from './registry.js';
+
+const emitPython: EmitFn = (n, c) => `${c.lib}.sum(${c.code(n.args[0])})`;
 
 register({
   name: 'sum',
@@ -19,6 +22,8 @@ register({
   evaluate: (_n, [a]) => Mat.scalar(a.data.reduce((s, x) => s + x, 0)),
   text: (n, p) => `sum(${p(n.args[0])})`,
   latex: (n, p) => `\\operatorname{sum}\\left(${p(n.args[0])}\\right)`,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('sum')}(${c.code(n.args[0])})` },
+  kernel: (node) => ({ inputs: node.args, run: (out, [x]) => void (out[0] = sumArray(x)) }),
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return a;

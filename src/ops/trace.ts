@@ -5,8 +5,10 @@ import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { isOne } from '../expr/dim.js';
 import { Mat, trace } from '../numeric/mat.js';
 import { productParts } from './mul.js';
-import { PREC, register } from './registry.js';
+import { PREC, register, type EmitFn } from './registry.js';
 import { needShape } from './util.js';
+
+const emitPython: EmitFn = (n, c) => `${c.lib}.trace(${c.code(n.args[0])})`;
 
 function simplify(node: OpNode): Expr {
   const a: Expr = node.args[0];
@@ -42,5 +44,17 @@ register({
   evaluate: (_n, [a]) => Mat.scalar(trace(a)),
   text: (n, p) => `tr(${p(n.args[0])})`,
   latex: (n, p) => `\\operatorname{tr}\\left(${p(n.args[0])}\\right)`,
+  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('trace')}(${c.code(n.args[0])})` },
   simplify,
+  kernel(node, k) {
+    const n = k.rows(node.args[0]);
+    return {
+      inputs: node.args,
+      run(out, [x]) {
+        let s = 0;
+        for (let i = 0; i < n; i++) s += x[i * n + i];
+        out[0] = s;
+      },
+    };
+  },
 });

@@ -4,7 +4,10 @@ import { Expr, isOp } from '../expr/ast.js';
 import { T, commutation } from '../expr/build.js';
 import { isScalarShape, transposeShape } from '../expr/shape.js';
 import { transpose as transposeMat } from '../numeric/mat.js';
-import { opDef, PREC, register } from './registry.js';
+import { transposeInto } from '../numeric/kernels.js';
+import { CODE_PREC, opDef, PREC, register, type EmitFn } from './registry.js';
+
+const dotT: EmitFn = (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.T`;
 
 function isSymmetric(e: Expr): boolean {
   return e.kind === 'sym' && (e.props.has('symmetric') || e.props.has('spd'));
@@ -35,5 +38,13 @@ register({
     if (a.op === 'transpose') return a.args[0];
     return opDef(a.op).transpose?.(a) ?? node;
   },
+  emit: { numpy: dotT, torch: dotT, ts: (n, c) => `${c.helper('transpose')}(${c.code(n.args[0])})` },
   transpose: (node) => node.args[0],
+  // a transposed vector has the same entries in the same order: a view
+  kernel(node, k) {
+    const [a] = node.args;
+    const m = k.rows(a), n = k.cols(a);
+    if (m === 1 || n === 1) return { inputs: [a], alias: 0, run() {} };
+    return { inputs: [a], run: (out, [x]) => transposeInto(out, x, m, n) };
+  },
 });

@@ -7,7 +7,7 @@ import { ShapeError } from '../expr/errors.js';
 import { shape, shapeText } from '../expr/shape.js';
 import { reshape } from '../numeric/mat.js';
 import { toText } from '../render/print.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register } from './registry.js';
 
 register({
   name: 'unvec',
@@ -28,6 +28,12 @@ register({
   evaluate: (n, [a], ctx) => reshape(a, ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1])),
   text: (n, p) => `unvec(${p(n.args[0])}, ${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
   latex: (n, p) => `\\operatorname{vec}^{-1}_{${dimLatex(n.attrs.dims![0])}\\times ${dimLatex(n.attrs.dims![1])}}\\left(${p(n.args[0])}\\right)`,
+  emit: {
+    numpy: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.reshape(${c.dim(n.attrs.dims![0])}, ${c.dim(n.attrs.dims![1])}, order='F')`,
+    torch: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.reshape(${c.dim(n.attrs.dims![1])}, ${c.dim(n.attrs.dims![0])}).T`,
+    ts: (n, c) => `${c.helper('reshape')}(${c.code(n.args[0])}, ${c.dim(n.attrs.dims![0])}, ${c.dim(n.attrs.dims![1])})`,
+  },
+  kernel: (node) => ({ inputs: [node.args[0]], alias: 0, run() {} }),
   simplify(node) {
     const [a] = node.args;
     if (isOp(a, 'vec') && dimEq(a.args[0].shape.rows, node.attrs.dims![0])) return a.args[0];

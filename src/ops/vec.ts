@@ -4,7 +4,7 @@ import { eye, unvec, vec, zeros } from '../expr/build.js';
 import { dimMul, isOne, ONE } from '../expr/dim.js';
 import { shape } from '../expr/shape.js';
 import { vec as vecMat } from '../numeric/mat.js';
-import { PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register } from './registry.js';
 
 register({
   name: 'vec',
@@ -19,6 +19,13 @@ register({
   evaluate: (_n, [a]) => vecMat(a),
   text: (n, p) => `vec(${p(n.args[0])})`,
   latex: (n, p) => `\\operatorname{vec}\\left(${p(n.args[0])}\\right)`,
+  emit: {
+    numpy: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.reshape(-1, 1, order='F')`,
+    // torch has no order=: the rows of Aᵀ are the columns of A
+    torch: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.T.reshape(-1, 1)`,
+    ts: (n, c) => `${c.helper('vec')}(${c.code(n.args[0])})`,
+  },
+  kernel: (node) => ({ inputs: [node.args[0]], alias: 0, run() {} }),
   simplify(node) {
     const [a] = node.args;
     if (isOne(a.shape.cols)) return a; // a column is its own vec

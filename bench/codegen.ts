@@ -1,0 +1,331 @@
+// Benchmarks of code generation and the compiled evaluator (issue 7). `npm run bench:codegen` after a
+// build; prints tables and writes bench/codegen-results.json.
+//   (a) cheap gradient: time of the generated `gradient` (every layer of an L-layer linear network) over
+//       the time of `value`, NumPy and TypeScript targets. Goal ≤ 3.
+//   (b) evaluator: the compiled evaluator vs mathjs (compiled expression, evaluated with a scope), vs
+//       ml-matrix written by hand, vs a plain typed-array loop written by hand, on the same expressions
+//       and values. Goals: ≥ 2× mathjs, within 1.3× of the plain loop.
+//   (c) verification cost: function evaluations and time for the checker to verify the gradient of a
+//       function of a 1000 × 1000 matrix variable. Goal ≤ 20 evaluations.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import { create, all } from 'mathjs';
+import { Matrix } from 'ml-matrix';
+import { runCodegen } from '../src/app/codegen.js';
+import { runDerive } from '../src/app/derive.js';
+import { checkDerivative } from '../src/check/derivative.js';
+import { parseDeclarations } from '../src/lang/decl.js';
+import { parseExpression } from '../src/lang/parse.js';
+import { compile } from '../src/numeric/compile.js';
+import { Mat } from '../src/numeric/mat.js';
+import { gemm } from '../src/numeric/kernels.js';
+import { Rng, randomMatrix } from '../src/numeric/random.js';
+
+const PYTHON = '/usr/bin/python3';
+const quick = process.argv.includes('--quick');
+const dir = mkdtempSync(join(tmpdir(), 'matcalc-bench-'));
+
+/** Median seconds per call: repeat until `budget` seconds have passed (at least `min` calls). */
+function time(fn: () => unknown, budget = quick ? 0.1 : 0.5, min = 3): number {
+  fn(); // warm up
+  const samples: number[] = [];
+  const start = performance.now();
+  while (samples.length < min || (performance.now() - start) / 1000 < budget) {
+    const t = performance.now();
+    fn();
+    samples.push((performance.now() - t) / 1000);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[samples.length >> 1];
+}
+
+/**
+ * Median seconds per call of two functions, called alternately so that both see the same machine (a
+ * ratio of two separately timed medians moves with whatever else the machine is doing).
+ */
+function timePair(a: () => unknown, b: () => unknown, budget = quick ? 0.3 : 2, min = 5): [number, number] {
+  a();
+  b();
+  const sa: number[] = [], sb: number[] = [];
+  const start = performance.now();
+  while (sa.length < min || (performance.now() - start) / 1000 < budget) {
+    let t = performance.now();
+    a();
+    sa.push((performance.now() - t) / 1000);
+    t = performance.now();
+    b();
+    sb.push((performance.now() - t) / 1000);
+  }
+  const median = (s: number[]) => s.sort((x, y) => x - y)[s.length >> 1];
+  return [median(sa), median(sb)];
+}
+
+const fmt = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
+
+function table(title: string, head: string[], rows: (string | number)[][]): void {
+  const cells = [head, ...rows.map((r) => r.map(String))];
+  const width = head.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ');
+  console.log(`\n${title}\n${line(head)}\n${width.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const r of cells.slice(1)) console.log(line(r));
+}
+
+// ── (a) cheap gradient ──────────────────────────────────────────────────────────────────────────────
+const WIDTHS = [128, 256, 64, 192];
+const BATCH = 128;
+
+function network(L: number) {
+  const Ws = Array.from({ length: L }, (_, i) => `W${i + 1}`);
+  const decl = Ws.map((w, i) => `${w}: d${i + 1} x d${i}`).join('; ') + `; X: d0 x n; Y: d${L} x n`;
+  const sizes = new Map<string, number>([['n', BATCH], ...Array.from({ length: L + 1 }, (_, i) => [`d${i}`, WIDTHS[i % WIDTHS.length]] as [string, number])]);
+  return { expr: `0.5*norm(${[...Ws].reverse().join('*')}*X - Y)^2`, decl, wrt: Ws, sizes };
+}
+
+const sizesText = (m: ReadonlyMap<string, number>) => [...m].map(([k, v]) => `${k}=${v}`).join(',');
+
+function randomValues(decl: string, sizes: ReadonlyMap<string, number>, seed = 1): Map<string, Mat> {
+  const rng = new Rng(seed);
+  const values = new Map<string, Mat>();
+  for (const s of parseDeclarations(decl).symbols.values()) {
+    const r = sizes.get(s.shape.rows.syms[0]) ?? 1, c = sizes.get(s.shape.cols.syms[0]) ?? 1;
+    const m = randomMatrix(r, c, rng);
+    for (let i = 0; i < m.data.length; i++) m.data[i] /= Math.sqrt(c);
+    values.set(s.name, m);
+  }
+  return values;
+}
+
+const PY_TIMER = `
+import importlib, json, sys, time
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+budget = float(sys.argv[3])
+def pair(a, b):
+    # alternate the two calls so that both see the same machine; medians
+    a(); b()
+    sa, sb, start = [], [], time.perf_counter()
+    while len(sa) < 5 or time.perf_counter() - start < budget:
+        t = time.perf_counter(); a(); sa.append(time.perf_counter() - t)
+        t = time.perf_counter(); b(); sb.append(time.perf_counter() - t)
+    sa.sort(); sb.sort()
+    return sa[len(sa) // 2], sb[len(sb) // 2]
+out = []
+for job in json.load(open(sys.argv[2])):
+    m = importlib.import_module(job['module'])
+    args = {n: np.array(v['data']).reshape(v['cols'], v['rows']).T.copy() for n, v in job['args'].items()}
+    v, g = pair(lambda: m.value(**args), lambda: m.gradient(**args))
+    out.append({'value': v, 'gradient': g})
+import os
+print(json.dumps({'blas': os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3'), 'numpy': np.__version__, 'times': out}))
+`;
+
+interface CheapRow {
+  L: number;
+  target: string;
+  value: number;
+  gradient: number;
+  ratio: number;
+}
+
+async function cheapGradient(): Promise<{ rows: CheapRow[]; numpy: string }> {
+  const Ls = quick ? [2, 4, 8] : [2, 4, 8, 16, 32];
+  const rows: CheapRow[] = [];
+  const jobs: { module: string; args: Record<string, { rows: number; cols: number; data: number[] }> }[] = [];
+  for (const L of Ls) {
+    const net = network(L);
+    const values = randomValues(net.decl, net.sizes, L);
+    const input = { expr: net.expr, decl: net.decl, wrt: net.wrt, sizes: sizesText(net.sizes), check: false };
+    // NumPy: timed in one Python process below
+    const py = runCodegen({ ...input, target: 'numpy' });
+    writeFileSync(join(dir, `net${L}.py`), py.code);
+    jobs.push({ module: `net${L}`, args: Object.fromEntries([...values].map(([n, m]) => [n, { rows: m.rows, cols: m.cols, data: [...m.data] }])) });
+    // TypeScript: transpiled, imported, timed here
+    const code = runCodegen({ ...input, target: 'ts' }).code;
+    const file = join(dir, `net${L}.mjs`);
+    writeFileSync(file, ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
+    const m = await import(pathToFileURL(file).href);
+    const args = Object.fromEntries(values);
+    const [value, gradient] = timePair(() => m.value(args), () => m.gradient(args));
+    rows.push({ L, target: 'ts', value, gradient, ratio: gradient / value });
+  }
+  writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
+  writeFileSync(join(dir, 'timer.py'), PY_TIMER);
+  // one BLAS thread: the ratio compares two programs, not two thread schedules
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
+  const r = spawnSync(PYTHON, [join(dir, 'timer.py'), dir, join(dir, 'jobs.json'), quick ? '0.3' : '2'], { encoding: 'utf8', maxBuffer: 1 << 26, env });
+  if (r.status !== 0) throw new Error(`python: ${r.stderr || r.error}`);
+  const py = JSON.parse(r.stdout) as { blas: string; numpy: string; times: { value: number; gradient: number }[] };
+  py.times.forEach((t, i) => rows.push({ L: Ls[i], target: 'numpy', value: t.value, gradient: t.gradient, ratio: t.gradient / t.value }));
+  return { rows: rows.sort((a, b) => a.target.localeCompare(b.target) || a.L - b.L), numpy: `numpy ${py.numpy}, BLAS ${py.blas}` };
+}
+
+// ── (b) evaluator ───────────────────────────────────────────────────────────────────────────────────
+const EVAL_DECL = 'W1: h x d; W2: k x h; X: d x n; Y: k x n';
+const EVAL_SIZES = new Map([['h', 128], ['d', 64], ['k', 32], ['n', 256]]);
+
+/** A column-major product into a fresh array: the plain loop's kernel (the same loop order as ours). */
+function mm(A: Float64Array, B: Float64Array, m: number, k: number, n: number, ta = false, tb = false): Float64Array {
+  const C = new Float64Array(m * n);
+  gemm(C, A, B, m, n, k, ta ? k : m, tb ? n : k, ta, tb);
+  return C;
+}
+
+interface EvalCase {
+  readonly name: string;
+  readonly expr: string;
+  /** the same in mathjs's language, over scope names that are not units */
+  readonly mathjs: string;
+  readonly ml: (v: Record<string, Matrix>) => unknown;
+  readonly plain: (v: Record<string, Float64Array>) => unknown;
+}
+
+const [h, d, k, n] = ['h', 'd', 'k', 'n'].map((x) => EVAL_SIZES.get(x)!);
+const sumSq = (a: Float64Array, b: Float64Array) => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return s;
+};
+
+const EVAL_CASES: EvalCase[] = [
+  {
+    name: 'deep linear loss',
+    expr: '0.5*norm(W2*W1*X - Y)^2',
+    mathjs: "0.5 * norm(Wtwo * Wone * Xin - Yout, 'fro')^2",
+    ml: (v) => 0.5 * v.W2.mmul(v.W1).mmul(v.X).sub(v.Y).norm('frobenius') ** 2,
+    // (W2 W1) X is the cheaper order at these sizes
+    plain: (v) => 0.5 * sumSq(mm(mm(v.W2, v.W1, k, h, d), v.X, k, d, n), v.Y),
+  },
+  {
+    name: 'its gradient in W1',
+    expr: "W2'*(W2*W1*X - Y)*X'",
+    mathjs: "transpose(Wtwo) * (Wtwo * Wone * Xin - Yout) * transpose(Xin)",
+    ml: (v) => v.W2.transpose().mmul(v.W2.mmul(v.W1).mmul(v.X).sub(v.Y)).mmul(v.X.transpose()),
+    plain: (v) => {
+      const E = mm(mm(v.W2, v.W1, k, h, d), v.X, k, d, n);
+      for (let i = 0; i < E.length; i++) E[i] -= v.Y[i];
+      return mm(v.W2, mm(E, v.X, k, n, d, false, true), h, k, d, true, false);
+    },
+  },
+  {
+    name: 'one hidden layer, sigmoid',
+    expr: '0.5*norm(W2*sigmoid(W1*X) - Y)^2',
+    mathjs: "0.5 * norm(Wtwo * (1 ./ (1 + map(-(Wone * Xin), exp))) - Yout, 'fro')^2",
+    ml: (v) => {
+      const Z = v.W1.mmul(v.X).neg().exp().add(1);
+      return 0.5 * v.W2.mmul(Matrix.div(Matrix.ones(Z.rows, Z.columns), Z)).sub(v.Y).norm('frobenius') ** 2;
+    },
+    plain: (v) => {
+      const Z = mm(v.W1, v.X, h, d, n);
+      for (let i = 0; i < Z.length; i++) Z[i] = 1 / (1 + Math.exp(-Z[i]));
+      return 0.5 * sumSq(mm(v.W2, Z, k, h, n), v.Y);
+    },
+  },
+];
+
+interface EvalRow {
+  name: string;
+  compiled: number;
+  mathjs: number;
+  mlMatrix: number;
+  plain: number;
+  vsMathjs: number;
+  vsPlain: number;
+  agree: boolean;
+}
+
+function evaluator(): EvalRow[] {
+  const math = create(all);
+  const values = randomValues(EVAL_DECL, EVAL_SIZES, 3);
+  const decls = parseDeclarations(EVAL_DECL);
+  const scope = new Map<string, unknown>([
+    ['Wone', math.matrix(values.get('W1')!.toRows())],
+    ['Wtwo', math.matrix(values.get('W2')!.toRows())],
+    ['Xin', math.matrix(values.get('X')!.toRows())],
+    ['Yout', math.matrix(values.get('Y')!.toRows())],
+  ]);
+  const ml = Object.fromEntries([...values].map(([name, m]) => [name, new Matrix(m.toRows())]));
+  const raw = Object.fromEntries([...values].map(([name, m]) => [name, m.data]));
+  return EVAL_CASES.map((c) => {
+    const compiled = compile([parseExpression(c.expr, { decls })], EVAL_SIZES);
+    const mathExpr = math.compile(c.mathjs);
+    const first = (x: unknown): number => (typeof x === 'number' ? x : x instanceof Mat ? x.data[0] : x instanceof Matrix ? x.get(0, 0) : x instanceof Float64Array ? x[0] : (x as { get: (i: number[]) => number }).get([0, 0]));
+    // the four compute the same thing
+    const ours = first(compiled.run(values)[0]);
+    const agree = [first(mathExpr.evaluate(new Map(scope))), first(c.ml(ml)), first(c.plain(raw))].every((x) => Math.abs(x - ours) <= 1e-9 * Math.max(1, Math.abs(ours)));
+    const row = {
+      name: c.name,
+      compiled: time(() => compiled.run(values)),
+      mathjs: time(() => mathExpr.evaluate(new Map(scope))),
+      mlMatrix: time(() => c.ml(ml)),
+      plain: time(() => c.plain(raw)),
+    };
+    return { ...row, vsMathjs: row.mathjs / row.compiled, vsPlain: row.compiled / row.plain, agree };
+  });
+}
+
+// ── (c) verification cost ───────────────────────────────────────────────────────────────────────────
+interface VerifyRow {
+  f: string;
+  sizes: string;
+  parameters: number;
+  evaluations: number;
+  seconds: number;
+  passed: boolean;
+  maxError: number;
+}
+
+function verification(): VerifyRow[] {
+  const N = quick ? 300 : 1000;
+  const cases = [
+    { expr: '0.5*norm(A*X - B)^2', decl: 'A: p x n; X: n x n; B: p x n', sizes: new Map([['n', N], ['p', 20]]) },
+    { expr: 'sum(softplus(X .* C)) + tr(X)', decl: 'X: n x n; C: n x n', sizes: new Map([['n', N]]) },
+  ];
+  return cases.map((c) => {
+    const derived = runDerive({ expr: c.expr, decl: c.decl, wrt: ['X'], check: false });
+    const t = performance.now();
+    const v = checkDerivative(
+      {
+        f: derived.f,
+        vars: derived.wrt,
+        claims: new Map(derived.results.map((r) => [r.variable.name, r.value])),
+        kind: 'gradient',
+        symbols: [...derived.decls.symbols.values()],
+        dims: derived.decls.dims,
+      },
+      { sizes: c.sizes },
+    );
+    return { f: c.expr, sizes: sizesText(c.sizes), parameters: N * N, evaluations: v.evaluations, seconds: (performance.now() - t) / 1000, passed: v.passed, maxError: v.maxError };
+  });
+}
+
+async function main(): Promise<void> {
+  console.log(`matcalc codegen benchmarks${quick ? ' (quick)' : ''} — node ${process.version}, ${PYTHON} with numpy`);
+  const { rows: cheap, numpy } = await cheapGradient();
+  table(
+    `(a) cheap gradient: gradient (every layer) / value, widths cycling ${WIDTHS.join(', ')}, batch ${BATCH} (goal ≤ 3; ${numpy}, one thread)`,
+    ['target', 'L', 'value', 'gradient', 'ratio'],
+    cheap.map((r) => [r.target, r.L, fmt(r.value), fmt(r.gradient), r.ratio.toFixed(2)]),
+  );
+  const evals = evaluator();
+  table(
+    `(b) evaluator, sizes ${sizesText(EVAL_SIZES)} (goals: ≥ 2× mathjs, ≤ 1.3× the plain loop)`,
+    ['expression', 'compiled', 'mathjs', 'ml-matrix', 'plain loop', 'mathjs/compiled', 'compiled/plain', 'agree'],
+    evals.map((r) => [r.name, fmt(r.compiled), fmt(r.mathjs), fmt(r.mlMatrix), fmt(r.plain), r.vsMathjs.toFixed(1) + '×', r.vsPlain.toFixed(2) + '×', r.agree ? 'yes' : 'NO']),
+  );
+  const verify = verification();
+  table(
+    '(c) verification cost: the checker on a gradient in a matrix variable (goal ≤ 20 evaluations)',
+    ['f', 'sizes', 'parameters', 'evaluations', 'time', 'verdict'],
+    verify.map((r) => [r.f, r.sizes, r.parameters.toLocaleString('en'), r.evaluations, fmt(r.seconds), r.passed ? `passed (${r.maxError.toExponential(1)})` : `rejected (${r.maxError.toExponential(1)} > 1e-6)`]),
+  );
+  const out = fileURLToPath(new URL('../../bench/codegen-results.json', import.meta.url));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, numpy, quick, cheapGradient: cheap, evaluator: evals, verification: verify }, null, 2) + '\n');
+  console.log(`\nwritten to ${out}`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();

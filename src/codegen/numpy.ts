@@ -1,0 +1,20 @@
+// The NumPy target: a module that imports only numpy (design.md's contract). Operators' spellings are
+// their `emit.numpy` hooks; this file is the library's part of the module.
+import { pythonModule } from './python.js';
+
+export const numpyModule = pythonModule({
+  target: 'numpy',
+  lib: 'np',
+  import: 'import numpy as np',
+  asarray: (x) => `np.asarray(${x}, dtype=np.float64)`,
+  count: (x) => `${x}.size`,
+  scalar: (x) => `float(${x})`,
+  helpers: {
+    commutation: `def _commutation(m, n):
+    """K_mn: vec(A') = K vec(A) for A m x n."""
+    K = np.zeros((m * n, m * n))
+    i, j = np.meshgrid(np.arange(m), np.arange(n), indexing='ij')
+    K[(i * n + j).ravel(), (j * m + i).ravel()] = 1
+    return K`,
+  },
+});

@@ -1,0 +1,305 @@
+// The run-time library of the TypeScript target: small column-major Float64Array kernels, copied into
+// each generated module as needed (only the helpers the module uses, with what they use), so the module
+// has no dependencies. Operators name the helpers in their `emit.ts` hooks (src/ops/*). `mm` is the
+// loop of src/numeric/kernels.ts's gemm, kept as text here because the module must stand alone.
+
+interface Helper {
+  readonly deps?: readonly string[];
+  readonly source: string;
+}
+
+export const TS_HELPERS: Readonly<Record<string, Helper>> = {
+  mat: {
+    source: `function mat(rows: number, cols: number): Matrix {
+  return { rows, cols, data: new Float64Array(rows * cols) };
+}`,
+  },
+  read: {
+    source: `/** The arguments, checked against the declared shapes (a Float64Array is taken as a column). */
+function read(vars: Record<string, unknown>, shapes: Record<string, readonly string[]>): Record<string, Matrix | number> {
+  const out: Record<string, Matrix | number> = {};
+  const dims = new Map<string, number>();
+  for (const [name, spec] of Object.entries(shapes)) {
+    const v = vars[name];
+    if (v === undefined) throw new TypeError(\`missing argument \${name}\`);
+    if (spec.length === 0) {
+      const x = typeof v === 'number' ? v : (v as Matrix).data?.length === 1 ? (v as Matrix).data[0] : NaN;
+      if (Number.isNaN(x) && typeof v !== 'number') throw new TypeError(\`\${name} is declared scalar: pass a number\`);
+      out[name] = x;
+      continue;
+    }
+    const m = v instanceof Float64Array ? { rows: v.length, cols: 1, data: v } : (v as Matrix);
+    if (!(m?.data instanceof Float64Array) || m.data.length !== m.rows * m.cols)
+      throw new TypeError(\`\${name} must be { rows, cols, data: Float64Array } (column-major, data.length = rows·cols)\`);
+    [m.rows, m.cols].forEach((size, i) => {
+      if (/^[A-Za-z_]\\w*$/.test(spec[i]) && !dims.has(spec[i])) dims.set(spec[i], size);
+    });
+    out[name] = m;
+  }
+  const size = (d: string) => d.split('*').reduce((p, f) => p * (/^\\d+$/.test(f) ? Number(f) : dims.get(f) ?? NaN), 1);
+  for (const [name, spec] of Object.entries(shapes)) {
+    if (spec.length === 0) continue;
+    const m = out[name] as Matrix;
+    if (m.rows !== size(spec[0]) || m.cols !== size(spec[1]))
+      throw new RangeError(\`\${name} is \${m.rows}×\${m.cols} but is declared \${spec[0]}×\${spec[1]} (\${[...dims].map(([d, n]) => d + ' = ' + n).join(', ')})\`);
+  }
+  return out;
+}`,
+  },
+  mm: {
+    deps: ['mat', 'transpose'],
+    source: `/** op(A)·op(B), where op transposes when ta / tb is set. */
+function mm(a: Matrix, b: Matrix, ta = false, tb = false): Matrix {
+  // a transposed A is copied: m·k moves against m·n·k multiply-adds, and column updates are the fast loop
+  if (ta) a = transpose(a);
+  const m = a.rows, k = a.cols, n = tb ? b.rows : b.cols;
+  if ((tb ? b.cols : b.rows) !== k) throw new RangeError(\`product of \${m}×\${k} and \${tb ? b.cols : b.rows}×\${n}\`);
+  const out = mat(m, n), C = out.data, A = a.data, B = b.data, lda = m, ldb = b.rows;
+  const si = tb ? ldb : 1, sj = tb ? 1 : ldb; // op(B)[p, j] = B[p * si + j * sj]
+  // C[:, j] += A[:, p] op(B)[p, j], four columns of A at a time
+  for (let j = 0; j < n; j++) {
+    const oj = j * m, bj = j * sj;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const b0 = B[bj + p * si], b1 = B[bj + (p + 1) * si], b2 = B[bj + (p + 2) * si], b3 = B[bj + (p + 3) * si];
+      const a0 = p * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      for (let i = 0; i < m; i++) C[oj + i] += A[a0 + i] * b0 + A[a1 + i] * b1 + A[a2 + i] * b2 + A[a3 + i] * b3;
+    }
+    for (; p < k; p++) {
+      const bpj = B[bj + p * si], ap = p * lda;
+      for (let i = 0; i < m; i++) C[oj + i] += A[ap + i] * bpj;
+    }
+  }
+  return out;
+}`,
+  },
+  lin: {
+    deps: ['mat'],
+    source: `/** a + c·b, entrywise. */
+function lin(a: Matrix, c: number, b: Matrix): Matrix {
+  const out = mat(a.rows, a.cols), o = out.data, x = a.data, y = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = x[i] + c * y[i];
+  return out;
+}`,
+  },
+  scale: {
+    deps: ['mat'],
+    source: `function scale(a: Matrix, s: number): Matrix {
+  const out = mat(a.rows, a.cols), o = out.data, x = a.data;
+  for (let i = 0; i < o.length; i++) o[i] = s * x[i];
+  return out;
+}`,
+  },
+  hadamard: {
+    deps: ['mat'],
+    source: `function hadamard(a: Matrix, b: Matrix): Matrix {
+  const out = mat(a.rows, a.cols), o = out.data, x = a.data, y = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = x[i] * y[i];
+  return out;
+}`,
+  },
+  map: {
+    deps: ['mat'],
+    source: `function map(a: Matrix, f: (x: number) => number): Matrix {
+  const out = mat(a.rows, a.cols), o = out.data, x = a.data;
+  for (let i = 0; i < o.length; i++) o[i] = f(x[i]);
+  return out;
+}`,
+  },
+  transpose: {
+    deps: ['mat'],
+    source: `function transpose(a: Matrix): Matrix {
+  if (a.rows === 1 || a.cols === 1) return { rows: a.cols, cols: a.rows, data: a.data };
+  const out = mat(a.cols, a.rows), o = out.data, x = a.data, m = a.rows;
+  for (let j = 0; j < a.cols; j++) for (let i = 0; i < m; i++) o[i * a.cols + j] = x[j * m + i];
+  return out;
+}`,
+  },
+  trace: {
+    source: `function trace(a: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < a.rows; i++) s += a.data[i * a.rows + i];
+  return s;
+}`,
+  },
+  sum: {
+    source: `function sum(a: Matrix): number {
+  let s = 0;
+  for (const x of a.data) s += x;
+  return s;
+}`,
+  },
+  dot: {
+    source: `/** ⟨A, B⟩ = Σ a_ij b_ij. */
+function dot(a: Matrix, b: Matrix): number {
+  let s = 0;
+  const x = a.data, y = b.data;
+  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
+  return s;
+}`,
+  },
+  norm: {
+    deps: ['dot'],
+    source: `/** Frobenius norm. */
+function norm(a: Matrix): number {
+  return Math.sqrt(dot(a, a));
+}`,
+  },
+  fill: {
+    deps: ['mat'],
+    source: `function fill(rows: number, cols: number, v: number): Matrix {
+  const out = mat(rows, cols);
+  out.data.fill(v);
+  return out;
+}`,
+  },
+  eye: {
+    deps: ['mat'],
+    source: `function eye(n: number): Matrix {
+  const out = mat(n, n);
+  for (let i = 0; i < n; i++) out.data[i * n + i] = 1;
+  return out;
+}`,
+  },
+  vec: {
+    source: `/** vec stacks the columns: column-major storage already is vec(A). */
+function vec(a: Matrix): Matrix {
+  return { rows: a.data.length, cols: 1, data: a.data };
+}`,
+  },
+  reshape: {
+    source: `function reshape(a: Matrix, rows: number, cols: number): Matrix {
+  return { rows, cols, data: a.data };
+}`,
+  },
+  kron: {
+    deps: ['mat'],
+    source: `function kron(a: Matrix, b: Matrix): Matrix {
+  const m = a.rows, n = a.cols, p = b.rows, q = b.cols, R = m * p, out = mat(R, n * q);
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < m; i++) {
+      const aij = a.data[j * m + i];
+      for (let l = 0; l < q; l++) for (let k = 0; k < p; k++) out.data[(j * q + l) * R + i * p + k] = aij * b.data[l * p + k];
+    }
+  return out;
+}`,
+  },
+  lu: {
+    source: `/** LU with partial pivoting of a copy of A: the factors in place, the row permutation, its sign. */
+function lu(a: Matrix): { lu: Float64Array; perm: Int32Array; sign: number } {
+  const n = a.rows, L = Float64Array.from(a.data), perm = new Int32Array(n);
+  let sign = 1;
+  for (let i = 0; i < n; i++) perm[i] = i;
+  for (let k = 0; k < n; k++) {
+    let p = k;
+    for (let i = k + 1; i < n; i++) if (Math.abs(L[k * n + i]) > Math.abs(L[k * n + p])) p = i;
+    if (p !== k) {
+      for (let j = 0; j < n; j++) [L[j * n + k], L[j * n + p]] = [L[j * n + p], L[j * n + k]];
+      [perm[k], perm[p]] = [perm[p], perm[k]];
+      sign = -sign;
+    }
+    const d = L[k * n + k];
+    if (d === 0) continue;
+    for (let i = k + 1; i < n; i++) L[k * n + i] /= d;
+    for (let j = k + 1; j < n; j++) {
+      const u = L[j * n + k];
+      if (u !== 0) for (let i = k + 1; i < n; i++) L[j * n + i] -= L[k * n + i] * u;
+    }
+  }
+  return { lu: L, perm, sign };
+}`,
+  },
+  det: {
+    deps: ['lu'],
+    source: `function det(a: Matrix): number {
+  const { lu: L, sign } = lu(a), n = a.rows;
+  let d = sign;
+  for (let i = 0; i < n; i++) d *= L[i * n + i];
+  return d;
+}`,
+  },
+  logabsdet: {
+    deps: ['lu'],
+    source: `/** log |det A|. */
+function logabsdet(a: Matrix): number {
+  const { lu: L } = lu(a), n = a.rows;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.log(Math.abs(L[i * n + i]));
+  return s;
+}`,
+  },
+  inv: {
+    deps: ['lu', 'mat'],
+    source: `function inv(a: Matrix): Matrix {
+  const n = a.rows, { lu: L, perm } = lu(a), out = mat(n, n), X = out.data;
+  for (let c = 0; c < n; c++) {
+    const x = X.subarray(c * n, c * n + n);
+    for (let i = 0; i < n; i++) x[i] = perm[i] === c ? 1 : 0;
+    for (let k = 0; k < n; k++) for (let i = k + 1; i < n; i++) x[i] -= L[k * n + i] * x[k];
+    for (let k = n - 1; k >= 0; k--) {
+      x[k] /= L[k * n + k];
+      for (let i = 0; i < k; i++) x[i] -= L[k * n + i] * x[k];
+    }
+  }
+  return out;
+}`,
+  },
+  mpow: {
+    deps: ['mm'],
+    source: `function mpow(a: Matrix, k: number): Matrix {
+  let r = a;
+  for (let i = 1; i < k; i++) r = mm(r, a);
+  return r;
+}`,
+  },
+  diagm: {
+    deps: ['mat'],
+    source: `/** The diagonal matrix of a column. */
+function diagm(v: Matrix): Matrix {
+  const n = v.rows, out = mat(n, n);
+  for (let i = 0; i < n; i++) out.data[i * n + i] = v.data[i];
+  return out;
+}`,
+  },
+  diagv: {
+    deps: ['mat'],
+    source: `/** The diagonal of a square matrix, as a column. */
+function diagv(a: Matrix): Matrix {
+  const n = a.rows, out = mat(n, 1);
+  for (let i = 0; i < n; i++) out.data[i] = a.data[i * n + i];
+  return out;
+}`,
+  },
+  commutation: {
+    deps: ['mat'],
+    source: `/** K_{mn}: vec(Aᵀ) = K vec(A) for A m×n. */
+function commutation(m: number, n: number): Matrix {
+  const N = m * n, out = mat(N, N);
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.data[(j * m + i) * N + i * n + j] = 1;
+  return out;
+}`,
+  },
+  sigmoid: { source: 'const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));' },
+  softplus: { source: 'const softplus = (x: number): number => (x > 30 ? x : Math.log1p(Math.exp(x)));' },
+  relu: { source: 'const relu = (x: number): number => (x > 0 ? x : 0);' },
+  step: { source: 'const step = (x: number): number => (x > 0 ? 1 : 0);' },
+  lrelu: { source: 'const lrelu = (x: number, a: number): number => (x > 0 ? x : a * x);' },
+  dlrelu: { source: 'const dlrelu = (x: number, a: number): number => (x > 0 ? 1 : a);' },
+};
+
+/** The helpers' sources with everything they use, in a stable order. */
+export function tsRuntime(used: Iterable<string>): string {
+  const all = new Set<string>();
+  const visit = (name: string) => {
+    if (all.has(name)) return;
+    const h = TS_HELPERS[name];
+    if (!h) throw new Error(`internal: no TypeScript helper ${name}`);
+    all.add(name);
+    h.deps?.forEach(visit);
+  };
+  [...used].forEach(visit);
+  return Object.keys(TS_HELPERS)
+    .filter((n) => all.has(n))
+    .map((n) => TS_HELPERS[n].source)
+    .join('\n\n');
+}

@@ -1,0 +1,304 @@
+// Generated code is run, not just read: NumPy modules under Debian's /usr/bin/python3, PyTorch modules
+// where python3-torch is installed (otherwise the tests say they were skipped and why), TypeScript
+// modules type-checked under --strict, transpiled and imported. Each is compared with the engine's own
+// evaluation at random points and with central differences of the generated `value` itself.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
+import type { SymNode } from '../src/expr/ast.js';
+import { isOne } from '../src/expr/dim.js';
+import { isScalarShape } from '../src/expr/shape.js';
+import { runCodegen, type CodegenOutput } from '../src/app/codegen.js';
+import { associateProducts, planningSizes, productCount } from '../src/codegen/lower.js';
+import { Evaluator } from '../src/numeric/evaluate.js';
+import { Mat } from '../src/numeric/mat.js';
+import { Rng, randomDirection, randomSizes, randomValue } from '../src/numeric/random.js';
+import { runDerive } from '../src/app/derive.js';
+import { GRADIENTS } from './battery.js';
+
+const PYTHON = '/usr/bin/python3';
+const torchProbe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+const hasTorch = torchProbe.status === 0;
+const torchMissing = hasTorch ? '' : ` (skipped: "import torch" fails under ${PYTHON}: ${(torchProbe.stderr || String(torchProbe.error)).trim().split('\n').pop()}; install python3-torch to run it)`;
+
+const dir = mkdtempSync(join(tmpdir(), 'matcalc-codegen-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const NET = 'W1: h x d; W2: k x h; X: d x n; Y: k x n';
+const NAMED = [
+  { name: 'deep linear network', f: '0.5*norm(W2*W1*X - Y)^2', decl: NET, wrt: ['W1', 'W2'] },
+  { name: 'one hidden layer, sigmoid', f: '0.5*norm(W2*sigmoid(W1*X) - Y)^2', decl: NET, wrt: ['W1', 'W2'] },
+  { name: 'logdet of an spd matrix', f: 'logdet(X)', decl: 'X: n x n spd', wrt: ['X'] },
+];
+
+type Target = 'numpy' | 'torch' | 'ts';
+type Json = number | { rows: number; cols: number; data: number[] } | { vector: number[] };
+
+interface Job {
+  readonly gen: CodegenOutput;
+  readonly point: { sizes: Map<string, number>; values: Map<string, Mat> };
+  readonly direction: Map<string, Mat>;
+  /** pass vectors as 1-D arrays (Python) / Float64Array (TS) */
+  readonly flatVectors: boolean;
+}
+
+interface Result {
+  readonly value: number[];
+  readonly gradient: Record<string, { shape: number[]; data: number[] }>;
+  /** central difference of the generated value along the direction */
+  readonly fd: number;
+  readonly error?: string;
+}
+
+/** A point where f is finite and away from kinks, as the checker would choose it. */
+function samplePoint(gen: CodegenOutput, seed: number) {
+  const { f, decls, results } = gen.derived;
+  const rng = new Rng(seed);
+  const sizes = randomSizes(decls.dims, rng);
+  for (let attempt = 0; attempt < 40; attempt++) {
+    const values = new Map<string, Mat>();
+    for (const s of decls.symbols.values()) values.set(s.name, randomValue(s, sizes, rng, attempt < 20 ? 'gaussian' : 'positive'));
+    const ev = new Evaluator({ sizes, values });
+    const finite = [f, ...results.map((r) => r.value)].every((e) => ev.eval(e).data.every(Number.isFinite));
+    if (finite && ev.kinkDistance > 1e-2) {
+      const direction = new Map(results.map((r) => [r.variable.name, randomDirection(r.variable, sizes, rng)]));
+      return { point: { sizes, values }, direction };
+    }
+  }
+  throw new Error(`no smooth point for ${gen.derived.input.expr}`);
+}
+
+function job(gen: CodegenOutput, seed: number, flatVectors = false): Job {
+  return { gen, ...samplePoint(gen, seed), flatVectors };
+}
+
+const isVector = (s: SymNode) => !isScalarShape(s.shape) && isOne(s.shape.cols);
+
+function toJson(s: SymNode, m: Mat, flat: boolean): Json {
+  if (isScalarShape(s.shape)) return m.data[0];
+  if (flat && isVector(s)) return { vector: [...m.data] };
+  return { rows: m.rows, cols: m.cols, data: [...m.data] };
+}
+
+const DRIVER = `
+import importlib, json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+def arg(v):
+    if isinstance(v, (int, float)): return float(v)
+    if 'vector' in v: return np.array(v['vector'], dtype=float)
+    return np.array(v['data'], dtype=float).reshape(v['cols'], v['rows']).T
+def out(x):
+    if hasattr(x, 'detach'): x = x.detach().numpy()
+    a = np.asarray(x, dtype=float)
+    return {'shape': list(a.shape), 'data': a.reshape(-1, order='F').tolist()}
+results = []
+for k, job in enumerate(json.load(open(sys.argv[2]))):
+    try:
+        m = importlib.import_module(job['module'])
+        args = {n: arg(v) for n, v in job['args'].items()}
+        d = {n: arg(v) for n, v in job['direction'].items()}
+        f = lambda t: float(m.value(**{n: a + t * d[n] if n in d else a for n, a in args.items()}))
+        D = lambda h: (f(h) - f(-h)) / (2 * h)
+        results.append({'value': out(m.value(**args))['data'], 'fd': (4 * D(5e-4) - D(1e-3)) / 3,
+                        'gradient': {n: out(g) for n, g in m.gradient(**args).items()}})
+    except Exception as e:
+        results.append({'error': f'{type(e).__name__}: {e}'})
+print(json.dumps(results))
+`;
+
+let batch = 0;
+function runPython(target: 'numpy' | 'torch', jobs: readonly Job[]): Result[] {
+  const b = batch++;
+  const spec = jobs.map((j, k) => {
+    const module = `${target}_${b}_${k}`;
+    writeFileSync(join(dir, module + '.py'), j.gen.code);
+    const args = Object.fromEntries([...j.gen.derived.f.vars].map((n) => [n, toJson(j.gen.derived.decls.symbols.get(n)!, j.point.values.get(n)!, j.flatVectors)]));
+    const direction = Object.fromEntries([...j.direction].map(([n, V]) => [n, toJson(j.gen.derived.decls.symbols.get(n)!, V, j.flatVectors)]));
+    return { module, args, direction };
+  });
+  writeFileSync(join(dir, `jobs_${b}.json`), JSON.stringify(spec));
+  writeFileSync(join(dir, 'driver.py'), DRIVER);
+  const r = spawnSync(PYTHON, [join(dir, 'driver.py'), dir, join(dir, `jobs_${b}.json`)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr || r.error}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Type-check the modules under --strict, transpile and import them, and run them like the Python driver. */
+async function runTs(jobs: readonly Job[]): Promise<Result[]> {
+  const b = batch++;
+  const files = jobs.map((j, k) => {
+    const file = join(dir, `ts_${b}_${k}.ts`);
+    writeFileSync(file, j.gen.code);
+    return file;
+  });
+  const program = ts.createProgram(files, { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, types: [] });
+  const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  expect(diagnostics).toEqual([]);
+  const out: Result[] = [];
+  for (const [k, j] of jobs.entries()) {
+    const js = ts.transpileModule(j.gen.code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText;
+    const file = files[k].replace(/\.ts$/, '.mjs');
+    writeFileSync(file, js);
+    const m = await import(pathToFileURL(file).href);
+    const arg = (s: SymNode, v: Mat) => (isScalarShape(s.shape) ? v.data[0] : j.flatVectors && isVector(s) ? v.data : v);
+    const symbols = j.gen.derived.decls.symbols;
+    const args = (t: number) =>
+      Object.fromEntries([...j.gen.derived.f.vars].map((n) => {
+        const v = j.point.values.get(n)!, d = j.direction.get(n);
+        const x = d ? new Mat(v.rows, v.cols, v.data.map((a, i) => a + t * d.data[i])) : v;
+        return [n, arg(symbols.get(n)!, x)];
+      }));
+    const value = (t: number) => m.value(args(t));
+    const D = (h: number) => (value(h) - value(-h)) / (2 * h);
+    const g = m.gradient(args(0));
+    const flat = (x: number | Mat) => (typeof x === 'number' ? { shape: [], data: [x] } : { shape: [x.rows, x.cols], data: [...x.data] });
+    out.push({
+      value: [value(0)],
+      fd: (4 * D(5e-4) - D(1e-3)) / 3,
+      gradient: Object.fromEntries(Object.entries(g).map(([n, x]) => [n, flat(x as number | Mat)])),
+    });
+  }
+  return out;
+}
+
+function run(target: Target, jobs: readonly Job[]): Promise<Result[]> | Result[] {
+  return target === 'ts' ? runTs(jobs) : runPython(target, jobs);
+}
+
+const norm = (xs: readonly number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
+const rel = (a: readonly number[], b: readonly number[]) => norm(a.map((x, i) => x - b[i])) / Math.max(norm(a), norm(b), 1e-300);
+
+/** The generated value and gradients equal the engine's, have the variables' shapes, and match central differences. */
+function compare(target: Target, j: Job, r: Result, label: string): void {
+  expect(r.error, label).toBeUndefined();
+  const ev = new Evaluator(j.point);
+  const { f, results } = j.gen.derived;
+  expect(rel(r.value, [...ev.eval(f).data]), `${label}: value`).toBeLessThan(1e-9);
+  let directional = 0;
+  for (const d of results) {
+    const name = d.variable.name;
+    const got = r.gradient[name];
+    const want = ev.eval(d.value);
+    const s = d.variable.shape;
+    const shape = isScalarShape(s) ? [] : j.flatVectors && target !== 'ts' && isVector(d.variable) ? [want.rows] : [want.rows, want.cols];
+    expect(got.shape, `${label}: shape of the gradient for ${name}`).toEqual(shape);
+    expect(rel(got.data, [...want.data]), `${label}: gradient for ${name}`).toBeLessThan(1e-9);
+    const V = j.direction.get(name)!;
+    directional += got.data.reduce((acc, x, i) => acc + x * V.data[i], 0);
+  }
+  expect(rel([r.fd], [directional]), `${label}: central differences of value vs gradient`).toBeLessThan(1e-6);
+}
+
+const targets: readonly { target: Target; skip: boolean; note: string }[] = [
+  { target: 'numpy', skip: false, note: '' },
+  { target: 'ts', skip: false, note: '' },
+  { target: 'torch', skip: !hasTorch, note: torchMissing },
+];
+
+describe.each(targets)('generated $target code', ({ target, skip, note }) => {
+  for (const c of NAMED)
+    it.skipIf(skip)(`${c.name} = engine = central differences at 3 points${note}`, async () => {
+      const gen = runCodegen({ expr: c.f, decl: c.decl, wrt: c.wrt, target });
+      const jobs = [1, 2, 3].map((seed) => job(gen, seed));
+      const results = await run(target, jobs);
+      jobs.forEach((j, k) => compare(target, j, results[k], `${c.name} (point ${k + 1})`));
+    });
+
+  it.skipIf(skip)(`the gradient battery: every case the target can express${note}`, async () => {
+    const jobs: Job[] = [];
+    const unsupported: string[] = [];
+    for (const c of GRADIENTS) {
+      try {
+        // vectors passed as 1-D arrays: they are accepted, and their gradients come back 1-D
+        jobs.push(job(runCodegen({ expr: c.f, decl: c.decl, wrt: c.wrt, target, check: false }), 7, true));
+      } catch (e) {
+        expect((e as Error).name, `${c.name}: ${(e as Error).message}`).toBe('UnsupportedError');
+        unsupported.push(c.name);
+      }
+    }
+    // only the generic σ (an abstract function) has no code
+    for (const name of unsupported) expect(GRADIENTS.find((c) => c.name === name)!.f).toMatch(/sigma\(/);
+    expect(jobs.length).toBeGreaterThanOrEqual(GRADIENTS.length - 4);
+    const results = await run(target, jobs);
+    jobs.forEach((j, k) => compare(target, j, results[k], j.gen.derived.input.expr));
+  });
+});
+
+describe('lowering', () => {
+  it('the gradients of an L-layer linear network take 3L − 1 products, like backpropagation', () => {
+    for (const L of [2, 3, 5, 8, 16]) {
+      const Ws = Array.from({ length: L }, (_, i) => `W${i + 1}`);
+      const decl = Ws.map((w, i) => `${w}: d${i + 1} x d${i}`).join('; ') + `; X: d0 x n; Y: d${L} x n`;
+      const out = runDerive({ expr: `0.5*norm(${[...Ws].reverse().join('*')}*X - Y)^2`, decl, wrt: Ws, check: false });
+      const size = planningSizes();
+      expect(productCount(associateProducts([out.f], size), size).products).toBe(L);
+      expect(productCount(associateProducts(out.results.map((r) => r.value), size), size).products).toBe(3 * L - 1);
+    }
+  });
+
+  it('matrix–vector products stay matrix–vector: A*B*x is A*(B*x)', () => {
+    const gen = runCodegen({ expr: "y'*A*B*x", decl: 'A: m x n; B: n x p; x: p; y: m', wrt: ['x'], target: 'numpy' });
+    expect(gen.code).toContain('y.T @ (A @ (B @ x))');
+  });
+
+  it('typical sizes given with --sizes change the order', () => {
+    const decl = 'A: m x n; B: n x p; C: p x q';
+    const narrow = runCodegen({ expr: 'sum(A*B*C)', decl, target: 'numpy', sizes: 'm=10, n=1000, p=10, q=1000', check: false });
+    const wide = runCodegen({ expr: 'sum(A*B*C)', decl, target: 'numpy', sizes: 'm=1000, n=10, p=1000, q=10', check: false });
+    expect(narrow.code).toContain('np.sum((A @ B) @ C)');
+    expect(wide.code).toContain('A @ (B @ C)');
+  });
+});
+
+describe('the modules', () => {
+  const BIN = fileURLToPath(new URL('../bin/matcalc.js', import.meta.url));
+  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+  it('matcalc codegen --target numpy: imports only numpy, states the formula and conventions, names E', () => {
+    const r = cli('codegen', '0.5*norm(W2*W1*X - Y)^2', '--decl', NET, '--wrt', 'W1,W2', '--target', 'numpy');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => /^\s*(import|from)\s/.test(l))).toEqual(['import numpy as np']);
+    expect(r.stdout).toContain('# f = 1/2*norm(W2*W1*X - Y)^2');
+    expect(r.stdout).toContain("vec(A) = A.reshape(-1, 1, order='F')");
+    expect(r.stdout).toMatch(/^ {4}E = W2 @ t1 - Y {2}# W2\*W1\*X - Y$/m);
+    expect(r.stdout).toMatch(/^def value\(\*\*vars\):$/m);
+    expect(r.stdout).toMatch(/^def gradient\(\*\*vars\):$/m);
+  });
+
+  it('the TypeScript module has no imports', () => {
+    const r = cli('codegen', 'logdet(X)', '--decl', 'X: n x n spd', '--target', 'ts');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/^\s*import\s/m);
+    expect(r.stdout).toContain('export function gradient(vars: Inputs): Gradient');
+  });
+
+  it('bad arguments to a generated NumPy function are named', () => {
+    const gen = runCodegen({ expr: '0.5*norm(W2*W1*X - Y)^2', decl: NET, target: 'numpy', check: false });
+    writeFileSync(join(dir, 'bad_args.py'), gen.code);
+    const script = `import sys; sys.path.insert(0, ${JSON.stringify(dir)}); import numpy as np, bad_args as m
+for kw in [dict(W1=np.ones((3, 4)), W2=np.ones((2, 3)), X=np.ones((4, 5))), dict(W1=np.ones((3, 4)), W2=np.ones((2, 4)), X=np.ones((4, 5)), Y=np.ones((2, 5)))]:
+    try: m.value(**kw)
+    except (TypeError, ValueError) as e: print(type(e).__name__, e)`;
+    const r = spawnSync(PYTHON, ['-c', script], { encoding: 'utf8' });
+    expect(r.stdout).toContain('TypeError missing argument(s): Y');
+    expect(r.stdout).toMatch(/ValueError W2 has shape \(2, 4\) but is declared \('k', 'h'\)/);
+  });
+
+  it('an unknown target and an operator a target cannot express: exit 2 with a clear message', () => {
+    const bad = cli('codegen', 'tr(X)', '--decl', 'X: n x n', '--target', 'julia');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('unknown target "julia": --target is one of numpy, torch, ts');
+    const sigma = cli('codegen', '0.5*norm(W2*sigma(W1*X) - Y)^2', '--decl', NET, '--target', 'numpy');
+    expect(sigma.status).toBe(2);
+    expect(sigma.stderr).toContain('not supported: the numpy target cannot express the generic function sigma');
+    expect(sigma.stderr).not.toMatch(/\n\s+at /);
+    const sizes = cli('codegen', 'tr(X)', '--decl', 'X: n x n', '--target', 'ts', '--sizes', 'q=3');
+    expect(sizes.status).toBe(2);
+    expect(sizes.stderr).toContain('--sizes: q is not a declared dimension');
+  });
+});
