@@ -64,6 +64,8 @@ describe('a derivation in the style of Zhou & Liang App. B (92)–(97)', () => {
     expect(derivationLatex(plain)).not.toMatch(/\\tag|\\notag/);
     expect(layoutDerivation({ ...plain, equation: 'B.9' }).rows.map((r) => r.tag)).toEqual(['B.9', 'B.10', 'B.11', 'B.12', 'B.13', 'B.14']);
     expect(layoutDerivation({ ...plain, equation: '17a' }).rows.map((r) => r.tag)).toEqual(['17a', null, null, null, null, null]);
+    expect(layoutDerivation({ ...plain, equation: '(92)–(97)' }).rows.map((r) => r.tag)).toEqual(['92', '93', '94', '95', '96', '97']);
+    expect(derivationLatex({ ...plain, equation: '}\\input{/etc/passwd}' })).not.toContain('\\input');
   });
 
   it('golden files: tex, md, html (reviewed by eye against the paper; see docs/rendering.md)', () => {

@@ -9,9 +9,8 @@ import { runHessian } from '../app/hessian.js';
 import { formatHessianLatex, formatHessianText, hessianJson } from '../render/hessian-output.js';
 import { runCodegen } from '../app/codegen.js';
 import { EXAMPLES } from '../app/examples.js';
-import { chainVerdictLine, formatLatex, formatText, toJson } from '../render/derive-output.js';
-import { deriveDocument, hessianDocument } from '../render/derive-document.js';
-import { derivationLatex } from '../render/derivation-latex.js';
+import { formatLatex, formatText, toJson } from '../render/derive-output.js';
+import { deriveDocument, hessianDocument, stepsLatex } from '../render/derive-document.js';
 import type { DocumentInput } from '../render/document.js';
 import { documentPage, writeDocument, OUT_BASENAME } from '../app/document-output.js';
 import { LATER_KINDS, VERIFY_KINDS, verifyClaim } from '../verify/claim.js';
@@ -61,7 +60,7 @@ function program(): Command {
             ? JSON.stringify(toJson(out), null, 2) + '\n'
             : o.format === 'latex'
               ? out.derivations
-                ? out.derivations.map((d) => `% ∇_vec(${d.variable.name}) f, step by step (matcalc); ${chainVerdictLine(d)}\n${derivationLatex(d.display)}`).join('\n')
+                ? stepsLatex(out.derivations)
                 : formatLatex(out)
               : formatText(out);
         process.stdout.write(text);

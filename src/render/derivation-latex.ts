@@ -217,6 +217,14 @@ export function alignLatex(rows: readonly Row[], lineWidth = LINE_WIDTH): string
 
 // ── a derivation ───────────────────────────────────────────────────────────────────────────────────
 
+/**
+ * The equation number a derivation gives, as a \tag: "92", "(92)–(97)" → "92", "B.9"; only letters,
+ * digits and dots (it is typeset in text mode, so nothing else may reach the LaTeX).
+ */
+function firstTag(equation: string): string | undefined {
+  return /[A-Za-z]*\.?\d+[A-Za-z]?|[A-Za-z0-9]+(\.[A-Za-z0-9]+)*/.exec(equation)?.[0];
+}
+
 /** "92" → "93", "B.9" → "B.10"; a number without a trailing integer has no successor. */
 function nextTag(tag: string): string | null {
   const m = /^(.*?)(\d+)$/.exec(tag);
@@ -284,7 +292,8 @@ export interface DerivationOptions {
 }
 
 export function layoutDerivation(d: Derivation, opts: DerivationOptions = {}): DerivationLayout {
-  let tag: string | null | undefined = d.equation ?? (opts.number === undefined ? undefined : String(opts.number));
+  const given = d.equation === undefined ? undefined : firstTag(d.equation);
+  let tag: string | null | undefined = given ?? (opts.number === undefined ? undefined : String(opts.number));
   const numbered = () => {
     const t = tag;
     if (typeof tag === 'string') tag = nextTag(tag);
@@ -306,7 +315,7 @@ export function layoutDerivation(d: Derivation, opts: DerivationOptions = {}): D
   if (reasons.length) where.push(text('where '), ...series(reasons));
   if (defs.length) where.push(text(reasons.length ? '; here ' : 'where '), ...series(defs));
   if (where.length) where.push(text('.'));
-  const next = d.equation === undefined && opts.number !== undefined ? opts.number + rows.length : undefined;
+  const next = given === undefined && opts.number !== undefined ? opts.number + rows.length : undefined;
   return { rows, where, ...(next !== undefined ? { next } : {}) };
 }
 

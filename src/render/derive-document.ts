@@ -1,15 +1,17 @@
 // `matcalc derive` and `derive --hessian` as documents (Markdown, HTML, standalone LaTeX): the function
 // and its declarations, the results as numbered equations, the names used, recorded derivations when
-// --steps asked for them, and the check's verdict as prose.
+// --steps asked for them, and the check's verdict as prose. Also `derive --steps --format latex`: the
+// derivations alone, to paste into a paper.
 import { sym, type SymNode } from '../expr/ast.js';
 import { dimLatex, isOne } from '../expr/dim.js';
 import { isScalarShape } from '../expr/shape.js';
 import type { Declarations } from '../lang/decl.js';
 import type { Named } from '../rewrite/present.js';
-import type { DeriveOutput } from '../app/derive.js';
+import type { DeriveOutput, RecordedDerivation } from '../app/derive.js';
 import type { HessianOutput } from '../app/hessian.js';
 import { chainVerdictLine, COOKBOOK_NOTE, resultRows, symmetricNote, verdictLine } from './derive-output.js';
 import { hessianRows, hessianVerdictLine, hvpRows, SYMMETRIC_HESSIAN_NOTE, VEC_CONVENTION } from './hessian-output.js';
+import { derivationLatex } from './derivation-latex.js';
 import { symLatex } from './names.js';
 import { toLatex } from './print.js';
 import { math, text, type Inline } from './prose.js';
@@ -77,4 +79,9 @@ export function hessianDocument(o: HessianOutput): DocumentInput {
     title: `Hessian of f = ${o.input.expr.trim()}`,
     sections: [functionSection(o.f, o.decls, at), { title: 'Hessian', blocks }, { title: 'Check', blocks: [sentence(check)] }],
   };
+}
+
+/** Each recorded derivation as an align and its "where (i) …" paragraph, after a comment with its check. */
+export function stepsLatex(derivations: readonly RecordedDerivation[]): string {
+  return derivations.map((d) => `% ∇_vec(${d.variable.name}) f, step by step (matcalc); ${chainVerdictLine(d)}\n${derivationLatex(d.display)}`).join('\n');
 }

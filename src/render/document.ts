@@ -153,7 +153,6 @@ function proseHtml(parts: readonly Inline[]): string {
 }
 
 function html(doc: DocumentInput, laid: readonly Laid[], assets: 'inline' | 'files'): { html: string; assets: Asset[] } {
-  const fonts = katexFonts();
   const inline = assets === 'inline';
   const css = katexCss((f) => (inline ? `data:font/woff2;base64,${fontData(f).toString('base64')}` : `fonts/${f}`));
   // no scripts, no network: styles and fonts come from the page itself or from files beside it
@@ -184,7 +183,7 @@ function html(doc: DocumentInput, laid: readonly Laid[], assets: 'inline' | 'fil
   ].join('\n') + '\n';
   return {
     html: page,
-    assets: inline ? [] : [{ path: 'katex/katex.min.css', data: Buffer.from(css) }, ...fonts.map((f) => ({ path: `katex/fonts/${f}`, data: fontData(f) }))],
+    assets: inline ? [] : [{ path: 'katex/katex.min.css', data: Buffer.from(css) }, ...katexFonts().map((f) => ({ path: `katex/fonts/${f}`, data: fontData(f) }))],
   };
 }
 
