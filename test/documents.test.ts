@@ -98,3 +98,27 @@ describe('malformed documents: an error with the line', () => {
   it('an undeclared symbol', () => bad('decl: A: n x n\nclaim: tr(B) = 0\n', 'test.matcalc:2', 'undeclared symbol B'));
   it('a bad declaration', () => bad('decl: A n x n\nclaim: A = A\n', 'test.matcalc:1'));
 });
+
+describe('matcalc check: verify and render every document', () => {
+  it('writes a page per document and an index with each status, offline and without scripts', async () => {
+    const { mkdtempSync, readFileSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { checkAndRender } = await import('../src/app/documents.js');
+    const out = mkdtempSync(join(tmpdir(), 'matcalc-check-'));
+    const docs = checkAndRender([join(DIR, 'ma-pca.matcalc'), join(DIR, 'zl-deep-linear-gradient.matcalc')], out);
+    expect(docs.every((d) => d.result.passed)).toBe(true);
+    const index = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(index).toContain('2 of 2 documents verified');
+    expect(index).toContain('ma-pca.html');
+    expect(index).toContain('2 printed formulas shown false');
+    expect(index).not.toMatch(/<script/i);
+    for (const ext of ['html', 'tex', 'md']) expect(existsSync(join(out, `zl-deep-linear-gradient.${ext}`))).toBe(true);
+    expect(existsSync(join(out, 'katex', 'katex.min.css'))).toBe(true);
+    const page = readFileSync(join(out, 'zl-deep-linear-gradient.html'), 'utf8');
+    expect(page).toContain('katex');
+    expect(page).not.toMatch(/<script/i);
+    const tex = readFileSync(join(out, 'zl-deep-linear-gradient.tex'), 'utf8');
+    expect(tex).toContain('\\stackrel{(i)}{=}');
+  });
+});

@@ -1,6 +1,9 @@
 // Verifying derivation documents: read, check, and describe the outcome (text for the terminal).
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { renderDocument } from '../render/document.js';
+import { documentPage, documentStatus } from '../render/document-page.js';
+import { htmlEscape, mdText } from '../render/prose.js';
 import { InputError } from '../expr/errors.js';
 import { parseDocument } from '../doc/format.js';
 import { checkDocument, type DocumentResult } from '../doc/check.js';
@@ -53,3 +56,73 @@ export function documentText(r: DocumentResult): string {
   return L.join('\n') + '\n';
 }
 
+
+export interface CheckedDocument {
+  readonly file: string;
+  readonly result: DocumentResult;
+  /** the page, relative to the output directory */
+  readonly page: string;
+}
+
+/**
+ * `matcalc check`: verify every document and render each (HTML, .tex, Markdown) into `out`, with an
+ * index page that shows each document's status. KaTeX's stylesheet and fonts are written once, next to
+ * the pages, so the directory works offline.
+ */
+export function checkAndRender(paths: readonly string[], out: string, progress?: (done: number, total: number, file: string) => void): CheckedDocument[] {
+  const files = documentFiles(paths);
+  const rules = loadRules();
+  mkdirSync(out, { recursive: true });
+  const checked: CheckedDocument[] = [];
+  let assetsWritten = false;
+  files.forEach((file, i) => {
+    progress?.(i, files.length, file);
+    const result = checkDocument(parseDocument(readFileSync(file, 'utf8'), file), { rules });
+    const name = basename(file, DOCUMENT_EXTENSION);
+    const rendered = renderDocument(documentPage(result, rules), { assets: 'files' });
+    writeFileSync(join(out, `${name}.html`), rendered.html);
+    writeFileSync(join(out, `${name}.tex`), rendered.tex);
+    writeFileSync(join(out, `${name}.md`), rendered.md);
+    if (!assetsWritten)
+      for (const a of rendered.assets) {
+        mkdirSync(dirname(join(out, a.path)), { recursive: true });
+        writeFileSync(join(out, a.path), a.data);
+      }
+    assetsWritten = true;
+    checked.push({ file, result, page: `${name}.html` });
+  });
+  progress?.(files.length, files.length, '');
+  writeFileSync(join(out, 'index.html'), indexHtml(checked));
+  writeFileSync(join(out, 'index.md'), indexMd(checked));
+  return checked;
+}
+
+function indexHtml(docs: readonly CheckedDocument[]): string {
+  const ok = docs.filter((d) => d.result.passed).length;
+  const rows = docs
+    .map((d) => {
+      const base = d.page.replace(/\.html$/, '');
+      const refuted = d.result.results.filter((x) => x.kind === 'claim' && !x.item.expected).length;
+      const note = refuted ? `<div class="src">${refuted} printed formula${refuted > 1 ? 's' : ''} shown false</div>` : '';
+      const status = d.result.passed ? `<span class="ok">✓&nbsp;verified</span>${note}` : `<span class="bad">✗ ${htmlEscape(documentStatus(d.result))}</span>`;
+      return `<tr><td><a href="${htmlEscape(d.page)}">${htmlEscape(d.result.doc.title ?? base)}</a><div class="src">${htmlEscape(d.result.doc.source ?? '')}</div></td><td>${status}</td><td><a href="${htmlEscape(base)}.tex">.tex</a> · <a href="${htmlEscape(base)}.md">.md</a> · <a href="../../${htmlEscape(d.file)}">source</a></td></tr>`;
+    })
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>matcalc: derivations</title>
+<style>body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.6rem .4rem;vertical-align:top;text-align:left}td:nth-child(3){white-space:nowrap}.src{color:#666;font-size:.85em;margin-top:.2rem}.ok{color:#1a7f37;font-weight:bold}.bad{color:#b42318;font-weight:bold}</style>
+</head><body>
+<h1>Derivations checked by matcalc</h1>
+<p>${ok} of ${docs.length} documents verified: every claim and every step checked numerically at random points, and every cited rule checked to produce its step.</p>
+<table><thead><tr><th>Document</th><th>Status</th><th>Files</th></tr></thead><tbody>
+${rows}
+</tbody></table>
+</body></html>
+`;
+}
+
+function indexMd(docs: readonly CheckedDocument[]): string {
+  const rows = docs.map((d) => `| [${mdText(d.result.doc.title ?? d.page)}](${d.page.replace(/\.html$/, '.md')}) | ${d.result.passed ? '✓ verified' : '✗ ' + mdText(documentStatus(d.result))} |`);
+  return `# Derivations checked by matcalc\n\n| Document | Status |\n| --- | --- |\n${rows.join('\n')}\n`;
+}

@@ -4,7 +4,8 @@ import { Command, CommanderError, Option } from 'commander';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { CheckError } from '../check/derivative.js';
 import { runDerive } from '../app/derive.js';
-import { DOCUMENT_EXTENSION, documentFiles, documentText, verifyDocumentFile } from '../app/documents.js';
+import { checkAndRender, DOCUMENT_EXTENSION, documentFiles, documentText, verifyDocumentFile } from '../app/documents.js';
+import { documentStatus } from '../render/document-page.js';
 import { runHessian } from '../app/hessian.js';
 import { formatHessianLatex, formatHessianText, hessianJson } from '../render/hessian-output.js';
 import { runCodegen } from '../app/codegen.js';
@@ -121,6 +122,21 @@ function program(): Command {
         return;
       }
       process.stdout.write(out.code);
+    });
+
+  p.command('check')
+    .description('verify every derivation document and render each (HTML, .tex, Markdown) with an index page')
+    .argument('[paths...]', `documents (*${DOCUMENT_EXTENSION}) or directories of them`, ['derivations'])
+    .option('--out <dir>', 'where the rendered pages go', 'docs/derivations')
+    .action((paths: string[], o) => {
+      const tty = process.stderr.isTTY;
+      const checked = checkAndRender(paths, o.out, (done, total, file) => {
+        if (tty) process.stderr.write(`\rchecking ${done}/${total} ${file}`.padEnd(80).slice(0, 80) + (done === total ? '\n' : ''));
+      });
+      for (const c of checked) process.stdout.write(`${c.result.passed ? '✓' : '✗'} ${c.file}: ${documentStatus(c.result)}\n`);
+      const failed = checked.filter((c) => !c.result.passed).length;
+      process.stdout.write(`${checked.length - failed} of ${checked.length} documents verified; pages in ${o.out}/index.html\n`);
+      if (failed) process.exitCode = 1;
     });
 
   p.command('examples')

@@ -39,6 +39,8 @@ export interface Derivation {
   readonly quantity: Label;
   /** the first right-hand side (what the quantity is by definition) */
   readonly start: Expr;
+  /** why the quantity equals the first right-hand side, when that is itself a justified step */
+  readonly startReason?: Reason;
   readonly steps: readonly Step[];
   /** "where e = W3W2W1X − Y" */
   readonly where: readonly Definition[];

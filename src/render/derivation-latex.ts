@@ -299,17 +299,15 @@ export function layoutDerivation(d: Derivation, opts: DerivationOptions = {}): D
     if (typeof tag === 'string') tag = nextTag(tag);
     return t;
   };
-  const rows: Row[] = [{ lhs: checkMath(d.quantity.latex, 'the quantity'), rel: '=', rhs: toLatex(d.start), tag: numbered() }];
   const reasons: Inline[][] = [];
-  for (const s of d.steps) {
-    let rel = '=';
-    if (s.reason) {
-      const label = `(${roman(reasons.length + 1)})`;
-      rel = `\\stackrel{${label}}{=}`;
-      reasons.push([text(`${label} `), ...reasonProse(s.reason)]);
-    }
-    rows.push({ lhs: '', rel, rhs: toLatex(s.expr), tag: numbered() });
-  }
+  const relation = (r: Reason | undefined) => {
+    if (!r) return '=';
+    const label = `(${roman(reasons.length + 1)})`;
+    reasons.push([text(`${label} `), ...reasonProse(r)]);
+    return `\\stackrel{${label}}{=}`;
+  };
+  const rows: Row[] = [{ lhs: checkMath(d.quantity.latex, 'the quantity'), rel: relation(d.startReason), rhs: toLatex(d.start), tag: numbered() }];
+  for (const s of d.steps) rows.push({ lhs: '', rel: relation(s.reason), rhs: toLatex(s.expr), tag: numbered() });
   const defs = d.where.map((w) => [math(`${toLatex(sym(w.name, w.value.shape))} = ${toLatex(w.value)}`)]);
   const where: Inline[] = [];
   if (reasons.length) where.push(text('where '), ...series(reasons));

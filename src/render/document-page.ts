@@ -1,0 +1,85 @@
+// A checked derivation document as a page (HTML, .tex, Markdown through render/document.ts): the
+// setting, then every comment, claim and proof in the author's order, each followed by its verdict;
+// definitions are shown by name, as the author wrote them.
+import { Expr, substitute, sym } from '../expr/ast.js';
+import { toLatex } from './print.js';
+import { math, text, type Inline } from './prose.js';
+import type { Block, DocumentInput, Section } from './document.js';
+import type { DocumentResult } from '../doc/check.js';
+import type { Derivation, Step } from '../derivation/model.js';
+import type { Rule } from '../rewrite/rules.js';
+
+const prose = (...parts: Inline[]): Block => ({ kind: 'prose', parts });
+
+export function documentStatus(r: DocumentResult): string {
+  return r.passed ? 'verified: every claim and every step holds' : `FALSE at line ${r.firstFailure!.line}: ${r.firstFailure!.message}`;
+}
+
+export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentInput {
+  const fold = new Map<Expr, Expr>([...r.defs].map(([name, value]) => [value, sym(name, value.shape)]));
+  const show = (e: Expr) => toLatex(substitute(e, fold));
+  const setting: Block[] = [];
+  if (r.doc.source) setting.push(prose(text(`Source: ${r.doc.source}.`)));
+  const decl: Inline[] = [text('Symbols: ')];
+  [...r.decls.symbols.values()].forEach((s, i) => decl.push(...(i ? [text(', ')] : []), math(toLatex(s)), text(` (${s.shape.rows.syms.join('') || s.shape.rows.coef}×${s.shape.cols.syms.join('') || s.shape.cols.coef}${s.props.size ? ', ' + [...s.props].join(', ') : ''})`)));
+  setting.push(prose(...decl, text('.')));
+  for (const [name, value] of r.defs) setting.push(prose(text('Definition: '), math(`${toLatex(sym(name, value.shape))} = ${toLatex(value)}`), text('.')));
+  for (const a of r.assumptions) setting.push(prose(text('Evaluated at points where '), math(`${toLatex(a.symbol)} = ${toLatex(a.value)}`), text('.')));
+  setting.push(prose(text(`Status: ${documentStatus(r)}.`)));
+
+  const body: Block[] = [];
+  let k = 0;
+  for (const item of r.doc.items) {
+    if (item.kind === 'prose') {
+      body.push(prose(text(item.text)));
+      continue;
+    }
+    const res = r.results[k++];
+    if (res.kind === 'claim') {
+      const head = `${res.item.expected ? 'Claim' : 'Printed formula (refuted)'}${res.item.label ? ' ' + res.item.label : ''}, line ${res.item.line}:`;
+      body.push(prose(text(head)));
+      if (res.lhs && res.rhs) body.push({ kind: 'equations', rows: [{ lhs: show(res.lhs), rhs: show(res.rhs) }] });
+      else body.push(prose(text(`${res.item.lhs} = ${res.item.rhs}`)));
+      const verdict = res.holds
+        ? `holds at random points (relative difference ${res.error?.toExponential(1)})`
+        : `does not hold: ${res.message}`;
+      body.push(prose(text(`${res.passed ? '✓' : '✗'} The equation ${verdict}.`)));
+      for (const f of res.diagnosis?.findings ?? []) body.push(prose(text(`Diagnosis: ${f}.`)));
+      if (res.diagnosis) body.push(prose(text(`Correct: ${res.diagnosis.correct}.`)));
+      continue;
+    }
+    const [first, ...rest] = res.lines;
+    if (!first.expr || rest.some((l) => !l.expr)) {
+      body.push(prose(text(`Proof${res.item.label ? ' ' + res.item.label : ''}, line ${res.item.line}: ✗ a line does not parse or typecheck: ${res.lines.find((l) => !l.passed)?.message ?? ''}`)));
+      continue;
+    }
+    const steps: Step[] = rest.map((l) => {
+      const rule = l.rule ? rules.get(l.rule.name) : undefined;
+      const says = rule
+        ? { text: rule.says ?? l.rule!.name, latex: `${toLatex(rule.lhs)} = ${toLatex(rule.rhs)}` }
+        : l.because
+          ? { text: l.because, latex: '' }
+          : undefined;
+      return { expr: substitute(l.expr!, fold), ...(says ? { reason: { rule: l.rule?.name, says, citation: rule?.cite } } : {}) };
+    });
+    if (!steps.length) continue;
+    // the first written line is the quantity, the first step its first right-hand side
+    const derivation: Derivation = {
+      title: `Proof${res.item.label ? ' ' + res.item.label : ''} (line ${res.item.line})`,
+      quantity: { text: first.source, latex: show(first.expr) },
+      start: steps[0].expr,
+      ...(steps[0].reason ? { startReason: steps[0].reason } : {}),
+      steps: steps.slice(1),
+      where: [],
+    };
+    body.push({ kind: 'derivation', derivation });
+    const bad = res.lines.find((l) => !l.passed);
+    body.push(prose(text(res.passed ? `✓ Every step holds at random points, and every cited rule produces its step.` : `✗ Line ${bad!.line}: ${bad!.message}.`)));
+  }
+  const sections: Section[] = [
+    { title: 'Setting', blocks: setting },
+    { title: 'Claims and proofs', blocks: body },
+  ];
+  return { title: r.doc.title ?? r.doc.file, sections };
+}
+
