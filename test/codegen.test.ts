@@ -302,3 +302,134 @@ for kw in [dict(W1=np.ones((3, 4)), W2=np.ones((2, 3)), X=np.ones((4, 5))), dict
     expect(sizes.stderr).toContain('--sizes: q is not a declared dimension');
   });
 });
+
+// ── Hessians: the generated hessian against central differences of the generated gradient, column by
+// column (vec column-major, --wrt order); its symmetry; hvp against hessian times vec(direction) ──
+
+const HESSIANS = [
+  { name: 'deep linear network', f: '0.5*norm(W2*W1*X - Y)^2', decl: NET, wrt: ['W1', 'W2'] },
+  { name: 'logdet of an spd matrix', f: 'logdet(X)', decl: 'X: n x n spd', wrt: ['X'] },
+  { name: "x'Ax + sum(exp(Bx))", f: "x'*A*x + sum(exp(B*x))", decl: 'A: n x n; B: m x n; x: n', wrt: ['x'] },
+];
+
+interface HessianResult {
+  /** the generated hessian, column-major */
+  readonly H: { shape: number[]; data: number[] };
+  /** central differences of the generated gradient (stacked vec) along each coordinate, column-major */
+  readonly fd: number[];
+  /** the generated hvp along the direction, stacked vec */
+  readonly hvp: number[];
+  readonly error?: string;
+}
+
+const HESSIAN_DRIVER = `
+import importlib, json, sys
+import numpy as np
+sys.path.insert(0, sys.argv[1])
+def arg(v):
+    if isinstance(v, (int, float)): return float(v)
+    return np.array(v['data'], dtype=float).reshape(v['cols'], v['rows']).T
+def num(x):
+    if hasattr(x, 'detach'): x = x.detach().numpy()
+    return np.asarray(x, dtype=float)
+def stack(d, wrt):
+    return np.concatenate([num(d[w]).reshape(-1, order='F') for w in wrt])
+results = []
+for job in json.load(open(sys.argv[2])):
+    try:
+        m = importlib.import_module(job['module'])
+        args = {n: arg(v) for n, v in job['args'].items()}
+        wrt = job['wrt']
+        H = num(m.hessian(**args))
+        cols = []
+        for w in wrt:
+            a = args[w]
+            for k in range(a.size):
+                def g(t):
+                    b = np.array(a, dtype=float).reshape(-1, order='F')
+                    b[k] += t
+                    return stack(m.gradient(**{**args, w: b.reshape(a.shape, order='F')}), wrt)
+                D = lambda h: (g(h) - g(-h)) / (2 * h)
+                cols.append((4 * D(5e-4) - D(1e-3)) / 3)
+        dirs = {'d' + w: arg(v) for w, v in job['direction'].items()}
+        results.append({'H': {'shape': list(H.shape), 'data': H.reshape(-1, order='F').tolist()},
+                        'fd': np.concatenate(cols).tolist(), 'hvp': stack(m.hvp(**args, **dirs), wrt).tolist()})
+    except Exception as e:
+        results.append({'error': f'{type(e).__name__}: {e}'})
+print(json.dumps(results))
+`;
+
+function runPythonHessians(target: 'numpy' | 'torch', jobs: readonly Job[]): HessianResult[] {
+  const b = batch++;
+  const spec = jobs.map((j, k) => {
+    const module = `${target}_h${b}_${k}`;
+    writeFileSync(join(dir, module + '.py'), j.gen.code);
+    const json = (n: string, m: Mat) => toJson(j.gen.derived.decls.symbols.get(n)!, m, false);
+    const args = Object.fromEntries([...j.gen.derived.f.vars].map((n) => [n, json(n, j.point.values.get(n)!)]));
+    const direction = Object.fromEntries([...j.direction].map(([n, V]) => [n, json(n, V)]));
+    return { module, args, direction, wrt: j.gen.derived.wrt.map((w) => w.name) };
+  });
+  writeFileSync(join(dir, `hjobs_${b}.json`), JSON.stringify(spec));
+  writeFileSync(join(dir, 'hessian_driver.py'), HESSIAN_DRIVER);
+  const r = spawnSync(PYTHON, [join(dir, 'hessian_driver.py'), dir, join(dir, `hjobs_${b}.json`)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr || r.error}`);
+  return JSON.parse(r.stdout);
+}
+
+async function runTsHessians(jobs: readonly Job[]): Promise<HessianResult[]> {
+  const b = batch++;
+  const out: HessianResult[] = [];
+  for (const [k, j] of jobs.entries()) {
+    const file = join(dir, `ts_h${b}_${k}`);
+    writeFileSync(file + '.ts', j.gen.code);
+    const program = ts.createProgram([file + '.ts'], { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ES2022, types: [] });
+    expect(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+    writeFileSync(file + '.mjs', ts.transpileModule(j.gen.code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
+    const m = await import(pathToFileURL(file + '.mjs').href);
+    const wrt = j.gen.derived.wrt.map((w) => w.name);
+    const args = Object.fromEntries([...j.gen.derived.f.vars].map((n) => [n, j.point.values.get(n)!]));
+    const stack = (g: Record<string, Mat>) => wrt.flatMap((w) => [...g[w].data]);
+    const H: Mat = m.hessian(args);
+    const fd: number[] = [];
+    for (const w of wrt)
+      for (let c = 0; c < args[w].data.length; c++) {
+        const g = (t: number) => {
+          const data = Float64Array.from(args[w].data);
+          data[c] += t;
+          return stack(m.gradient({ ...args, [w]: new Mat(args[w].rows, args[w].cols, data) }));
+        };
+        const D = (h: number) => g(h).map((x, i) => (x - g(-h)[i]) / (2 * h));
+        const [D1, D2] = [D(5e-4), D(1e-3)];
+        fd.push(...D1.map((x, i) => (4 * x - D2[i]) / 3));
+      }
+    out.push({ H: { shape: [H.rows, H.cols], data: [...H.data] }, fd, hvp: stack(m.hvp(args, Object.fromEntries(j.direction))) });
+  }
+  return out;
+}
+
+/** hessian = central differences of gradient, symmetric; hvp = hessian · vec(direction). */
+function compareHessian(j: Job, r: HessianResult, label: string): void {
+  expect(r.error, label).toBeUndefined();
+  const wrt = j.gen.derived.wrt.map((w) => w.name);
+  const v = wrt.flatMap((w) => [...j.direction.get(w)!.data]);
+  const N = v.length;
+  expect(r.H.shape, `${label}: shape of the hessian`).toEqual([N, N]);
+  const H = (i: number, k: number) => r.H.data[k * N + i];
+  expect(rel(r.H.data, r.fd), `${label}: hessian vs central differences of gradient`).toBeLessThan(1e-6);
+  const Ht = r.H.data.map((_, idx) => H(Math.floor(idx / N), idx % N));
+  expect(rel(r.H.data, Ht), `${label}: symmetry`).toBeLessThan(1e-10);
+  const Hv = Array.from({ length: N }, (_, i) => v.reduce((s, x, k) => s + H(i, k) * x, 0));
+  expect(rel(r.hvp, Hv), `${label}: hvp vs hessian times vec(direction)`).toBeLessThan(1e-9);
+}
+
+describe.each(targets)('generated $target Hessians', ({ target, skip, note }) => {
+  it.skipIf(skip)(`hessian = central differences of gradient, symmetric; hvp = hessian · vec(V), at 2 points${note}`, async () => {
+    const jobs = HESSIANS.flatMap((c) => {
+      const gen = runCodegen({ expr: c.f, decl: c.decl, wrt: c.wrt, target });
+      expect(gen.code, c.name).toMatch(target === 'ts' ? /export function hessian\(vars: Inputs\): Matrix/ : /^def hessian\(\*\*vars\):$/m);
+      return [1, 2].map((seed) => ({ ...job(gen, seed), label: `${c.name} (point ${seed})` }));
+    });
+    const results = target === 'ts' ? await runTsHessians(jobs) : runPythonHessians(target, jobs);
+    jobs.forEach((j, k) => compareHessian(j, results[k], j.label));
+  });
+});

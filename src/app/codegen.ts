@@ -1,10 +1,14 @@
-// The codegen pipeline: derive (and check) the gradients, then write them as a module of the target.
-import { InputError } from '../expr/errors.js';
+// The codegen pipeline: derive (and check) the gradients and the Hessian, then write them as a module of
+// the target. A Hessian the engine cannot derive (an operator without a second differential) leaves the
+// module without `hessian` and `hvp`, saying why; a Hessian that fails its check stops codegen (exit 1).
+import { InputError, UnsupportedError } from '../expr/errors.js';
 import { shapeText } from '../expr/shape.js';
 import { toText } from '../render/print.js';
 import { checkTarget, generate, TARGETS, type Target } from '../codegen/index.js';
 import { planningSizes, TYPICAL_SIZE } from '../codegen/lower.js';
+import { CheckError } from '../check/derivative.js';
 import { runDerive, type DeriveOutput } from './derive.js';
+import { runHessian, type HessianOutput } from './hessian.js';
 
 export interface CodegenInput {
   readonly expr: string;
@@ -14,7 +18,7 @@ export interface CodegenInput {
   readonly target: string;
   /** typical sizes for ordering products, e.g. "n=60000, d=784" */
   readonly sizes?: string;
-  /** check the gradients numerically first (default true) */
+  /** check the gradients and the Hessian numerically first (default true) */
   readonly check?: boolean;
   readonly seed?: number;
 }
@@ -22,6 +26,8 @@ export interface CodegenInput {
 export interface CodegenOutput {
   readonly target: Target;
   readonly derived: DeriveOutput;
+  /** the Hessian the module's hessian and hvp compute, or why there are none */
+  readonly hessian: HessianOutput | { readonly skipped: string };
   /** the module's source; empty when the check failed */
   readonly code: string;
 }
@@ -41,7 +47,11 @@ export function runCodegen(input: CodegenInput): CodegenOutput {
   const target = checkTarget(input.target);
   const derived = runDerive({ expr: input.expr, decl: input.decl, wrt: input.wrt, defs: input.defs, check: input.check ?? true, seed: input.seed });
   const { f, wrt, decls, verdict } = derived;
-  if (verdict && !verdict.passed) return { target, derived, code: '' };
+  if (verdict && !verdict.passed) return { target, derived, hessian: { skipped: 'the gradient failed its check' }, code: '' };
+  const hessian = deriveHessian(input, wrt.map((w) => w.name));
+  if ('verdict' in hessian && hessian.verdict && !hessian.verdict.passed)
+    // the CLI reports a CheckError with exit 1, and writes nothing
+    throw new CheckError(`the derived Hessian failed its numerical check (max relative error ${hessian.verdict.maxError.toExponential(2)}); no code written`);
   const sizes = parseSizes(input.sizes, decls.dims);
   const params = [...decls.symbols.values()].filter((s) => f.vars.has(s.name));
   const assumed = [...decls.dims].sort().map((d) => `${d} = ${sizes.get(d) ?? TYPICAL_SIZE}`).join(', ');
@@ -55,6 +65,13 @@ export function runCodegen(input: CodegenInput): CodegenOutput {
     verdict
       ? `checked against central differences at ${verdict.points.length} random points: passed, max relative error ${verdict.maxError.toExponential(1)}`
       : 'not checked numerically (--no-check)',
+    ...('skipped' in hessian
+      ? []
+      : [
+          hessian.verdict
+            ? `Hessian checked at ${hessian.verdict.points.length} random points (H·V and entries against differences of the gradient, symmetry): passed, max relative error ${hessian.verdict.maxError.toExponential(1)}`
+            : `Hessian not checked numerically (${hessian.checkError ?? '--no-check'})`,
+        ]),
     '',
     'Conventions: gradients in denominator layout (the gradient with respect to X has the shape of X);',
     ...TARGETS[target].conventions,
@@ -65,9 +82,20 @@ export function runCodegen(input: CodegenInput): CodegenOutput {
     f,
     wrt,
     gradients: derived.results.map((r) => r.value),
+    hessian: 'skipped' in hessian ? hessian : { blocks: hessian.hessian.blocks, hvp: wrt.map((w) => hessian.hessian.hvp.get(w.name)!) },
     params,
     header,
     sizes: planningSizes(sizes),
   });
-  return { target, derived, code };
+  return { target, derived, hessian, code };
+}
+
+/** The Hessian (checked unless --no-check), or why the engine could not derive it. */
+function deriveHessian(input: CodegenInput, wrt: readonly string[]): HessianOutput | { skipped: string } {
+  try {
+    return runHessian({ expr: input.expr, decl: input.decl, wrt, defs: input.defs, check: input.check ?? true, seed: input.seed });
+  } catch (e) {
+    if (e instanceof UnsupportedError || e instanceof InputError) return { skipped: `the engine cannot derive it: ${e.message}` };
+    throw e;
+  }
 }

@@ -9,6 +9,9 @@ export const numpyModule = pythonModule({
   asarray: (x) => `np.asarray(${x}, dtype=np.float64)`,
   count: (x) => `${x}.size`,
   scalar: (x) => `float(${x})`,
+  blocks: `def _blocks(rows):
+    """The full Hessian from the rows of its blocks (a scalar block is 1 x 1)."""
+    return np.block([[np.atleast_2d(np.asarray(b, dtype=np.float64)) for b in row] for row in rows])`,
   helpers: {
     commutation: `def _commutation(m, n):
     """K_mn: vec(A') = K vec(A) for A m x n."""

@@ -1,15 +1,15 @@
 // The Python targets (numpy.ts, torch.ts) share the module layout: a header, the declared shapes, a
-// small input helper, then `value` and `gradient`. Only the array library differs.
+// small input helper, then `value`, `gradient`, `hessian` and `hvp`. Only the array library differs.
 import type { SymNode } from '../expr/ast.js';
 import { dimKey } from '../expr/dim.js';
 import { isScalarShape } from '../expr/shape.js';
 import type { Target } from '../ops/registry.js';
 import type { Language } from './emit.js';
-import { type ModuleSpec, type TargetModule, buildFunctions } from './module.js';
+import { type ModuleSpec, type TargetModule, buildFunctions, directionName } from './module.js';
 
 const KEYWORDS = new Set(
   ('False None True and as assert async await break class continue def del elif else except finally for from global ' +
-    'if import in is lambda nonlocal not or pass raise return try while with yield np torch float vars value gradient hessian')
+    'if import in is lambda nonlocal not or pass raise return try while with yield np torch float vars value gradient hessian hvp')
     .split(' '),
 );
 
@@ -23,6 +23,8 @@ export interface Flavour {
   readonly count: (x: string) => string;
   /** what `value` returns for a scalar function */
   readonly scalar: (x: string) => string;
+  /** the full Hessian from the rows of its blocks (a scalar block is 1 x 1) */
+  readonly blocks: string;
   /** helpers the operators may ask for (ctx.helper), by name, defined as `_name` */
   readonly helpers: Readonly<Record<string, string>>;
 }
@@ -83,23 +85,35 @@ export function pythonModule(flavour: Flavour): TargetModule {
         return '_' + name;
       },
     };
-    const fns = buildFunctions(spec, lang, local, (s, i) => `${local(s.name)}.shape[${i}]`);
+    const { functions: fns, skipped } = buildFunctions(spec, lang, local, (s, i) => `${local(s.name)}.shape[${i}]`, (vs) =>
+      `(keyword arguments ${vs.map((v) => 'd' + v).join(', ')})`,
+    );
     const params = spec.params;
-    const shapes = params.map((s) => `    '${s.name}': ${pyShape(s)},`).join('\n');
-    const unpack = (names: readonly SymNode[]) =>
+    // hvp's directions dW are checked like arguments, against the variable's declared shape
+    const directions = skipped === undefined ? spec.wrt.map((v) => ({ name: directionName(v), shape: v.shape })) : [];
+    const shapes = [...params, ...directions].map((s) => `    '${s.name}': ${pyShape(s)},`).join('\n');
+    const unpack = (names: readonly Arg[]) =>
       `    ${names.map((s) => local(s.name)).join(', ')}${names.length === 1 ? ',' : ''} = _inputs(vars, (${names.map((s) => `'${s.name}'`).join(', ')}${names.length === 1 ? ',' : ''}))`;
     const out: string[] = [];
-    out.push(...spec.header.map((l) => ('# ' + l).trimEnd()), '', flavour.import, '');
+    out.push(...spec.header.map((l) => ('# ' + l).trimEnd()));
+    if (skipped !== undefined) out.push('#', `# No hessian or hvp: ${skipped}`);
+    out.push('', flavour.import, '');
     out.push(`# declared shapes: dimension names bind to the sizes of the arguments`, `_SHAPES = {`, shapes, '}', '', '');
     out.push(inputs(flavour), '', '');
     for (const h of [...helpers].sort()) out.push(flavour.helpers[h], '', '');
+    if (fns.some((fn) => fn.kind === 'hessian')) out.push(flavour.blocks, '', '');
     for (const fn of fns) {
-      out.push(`def ${fn.name}(**vars):`, `    """${fn.doc}"""`, unpack(params));
+      out.push(`def ${fn.name}(**vars):`, `    """${fn.doc}"""`, unpack(fn.kind === 'hvp' ? [...params, ...directions] : params));
       out.push(...fn.dims.map(([d, code]) => `    ${local(d)} = ${code}`));
       out.push(...fn.body.statements.map((s) => '    ' + s));
       if (fn.kind === 'value') {
         const [r] = fn.body.results;
         out.push(`    return ${isScalarShape(spec.f.shape) ? flavour.scalar(r) : r}`);
+      } else if (fn.kind === 'hessian') {
+        const n = spec.wrt.length;
+        out.push('    return _blocks([');
+        for (let i = 0; i < n; i++) out.push(`        [${fn.body.results.slice(i * n, i * n + n).join(', ')}],`);
+        out.push('    ])');
       } else {
         out.push('    return {');
         spec.wrt.forEach((v, i) => out.push(`        '${v.name}': _like(vars['${v.name}'], ${fn.body.results[i]}),`));
@@ -111,7 +125,10 @@ export function pythonModule(flavour: Flavour): TargetModule {
   };
 }
 
-function pyShape(s: SymNode): string {
+/** an argument of a generated function: a symbol, or hvp's direction for one */
+type Arg = Pick<SymNode, 'name' | 'shape'>;
+
+function pyShape(s: Arg): string {
   if (isScalarShape(s.shape)) return '()';
   return `('${dimKey(s.shape.rows)}', '${dimKey(s.shape.cols)}')`;
 }

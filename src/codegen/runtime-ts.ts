@@ -279,6 +279,24 @@ function commutation(m: number, n: number): Matrix {
   return out;
 }`,
   },
+  blocks: {
+    deps: ['mat'],
+    source: `/** The matrix made of the rows of blocks (a number is a 1×1 block): the full Hessian. */
+function blocks(rows: (Matrix | number)[][]): Matrix {
+  const m = (b: Matrix | number): Matrix => (typeof b === 'number' ? { rows: 1, cols: 1, data: Float64Array.of(b) } : b);
+  const R = rows.reduce<number>((s, row) => s + m(row[0]).rows, 0), C = rows[0].reduce<number>((s, b) => s + m(b).cols, 0), out = mat(R, C);
+  let r0 = 0;
+  for (const row of rows) {
+    let c0 = 0;
+    for (const b of row.map(m)) {
+      for (let j = 0; j < b.cols; j++) out.data.set(b.data.subarray(j * b.rows, (j + 1) * b.rows), (c0 + j) * R + r0);
+      c0 += b.cols;
+    }
+    r0 += m(row[0]).rows;
+  }
+  return out;
+}`,
+  },
   sigmoid: { source: 'const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));' },
   softplus: { source: 'const softplus = (x: number): number => (x > 30 ? x : Math.log1p(Math.exp(x)));' },
   relu: { source: 'const relu = (x: number): number => (x > 0 ? x : 0);' },

@@ -9,6 +9,9 @@ export const torchModule = pythonModule({
   asarray: (x) => `torch.as_tensor(${x}, dtype=torch.float64)`,
   count: (x) => `${x}.numel()`,
   scalar: (x) => `torch.as_tensor(${x}, dtype=torch.float64).reshape(())`,
+  blocks: `def _blocks(rows):
+    """The full Hessian from the rows of its blocks (a scalar block is 1 x 1)."""
+    return torch.cat([torch.cat([torch.atleast_2d(torch.as_tensor(b, dtype=torch.float64)) for b in row], 1) for row in rows], 0)`,
   helpers: {
     commutation: `def _commutation(m, n):
     """K_mn: vec(A') = K vec(A) for A m x n."""
