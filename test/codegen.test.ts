@@ -289,6 +289,13 @@ for kw in [dict(W1=np.ones((3, 4)), W2=np.ones((2, 3)), X=np.ones((4, 5))), dict
     expect(r.stdout).toMatch(/ValueError W2 has shape \(2, 4\) but is declared \('k', 'h'\)/);
   });
 
+  it('a Hessian the engine cannot derive: value and gradient only, and a comment says why', () => {
+    const gen = runCodegen({ expr: 'sum(abs(X))', decl: 'X: m x n', target: 'numpy', check: false });
+    expect(gen.code).toMatch(/^# No hessian or hvp: the engine cannot derive it: /m);
+    expect(gen.code).toMatch(/^def gradient\(\*\*vars\):$/m);
+    expect(gen.code).not.toMatch(/def (hessian|hvp)\(/);
+  });
+
   it('an unknown target and an operator a target cannot express: exit 2 with a clear message', () => {
     const bad = cli('codegen', 'tr(X)', '--decl', 'X: n x n', '--target', 'julia');
     expect(bad.status).toBe(2);
