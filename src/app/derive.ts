@@ -13,7 +13,9 @@ import { parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
-import { CheckError, checkDerivative, type Verdict } from '../check/derivative.js';
+import { CheckError, type Verdict } from '../check/derivative.js';
+import { checkDerivativeAnyDepth } from '../check/instances.js';
+import { indexVar, provablyDistinct } from '../expr/indices.js';
 
 export interface DeriveInput {
   readonly expr: string;
@@ -59,16 +61,64 @@ export interface DeriveOutput {
   readonly derivations?: readonly RecordedDerivation[];
 }
 
+/**
+ * The variables of --wrt: declared symbols, or members of a family (W[k], A[k,q]). An index that is not
+ * declared gets the range of its slot (k in 1..l for W[k = 1..l]). Two members must be different
+ * matrices for every value of the indices (W[k] and W[k2] need k2 in k+1..l, or the like).
+ */
 export function parseWrt(names: readonly string[], decls: Declarations): SymNode[] {
   const seen = new Set<string>();
-  return names.map((raw) => {
+  const out = names.map((raw) => {
     const n = raw.trim();
+    const fam = /^([A-Za-z]\w*)\s*\[(.*)\]$/.exec(n);
+    if (fam && decls.families.has(fam[1])) {
+      const family = decls.families.get(fam[1])!;
+      const indices = new Map(decls.indices);
+      fam[2].split(',').forEach((t, i) => {
+        const name = t.trim();
+        if (/^[A-Za-z]\w*$/.test(name) && !indices.has(name) && family.slots[i]) indices.set(name, indexVar(name, family.slots[i].lo, family.slots[i].hi));
+      });
+      const e = parseExpression(n, { decls: { ...decls, indices } }, `--wrt ${n}`);
+      if (e.kind !== 'sym') throw new InputError(`--wrt ${n}: not a member of a family`);
+      if (seen.has(e.name)) throw new InputError(`--wrt ${n}: named twice`);
+      seen.add(e.name);
+      return e;
+    }
     const s = decls.symbols.get(n);
-    if (!s) throw new InputError(`--wrt ${n}: not a declared symbol (declared: ${[...decls.symbols.keys()].join(', ')})`);
+    if (!s) {
+      const fams = [...decls.families.keys()].map((f) => `${f}[…]`);
+      throw new InputError(`--wrt ${n}: not a declared symbol (declared: ${[...decls.symbols.keys(), ...fams].join(', ')})`);
+    }
     if (seen.has(n)) throw new InputError(`--wrt ${n}: named twice`);
     seen.add(n);
     return s;
   });
+  for (let i = 0; i < out.length; i++)
+    for (let j = i + 1; j < out.length; j++) {
+      const a = out[i].member, b = out[j].member;
+      if (!a || !b || a.family !== b.family) continue;
+      if (!a.index.some((x, s) => provablyDistinct(x, b.index[s])))
+        throw new InputError(
+          `--wrt ${out[i].name},${out[j].name}: these may be the same matrix (when ${a.index.map((x, s) => `${x.text} = ${b.index[s].text}`).join(' and ')}); declare the indices so that they differ, e.g. "${b.index[0].terms[0]?.[0].name ?? 'k2'} in ${a.index[0].text}+1..${decls.families.get(a.family)!.slots[0].hi?.text ?? 'l'}"`,
+        );
+    }
+  return out;
+}
+
+/** Split a --wrt list at the commas outside brackets: "W[k],A[k,q]" → W[k], A[k,q]. */
+export function splitWrt(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0, cur = '';
+  for (const ch of list) {
+    if (ch === '[') depth++;
+    if (ch === ']') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur.trim());
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur.trim());
+  return out.filter(Boolean);
 }
 
 /** Declarations and definitions (`e = W2*W1*X - Y`, each may use the ones before it): what names mean. */
@@ -119,7 +169,7 @@ export function runDerive(input: DeriveInput): DeriveOutput {
     ...(d.cookbook ? { cookbookDisplay: shown[k++] } : {}),
   }));
   const { verdict, checkError } = runCheck(input.check, () =>
-    checkDerivative(
+    checkDerivativeAnyDepth(
           {
             f,
             vars: wrt,

@@ -7,7 +7,8 @@ import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
 import { deriveHessian, type Hessian } from '../calculus/hessian.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
-import { checkHessian, type HessianVerdict } from '../check/hessian.js';
+import { type HessianVerdict } from '../check/hessian.js';
+import { checkHessianAnyDepth } from '../check/instances.js';
 import { toText } from '../render/print.js';
 import { parseWrt, runCheck } from './derive.js';
 
@@ -69,7 +70,7 @@ export function runHessian(input: HessianInput): HessianOutput {
     hvp: new Map(wrt.map((w, i) => [w.name, results[n * n + 1 + i]])),
   };
   const { verdict, checkError } = runCheck(input.check, () =>
-    checkHessian(
+    checkHessianAnyDepth(
           {
             f,
             vars: wrt,

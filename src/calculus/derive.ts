@@ -6,7 +6,7 @@ import { shapeText } from '../expr/shape.js';
 import { simplify } from '../rewrite/simplify.js';
 import { factorCommon } from '../rewrite/present.js';
 import { toText } from '../render/print.js';
-import { differential } from './differential.js';
+import { differential, familyMarker } from './differential.js';
 import { gradients, vecJacobians } from './identify.js';
 
 export interface Derivative {
@@ -24,8 +24,8 @@ function isSymmetricVar(v: SymNode): boolean {
 function checkWrt(f: Expr, wrt: readonly SymNode[]): void {
   if (wrt.length === 0) throw new InputError('nothing to differentiate with respect to: give --wrt X (or several: --wrt W1,W2)');
   for (const v of wrt)
-    if (!f.vars.has(v.name))
-      throw new InputError(`--wrt ${v.name}: the function does not depend on ${v.name} (it depends on ${[...f.vars].sort().join(', ') || 'no variable'})`);
+    if (!f.vars.has(v.name) && !(v.member && f.vars.has(familyMarker(v.member.family))))
+      throw new InputError(`--wrt ${v.name}: the function does not depend on ${v.name} (it depends on ${[...f.vars].filter((n) => !n.endsWith('[*]')).sort().join(', ') || 'no variable'})`);
 }
 
 export function present(e: Expr): Expr {
@@ -37,7 +37,7 @@ export function deriveGradients(f: Expr, wrt: readonly SymNode[]): Derivative[] 
   if (!isScalar(f)) throw new InputError(`a gradient needs a scalar function, but ${toText(f)} is ${shapeText(f.shape)}; use --jacobian for ∇_{vec X} vec F`);
   checkWrt(f, wrt);
   // differentiate the canonical form, so equal subexpressions have equal differentials
-  const df = differential(simplify(f), new Set(wrt.map((v) => v.name)));
+  const df = differential(simplify(f), wrt);
   const G = gradients(df && simplify(df), wrt);
   return wrt.map((v) => {
     const g = simplify(G.get(v.name)!);
@@ -56,7 +56,7 @@ function hadamardWithEye(g: Expr): Expr {
 /** Jacobians in denominator layout: d vec F = J d vec X ⇒ ∇_{vec X} vec F = Jᵀ. */
 export function deriveJacobians(F: Expr, wrt: readonly SymNode[]): Derivative[] {
   checkWrt(F, wrt);
-  const dF = differential(simplify(F), new Set(wrt.map((v) => v.name)));
+  const dF = differential(simplify(F), wrt);
   const J = vecJacobians(dF && simplify(dF), F, wrt);
   return wrt.map((v) => ({ variable: v, value: present(T(J.get(v.name)!)) }));
 }

@@ -1,20 +1,45 @@
 // Differentials in the Magnus–Neudecker style: d(e) with respect to the chosen variables, built from
 // each operator's differential rule. Variables not chosen are constants. The result is linear in the
 // differentials dX (symbols with delta = true).
+//
+// A variable may be a member W[k] of a family. Another member W[k+1] is a different matrix, but W[l]
+// may be W[k] (when k = l): a member that cannot be told apart from a variable is an error, not a
+// guess. Members inside prod/sum bodies are the business of those operators (they split at k).
 import { Expr, SymNode, delta } from '../expr/ast.js';
+import { UnsupportedError } from '../expr/errors.js';
+import { provablyDistinct } from '../expr/indices.js';
 import { opDef } from '../ops/registry.js';
 
-export function differential(e: Expr, wrt: ReadonlySet<string>): Expr | null {
+/** The marker a member W[k] adds to `vars`: the expression depends on some member of family W. */
+export const familyMarker = (family: string): string => `${family}[*]`;
+
+export function differential(e: Expr, wrt: readonly SymNode[]): Expr | null {
+  const names = new Set(wrt.map((v) => v.name));
+  const families = new Map<string, SymNode[]>();
+  for (const w of wrt) if (w.member) families.set(w.member.family, [...(families.get(w.member.family) ?? []), w]);
+  const markers = [...families.keys()].map(familyMarker);
+  const depends = (x: Expr) => [...x.vars].some((v) => names.has(v)) || markers.some((m) => x.vars.has(m));
   const memo = new Map<Expr, Expr | null>();
   const d = (x: Expr): Expr | null => {
     if (memo.has(x)) return memo.get(x)!;
     let out: Expr | null;
     if (x.kind === 'num') out = null;
-    else if (x.kind === 'sym') out = !x.delta && wrt.has(x.name) ? delta(x as SymNode) : null;
-    else if (![...x.vars].some((v) => wrt.has(v))) out = null;
-    else out = opDef(x.op).differential(x, d);
+    else if (x.kind === 'sym') out = x.delta ? null : names.has(x.name) ? delta(x) : (checkDistinct(x, families), null);
+    else if (!depends(x)) out = null;
+    else out = opDef(x.op).differential(x, d, wrt);
     memo.set(x, out);
     return out;
   };
   return d(e);
+}
+
+function checkDistinct(x: SymNode, families: ReadonlyMap<string, SymNode[]>): void {
+  if (!x.member) return;
+  for (const w of families.get(x.member.family) ?? []) {
+    const differs = x.member.index.some((i, s) => provablyDistinct(i, w.member!.index[s]));
+    if (!differs)
+      throw new UnsupportedError(
+        `cannot tell whether ${x.name} is the variable ${w.name} (they are the same matrix when ${x.member.index.map((i, s) => `${i.text} = ${w.member!.index[s].text}`).join(' and ')}); write it inside the product or sum over the family, or differentiate at concrete indices`,
+      );
+  }
 }

@@ -35,22 +35,21 @@ function at(e: Expr, subs: Substitution | undefined): Expr {
 
 export function deriveHessian(f: Expr, wrt: readonly SymNode[], subs?: Substitution): Hessian {
   const grads = deriveGradients(f, wrt);
-  const names = new Set(wrt.map((v) => v.name));
   const gradients = new Map(grads.map((g) => [g.variable.name, g.value]));
   const blocks = wrt.map((wi) =>
     wrt.map((wj) => {
       const G = gradients.get(wj.name)!;
-      const dG = differential(G, new Set([wi.name]));
+      const dG = differential(G, [wi]);
       const J = vecJacobians(dG && simplify(dG), G, [wi]).get(wi.name)!;
       return present(at(simplify(T(J)), subs));
     }),
   );
-  const df = differential(simplify(f), names);
-  const d2f = df && differential(simplify(df), names);
+  const df = differential(simplify(f), wrt);
+  const d2f = df && differential(simplify(df), wrt);
   const bilinear = d2f ? isolateDirections(present(at(simplify(d2f), subs))) : num(0);
   const hvp = new Map(
     wrt.map((w) => {
-      const dG = differential(gradients.get(w.name)!, names);
+      const dG = differential(gradients.get(w.name)!, wrt);
       return [w.name, dG ? isolateDirections(present(at(simplify(dG), subs))) : zeroLike(gradients.get(w.name)!)];
     }),
   );

@@ -46,6 +46,8 @@ export interface CheckOptions {
 }
 
 export interface PointReport {
+  /** the values of the indices, for a result stated at any depth ("l=3,k=2") */
+  readonly instance?: string;
   readonly sizes: Record<string, number>;
   readonly entries: Entries;
   readonly directionalError: number;

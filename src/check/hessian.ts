@@ -31,6 +31,7 @@ export interface HessianClaim {
 }
 
 export interface HessianPoint {
+  readonly instance?: string;
   readonly sizes: Record<string, number>;
   readonly hvpError: number;
   readonly blockError: number;

@@ -5,6 +5,7 @@ import { isOp, type Expr, type SymNode } from '../expr/ast.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { axpy, frob, Mat } from '../numeric/mat.js';
 import { Rng, randomSizes, randomValue } from '../numeric/random.js';
+import { chooseInstances, concreteScope } from './instances.js';
 
 export interface StepVerdict {
   /** index of the line (0 = the first right-hand side) */
@@ -19,17 +20,35 @@ export interface ChainVerdict {
   readonly steps: readonly StepVerdict[];
   /** the first line that is not equal to the one before it */
   readonly firstFailure?: number;
+  /** the values of the indices the lines were checked at, when they hold for any depth */
+  readonly instances?: readonly string[];
 }
 
 /** Lines with derivative operators are compared at finite-difference accuracy. */
 export const CHAIN_TOLERANCE = 1e-6;
 
-export function verifyChain(
-  lines: readonly Expr[],
-  symbols: readonly SymNode[],
-  dims: ReadonlySet<string>,
-  opts: { points?: number; seed?: number; assign?: readonly (readonly [string, Expr])[] } = {},
-): ChainVerdict {
+type ChainOptions = { points?: number; seed?: number; assign?: readonly (readonly [string, Expr])[] };
+
+/** Lines stated for symbolic indices (any depth l) are checked at several instances (src/check/instances.ts). */
+export function verifyChain(lines: readonly Expr[], symbols: readonly SymNode[], dims: ReadonlySet<string>, opts: ChainOptions = {}): ChainVerdict {
+  const instances = chooseInstances([...lines, ...(opts.assign ?? []).map(([, e]) => e)]);
+  if (!instances.length) return verifyConcreteChain(lines, symbols, dims, opts);
+  const each = instances.map((inst, i) => {
+    const at = lines.map(inst.at);
+    const assign = opts.assign?.map(([n, e]) => [n, inst.at(e)] as const);
+    const scope = concreteScope([...at, ...(assign ?? []).map(([, e]) => e)], symbols.map(inst.atSym));
+    const points = Math.max(1, Math.ceil((opts.points ?? 3) / instances.length));
+    return verifyConcreteChain(at, scope.symbols, scope.dims, { ...opts, points, seed: (opts.seed ?? 11) + 7919 * i, ...(assign ? { assign } : {}) });
+  });
+  const steps = lines.map((_, index) => {
+    const error = Math.max(...each.map((v) => v.steps[index].error));
+    return { index, error, passed: error <= CHAIN_TOLERANCE };
+  });
+  const firstFailure = steps.find((s) => !s.passed)?.index;
+  return { passed: firstFailure === undefined, tolerance: CHAIN_TOLERANCE, steps, instances: instances.map((i) => i.label), ...(firstFailure !== undefined ? { firstFailure } : {}) };
+}
+
+function verifyConcreteChain(lines: readonly Expr[], symbols: readonly SymNode[], dims: ReadonlySet<string>, opts: ChainOptions): ChainVerdict {
   const rng = new Rng(opts.seed ?? 11);
   const errors = lines.map(() => 0);
   for (let p = 0; p < (opts.points ?? 3); p++) {

@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { CheckError } from '../check/derivative.js';
-import { runDerive } from '../app/derive.js';
+import { runDerive, splitWrt } from '../app/derive.js';
 import { checkAndRender, DOCUMENT_EXTENSION, documentFiles, documentText, verifyDocumentFile } from '../app/documents.js';
 import { documentStatus } from '../render/document-page.js';
 import { runHessian } from '../app/hessian.js';
@@ -17,7 +17,7 @@ import { documentPage, writeDocument, OUT_BASENAME } from '../app/document-outpu
 import { LATER_KINDS, VERIFY_KINDS, verifyClaim } from '../verify/claim.js';
 import { formatVerifyText, verifyJson } from '../render/verify-output.js';
 
-const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (v: string) => splitWrt(v);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 function program(): Command {

@@ -2,6 +2,7 @@
 // same object, so structural equality is `===`, `id` is a structural hash, and shared subexpressions
 // form a DAG (what keeps deep-network gradients linear in size).
 import { Dim, dimKey } from './dim.js';
+import type { Idx, IndexVar } from './indices.js';
 import { Shape, SCALAR, isScalarShape } from './shape.js';
 import { opDef } from '../ops/registry.js';
 
@@ -15,6 +16,21 @@ export interface Attrs {
   readonly fn?: string;
   /** numeric parameter: exponent of pow/mpow/hpow, slope of lrelu */
   readonly k?: number;
+  /** the bound index of prod/isum and its range: from..to (a product runs downwards when `down`) */
+  readonly range?: IndexRange;
+}
+
+export interface IndexRange {
+  readonly v: IndexVar;
+  readonly from: Idx;
+  readonly to: Idx;
+  readonly down: boolean;
+}
+
+/** A member W_k of a family of matrices: the family's name and the indices. */
+export interface Member {
+  readonly family: string;
+  readonly index: readonly Idx[];
 }
 
 interface NodeBase {
@@ -33,6 +49,8 @@ export interface SymNode extends NodeBase {
   /** true for the differential dX of the variable X */
   readonly delta: boolean;
   readonly props: ReadonlySet<Property>;
+  /** for W[k]: the family and the indices (the name is their text, "W[k+1]") */
+  readonly member?: Member;
 }
 
 export interface NumNode extends NodeBase {
@@ -62,18 +80,22 @@ function intern<T extends Expr>(key: string, make: (id: number) => T): T {
   return node;
 }
 
-export function sym(name: string, shape: Shape, props: Iterable<Property> = [], delta = false): SymNode {
+export function sym(name: string, shape: Shape, props: Iterable<Property> = [], delta = false, member?: Member): SymNode {
   const p = [...new Set(props)].sort();
-  const key = `s:${name}:${delta ? 'd' : ''}:${dimKey(shape.rows)}x${dimKey(shape.cols)}:${p.join(',')}`;
+  // a member's key holds its indices with their ranges: W[k] for k ∈ 1..l is not W[k] for k ∈ 2..l
+  const idx = member ? `:${member.index.map((i) => i.key).join(',')}` : '';
+  const key = `s:${name}:${delta ? 'd' : ''}:${dimKey(shape.rows)}x${dimKey(shape.cols)}:${p.join(',')}${idx}`;
   return intern(key, (id) => ({
     kind: 'sym', id, key, name, delta, shape, props: new Set(p),
-    hasDelta: delta, vars: delta ? NO_VARS : new Set([name]),
+    // a member also marks its family (W[*]): a product over W[j] may contain W[k]
+    hasDelta: delta, vars: delta ? NO_VARS : new Set(member ? [name, `${member.family}[*]`] : [name]),
+    ...(member ? { member: Object.freeze({ family: member.family, index: Object.freeze([...member.index]) }) } : {}),
   }));
 }
 
 /** dX for a variable X. */
 export function delta(x: SymNode): SymNode {
-  return sym(x.name, x.shape, x.props, true);
+  return sym(x.name, x.shape, x.props, true, x.member);
 }
 
 export function num(value: number): NumNode {
@@ -87,6 +109,7 @@ function attrsKey(a: Attrs): string {
   if (a.dims) s += a.dims.map(dimKey).join(',');
   if (a.fn !== undefined) s += '|' + a.fn;
   if (a.k !== undefined) s += '|' + a.k;
+  if (a.range) s += `|${a.range.v.key}=${a.range.from.key}${a.range.down ? '>' : '<'}${a.range.to.key}`;
   return s;
 }
 

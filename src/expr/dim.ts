@@ -48,6 +48,8 @@ export function dimLatex(a: Dim): string {
 }
 
 function latexDimSymbol(s: string): string {
+  const ix = /^([A-Za-z][A-Za-z0-9_]*)\[(.*)\]$/.exec(s);
+  if (ix) return `${ix[1]}_{${ix[2].replace(/(\d)\*/g, '$1')}}`;
   const m = /^([A-Za-z]+)_?(\d+)$/.exec(s);
   return m ? `${m[1]}_{${m[2]}}` : s;
 }

@@ -18,7 +18,19 @@ export interface Assumption {
 }
 
 function sides(src: string, what: string): [string, string] {
-  const parts = src.split(/(?<![=<>!])=(?!=)/);
+  // the = of the equation, not one inside prod(j = …, …)
+  const parts: string[] = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < src.length; i++) {
+    const ch = src[i];
+    if (ch === '(' || ch === '[') depth++;
+    else if (ch === ')' || ch === ']') depth--;
+    else if (ch === '=' && depth === 0 && !/[=<>!]/.test(src[i - 1] ?? '') && src[i + 1] !== '=') {
+      parts.push(src.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(src.slice(start));
   if (parts.length !== 2 || !parts[0].trim() || !parts[1].trim())
     throw new InputError(`${what} "${src}": expected one equation "left = right", e.g. "Y = W2*W1*X" or "W2*W1*X - Y = 0"`);
   return [parts[0], parts[1]];

@@ -1,17 +1,45 @@
 // Declarations: "W1: h x d; W2: k x h; X: d x n; x: n; a: scalar; S: n x n symmetric; P: n x n spd".
 // Dimensions are symbols (or integers); properties are symmetric, spd, invertible.
+// Families of matrices: "W[k = 1..l]: n[k] x n[k-1]" (shapes that follow the index), "W[1..l]: d x d"
+// (one shape), "A[k = 1..l, q = 1..r]: d x d"; index variables "k in 1..l", "k2 in k+1..l"; the depth l
+// is a parameter (an integer ≥ 1, or "l >= 2").
 import { SymNode, sym, type Property } from '../expr/ast.js';
 import { Dim, ONE, dimEq, dimMul, dimNum, dimSym } from '../expr/dim.js';
 import { InputError } from '../expr/errors.js';
 import { SCALAR, Shape, isSquare, shape, shapeText } from '../expr/shape.js';
+import { Idx, IndexVar, idxConst, indexVar, isConstIdx, rangeText } from '../expr/indices.js';
+import { member } from '../expr/families.js';
 import { errorAt } from './source.js';
 import { FUNCTION_NAMES } from './functions.js';
+import { parseIndexText, splitRange } from './indices.js';
+
+/** A family of matrices W[k], k = 1..l: the slots' variables with their ranges, and the shape of W[k]. */
+export interface Family {
+  readonly name: string;
+  readonly slots: readonly IndexVar[];
+  /** the shape of a member in terms of the slot variables: n[k] x n[k-1] */
+  readonly shape: Shape;
+  readonly props: readonly Property[];
+}
 
 export interface Declarations {
   readonly symbols: ReadonlyMap<string, SymNode>;
   readonly dims: ReadonlySet<string>;
   readonly source: string;
+  readonly families: ReadonlyMap<string, Family>;
+  /** index variables by name: declared ones (k in 1..l) and depth parameters (l) */
+  readonly indices: ReadonlyMap<string, IndexVar>;
+  /** dimensions that follow an index: n for n[k] */
+  readonly dimFamilies: ReadonlySet<string>;
 }
+
+/** A member of a declared family at the given indices. */
+export function familyMember(f: Family, index: readonly Idx[]): SymNode {
+  return member(f.name, f.slots, f.shape, f.props, index);
+}
+
+/** Members of a family with constant ranges are ordinary symbols too (W[1..3]: W[1], W[2], W[3]). */
+const CONCRETE_MEMBERS = 4096;
 
 const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible', mask: 'mask' };
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -23,7 +51,7 @@ interface Token {
 
 function tokens(s: string, offset: number): Token[] {
   const out: Token[] = [];
-  const re = /[A-Za-z0-9_]+|×|,|\S/g;
+  const re = /[A-Za-z][A-Za-z0-9_]*\[[^\]]*\]|[A-Za-z0-9_]+|×|,|\S/g;
   let m: RegExpExecArray | null;
   while ((m = re.exec(s))) out.push({ text: m[0], start: offset + m.index });
   return out;
@@ -32,31 +60,94 @@ function tokens(s: string, offset: number): Token[] {
 export function parseDeclarations(source: string): Declarations {
   const symbols = new Map<string, SymNode>();
   const dims = new Set<string>();
+  const dimFamilies = new Set<string>();
+  const families = new Map<string, Family>();
+  const indices = new Map<string, IndexVar>();
   const where = new Map<string, number>();
   if (!source.trim()) throw new InputError('empty declarations: say what each symbol is, e.g. --decl "X: n x m; a: scalar"');
+  const parts: { text: string; start: number }[] = [];
   let offset = 0;
   for (const part of source.split(/[;\n]/)) {
-    const start = offset;
+    parts.push({ text: part, start: offset });
     offset += part.length + 1;
+  }
+  const failAt = (msg: string, at: number, len = 1) => errorAt('declaration', source, { start: at, end: at + len }, msg);
+  // depth parameters first ("l >= 2"), so that ranges declared before them see their bounds
+  const lowerBounds = new Map<string, number>();
+  for (const { text, start } of parts) {
+    const m = /^\s*([A-Za-z][A-Za-z0-9_]*)\s*>=\s*(-?\d+)\s*$/.exec(text);
+    if (!m) continue;
+    if (lowerBounds.has(m[1])) throw failAt(`${m[1]} has two lower bounds`, start + text.indexOf(m[1]), m[1].length);
+    lowerBounds.set(m[1], Number(m[2]));
+  }
+  const param = (name: string): IndexVar => {
+    let v = indices.get(name);
+    if (!v) {
+      v = indexVar(name, idxConst(lowerBounds.get(name) ?? 1));
+      indices.set(name, v);
+    }
+    return v;
+  };
+  /** bounds of ranges: declared index variables, or new depth parameters */
+  const boundLookup = (name: string) => indices.get(name) ?? (IDENT.test(name) && !symbols.has(name) && !dims.has(name) && !FUNCTION_NAMES.has(name) ? param(name) : undefined);
+  for (const [name] of lowerBounds) param(name);
+  const readRange = (text: string, at: number, lookup = boundLookup): [Idx, Idx] => {
+    const r = splitRange(text);
+    if (!r) throw failAt(`expected a range such as 1..l, found "${text.trim()}"`, at, Math.max(1, text.length));
+    const [lo, hi] = r.map((t) => parseIndexText(t, lookup, (msg) => failAt(msg, at, text.length)));
+    if (isConstIdx(lo) && lo.c < 0) throw failAt(`a range starts at a nonnegative integer, not ${lo.text}`, at, text.length);
+    return [lo, hi];
+  };
+
+  for (const { text: part, start } of parts) {
     if (!part.trim()) continue;
+    if (/^\s*[A-Za-z][A-Za-z0-9_]*\s*>=/.test(part)) continue;
+    const fail = (msg: string, at: number, len = 1) => failAt(msg, at, len);
+    const indexDecl = /^\s*([A-Za-z][A-Za-z0-9_]*)\s+in\s+(.+)$/.exec(part);
+    if (indexDecl && !part.includes(':')) {
+      const [, name, range] = indexDecl;
+      const at = start + part.indexOf(name);
+      if (indices.has(name)) throw fail(`the index ${name} is declared twice`, at, name.length);
+      if (symbols.has(name) || dims.has(name)) throw fail(`${name} is already a ${symbols.has(name) ? 'symbol' : 'dimension'}`, at, name.length);
+      const [lo, hi] = readRange(range, start + part.indexOf(range));
+      indices.set(name, indexVar(name, lo, hi));
+      where.set(name, at);
+      continue;
+    }
     const colon = part.indexOf(':');
-    const fail = (msg: string, at: number, len = 1) => errorAt('declaration', source, { start: at, end: at + len }, msg);
-    if (colon < 0) throw fail(`expected "names: type" (e.g. "X: n x m"), found "${part.trim()}"`, start + part.search(/\S/), part.trim().length);
-    const names = part.slice(0, colon).split(',').map((n) => n.trim());
+    if (colon < 0) throw fail(`expected "names: type" (e.g. "X: n x m"), an index "k in 1..l" or a bound "l >= 2", found "${part.trim()}"`, start + part.search(/\S/), part.trim().length);
+    const head = part.slice(0, colon);
+    const names = splitTopLevel(head).map((n) => n.trim());
     let nameOffset = start;
     const nameSpans = names.map((n) => {
       const at = source.indexOf(n, nameOffset);
       nameOffset = at + n.length;
       return at;
     });
-    names.forEach((n, i) => {
-      if (!IDENT.test(n)) throw fail(`"${n}" is not a name (letters, digits, _; starting with a letter)`, nameSpans[i] < 0 ? start : nameSpans[i], Math.max(1, n.length));
-      if (FUNCTION_NAMES.has(n)) throw fail(`"${n}" is a function of the language and cannot name a symbol`, nameSpans[i], n.length);
+    // a family: W[k = 1..l]; its slot variables may appear in the type (n[k] x n[k-1])
+    const familyHeads = names.map((n, i) => {
+      const m = /^([A-Za-z][A-Za-z0-9_]*)\s*\[(.*)\]$/.exec(n);
+      if (!m) return undefined;
+      const slots = splitTopLevel(m[2]).map((slot, si) => {
+        const named = /^\s*([A-Za-z][A-Za-z0-9_]*)\s*(?:=|\bin\b)\s*(.+)$/.exec(slot);
+        const at = nameSpans[i] + n.indexOf(slot);
+        const [lo, hi] = readRange(named ? named[2] : slot, at);
+        return indexVar(named ? named[1] : `_${si + 1}`, lo, hi);
+      });
+      return { name: m[1], slots };
     });
+    names.forEach((n, i) => {
+      const bare = familyHeads[i]?.name ?? n;
+      if (!IDENT.test(bare)) throw fail(`"${n}" is not a name (letters, digits, _; starting with a letter), or a family such as W[k = 1..l]`, nameSpans[i] < 0 ? start : nameSpans[i], Math.max(1, n.length));
+      if (FUNCTION_NAMES.has(bare)) throw fail(`"${bare}" is a function of the language and cannot name a symbol`, nameSpans[i], bare.length);
+      if (indices.has(bare)) throw fail(`${bare} is an index, and cannot also name a matrix`, nameSpans[i], bare.length);
+    });
+    const slotVars = new Map<string, IndexVar>();
+    for (const h of familyHeads) for (const v of h?.slots ?? []) if (!v.name.startsWith('_')) slotVars.set(v.name, v);
     const toks = tokens(part.slice(colon + 1), start + colon + 1);
     if (toks.length === 0) throw fail('expected a type after ":" (scalar, n, or m x n)', start + colon);
     let i = 0;
-    // a dimension is a product of symbols and integers: n, 3, m*n
+    // a dimension is a product of symbols and integers: n, 3, m*n, n[k-1]
     const readDim = (): Dim => {
       let d = readFactor();
       while (toks[i]?.text === '*') {
@@ -69,11 +160,19 @@ export function parseDeclarations(source: string): Declarations {
       const t = toks[i++];
       if (!t) throw fail('expected a dimension', start + part.length);
       if (/^\d+$/.test(t.text)) return dimNum(Number(t.text));
+      const indexed = /^([A-Za-z][A-Za-z0-9_]*)\[(.*)\]$/.exec(t.text);
+      if (indexed) {
+        const lookup = (name: string) => slotVars.get(name) ?? indices.get(name);
+        const index = splitTopLevel(indexed[2]).map((x) => parseIndexText(x, lookup, (msg) => fail(msg, t.start, t.text.length)));
+        dimFamilies.add(indexed[1]);
+        return dimSym(`${indexed[1]}[${index.map((x) => x.text).join(',')}]`);
+      }
       if (IDENT.test(t.text) && !PROPERTIES[t.text]) {
+        if (indices.has(t.text)) throw fail(`${t.text} is an index, not a dimension`, t.start, t.text.length);
         dims.add(t.text);
         return dimSym(t.text);
       }
-      throw fail(`expected a dimension (a name such as n, or an integer), found "${t.text}"`, t.start, t.text.length);
+      throw fail(`expected a dimension (a name such as n, n[k], or an integer), found "${t.text}"`, t.start, t.text.length);
     };
     let s: Shape;
     if (toks[0].text === 'scalar') {
@@ -95,8 +194,18 @@ export function parseDeclarations(source: string): Declarations {
       props.push(p);
     }
     names.forEach((n, k) => {
+      const fam = familyHeads[k];
+      if (fam) {
+        if (families.has(fam.name) || symbols.has(fam.name)) throw fail(`${fam.name} is declared twice`, nameSpans[k], fam.name.length);
+        const family: Family = { name: fam.name, slots: fam.slots, shape: s, props };
+        families.set(fam.name, family);
+        where.set(fam.name, nameSpans[k]);
+        declareConcreteMembers(family, symbols, dims);
+        return;
+      }
       const node = sym(n, s, props);
       const prev = symbols.get(n);
+      if (families.has(n)) throw fail(`${n} is declared twice (as a family and as a symbol)`, nameSpans[k], n.length);
       if (prev && prev !== node)
         throw fail(`${n} is declared twice with different types (${shapeText(prev.shape)} and ${shapeText(s)})`, nameSpans[k], n.length);
       symbols.set(n, node);
@@ -104,7 +213,46 @@ export function parseDeclarations(source: string): Declarations {
     });
   }
   for (const d of dims)
-    if (symbols.has(d))
+    if (symbols.has(d) || families.has(d))
       throw errorAt('declaration', source, { start: where.get(d)!, end: where.get(d)! + d.length }, `${d} is used both as a dimension and as a symbol`);
-  return { symbols, dims, source };
+  for (const d of dimFamilies)
+    if (symbols.has(d) || families.has(d) || dims.has(d))
+      throw errorAt('declaration', source, undefined, `${d} is used both as a dimension ${d}[…] and as ${dims.has(d) ? 'a plain dimension' : 'a symbol'}`);
+  for (const [name] of indices)
+    if (dims.has(name) || symbols.has(name))
+      throw errorAt('declaration', source, undefined, `${name} is used both as an index (${rangeText(indices.get(name)!)}) and as a ${dims.has(name) ? 'dimension' : 'symbol'}`);
+  return { symbols, dims, source, families, indices, dimFamilies };
+}
+
+function declareConcreteMembers(f: Family, symbols: Map<string, SymNode>, dims: Set<string>): void {
+  if (!f.slots.every((v) => isConstIdx(v.lo) && v.hi && isConstIdx(v.hi))) return;
+  const count = f.slots.reduce((n, v) => n * Math.max(0, v.hi!.c - v.lo.c + 1), 1);
+  if (count > CONCRETE_MEMBERS) return;
+  const walk = (prefix: Idx[]): void => {
+    if (prefix.length === f.slots.length) {
+      const m = familyMember(f, prefix);
+      symbols.set(m.name, m);
+      for (const d of [m.shape.rows, m.shape.cols]) for (const x of d.syms) dims.add(x);
+      return;
+    }
+    const v = f.slots[prefix.length];
+    for (let c = v.lo.c; c <= v.hi!.c; c++) walk([...prefix, idxConst(c)]);
+  };
+  walk([]);
+}
+
+/** Split at commas outside brackets: "A[k = 1..l, q = 1..r], B" → ["A[k = 1..l, q = 1..r]", " B"]. */
+function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0, cur = '';
+  for (const ch of s) {
+    if (ch === '[' || ch === '(') depth++;
+    if (ch === ']' || ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
 }

@@ -13,6 +13,10 @@ import { isScalarShape, isSquare } from '../expr/shape.js';
 import type { Declarations } from './decl.js';
 import { FUNCTIONS, FUNCTION_NAMES, sigmaDerivative, type LangFunction } from './functions.js';
 import { Span, caret, errorAt } from './source.js';
+import { familyMember } from './decl.js';
+import { indexFromNode } from './indices.js';
+import { Idx, IndexVar, indexVar, idxPlus, idxSub, inRange, isConstIdx, provablyLE, rangeText } from '../expr/indices.js';
+import { prodOver, sumOver } from '../expr/families.js';
 
 export interface Scope {
   readonly decls: Declarations;
@@ -68,6 +72,16 @@ function spans(root: AnyNode, src: string): Map<AnyNode, Span> {
         join(walk(n.object));
         join(walk(n.value));
         break;
+      case 'AccessorNode':
+        join(walk(n.object));
+        n.index.dimensions.forEach((a: AnyNode) => join(walk(a)));
+        if (s) s = { start: s.start, end: Math.min(src.length, closingBracket(src, s.end)) };
+        break;
+      case 'RangeNode':
+        join(walk(n.start));
+        join(walk(n.end));
+        if (n.step) join(walk(n.step));
+        break;
       default:
         (n.args ?? []).forEach((a: AnyNode) => join(walk(a)));
     }
@@ -90,10 +104,20 @@ function closingParen(src: string, from: number): number {
   return from;
 }
 
+function closingBracket(src: string, from: number): number {
+  const i = src.indexOf(']', from);
+  return i < 0 ? from : i + 1;
+}
+
+/** Ranges are written a..b; mathjs reads a:b. Same length, so columns stay where they were. */
+function forMathjs(src: string): string {
+  return src.replace(/\.\./g, ' :');
+}
+
 function mathjsParse(src: string, what: string): AnyNode {
   if (!src.trim()) throw new InputError(`empty ${what}: nothing to parse`);
   try {
-    return mathParse(src) as AnyNode;
+    return mathParse(forMathjs(src)) as AnyNode;
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     const ch = (e as { char?: number }).char;
@@ -107,7 +131,7 @@ export function parseExpression(src: string, scope: Scope, what = 'expression'):
   const root = mathjsParse(src, what);
   if (root.type === 'AssignmentNode')
     throw errorAt(what, src, undefined, 'an assignment is not an expression here (definitions go in --def "e = ...")');
-  return new Translator(src, spans(root, src), scope, what).expr(root);
+  return new Translator(src, spans(root, forMathjs(src)), scope, what).expr(root);
 }
 
 /** "e = W2*W1*X - Y" → ["e", expression]. */
@@ -118,10 +142,13 @@ export function parseDefinition(src: string, scope: Scope): [string, Expr] {
   const name = root.object.name as string;
   if (scope.decls.symbols.has(name) || FUNCTION_NAMES.has(name))
     throw errorAt('definition', src, { start: src.indexOf(name), end: src.indexOf(name) + name.length }, `${name} is already ${scope.decls.symbols.has(name) ? 'declared' : 'a function'}`);
-  return [name, new Translator(src, spans(root, src), scope, 'definition').expr(root.value)];
+  return [name, new Translator(src, spans(root, forMathjs(src)), scope, 'definition').expr(root.value)];
 }
 
 class Translator {
+  /** index variables bound by the enclosing prod(j = …)/sum(j = …) */
+  private bound = new Map<string, IndexVar>();
+
   constructor(
     readonly src: string,
     readonly where: Map<AnyNode, Span>,
@@ -159,13 +186,83 @@ class Translator {
         return this.guard(n, () => this.operator(n));
       case 'FunctionNode':
         return this.guard(n, () => this.call(n));
+      case 'AccessorNode':
+        return this.member(n);
+      case 'AssignmentNode':
+        throw this.fail(n, 'an assignment is only allowed as the range of prod(j = a..b, …) or sum(j = a..b, …)');
+      case 'RangeNode':
+        throw this.fail(n, 'a range a..b is only allowed in prod(j = a..b, …) or sum(j = a..b, …)');
       default:
         throw this.fail(n, `${String(n.type).replace(/Node$/, '').toLowerCase()} syntax is not part of the matcalc language`);
     }
   }
 
+  lookupIndex = (name: string): IndexVar | undefined => this.bound.get(name) ?? this.scope.decls.indices.get(name);
+
+  index(n: AnyNode): Idx {
+    return indexFromNode(n, this.lookupIndex, (m, msg) => this.fail(m, msg));
+  }
+
+  /** W[k]: a member of a declared family, its indices inside the family's ranges. */
+  member(n: AnyNode): Expr {
+    const obj = n.object as AnyNode;
+    const name = obj.type === 'SymbolNode' ? (obj.name as string) : '';
+    const fam = this.scope.decls.families.get(name);
+    if (!fam) {
+      if (this.scope.decls.symbols.has(name))
+        throw this.fail(n, `${name} is a matrix, not a family; ${name}[k] needs a declaration such as "${name}[k = 1..l]: d x d" (entries of a matrix are not part of the language)`);
+      throw this.fail(n, `${name || 'this'} is not a declared family of matrices; declare one such as "W[k = 1..l]: d x d"`);
+    }
+    const dims: AnyNode[] = n.index.dimensions;
+    if (dims.length !== fam.slots.length)
+      throw this.fail(n, `${name} has ${fam.slots.length} ${fam.slots.length === 1 ? 'index' : 'indices'} (${fam.slots.map((v) => v.lo.text + '..' + (v.hi?.text ?? '')).join(', ')}), got ${dims.length}`);
+    const index = dims.map((d) => this.index(d));
+    fam.slots.forEach((v, s) => {
+      const inside = inRange(index[s], v.lo, v.hi!);
+      const range = `${v.lo.text}..${v.hi!.text}`;
+      if (inside === false) throw this.fail(n, `index out of range: ${name}[${index.map((i) => i.text).join(',')}], but the family is ${name}[${fam.slots.map((x) => x.lo.text + '..' + x.hi!.text).join(', ')}]`);
+      if (inside === undefined) {
+        const vars = index[s].terms.map(([x]) => rangeText(x)).join(', ');
+        throw this.fail(n, `${name}[${index.map((i) => i.text).join(',')}] may be out of range: is ${index[s].text} within ${range}${vars ? ` for every ${vars}` : ''}? Narrow the index's range (e.g. "k in 1..l-1" for W[k+1])`);
+      }
+    });
+    return familyMember(fam, index);
+  }
+
+  /** prod(j = a..b, B) and sum(j = a..b, B) over an index range. */
+  rangeOp(n: AnyNode, name: 'prod' | 'sum'): Expr {
+    const [head, bodyNode] = n.args as AnyNode[];
+    const usage = `${name}(j = a..b, ${name === 'prod' ? 'factor' : 'term'}), e.g. ${name === 'prod' ? 'prod(j = l..k+1, W[j])' : 'sum(k = 1..l, norm(W[k])^2)'}`;
+    if (n.args.length !== 2 || head.object?.type !== 'SymbolNode' || head.value?.type !== 'RangeNode' || head.value.step) throw this.fail(n, `expected ${usage}`);
+    const j = head.object.name as string;
+    if (this.lookupIndex(j)) throw this.fail(head.object, `${j} is already an index here; use another name for the variable of the ${name === 'prod' ? 'product' : 'sum'}`);
+    if (this.scope.decls.symbols.has(j) || this.scope.decls.dims.has(j)) throw this.fail(head.object, `${j} is already a ${this.scope.decls.symbols.has(j) ? 'symbol' : 'dimension'}; use another name for the index`);
+    const from = this.index(head.value.start), to = this.index(head.value.end);
+    // which way: a product W_l⋯W_{k+1} runs down and may be empty (k = l); 1..l runs up
+    const diff = idxSub(from, to);
+    let down: boolean;
+    if (isConstIdx(diff)) down = diff.c >= 0;
+    else {
+      const canDown = provablyLE(to, idxPlus(from, 1)), canUp = provablyLE(from, idxPlus(to, 1));
+      if (canDown === canUp)
+        throw this.fail(head.value, `cannot tell which way ${j} = ${from.text}..${to.text} runs (from ${from.text} down to ${to.text}, or up): the bounds are not ordered for every value of the indices; declare their ranges so that they are`);
+      down = canDown;
+    }
+    const [lo, hi] = down ? [to, from] : [from, to];
+    const v = indexVar(j, lo, hi);
+    this.bound.set(j, v);
+    try {
+      const body = this.expr(bodyNode);
+      // a sum has no order: l..1 is 1..l
+      return name === 'prod' ? prodOver({ v, from, to, down }, body) : sumOver({ v, from: lo, to: hi, down: false }, body);
+    } finally {
+      this.bound.delete(j);
+    }
+  }
+
   symbol(n: AnyNode): Expr {
     const name = n.name as string;
+    if (this.lookupIndex(name)) throw this.fail(n, `${name} is an index; it can only appear inside [ ] or in the bounds of a range`);
     const def = this.scope.defs?.get(name);
     if (def) return def;
     const s = this.scope.decls.symbols.get(name);
@@ -207,6 +304,8 @@ class Translator {
     if (n.type === 'OperatorNode' && n.fn === 'multiply') return dimMul(this.dim(n.args[0]), this.dim(n.args[1]));
     if (n.type === 'ConstantNode' && Number.isInteger(n.value) && n.value > 0) return dimNum(n.value);
     if (n.type === 'SymbolNode' && this.scope.decls.dims.has(n.name)) return dimSym(n.name);
+    if (n.type === 'AccessorNode' && n.object.type === 'SymbolNode' && this.scope.decls.dimFamilies.has(n.object.name))
+      return dimSym(`${n.object.name}[${n.index.dimensions.map((d: AnyNode) => this.index(d).text).join(',')}]`);
     throw this.fail(n, `expected a dimension (a symbol used in the declarations, such as ${[...this.scope.decls.dims][0] ?? 'n'}, or a positive integer)`);
   }
 
@@ -266,6 +365,8 @@ class Translator {
       if (n.args.length !== 1) throw this.fail(n, `${name} takes one argument`);
       return b.ew('sigma', this.expr(n.args[0]), order);
     }
+    if ((name === 'prod' || name === 'sum') && n.args[0]?.type === 'AssignmentNode') return this.rangeOp(n, name);
+    if (name === 'prod') throw this.fail(n, 'expected prod(j = a..b, factor), e.g. prod(j = l..k+1, W[j])');
     const f: LangFunction | undefined = FUNCTIONS.get(name);
     if (!f) {
       if (this.scope.decls.symbols.has(name)) throw this.fail(n, `${name} is a symbol, not a function (for a product write ${name}*(...))`);

@@ -21,3 +21,5 @@ import './constants.js';
 import './commutation.js';
 import './elementwise.js';
 import './derivatives.js';
+import './prod.js';
+import './isum.js';

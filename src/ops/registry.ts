@@ -1,6 +1,6 @@
 // The operator table. Each operator lives in one module of src/ops/ that registers an OpDef: its shape
 // rule, differential, adjoint (for identification), evaluation, printing and local simplification.
-import type { Attrs, Expr, OpNode } from '../expr/ast.js';
+import type { Attrs, Expr, OpNode, SymNode } from '../expr/ast.js';
 import type { Dim } from '../expr/dim.js';
 import type { Shape } from '../expr/shape.js';
 import type { Mat } from '../numeric/mat.js';
@@ -81,8 +81,11 @@ export interface OpDef {
   /** when the input-language form binds differently from the LaTeX one (kron(A, B) vs A ⊗ B) */
   readonly textPrecedence?: number;
   shape(args: readonly Expr[], attrs: Attrs): Shape;
-  /** Magnus–Neudecker differential, given the differentials of the arguments (null means zero). */
-  differential(node: OpNode, d: (e: Expr) => Expr | null): Expr | null;
+  /**
+   * Magnus–Neudecker differential, given the differentials of the arguments (null means zero). `wrt` is
+   * what the operators over index ranges need: which factor of W_l⋯W_1 is the variable W_k.
+   */
+  differential(node: OpNode, d: (e: Expr) => Expr | null, wrt: readonly SymNode[]): Expr | null;
   /**
    * For an operator linear in argument i: the U-adjoint, i.e. ⟨U, node⟩ = ⟨adjoint, args[i]⟩ when only
    * args[i] varies. Identification (df = tr(Gᵀ dX) ⇒ ∇f = G) walks these backwards.

@@ -18,15 +18,30 @@ function resultShape(o: DeriveOutput, i: number) {
   return shape(dimMul(r.variable.shape.rows, r.variable.shape.cols), dimMul(o.f.shape.rows, o.f.shape.cols));
 }
 
+/** "d=4,n=2 | …", with the indices first for a result at any depth: "l=3,k=2: d=4,n=2 | …". */
+export function pointsText(points: readonly { instance?: string; sizes: Record<string, number> }[]): string {
+  return points.map((p) => (p.instance ? `${p.instance}: ` : '') + Object.entries(p.sizes).map(([k, n]) => `${k}=${n}`).join(',')).join(' | ');
+}
+
 export function verdictLine(v: Verdict): string {
-  const sizes = v.points.map((p) => Object.entries(p.sizes).map(([k, n]) => `${k}=${n}`).join(',')).join(' | ');
+  const sizes = pointsText(v.points);
   const head = v.passed ? 'check passed' : 'CHECK FAILED';
   return `${head}: max relative error ${v.maxError.toExponential(1)} (tolerance ${v.tolerance.toExponential(0)}) at ${v.points.length} random points [${sizes}], ${v.evaluations} function evaluations`;
 }
 
-/** "W1: h×d, W2: k×h, S: n×n symmetric" */
+/** "W1: h×d, W2: k×h, S: n×n symmetric", families as "W[k]: d×d for k = 1..l", then the index variables. */
 export function declarationsText(decls: Declarations): string {
-  return [...decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
+  const props = (p: Iterable<string>) => [...p].map((x) => ' ' + x).join('');
+  const concrete = new Set<string>();
+  const families = [...decls.families.values()].map((f) => {
+    const slots = f.slots.map((v) => (v.name.startsWith('_') ? `${v.lo.text}..${v.hi!.text}` : v.name));
+    const ranges = f.slots.filter((v) => !v.name.startsWith('_')).map((v) => `${v.name} = ${v.lo.text}..${v.hi!.text}`);
+    for (const s of decls.symbols.values()) if (s.member?.family === f.name) concrete.add(s.name);
+    return `${f.name}[${slots.join(',')}]: ${shapeText(f.shape)}${props(f.props)}${ranges.length ? ` for ${ranges.join(', ')}` : ''}`;
+  });
+  const symbols = [...decls.symbols.values()].filter((s) => !concrete.has(s.name)).map((s) => `${s.name}: ${shapeText(s.shape)}${props(s.props)}`);
+  const indices = [...decls.indices.values()].filter((v) => v.hi).map((v) => `${v.name} in ${v.lo.text}..${v.hi!.text}`);
+  return [...families, ...symbols, ...indices].join(', ');
 }
 
 export function formatText(o: DeriveOutput): string {

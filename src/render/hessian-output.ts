@@ -6,6 +6,7 @@ import type { HessianOutput } from '../app/hessian.js';
 import type { HessianVerdict } from '../check/hessian.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
+import { declarationsText, pointsText } from './derive-output.js';
 
 export const VEC_CONVENTION =
   'vec stacks columns; H[Wi, Wj] = ∇_vec(Wi) ∇_vec(Wj) f is |Wi|×|Wj| (|W| = number of entries), the full Hessian stacks the blocks with the variables in --wrt order, and d²f = Σ vec(dWi)ᵀ H[Wi, Wj] vec(dWj)';
@@ -15,14 +16,14 @@ export const SYMMETRIC_HESSIAN_NOTE =
 const size = (w: SymNode) => dimMul(w.shape.rows, w.shape.cols);
 
 export function hessianVerdictLine(v: HessianVerdict): string {
-  const sizes = v.points.map((p) => Object.entries(p.sizes).map(([k, n]) => `${k}=${n}`).join(',')).join(' | ');
+  const sizes = pointsText(v.points);
   const worst = (k: 'hvpError' | 'blockError' | 'quadraticError' | 'asymmetry') => Math.max(...v.points.map((p) => p[k])).toExponential(1);
   return `${v.passed ? 'check passed' : 'CHECK FAILED'}: gradient ${v.gradient.maxError.toExponential(1)}, H·V ${worst('blockError')}, HVP expressions ${worst('hvpError')}, ∇²f[V,V] ${worst('quadraticError')} (tolerances ${v.tolerance.toExponential(0)}, ${v.quadraticTolerance.toExponential(0)}), asymmetry ${worst('asymmetry')}, at ${v.points.length} random points [${sizes}], ${v.evaluations} evaluations`;
 }
 
 export function formatHessianText(o: HessianOutput): string {
   const L: string[] = [];
-  const decl = [...o.decls.symbols.values()].map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ');
+  const decl = declarationsText(o.decls);
   L.push(`f = ${o.input.expr.trim()}`, `  with ${decl}`);
   for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);
   L.push('', `Hessian blocks (${VEC_CONVENTION}):`);

@@ -38,8 +38,20 @@ export function latexIdent(name: string, bold: boolean): string {
  */
 export type DeltaStyle = 'd' | 'Delta';
 
+/** The subscript of a member: W_{k+1}, A_{kq}, A_{k(q-1)} (compound indices in parentheses when there are several). */
+export function memberSubscript(index: readonly { text: string }[]): string {
+  const t = index.map((i) => i.text.replace(/(\d)\*/g, '$1'));
+  return t.length === 1 ? t[0] : t.map((x) => (/^[A-Za-z0-9]+$/.test(x) && (x.length === 1 || /^\d+$/.test(x)) ? x : `(${x})`)).join('');
+}
+
 export function symLatex(s: SymNode, delta: DeltaStyle = 'd'): string {
   const bold = !isScalarShape(s.shape);
+  if (s.member) {
+    const sub = memberSubscript(s.member.index);
+    if (s.delta && delta === 'Delta') return `${bold ? '\\boldsymbol{\\Delta}' : '\\Delta'}_{${sub}}`;
+    const body = `${latexIdent(s.member.family, bold)}_{${sub}}`;
+    return s.delta ? `\\mathrm{d}${body}` : body;
+  }
   if (s.delta && delta === 'Delta') {
     const { sub } = splitName(s.name);
     const D = bold ? '\\boldsymbol{\\Delta}' : '\\Delta';

@@ -1,0 +1,222 @@
+// Checking results stated for symbolic indices (any depth l, any layer k): instantiate the indices with
+// several concrete values — the boundaries k = 1 and k = l among them, small and larger depths — expand
+// every product and sum into a concrete expression, and run the ordinary checks at each instance, with
+// fresh random sizes. A symbolic result is verified when it is verified at every instance.
+import { Expr, SymNode, isOp } from '../expr/ast.js';
+import { freeIndexVars, reindex } from '../expr/families.js';
+import { Idx, IdxSubst, IndexVar, idxConst, idxVars, isConstIdx, substIdx } from '../expr/indices.js';
+import { CheckError } from './derivative.js';
+
+export interface Instance {
+  /** values of the index variables: l = 3, k = 2 */
+  readonly values: ReadonlyMap<string, number>;
+  readonly label: string;
+  /** the expression at these indices, products and sums written out */
+  at(e: Expr): Expr;
+  /** a variable at these indices (W[k] → W[2]) */
+  atSym(v: SymNode): SymNode;
+}
+
+/** Values tried for a depth parameter (l ≥ lo): lo, …, lo + PARAM_SPAN − 1. */
+const PARAM_SPAN = 4;
+export const MAX_INSTANCES = 5;
+
+function order(vars: Iterable<IndexVar>): IndexVar[] {
+  const all = [...vars];
+  const out: IndexVar[] = [];
+  const placed = new Set<IndexVar>();
+  const place = (v: IndexVar) => {
+    if (placed.has(v)) return;
+    placed.add(v);
+    for (const w of [...idxVars(v.lo), ...(v.hi ? idxVars(v.hi) : [])]) place(w);
+    out.push(v);
+  };
+  all.sort((a, b) => (a.name < b.name ? -1 : 1)).forEach(place);
+  return out;
+}
+
+function valueOf(i: Idx, s: IdxSubst): number {
+  const c = substIdx(i, s);
+  if (!isConstIdx(c)) throw new Error(`internal: ${i.text} is not constant after instantiation`);
+  return c.c;
+}
+
+/** Every admissible assignment of small values to the variables, in a fixed order. */
+function assignments(vars: readonly IndexVar[]): Map<IndexVar, number>[] {
+  const out: Map<IndexVar, number>[] = [];
+  const walk = (k: number, cur: Map<IndexVar, number>) => {
+    if (out.length > 2000) return;
+    if (k === vars.length) {
+      out.push(new Map(cur));
+      return;
+    }
+    const v = vars[k];
+    const s: IdxSubst = new Map([...cur].map(([w, n]) => [w, idxConst(n)]));
+    const lo = valueOf(v.lo, s);
+    const hi = v.hi ? valueOf(v.hi, s) : lo + PARAM_SPAN - 1;
+    for (let n = lo; n <= hi; n++) {
+      cur.set(v, n);
+      walk(k + 1, cur);
+      cur.delete(v);
+    }
+  };
+  walk(0, new Map());
+  return out;
+}
+
+/**
+ * A few assignments that together put every variable at its lower bound, at its upper bound and
+ * strictly inside its range, and every depth parameter at each of its tried values (l = 1 is the
+ * one-layer case, where every product around W_k is empty).
+ */
+export function chooseInstances(roots: readonly Expr[], max = MAX_INSTANCES): Instance[] {
+  const vars = order(freeIndexVars(roots));
+  if (vars.length === 0) return [];
+  const all = assignments(vars);
+  if (all.length === 0) throw new CheckError(`no values of ${vars.map((v) => v.name).join(', ')} satisfy their ranges`);
+  const features = (a: Map<IndexVar, number>): string[] => {
+    const s: IdxSubst = new Map([...a].map(([w, n]) => [w, idxConst(n)]));
+    return vars.flatMap((v) => {
+      const n = a.get(v)!;
+      if (!v.hi) return [`${v.name}=${n}`];
+      const lo = valueOf(v.lo, s), hi = valueOf(v.hi, s);
+      // k = 1 < l, k = l > 1, 1 < k < l and k = 1 = l are different cases for a product split at k
+      return [lo === hi ? `${v.name}:single` : n === lo ? `${v.name}:lo` : n === hi ? `${v.name}:hi` : `${v.name}:mid`];
+    });
+  };
+  const size = (a: Map<IndexVar, number>) => [...a.values()].reduce((x, y) => x + y, 0);
+  const chosen: Map<IndexVar, number>[] = [];
+  const covered = new Set<string>();
+  while (chosen.length < max) {
+    let best: Map<IndexVar, number> | undefined, bestGain = 0;
+    for (const a of all) {
+      if (chosen.includes(a)) continue;
+      const gain = features(a).filter((f) => !covered.has(f)).length;
+      // more new features first; among equals the larger instance (a generic k, away from l = 1)
+      if (gain > bestGain || (gain === bestGain && gain > 0 && best && size(a) > size(best))) [best, bestGain] = [a, gain];
+    }
+    if (!best) break;
+    chosen.push(best);
+    features(best).forEach((f) => covered.add(f));
+  }
+  return chosen.map((a) => makeInstance(vars, a));
+}
+
+function makeInstance(vars: readonly IndexVar[], a: Map<IndexVar, number>): Instance {
+  const s: IdxSubst = new Map(vars.map((v) => [v, idxConst(a.get(v)!)]));
+  const memo = new Map<Expr, Expr>();
+  const at = (e: Expr) => {
+    let r = memo.get(e);
+    if (!r) {
+      r = reindex(e, s);
+      memo.set(e, r);
+    }
+    return r;
+  };
+  return {
+    values: new Map(vars.map((v) => [v.name, a.get(v)!])),
+    label: vars.map((v) => `${v.name}=${a.get(v)}`).join(','),
+    at,
+    atSym: (v) => {
+      const r = at(v);
+      if (r.kind !== 'sym') throw new Error(`internal: ${v.name} is not a symbol after instantiation`);
+      return r;
+    },
+  };
+}
+
+/** The symbols (values to draw) and dimensions (sizes to draw) of concrete expressions. */
+export function concreteScope(roots: readonly Expr[], declared: readonly SymNode[]): { symbols: SymNode[]; dims: Set<string> } {
+  const symbols = new Map<string, SymNode>();
+  const dims = new Set<string>();
+  const seen = new Set<Expr>();
+  const visit = (e: Expr) => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    for (const d of [e.shape.rows, e.shape.cols, ...(e.kind === 'op' ? (e.attrs.dims ?? []) : [])]) for (const x of d.syms) dims.add(x);
+    if (e.kind === 'sym' && !e.delta) symbols.set(e.name, e);
+    if (e.kind === 'op') {
+      if (isOp(e, 'prod') || isOp(e, 'isum')) throw new Error('internal: a symbolic range survived instantiation');
+      e.args.forEach(visit);
+    }
+  };
+  roots.forEach(visit);
+  for (const s of declared) {
+    if (!symbols.has(s.name)) symbols.set(s.name, s);
+    for (const d of [s.shape.rows, s.shape.cols]) for (const x of d.syms) dims.add(x);
+  }
+  return { symbols: [...symbols.values()], dims };
+}
+
+export const instanceVars = (roots: readonly Expr[]): IndexVar[] => order(freeIndexVars(roots));
+
+// ── The checks, at every instance ──────────────────────────────────────────────────────────────────
+import { checkDerivative, type CheckOptions, type DerivativeClaim, type Verdict } from './derivative.js';
+import { checkHessian, type HessianClaim, type HessianVerdict } from './hessian.js';
+
+const assignAt = (inst: Instance, assign: DerivativeClaim['assign']) => assign?.map(([n, e]) => [n, inst.at(e)] as const);
+
+/** How many random points each instance gets: at least 3 points in all. */
+const pointsEach = (n: number, points = 3) => Math.max(1, Math.ceil(points / n));
+
+function claimAt(inst: Instance, c: DerivativeClaim): DerivativeClaim {
+  const vars = c.vars.map(inst.atSym);
+  const f = inst.at(c.f);
+  const claims = new Map(c.vars.map((v, i) => [vars[i].name, inst.at(c.claims.get(v.name)!)]));
+  const assign = assignAt(inst, c.assign);
+  const scope = concreteScope([f, ...claims.values(), ...vars, ...(assign ?? []).map(([, e]) => e)], c.symbols.map(inst.atSym));
+  return { f, vars, claims, kind: c.kind, ...scope, ...(assign ? { assign } : {}) };
+}
+
+/** checkDerivative, at every instance of the indices when the claim has symbolic ones. */
+export function checkDerivativeAnyDepth(c: DerivativeClaim, opts: CheckOptions = {}): Verdict {
+  const instances = chooseInstances([c.f, ...c.claims.values(), ...c.vars, ...(c.assign ?? []).map(([, e]) => e)]);
+  if (!instances.length) return checkDerivative(c, opts);
+  const each = instances.map((inst, i) => ({
+    inst,
+    v: checkDerivative(claimAt(inst, c), { ...opts, points: pointsEach(instances.length, opts.points), seed: (opts.seed ?? 20261122) + 7919 * i }),
+  }));
+  return {
+    passed: each.every((e) => e.v.passed),
+    method: `${each[0].v.method}; at the indices ${instances.map((i) => i.label).join(' | ')}`,
+    tolerance: each[0].v.tolerance,
+    maxError: Math.max(...each.map((e) => e.v.maxError)),
+    points: each.flatMap((e) => e.v.points.map((p) => ({ ...p, instance: e.inst.label }))),
+    evaluations: each.reduce((s, e) => s + e.v.evaluations, 0),
+    notes: [...new Set(each.flatMap((e) => e.v.notes))],
+  };
+}
+
+/** checkHessian, at every instance of the indices (the blocks of the variables named, W_k and W_k′). */
+export function checkHessianAnyDepth(c: HessianClaim, opts: CheckOptions = {}): HessianVerdict {
+  const roots = [c.f, ...c.gradients.values(), ...c.blocks.flat(), c.bilinear, ...c.hvp.values(), ...c.vars, ...(c.assign ?? []).map(([, e]) => e)];
+  const instances = chooseInstances(roots);
+  if (!instances.length) return checkHessian(c, opts);
+  const each = instances.map((inst, i) => {
+    const vars = c.vars.map(inst.atSym);
+    const rekey = (m: ReadonlyMap<string, Expr>) => new Map(c.vars.map((v, k) => [vars[k].name, inst.at(m.get(v.name)!)]));
+    const gradients = rekey(c.gradients), hvp = rekey(c.hvp);
+    const blocks = c.blocks.map((row) => row.map(inst.at));
+    const f = inst.at(c.f), bilinear = inst.at(c.bilinear);
+    const assign = assignAt(inst, c.assign);
+    const scope = concreteScope([f, bilinear, ...gradients.values(), ...hvp.values(), ...blocks.flat(), ...vars, ...(assign ?? []).map(([, e]) => e)], c.symbols.map(inst.atSym));
+    const claim: HessianClaim = { f, vars, gradients, blocks, bilinear, hvp, ...scope, ...(assign ? { assign } : {}) };
+    return { inst, v: checkHessian(claim, { ...opts, points: pointsEach(instances.length, opts.points), seed: (opts.seed ?? 20261122) + 7919 * i }) };
+  });
+  const gradient = {
+    ...each[0].v.gradient,
+    passed: each.every((e) => e.v.gradient.passed),
+    maxError: Math.max(...each.map((e) => e.v.gradient.maxError)),
+    points: each.flatMap((e) => e.v.gradient.points.map((p) => ({ ...p, instance: e.inst.label }))),
+    evaluations: each.reduce((s, e) => s + e.v.gradient.evaluations, 0),
+  };
+  return {
+    ...each[0].v,
+    passed: each.every((e) => e.v.passed),
+    method: `${each[0].v.method}; at the indices ${instances.map((i) => i.label).join(' | ')}`,
+    gradient,
+    maxError: Math.max(...each.map((e) => e.v.maxError)),
+    points: each.flatMap((e) => e.v.points.map((p) => ({ ...p, instance: e.inst.label }))),
+    evaluations: each.reduce((s, e) => s + e.v.evaluations, 0),
+  };
+}

@@ -1,0 +1,42 @@
+// Ordered products over an index range, prod(j = l..k+1, W[j]) = W_l⋯W_{k+1}: leftmost factor first; an
+// empty range is the identity (ZL l.159: "W_lW_{l+1} should be understood as identity"). Products of
+// constant length are written out when built (src/expr/families.ts), so this node always has a
+// symbolic length and is evaluated only after its indices are instantiated.
+// d(B_a⋯B_b) = Σ_i (B_a⋯B_{i+1}) dB_i (B_{i−1}⋯B_b) over the factors i that contain a variable: for
+// W_k with symbolic k that is one split at k, as Zhou & Liang App. B (95) writes it.
+import { Expr, OpNode } from '../expr/ast.js';
+import { add, mul } from '../expr/build.js';
+import { bodyAt, productShape, subProduct } from '../expr/families.js';
+import { idxPlus } from '../expr/indices.js';
+import { dependentPositions, rangeLatex, rangeText, symbolicRange } from './range.js';
+import { PREC, register } from './registry.js';
+import { symLatex } from '../render/names.js';
+
+register({
+  name: 'prod',
+  precedence: PREC.mul,
+  textPrecedence: PREC.atom,
+  shape: ([body], attrs) => productShape(attrs.range!, body),
+  differential(node, d, wrt) {
+    const r = node.attrs.range!, body = node.args[0];
+    const step = r.down ? 1 : -1;
+    const terms: Expr[] = [];
+    for (const i of dependentPositions(node, wrt)) {
+      const dB = d(bodyAt(r, body, i));
+      if (!dB) continue;
+      terms.push(mul(subProduct(r, body, r.from, idxPlus(i, step)), dB, subProduct(r, body, idxPlus(i, -step), r.to)));
+    }
+    return terms.length ? add(...terms) : null;
+  },
+  evaluate: (n) => symbolicRange(n),
+  text: (n, p) => `prod(${rangeText(n.attrs.range!)}, ${p(n.args[0])})`,
+  latex(n: OpNode, p) {
+    const r = n.attrs.range!, body = n.args[0];
+    // W_l ⋯ W_{k+1} when the factors are members of a family, as the papers write it
+    if (body.kind === 'sym' && body.member) {
+      const first = bodyAt(r, body, r.from), last = bodyAt(r, body, r.to);
+      if (first.kind === 'sym' && last.kind === 'sym') return `${symLatex(first)} \\cdots ${symLatex(last)}`;
+    }
+    return `\\prod${rangeLatex(r)} ${p(body, PREC.postfix)}`;
+  },
+});

@@ -1,0 +1,105 @@
+// What prod and isum share: printing a range, and finding the factors (terms) that contain a variable.
+import type { Expr, OpNode, SymNode } from '../expr/ast.js';
+import { IndexRange } from '../expr/ast.js';
+import { UnsupportedError } from '../expr/errors.js';
+import { Idx, IndexVar, coefficientOf, idxLinear, idxOf, idxSub, idxVars, inRange, isConstIdx, provablyDistinct } from '../expr/indices.js';
+import { toText } from '../render/print.js';
+
+export function rangeText(r: IndexRange): string {
+  return `${r.v.name} = ${r.from.text}..${r.to.text}`;
+}
+
+export function idxLatex(i: Idx): string {
+  return i.text.replace(/(\d)\*/g, '$1');
+}
+
+/** _{j=l}^{k+1}, for \prod and \sum. */
+export function rangeLatex(r: IndexRange): string {
+  return `_{${r.v.name}=${idxLatex(r.from)}}^{${idxLatex(r.to)}}`;
+}
+
+export function symbolicRange(n: OpNode): never {
+  throw new Error(`internal: ${toText(n)} has a symbolic range; instantiate its indices before evaluating it`);
+}
+
+type Solution = { at: Idx } | 'never' | 'always' | 'unknown';
+
+/**
+ * When is the member x (inside the body, j the range's variable) the variable w? Each index slot gives
+ * an equation x_s = w_s; a slot with j solves for j, slots without j must hold identically. Slots that
+ * mention the variable of an inner range are left to that range.
+ */
+function solve(x: readonly Idx[], w: readonly Idx[], j: IndexVar, inner: ReadonlySet<IndexVar>): Solution {
+  let at: Idx | undefined;
+  let undecided = false;
+  for (let s = 0; s < x.length; s++) {
+    const diff = idxSub(x[s], w[s]);
+    if (idxVars(diff).some((v) => inner.has(v))) continue;
+    const c = coefficientOf(diff, j);
+    if (c === 0) {
+      if (isConstIdx(diff) && diff.c === 0) continue;
+      if (provablyDistinct(diff, idxLinear([]))) return 'never';
+      undecided = true;
+      continue;
+    }
+    if (Math.abs(c) !== 1) return 'unknown';
+    // diff = c·j + rest = 0  ⇒  j = −rest/c
+    const sol = idxLinear([[diff, -1 / c], [idxOf(j), 1]]);
+    if (at && at !== sol) {
+      if (provablyDistinct(at, sol)) return 'never';
+      undecided = true;
+    }
+    at ??= sol;
+  }
+  if (undecided) return 'unknown';
+  return at ? { at } : 'always';
+}
+
+/**
+ * The positions i of a prod's factors (a sum's terms) B(i) that contain one of the variables: for the
+ * factor W[j] and the variable W[k], i = k — when k lies in the range; the engine must be able to decide
+ * that, or it says it cannot. A variable that every factor contains is not supported (yet).
+ */
+export function dependentPositions(node: OpNode, wrt: readonly SymNode[]): Idx[] {
+  const r = node.attrs.range!;
+  const [lo, hi] = r.down ? [r.to, r.from] : [r.from, r.to];
+  const families = new Map<string, SymNode[]>();
+  for (const w of wrt) if (w.member) families.set(w.member.family, [...(families.get(w.member.family) ?? []), w]);
+  const plain = new Set(wrt.filter((w) => !w.member).map((w) => w.name));
+  const found = new Map<Idx, SymNode>();
+  const what = () => `${node.op === 'prod' ? 'the product' : 'the sum'} ${toText(node)}`;
+  const seen = new Set<Expr>();
+  const visit = (x: Expr, inner: ReadonlySet<IndexVar>) => {
+    if (inner.size === 0) {
+      if (seen.has(x)) return;
+      seen.add(x);
+    }
+    if (x.kind === 'sym') {
+      if (x.delta) return;
+      if (plain.has(x.name))
+        throw new UnsupportedError(`${x.name} appears in every ${node.op === 'prod' ? 'factor' : 'term'} of ${what()}; differentiating such a ${node.op === 'prod' ? 'product' : 'sum'} is not supported yet`);
+      if (!x.member) return;
+      for (const w of families.get(x.member.family) ?? []) {
+        const s = solve(x.member.index, w.member!.index, r.v, inner);
+        if (s === 'never') continue;
+        if (s === 'always' || s === 'unknown')
+          throw new UnsupportedError(
+            `cannot tell for which ${r.v.name} the member ${x.name} of ${what()} is the variable ${w.name}${s === 'always' ? ' (it is in every factor)' : ''}; write the indices so that they can be compared, or declare the ranges of the index variables`,
+          );
+        const inside = inRange(s.at, lo, hi);
+        if (inside === false) continue;
+        if (inside === undefined)
+          throw new UnsupportedError(
+            `cannot tell whether ${w.name} is one of the factors ${r.v.name} = ${r.from.text}..${r.to.text} of ${what()}: is ${s.at.text} between ${lo.text} and ${hi.text}? Declare the order of the indices, e.g. "${idxVars(s.at)[0]?.name ?? 'k'} in ${lo.text}..${hi.text}"`,
+          );
+        found.set(s.at, w);
+      }
+    } else if (x.kind === 'op') {
+      const ir = x.attrs.range;
+      if (ir) visit(x.args[0], new Set([...inner, ir.v]));
+      else x.args.forEach((a) => visit(a, inner));
+    }
+  };
+  visit(node.args[0], new Set());
+  return [...found.keys()];
+}
