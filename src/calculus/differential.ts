@@ -43,3 +43,19 @@ function checkDistinct(x: SymNode, families: ReadonlyMap<string, SymNode[]>): vo
       );
   }
 }
+
+/**
+ * Does e depend on the variable x? For a member W[k] this asks whether some factor of a product over W[j]
+ * is W[k] (prod(j = l..k+1, W[j]) does not depend on W[k]); when that cannot be decided, e counts as
+ * dependent.
+ */
+export function dependsOn(e: Expr, x: SymNode): boolean {
+  if (!x.member) return e.vars.has(x.name);
+  if (!e.vars.has(familyMarker(x.member.family))) return false;
+  try {
+    return differential(e, [x]) !== null;
+  } catch (err) {
+    if (err instanceof UnsupportedError) return true;
+    throw err;
+  }
+}

@@ -12,6 +12,7 @@ import type { Rule } from '../rewrite/rules.js';
 import { toLatex, toText } from '../render/print.js';
 import { symLatex } from '../render/names.js';
 import type { Derivation, Reason, Step } from './model.js';
+import { dependsOn } from '../calculus/differential.js';
 
 /** Rules applied silently, folded into the step before them. */
 const MERGED = new Set(['jac-scale', 'transpose-transpose']);
@@ -33,8 +34,8 @@ const FOCUS = new Set(['vec-kron', 'vec-kron-left', 'vec-kron-right']);
 /** X depends on the variable and every other bound piece is constant. */
 function focused(b: Bindings, x: SymNode): boolean {
   const X = b.exprs.get('X');
-  if (!X || !X.vars.has(x.name)) return false;
-  return [...b.exprs].every(([k, e]) => k === 'X' || !e.vars.has(x.name));
+  if (!X || !dependsOn(X, x)) return false;
+  return [...b.exprs].every(([k, e]) => k === 'X' || !dependsOn(e, x));
 }
 
 /** Bookkeeping that needs no justification: flatten products, collect numbers, drop I and Aᵀᵀ. */

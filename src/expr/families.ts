@@ -7,7 +7,7 @@ import { Dim, dimEq, dimMul, dimNum } from './dim.js';
 import { ShapeError } from './errors.js';
 import { Shape, shape, shapeText } from './shape.js';
 import {
-  Idx, IdxSubst, IndexVar, indexVar, idxOf, idxPlus, idxSub, isConstIdx, substIdx, substVar, substDimName, dimNameMentions,
+  Idx, IdxSubst, IndexVar, indexVar, idxOf, idxVarsDeep, idxPlus, idxSub, isConstIdx, substIdx, substVar, substDimName, dimNameMentions,
 } from './indices.js';
 import { add, eye, mul, zeroLike } from './build.js';
 
@@ -48,36 +48,40 @@ export function member(family: string, slots: readonly IndexVar[], template: Sha
  */
 export function reindex(e: Expr, s: IdxSubst): Expr {
   if (s.size === 0) return e;
-  const names = byName(s);
   const varMemo = new Map<IndexVar, Idx>();
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr): Expr => {
-    const hit = memo.get(x);
-    if (hit) return hit;
-    let out: Expr;
-    if (x.kind === 'num') out = x;
-    else if (x.kind === 'sym') {
-      // a plain symbol may have a shape that follows an index too (Y: n[l] x m)
-      const shp = substShape(x.shape, names);
-      const index = x.member?.index.map((i) => substIdx(i, s, varMemo));
-      const same = shp === x.shape && (!index || index.every((i, k) => i === x.member!.index[k]));
-      out = same ? x : index ? sym(memberName(x.member!.family, index), shp, x.props, x.delta, { family: x.member!.family, index }) : sym(x.name, shp, x.props, x.delta);
-    } else {
-      const args = x.args.map(go);
-      const dims = x.attrs.dims?.map((d) => substDim(d, names));
-      const dimsChanged = dims?.some((d, i) => d !== x.attrs.dims![i]);
-      if (x.attrs.range) {
+  // dimension names are substituted by name: inside a body, its bound variable's name is its own
+  const scope = (names: ReadonlyMap<string, Idx>) => {
+    const memo = new Map<Expr, Expr>();
+    const go = (x: Expr): Expr => {
+      const hit = memo.get(x);
+      if (hit) return hit;
+      let out: Expr;
+      if (x.kind === 'num') out = x;
+      else if (x.kind === 'sym') {
+        // a plain symbol may have a shape that follows an index too (Y: n[l] x m)
+        const shp = substShape(x.shape, names);
+        const index = x.member?.index.map((i) => substIdx(i, s, varMemo));
+        const same = shp === x.shape && (!index || index.every((i, k) => i === x.member!.index[k]));
+        out = same ? x : index ? sym(memberName(x.member!.family, index), shp, x.props, x.delta, { family: x.member!.family, index }) : sym(x.name, shp, x.props, x.delta);
+      } else if (x.attrs.range) {
         const r = x.attrs.range;
         const v = substVar(r.v, s, varMemo).terms[0][0];
         const range: IndexRange = { v, from: substIdx(r.from, s, varMemo), to: substIdx(r.to, s, varMemo), down: r.down };
-        out = x.op === 'prod' ? prodOver(range, args[0]) : sumOver(range, args[0]);
-      } else if (dimsChanged) out = op(x.op, args, { ...x.attrs, dims });
-      else out = withArgs(x, args);
-    }
-    memo.set(x, out);
-    return out;
+        const inner = new Map(names);
+        if (!s.has(r.v)) inner.delete(r.v.name);
+        const body = scope(inner)(x.args[0]);
+        out = x.op === 'prod' ? prodOver(range, body) : sumOver(range, body);
+      } else {
+        const args = x.args.map(go);
+        const dims = x.attrs.dims?.map((d) => substDim(d, names));
+        out = dims?.some((d, i) => d !== x.attrs.dims![i]) ? op(x.op, args, { ...x.attrs, dims }) : withArgs(x, args);
+      }
+      memo.set(x, out);
+      return out;
+    };
+    return go;
   };
-  return go(e);
+  return scope(byName(s))(e);
 }
 
 /** body with the bound variable replaced: B(j) at j = i. */
@@ -144,11 +148,23 @@ export function sumOver(r: IndexRange, body: Expr): Expr {
   return op('isum', [body], { range: r });
 }
 
-/** A piece from..to of a product's range (a prefix W_l⋯W_{k+1}), with a bound variable of that range. */
+/**
+ * A piece from..to of a product's range (the prefix W_l⋯W_{k+1}), with a bound variable of that range.
+ * The bound variable keeps its name unless a free index of the piece has it (prod(k = l..k+1, …) would
+ * not read back).
+ */
 export function subProduct(r: IndexRange, body: Expr, from: Idx, to: Idx): Expr {
   const [lo, hi] = r.down ? [to, from] : [from, to];
-  const v = indexVar(r.v.name, lo, hi);
+  const taken = new Set([...freeIndexVars([body]), ...idxVarsDeepAll([from, to])].filter((v) => v !== r.v).map((v) => v.name));
+  const name = [r.v.name, 'j', 'i', 'p', 's', 't', 'u', 'j1', 'j2', 'j3'].find((n) => !taken.has(n)) ?? `${r.v.name}_`;
+  const v = indexVar(name, lo, hi, true);
   return prodOver({ v, from, to, down: r.down }, bodyAt(r, body, idxOf(v)));
+}
+
+function idxVarsDeepAll(xs: readonly Idx[]): IndexVar[] {
+  const out = new Set<IndexVar>();
+  xs.forEach((x) => idxVarsDeep(x, out));
+  return [...out];
 }
 
 /** Free index variables of an expression (bound ones excluded), with the variables of their ranges. */
@@ -185,4 +201,56 @@ export function freeIndexVars(roots: readonly Expr[]): Set<IndexVar> {
 
 export function isIndexed(roots: readonly Expr[]): boolean {
   return freeIndexVars(roots).size > 0;
+}
+
+/**
+ * Give the variables of products and sums names that no free index of `root` has, so that the text reads
+ * back: with the free k of W[k], prod(k = l..1, …) in the same result becomes prod(j = l..1, …).
+ */
+export function renameBound(root: Expr): Expr {
+  const free = new Set([...freeIndexVars([root])].map((v) => v.name));
+  if (free.size === 0) return root;
+  return mapDagLocal(root, (x) => {
+    if (x.kind !== 'op' || !x.attrs.range || !free.has(x.attrs.range.v.name)) return x;
+    const r = x.attrs.range;
+    const inner = indexNamesIn(x.args[0]);
+    const name = ['j', 'i', 'p', 's', 't', 'u', 'j1', 'j2', 'j3'].find((n) => !free.has(n) && !inner.has(n)) ?? `${r.v.name}_`;
+    const v = indexVar(name, r.v.lo, r.v.hi, true);
+    const body = bodyAt(r, x.args[0], idxOf(v));
+    return x.op === 'prod' ? prodOver({ ...r, v }, body) : sumOver({ ...r, v }, body);
+  });
+}
+
+/** Every index variable name inside an expression, bound ones included. */
+function indexNamesIn(e: Expr): Set<string> {
+  const out = new Set<string>();
+  const seen = new Set<Expr>();
+  const addIdx = (i: Idx) => idxVarsDeep(i).forEach((v) => out.add(v.name));
+  const visit = (x: Expr) => {
+    if (seen.has(x)) return;
+    seen.add(x);
+    if (x.kind === 'sym') x.member?.index.forEach(addIdx);
+    if (x.kind !== 'op') return;
+    if (x.attrs.range) {
+      out.add(x.attrs.range.v.name);
+      addIdx(x.attrs.range.from);
+      addIdx(x.attrs.range.to);
+    }
+    x.args.forEach(visit);
+  };
+  visit(e);
+  return out;
+}
+
+function mapDagLocal(root: Expr, f: (x: Expr) => Expr): Expr {
+  const memo = new Map<Expr, Expr>();
+  const go = (x: Expr): Expr => {
+    let r = memo.get(x);
+    if (!r) {
+      r = f(x.kind === 'op' ? withArgs(x, x.args.map(go)) : x);
+      memo.set(x, r);
+    }
+    return r;
+  };
+  return go(root);
 }

@@ -11,6 +11,8 @@ export interface IndexVar {
   readonly lo: Idx;
   /** inclusive upper bound; none for a depth parameter */
   readonly hi?: Idx;
+  /** the variable of a prod/sum: never the same as a free index of the same name and range */
+  readonly bound: boolean;
   readonly key: string;
 }
 
@@ -27,11 +29,11 @@ export interface Idx {
 const vars = new Map<string, IndexVar>();
 const idxs = new Map<string, Idx>();
 
-export function indexVar(name: string, lo: Idx, hi?: Idx): IndexVar {
-  const key = `${name}{${lo.key}..${hi?.key ?? ''}}`;
+export function indexVar(name: string, lo: Idx, hi?: Idx, bound = false): IndexVar {
+  const key = `${name}{${lo.key}..${hi?.key ?? ''}}${bound ? '^' : ''}`;
   let v = vars.get(key);
   if (!v) {
-    v = Object.freeze({ name, lo, hi, key });
+    v = Object.freeze({ name, lo, hi, bound, key });
     vars.set(key, v);
   }
   return v;
@@ -119,7 +121,7 @@ export function substVar(v: IndexVar, s: IdxSubst, memo: Map<IndexVar, Idx> = ne
   if (direct) return direct;
   let m = memo.get(v);
   if (!m) {
-    m = touches(v, s) ? idxOf(indexVar(v.name, substIdx(v.lo, s, memo), v.hi && substIdx(v.hi, s, memo))) : idxOf(v);
+    m = touches(v, s) ? idxOf(indexVar(v.name, substIdx(v.lo, s, memo), v.hi && substIdx(v.hi, s, memo), v.bound)) : idxOf(v);
     memo.set(v, m);
   }
   return m;

@@ -249,7 +249,7 @@ class Translator {
       down = canDown;
     }
     const [lo, hi] = down ? [to, from] : [from, to];
-    const v = indexVar(j, lo, hi);
+    const v = indexVar(j, lo, hi, true);
     this.bound.set(j, v);
     try {
       const body = this.expr(bodyNode);

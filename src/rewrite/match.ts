@@ -9,6 +9,7 @@ import { Dim, dimEq, dimMul } from '../expr/dim.js';
 import { elementwise } from '../ops/elementwise.js';
 import { simplify } from './simplify.js';
 import type { Rule } from './rules.js';
+import { dependsOn } from '../calculus/differential.js';
 
 export interface Bindings {
   readonly exprs: ReadonlyMap<string, Expr>;
@@ -175,6 +176,7 @@ function conditionsHold(rule: Rule, b: Bindings): boolean {
   return rule.conditions.every((c) => {
     const a = b.exprs.get(c.name), x = b.exprs.get(c.of);
     if (!a || !x) return false;
+    if (x.kind === 'sym' && x.member) return !dependsOn(a, x);
     return ![...x.vars].some((v) => a.vars.has(v)) && !(x.kind === 'sym' && a.vars.has(x.name));
   });
 }

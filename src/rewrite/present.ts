@@ -7,6 +7,7 @@ import { productParts } from '../ops/mul.js';
 import { splitCoefficient } from '../ops/add.js';
 import { simplify } from './simplify.js';
 import { weight } from './order.js';
+import { renameBound } from '../expr/families.js';
 
 function chainOf(e: Expr): { front: Expr[]; chain: Expr[] } {
   const { coef, scalars, chain } = productParts(e);
@@ -119,7 +120,8 @@ export function nameSubexpressions(
     named.push({ name, value });
   }
   if (more.size) rs = rs.map((r) => substitute(r, more));
-  return { results: rs, named };
+  // for display: a product's variable does not share its name with a free index (prod(k = …) next to W[k])
+  return { results: rs.map(renameBound), named: named.map((n) => ({ ...n, value: renameBound(n.value) })) };
 }
 
 function isPlainShape(e: Expr): boolean {
