@@ -105,13 +105,23 @@ export function parseDocument(text: string, file: string): DocumentSource {
     if (proof) items.push({ kind: 'proof', ...proof });
     proof = undefined;
   };
+  let lastProseLines = 0;
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
     const t = raw.trim();
     if (!t) return;
     if (t.startsWith('#')) {
       closeProof();
-      items.push({ kind: 'prose', line, text: t.replace(/^#+\s?/, '') });
+      const words = t.replace(/^#+\s?/, '');
+      // consecutive comment lines are one paragraph; an empty "#" line starts the next
+      const last = items[items.length - 1];
+      if (last?.kind === 'prose' && last.line + lastProseLines === line && words.trim() && last.text.trim()) {
+        items[items.length - 1] = { ...last, text: `${last.text} ${words}` };
+        lastProseLines++;
+      } else {
+        items.push({ kind: 'prose', line, text: words });
+        lastProseLines = 1;
+      }
       return;
     }
     if (t.startsWith('=')) {

@@ -3,6 +3,12 @@
 // definitions are shown by name, as the author wrote them.
 import { Expr, substitute, sym } from '../expr/ast.js';
 import { toLatex } from './print.js';
+import { symLatex } from './names.js';
+import { dimLatex } from '../expr/dim.js';
+import type { Shape } from '../expr/shape.js';
+import { familyMember } from '../lang/decl.js';
+import { idxOf, indexVar } from '../expr/indices.js';
+import { idxLatex } from '../ops/range.js';
 import { math, text, type Inline } from './prose.js';
 import type { Block, DocumentInput, Section } from './document.js';
 import type { DocumentResult } from '../doc/check.js';
@@ -21,7 +27,19 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
   const setting: Block[] = [];
   if (r.doc.source) setting.push(prose(text(`Source: ${r.doc.source}.`)));
   const decl: Inline[] = [text('Symbols: ')];
-  [...r.decls.symbols.values()].forEach((s, i) => decl.push(...(i ? [text(', ')] : []), math(toLatex(s)), text(` (${s.shape.rows.syms.join('') || s.shape.rows.coef}×${s.shape.cols.syms.join('') || s.shape.cols.coef}${s.props.size ? ', ' + [...s.props].join(', ') : ''})`)));
+  const dims = (sh: Shape) => `${dimLatex(sh.rows)} \\times ${dimLatex(sh.cols)}`;
+  const parts: Inline[][] = [];
+  // a family as the papers introduce it: W_j (d×d), j = 1, …, l
+  for (const f of r.decls.families.values()) {
+    const slots = f.slots.map((v, i) => (v.name.startsWith('_') ? `j_${i + 1}` : v.name));
+    const ranges = f.slots.map((v, i) => `${slots[i]} = ${idxLatex(v.lo)}, \\ldots, ${idxLatex(v.hi!)}`).join(',\\ ');
+    parts.push([math(`${symLatex(familyMember(f, f.slots.map((v, i) => idxOf(indexVar(slots[i], v.lo, v.hi)))))} \\in \\mathbb{R}^{${dims(f.shape)}}`), text(' for '), math(ranges)]);
+  }
+  const members = new Set([...r.decls.families.keys()]);
+  for (const s of r.decls.symbols.values())
+    if (!s.member || !members.has(s.member.family)) parts.push([math(toLatex(s)), text(` (${s.shape.rows.syms.join('') || s.shape.rows.coef}×${s.shape.cols.syms.join('') || s.shape.cols.coef}${s.props.size ? ', ' + [...s.props].join(', ') : ''})`)]);
+  for (const v of r.decls.indices.values()) if (v.hi) parts.push([math(`${v.name} \\in \\{${idxLatex(v.lo)}, \\ldots, ${idxLatex(v.hi)}\\}`)]);
+  parts.forEach((p, i) => decl.push(...(i ? [text(', ')] : []), ...p));
   setting.push(prose(...decl, text('.')));
   for (const [name, value] of r.defs) setting.push(prose(text('Definition: '), math(`${toLatex(sym(name, value.shape))} = ${toLatex(value)}`), text('.')));
   for (const a of r.assumptions) setting.push(prose(text('Evaluated at points where '), math(`${toLatex(a.symbol)} = ${toLatex(a.value)}`), text('.')));

@@ -75,8 +75,9 @@ const UNICODE_LATEX: Record<string, string> = {
   '∑': '\\ensuremath{\\sum}', 'Σ': '\\ensuremath{\\Sigma}', '…': '\\ldots{}', '–': '--', '—': '---',
   '‘': '`', '’': "'", '“': '``', '”': "''", '₀': '\\ensuremath{_0}', '₁': '\\ensuremath{_1}', '₂': '\\ensuremath{_2}',
   '₃': '\\ensuremath{_3}', 'ₖ': '\\ensuremath{_k}', 'ₗ': '\\ensuremath{_l}', '∞': '\\ensuremath{\\infty}', '∂': '\\ensuremath{\\partial}',
-  '\u00a0': '~', '✓': '\ensuremath{\checkmark}', '✗': '\ensuremath{\times}', '§': '\S{}', '≡': '\ensuremath{\equiv}',
-  'ᵏ': '\ensuremath{^k}', '⁴': '\ensuremath{^4}', '∅': '\ensuremath{\emptyset}', '⊤': '\ensuremath{\top}', '∓': '\ensuremath{\mp}', '±': '\ensuremath{\pm}',
+  '\u00a0': '~', '✓': '\\ensuremath{\\checkmark}', '✗': '\\ensuremath{\\times}', '§': '\\S{}', '≡': '\\ensuremath{\\equiv}',
+  'ᵏ': '\\ensuremath{^k}', '⁴': '\\ensuremath{^4}', '∅': '\\ensuremath{\\emptyset}', '⊤': '\\ensuremath{\\top}', '∓': '\\ensuremath{\\mp}', '±': '\\ensuremath{\\pm}',
+  '⋯': '\\ensuremath{\\cdots}', '∏': '\\ensuremath{\\prod}',
 };
 const GREEK_LETTERS = 'αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΥΦΨΩ';
 const GREEK_NAMES = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega'.split(' ');
