@@ -14,7 +14,8 @@ import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { CheckError, type Verdict } from '../check/derivative.js';
-import { checkDerivativeAnyDepth } from '../check/instances.js';
+import { checkDerivativeAnyDepth, chooseInstances, concreteScope } from '../check/instances.js';
+import { CHAIN_TOLERANCE } from '../check/steps.js';
 import { indexVar, provablyDistinct } from '../expr/indices.js';
 
 export interface DeriveInput {
@@ -169,19 +170,57 @@ export function runDerive(input: DeriveInput): DeriveOutput {
     ...(d.cookbook ? { cookbookDisplay: shown[k++] } : {}),
   }));
   const { verdict, checkError } = runCheck(input.check, () =>
-    checkDerivativeAnyDepth(
-          {
-            f,
-            vars: wrt,
-            claims: new Map(derived.map((d) => [d.variable.name, d.value])),
-            kind: jacobian ? 'vec-jacobian' : 'gradient',
-            symbols: [...decls.symbols.values()],
-            dims: decls.dims,
-          },
-          { seed: input.seed, points: input.points },
-        ),
+    withConcreteAgreement(
+      checkDerivativeAnyDepth(
+        {
+          f,
+          vars: wrt,
+          claims: new Map(derived.map((d) => [d.variable.name, d.value])),
+          kind: jacobian ? 'vec-jacobian' : 'gradient',
+          symbols: [...decls.symbols.values()],
+          dims: decls.dims,
+        },
+        { seed: input.seed, points: input.points },
+      ),
+      f,
+      wrt,
+      derived.map((d) => d.value),
+      (g, vars) => (jacobian ? deriveJacobians(g, vars) : deriveGradients(g, vars)).map((d) => d.value),
+      [...decls.symbols.values()],
+      input.seed,
+    ),
   );
   return { input, decls, f, kind: jacobian ? 'vec-jacobian' : 'gradient', wrt, results, named, verdict, checkError, ...(input.steps ? { derivations } : {}) };
+}
+
+/**
+ * For a result at any depth, one more comparison: at every instance of the indices, the instantiated
+ * result against the engine's own derivative of the instantiated function (a different route: no
+ * product is split at a symbolic k). A disagreement fails the verdict.
+ */
+export function withConcreteAgreement<V extends { passed: boolean; notes?: readonly string[] }>(
+  v: V,
+  f: Expr,
+  vars: readonly SymNode[],
+  results: readonly Expr[],
+  derive: (f: Expr, vars: SymNode[], at: (e: Expr) => Expr) => Expr[],
+  symbols: readonly SymNode[],
+  seed?: number,
+): V {
+  const instances = chooseInstances([f, ...vars, ...results]);
+  if (!instances.length) return v;
+  let worst = 0;
+  instances.forEach((inst, i) => {
+    const concrete = derive(inst.at(f), vars.map(inst.atSym), inst.at);
+    results.forEach((r, k) => {
+      const lines = [inst.at(r), concrete[k]];
+      const scope = concreteScope(lines, symbols.map(inst.atSym));
+      worst = Math.max(worst, verifyChain(lines, scope.symbols, scope.dims, { points: 1, seed: (seed ?? 5) + i }).steps[1].error);
+    });
+  });
+  const agrees = worst <= CHAIN_TOLERANCE;
+  const note = `at every instance of the indices the result equals matcalc's derivative of the instantiated function (max relative difference ${worst.toExponential(1)})`;
+  return { ...v, passed: v.passed && agrees, notes: [...(v.notes ?? []), agrees ? note : `DISAGREES: ${note.replace('equals', 'should equal')}`] };
 }
 
 /** Run a check unless disabled; a check that cannot find an admissible point is reported, not thrown. */

@@ -10,7 +10,7 @@ import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { type HessianVerdict } from '../check/hessian.js';
 import { checkHessianAnyDepth } from '../check/instances.js';
 import { toText } from '../render/print.js';
-import { parseWrt, runCheck } from './derive.js';
+import { parseWrt, runCheck, withConcreteAgreement } from './derive.js';
 
 export interface HessianInput {
   readonly expr: string;
@@ -70,20 +70,28 @@ export function runHessian(input: HessianInput): HessianOutput {
     hvp: new Map(wrt.map((w, i) => [w.name, results[n * n + 1 + i]])),
   };
   const { verdict, checkError } = runCheck(input.check, () =>
-    checkHessianAnyDepth(
-          {
-            f,
-            vars: wrt,
-            gradients: hessian.gradients,
-            blocks: hessian.blocks,
-            bilinear: hessian.bilinear,
-            hvp: hessian.hvp,
-            symbols: [...decls.symbols.values()],
-            dims: decls.dims,
-            assign: assumptions.map((a) => [a.symbol.name, a.value] as const),
-          },
-          { seed: input.seed },
-        ),
+    withConcreteAgreement(
+      checkHessianAnyDepth(
+        {
+          f,
+          vars: wrt,
+          gradients: hessian.gradients,
+          blocks: hessian.blocks,
+          bilinear: hessian.bilinear,
+          hvp: hessian.hvp,
+          symbols: [...decls.symbols.values()],
+          dims: decls.dims,
+          assign: assumptions.map((a) => [a.symbol.name, a.value] as const),
+        },
+        { seed: input.seed },
+      ),
+      f,
+      wrt,
+      hessian.blocks.flat(),
+      (g, vars, at) => deriveHessian(g, vars, new Map(assumptions.map((a) => [at(a.symbol), at(a.value)]))).blocks.flat(),
+      [...decls.symbols.values()],
+      input.seed,
+    ),
   );
   return { input, decls, f, wrt, assumptions, hessian, display, named, verdict, checkError };
 }

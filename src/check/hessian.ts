@@ -50,6 +50,7 @@ export interface HessianVerdict {
   readonly maxError: number;
   readonly points: readonly HessianPoint[];
   readonly evaluations: number;
+  readonly notes?: readonly string[];
 }
 
 const HESSIAN_TOLERANCE = 1e-5;

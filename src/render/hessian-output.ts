@@ -43,6 +43,7 @@ export function formatHessianText(o: HessianOutput): string {
     for (const n of o.named) L.push(`  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`);
   }
   L.push('', o.verdict ? hessianVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
+  for (const n of o.verdict?.notes ?? []) L.push(`  note: ${n}`);
   return L.join('\n') + '\n';
 }
 
