@@ -14,6 +14,7 @@ import type { Declarations } from '../lang/decl.js';
 import { parseExpression } from '../lang/parse.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { parseScope, parseWrt } from '../app/derive.js';
+import { checkDerivativeAnyDepth, chooseInstances, concreteScope, type Instance } from '../check/instances.js';
 import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
 import { CheckError, PointSampler, checkDerivative, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
@@ -80,6 +81,21 @@ export interface VerifyOutput {
 
 const DEFAULT_SEED = 20261122;
 
+/** f, the variable and the scope at concrete indices (or as they are, when there are none). */
+interface Concrete {
+  readonly f: Expr;
+  readonly variable: SymNode;
+  readonly symbols: readonly SymNode[];
+  readonly dims: ReadonlySet<string>;
+  map(e: Expr): Expr;
+}
+
+function concreteAt(inst: Instance | undefined, f: Expr, variable: SymNode, symbols: readonly SymNode[], dims: ReadonlySet<string>): Concrete {
+  if (!inst) return { f, variable, symbols, dims, map: (e) => e };
+  const scope = concreteScope([inst.at(f), inst.at(variable)], symbols.map(inst.atSym));
+  return { f: inst.at(f), variable: inst.atSym(variable), symbols: scope.symbols, dims: scope.dims, map: inst.at };
+}
+
 export function derivativeLabel(kind: VerifyKind, variable: string): string {
   return kind === 'grad' ? `∇_${variable} f` : kind === 'vecgrad' ? `∇_vec(${variable}) f` : `∇_vec(${variable}) vec(F)`;
 }
@@ -131,10 +147,12 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
 
   const symbols = [...decls.symbols.values()];
   const checkAs = checkKind(kind);
+  // a claim at any depth is diagnosed at concrete indices: the first instance where it fails
+  let at: Concrete = { f, variable, symbols, dims: decls.dims, map: (e) => e };
   /** the diagnosis, at random points where f and the given expressions are finite (none when there are no such points) */
   const diagnoseAt = (exprs: Expr[], run: (points: Point[]) => Diagnosis): Diagnosis | undefined => {
-    const claims = new Map(exprs.map((e, i) => [String(i), e]));
-    const sampler = new PointSampler({ f, claims, symbols, dims: decls.dims }, new Rng(seed + 1));
+    const claims = new Map(exprs.map((e, i) => [String(i), at.map(e)]));
+    const sampler = new PointSampler({ f: at.f, claims, symbols: at.symbols, dims: at.dims }, new Rng(seed + 1));
     try {
       return run([0, 1, 2].map(() => sampler.sample().point));
     } catch (e) {
@@ -158,10 +176,13 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
         throw err;
       }
     };
-    const diagnosis = diagnoseAt([truth.value], (points) => ({
-      findings: repairIllTyped(input.claim, read, truth.value, variable, checkAs, points),
-      claimMatchesTruth: false,
-    }));
+    at = concreteAt(chooseInstances([f, truth.value, variable])[0], f, variable, symbols, decls.dims);
+    const diagnosis = chooseInstances([f, truth.value, variable]).length
+      ? undefined // repairs rebuild the claim's text, which has no concrete form to compare with
+      : diagnoseAt([truth.value], (points) => ({
+          findings: repairIllTyped(input.claim, read, truth.value, variable, checkAs, points),
+          claimMatchesTruth: false,
+        }));
     return { ...base, illTyped: { message: e.message, detail: e.detail }, verified: false, diagnosis };
   }
 
@@ -174,16 +195,23 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
     illTyped = { message: `the claim is ${shapeText(claim.shape)}, but ${label} is ${shapeText(expectedShape)} (${why})` };
   } else {
     symbolic = compareSymbolically(claim, truth.value, isSymmetricSymbol(variable));
-    numerical = checkDerivative(claimCheck, { seed });
+    numerical = checkDerivativeAnyDepth(claimCheck, { seed });
     if (numerical.passed) return { ...base, claim, symbolic, numerical, verified: true };
   }
 
   // false: check the engine's result with the same trusted checker, then explain and find a counterexample
-  const truthCheck = checkDerivative({ ...claimCheck, claims: new Map([[variable.name, truth.value]]) }, { seed });
+  const truthCheck = checkDerivativeAnyDepth({ ...claimCheck, claims: new Map([[variable.name, truth.value]]) }, { seed });
+  const instances = chooseInstances([f, claim, truth.value, variable]);
+  if (instances.length) {
+    const failing = numerical?.points.find((p) => !p.passed)?.instance;
+    const inst = instances.find((i) => i.label === failing) ?? instances[0];
+    at = concreteAt(inst, f, variable, symbols, decls.dims);
+    notes.push(`diagnosed at ${inst.label.replace(/,/g, ', ').replace(/=/g, ' = ')}, where the claim fails`);
+  }
   if (!truthCheck.passed) notes.push("matcalc's own result failed the numerical check — an engine bug; the diagnosis below compares with that result and may be wrong (please report it)");
   if (symbolic?.holds) notes.push("the claim agrees with matcalc's result symbolically, yet the numerical check rejects it");
-  const context = { truth: truth.value, claim: simplify(claim), variable, kind: checkAs, cookbook: truth.cookbook, symbols };
+  const context = { truth: at.map(truth.value), claim: simplify(at.map(claim)), variable: at.variable, kind: checkAs, cookbook: truth.cookbook && at.map(truth.cookbook), symbols: at.symbols };
   const diagnosis = diagnoseAt([claim, truth.value], (points) => diagnose(context, points));
-  const counterexample = findCounterexample({ f, variable, kind: checkAs, claim, truth: truth.value, symbols, dims: decls.dims, seed });
+  const counterexample = findCounterexample({ f: at.f, variable: at.variable, kind: checkAs, claim: at.map(claim), truth: at.map(truth.value), symbols: at.symbols, dims: at.dims, seed });
   return { ...base, claim, illTyped, symbolic, numerical, verified: false, diagnosis, truthCheck, counterexample };
 }
