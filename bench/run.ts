@@ -1,7 +1,8 @@
 // `npm run bench`: how long matcalc takes to derive each gradient of the test battery, with and
 // without its numerical check, side by side with SymPy's matrix-expression `diff` on the same cases
 // (bench/sympy_diff.py, which also checks SymPy's answers numerically); then the same for the
-// Hessian battery (bench/hessians.ts). Writes bench/results.json.
+// Hessian battery (bench/hessians.ts); then the gradients of an L-layer network through indexed families
+// (bench/families.ts). Writes bench/results.json.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { runDerive } from '../src/app/derive.js';
@@ -12,6 +13,7 @@ import {
   type Status, type SympyCase, type Timing,
 } from './common.js';
 import { benchHessians } from './hessians.js';
+import { benchFamilies } from './families.js';
 
 const GOAL_MS = 5;
 const GOAL_RATIO = 100;
@@ -151,10 +153,11 @@ function main() {
   console.log(out.join('\n'));
 
   const hessians = benchHessians(benchStart);
+  const families = benchFamilies();
 
   const env = { node: process.version, cpu, platform: `${os.platform()} ${os.release()}` };
   const settings = { minReps: MIN_REPS, maxReps: MAX_REPS, budgetMs: BUDGET_MS, hardCapMs: HARD_CAP_MS, clearSimplifyCacheEachRep: true };
-  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians }, null, 1) + '\n');
+  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians, families }, null, 1) + '\n');
   console.log(`\nwrote ${RESULTS}`);
 }
 
