@@ -211,6 +211,36 @@ describe('matcalc verify at any depth', () => {
   });
 });
 
+describe('the rule prod-split, and derivations step by step at any depth', () => {
+  it('a wrong split is a wrong rule: it names itself', async () => {
+    const { parseRules } = await import('../src/rewrite/rules.js');
+    const { verifyRule } = await import('../src/check/rule.js');
+    const [wrong] = parseRules('rule split-off-by-one\n  lhs: prod(j = a..b, F[j])\n  rhs: prod(j = a..k+1, F[j])*F[k]*prod(j = k..b, F[j])\n  where: F[j = 1..n]: m x m; a in 1..n; b in 1..a; k in b..a\n', 'bad.rules');
+    const v = verifyRule(wrong);
+    expect(v.passed).toBe(false);
+    expect(v.message).toContain('bad.rules:1');
+  });
+  it('derive --steps on ½‖W_l⋯W_1X − Y‖² reads like ZL App. B (92)–(97)', () => {
+    const out = runDerive({ expr: LOSS, decl: 'W[j = 1..l]: d x d; X, Y: d x m', wrt: ['W[k]'], steps: true });
+    const d = out.derivations![0];
+    expect(d.derivation.steps.map((s) => s.reason?.rule ?? '-')).toEqual(['frobenius-vec', 'jac-square', '-', 'prod-split', 'vec-kron', 'jac-linear', 'kron-transpose']);
+    expect(toText(d.derivation.steps.at(-1)!.expr)).toBe("kron(prod(j = k-1..1, W[j])*X, prod(j = l..k+1, W[j])')*vec(prod(j = l..1, W[j])*X - Y)");
+    expect(d.verdict.passed).toBe(true);
+    expect(d.verdict.instances!.length).toBeGreaterThan(2);
+  });
+  it('in a document, a step that cites prod-split must be the split', async () => {
+    const { parseDocument } = await import('../src/doc/format.js');
+    const { checkDocument } = await import('../src/doc/check.js');
+    const doc = (step: string) =>
+      checkDocument(parseDocument(`title: t\ndecl: ${DEEP}\nproof: prod(j = l..1, W[j])*X\n  = ${step}   by prod-split\n`, 'split.matcalc'));
+    expect(doc('prod(j = l..k+1, W[j])*W[k]*prod(j = k-1..1, W[j])*X').passed).toBe(true);
+    // true, but not the split the rule gives
+    const r = doc('prod(j = l..k, W[j])*prod(j = k-1..1, W[j])*X');
+    expect(r.passed).toBe(false);
+    expect(r.firstFailure!.message).toContain('not what prod-split');
+  });
+});
+
 describe('instances', () => {
   it('cover the boundaries of every index: k = 1 < l, k = l > 1, 1 < k < l, and l = 1', () => {
     const decls = parseDeclarations(DEEP);

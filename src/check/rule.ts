@@ -7,6 +7,7 @@ import type { Rule } from '../rewrite/rules.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { axpy, frob, Mat } from '../numeric/mat.js';
 import { Rng, randomSizes, randomValue } from '../numeric/random.js';
+import { chooseInstances, concreteScope } from './instances.js';
 
 export interface RuleVerdict {
   readonly rule: string;
@@ -35,24 +36,36 @@ export function verifyRule(rule: Rule, points = 3, seed = 7): RuleVerdict {
   let maxError = 0;
   let largest = 0;
   const where = `${rule.file}:${rule.line}`;
-  for (let p = 0; p < points; p++) {
-    const sizes = randomSizes(rule.decls.dims, rng);
-    const values = new Map<string, Mat>();
-    for (const s of rule.decls.symbols.values()) values.set(s.name, randomValue(s, sizes, rng));
-    const ev = new Evaluator({ sizes, values });
-    let l: Mat, r: Mat;
-    try {
-      l = ev.eval(lhs);
-      r = ev.eval(rhs);
-    } catch (e) {
-      return { rule: rule.name, passed: false, maxError: Infinity, tolerance, points: p, where, message: `could not evaluate: ${(e as Error).message}` };
+  // a rule over a family (products of any length) is checked at several lengths and split points
+  const atIndices = chooseInstances([lhs, rhs]);
+  const cases = atIndices.length
+    ? atIndices.map((inst) => {
+        const [l, r] = [inst.at(lhs), inst.at(rhs)];
+        return { lhs: l, rhs: r, ...concreteScope([l, r], [...rule.decls.symbols.values()].map(inst.atSym)), points: 1 };
+      })
+    : [{ lhs, rhs, symbols: [...rule.decls.symbols.values()], dims: rule.decls.dims, points }];
+  let evaluated = 0;
+  for (const c of cases)
+    for (let p = 0; p < c.points; p++) {
+      const sizes = randomSizes(c.dims, rng);
+      const values = new Map<string, Mat>();
+      for (const s of c.symbols) values.set(s.name, randomValue(s, sizes, rng));
+      const ev = new Evaluator({ sizes, values });
+      let l: Mat, r: Mat;
+      try {
+        l = ev.eval(c.lhs);
+        r = ev.eval(c.rhs);
+      } catch (e) {
+        return { rule: rule.name, passed: false, maxError: Infinity, tolerance, points: evaluated, where, message: `could not evaluate: ${(e as Error).message}` };
+      }
+      // finite differences carry an absolute error of ~1e-11 on O(1) instances: below 1e-4 compare absolutely
+      const err = l.rows !== r.rows || l.cols !== r.cols ? Infinity : frob(axpy(l, -1, r)) / Math.max(frob(l), frob(r), tolerance < 1e-6 ? 1e-12 : 1e-4);
+      if (!Number.isFinite(err)) return { rule: rule.name, passed: false, maxError: Infinity, tolerance, points: evaluated, where, message: 'not finite' };
+      maxError = Math.max(maxError, err);
+      largest = Math.max(largest, frob(l), frob(r));
+      evaluated++;
     }
-    // finite differences carry an absolute error of ~1e-11 on O(1) instances: below 1e-4 compare absolutely
-    const err = frob(axpy(l, -1, r)) / Math.max(frob(l), frob(r), tolerance < 1e-6 ? 1e-12 : 1e-4);
-    if (!Number.isFinite(err)) return { rule: rule.name, passed: false, maxError: Infinity, tolerance, points: p, where, message: 'not finite' };
-    maxError = Math.max(maxError, err);
-    largest = Math.max(largest, frob(l), frob(r));
-  }
+  points = evaluated;
   // an instance on which both sides vanish proves nothing
   if (largest < 1e-9) return { rule: rule.name, passed: false, maxError, tolerance, points, where, message: `rule ${rule.name} (${where}): both sides vanish on every instance; give function-valued variables a check: instance` };
   const passed = maxError <= tolerance;

@@ -4,7 +4,8 @@
 // collecting ½·2, dropping ×1, Aᵀᵀ = A, moving a constant factor out) is merged into the step it
 // follows. The strategy is a list of rule names, tried in order at every step; when none applies and
 // a derivative operator is left, the derivation is incomplete and says so.
-import { Expr, SymNode, isOp, mapDag, op } from '../expr/ast.js';
+import { Expr, OpNode, SymNode, isOp, mapDag, op, substitute } from '../expr/ast.js';
+import { dependentPositions } from '../ops/range.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { opDef } from '../ops/registry.js';
 import { NO_BINDINGS, prebind, rewriteOnce, type Bindings } from '../rewrite/match.js';
@@ -22,7 +23,7 @@ const PLAIN = new Set(['jac-constant']);
 /** Expand: remove the derivative operator. */
 const EXPAND = [
   'frobenius-vec', 'jac-scale', 'jac-square', 'jac-product', 'jac-constant',
-  'jac-entrywise', 'vec-kron', 'vec-kron-left', 'vec-kron-right', 'jac-linear', 'jac-chain',
+  'jac-entrywise', 'prod-split', 'vec-kron', 'vec-kron-left', 'vec-kron-right', 'jac-linear', 'jac-chain',
   'kron-transpose', 'transpose-transpose',
 ];
 /** Collect: back from diag/Kronecker forms to vec of a matrix, as ZL eq. (15) does for σ′. */
@@ -60,6 +61,43 @@ function reasonOf(rule: Rule): Reason {
   return { rule: rule.name, says: { text: says, latex: `${toLatex(rule.lhs)} = ${toLatex(rule.rhs)}` }, citation: rule.cite };
 }
 
+/**
+ * For a member W[k]: split the product inside ∇_vec(W_k) that contains W_k at k (ZL (95)), by the rule
+ * prod-split with its k bound to the factor's position — only inside the derivative, not in vec(e).
+ */
+function splitAtVariable(rule: Rule, cur: Expr, x: SymNode): { result: Expr; site: { before: Expr; after: Expr } } | undefined {
+  const jacs: OpNode[] = [];
+  const seen = new Set<Expr>();
+  const walk = (e: Expr) => {
+    if (seen.has(e) || e.kind !== 'op') return;
+    seen.add(e);
+    if (isOp(e, 'jac') && e.args[1] === x) jacs.push(e);
+    e.args.forEach(walk);
+  };
+  walk(cur);
+  for (const J of jacs) {
+    const prods: Expr[] = [];
+    const inner = new Set<Expr>();
+    const find = (e: Expr) => {
+      if (inner.has(e) || e.kind !== 'op') return;
+      inner.add(e);
+      if (isOp(e, 'prod')) prods.push(e);
+      else e.args.forEach(find);
+    };
+    find(J.args[0]);
+    for (const P of prods) {
+      const at = dependentPositions(P as OpNode, [x]);
+      if (at.length !== 1) continue;
+      const k = [...rule.decls.indices.values()].find((v) => v.name === 'k');
+      const r = k && rewriteOnce(rule, P, { ...NO_BINDINGS, idx: new Map([[k, at[0]]]) });
+      if (!r || r.site.before !== P) continue;
+      const J2 = substitute(J, new Map([[P, r.result]]));
+      return { result: substitute(cur, new Map([[J, J2]])), site: { before: P, after: r.result } };
+    }
+  }
+  return undefined;
+}
+
 export function vecGradientDerivation(f: Expr, x: SymNode, rules: ReadonlyMap<string, Rule>): Derivation {
   const start = op('jac', [f, x]);
   const steps: Step[] = [];
@@ -72,6 +110,15 @@ export function vecGradientDerivation(f: Expr, x: SymNode, rules: ReadonlyMap<st
         const rule = rules.get(name);
         if (!rule) throw new Error(`the strategy names rule ${name}, which is not in rules/`);
         // while expanding, the rules' X is the variable; collecting works on any matrix
+        if (name === 'prod-split') {
+          const r = x.member ? splitAtVariable(rule, cur, x) : undefined;
+          if (!r) continue;
+          cur = tidy(r.result);
+          applied = true;
+          steps.push({ expr: cur, reason: reasonOf(rule), site: pendingSite ?? r.site });
+          pendingSite = undefined;
+          break;
+        }
         const fixed = phase === EXPAND ? prebind(rule, { X: x }) : NO_BINDINGS;
         // the vec rules may also pull out a function of the variable (vec(W2 σ(W1X)) with X := σ(W1X)),
         // as long as everything else is constant

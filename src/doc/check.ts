@@ -83,7 +83,11 @@ function justified(rule: Rule, prev: Expr, cur: Expr, rules: ReadonlyMap<string,
   if (allRewrites(rule, prev).some((r) => normal(r, rules) === target)) return true;
   // an equality may be read from right to left: the rule applied to this line gives the previous one
   const back = normal(prev, rules);
-  return allRewrites(rule, cur).some((r) => normal(r, rules) === back);
+  if (allRewrites(rule, cur).some((r) => normal(r, rules) === back)) return true;
+  // a rule whose right side has a variable of its own (the k of prod-split) is matched on the line it
+  // produced, and must give back the line before
+  const reversed: Rule = { ...rule, lhs: rule.rhs, rhs: rule.lhs };
+  return allRewrites(reversed, cur).some((r) => normal(r, rules) === back);
 }
 
 /**

@@ -97,7 +97,7 @@ export function derivationText(r: RecordedDerivation): string[] {
 export function chainVerdictLine(r: RecordedDerivation): string {
   const last = r.verdict.steps[r.verdict.steps.length - 1];
   return r.verdict.passed
-    ? `steps checked: every equality holds at 3 random points (max error ${Math.max(...r.verdict.steps.map((s) => s.error)).toExponential(1)}), and the last line equals the derived gradient`
+    ? `steps checked: every equality holds at ${r.verdict.instances ? `random points at the indices ${r.verdict.instances.join(' | ')}` : '3 random points'} (max error ${Math.max(...r.verdict.steps.map((s) => s.error)).toExponential(1)}), and the last line equals the derived gradient`
     : r.verdict.firstFailure === r.verdict.steps.length - 1
       ? `STEPS CHECK FAILED: the last line differs from the derived gradient (error ${last.error.toExponential(1)})`
       : `STEPS CHECK FAILED at line ${r.verdict.firstFailure}`;

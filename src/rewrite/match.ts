@@ -9,7 +9,9 @@ import { Dim, dimEq, dimMul } from '../expr/dim.js';
 import { elementwise } from '../ops/elementwise.js';
 import { simplify } from './simplify.js';
 import type { Rule } from './rules.js';
-import { dependsOn } from '../calculus/differential.js';
+import { dependsOn, familyMarker } from '../calculus/differential.js';
+import { Idx, IndexVar, coefficientOf, idxLinear, idxOf, idxVarsDeep, indexVar, provablyLE, substIdx } from '../expr/indices.js';
+import { bodyAt, prodOver } from '../expr/families.js';
 
 export interface Bindings {
   readonly exprs: ReadonlyMap<string, Expr>;
@@ -18,6 +20,10 @@ export interface Bindings {
   readonly fn?: { readonly name: string; readonly k?: number };
   /** product dimensions (m·n) met before their factors were bound: checked once the match is complete */
   readonly pending?: readonly (readonly [Dim, Dim])[];
+  /** index pattern variables (a, b, k of a rule over a family) and what they matched */
+  readonly idx?: ReadonlyMap<IndexVar, Idx>;
+  /** a pattern family F: the body B(v) of the product it matched, so that F[i] is B(i) */
+  readonly bodies?: ReadonlyMap<string, { readonly v: IndexVar; readonly body: Expr }>;
 }
 
 export const NO_BINDINGS: Bindings = { exprs: new Map(), dims: new Map() };
@@ -112,7 +118,113 @@ export function prebind(rule: Rule, fixed: Readonly<Record<string, Expr>>): Bind
   return b;
 }
 
+// ── families in patterns ─────────────────────────────────────────────────────────────────────────
+// A rule may be stated over a pattern family F (where: F[j = 1..n]: m x m) and index variables a, b, k:
+// prod(j = a..b, F[j]) matches any product over a range, binding a and b to its bounds and F to its
+// body (any body, not only members of one family: (I + A_{j r}⋯A_{j1}) is a body too); F[k] then
+// matches the body at an index, which binds k. Bound variables of patterns are the products' own.
+
+const isPatternMember = (p: Expr, vars: ReadonlySet<string>): p is SymNode => p.kind === 'sym' && !!p.member && vars.has(familyMarker(p.member.family));
+
+/** Match a pattern index (affine in pattern variables) with a target index, binding at most one new variable. */
+/** Pattern variables replaced by what they matched (their own ranges are not rebuilt: they are names here). */
+function bound(p: Idx, b: Bindings): Idx {
+  return b.idx?.size ? idxLinear(p.terms.map(([v, c]) => [b.idx!.get(v) ?? idxOf(v), c] as const), p.c) : p;
+}
+
+function matchIdx(p: Idx, t: Idx, b: Bindings): Bindings | undefined {
+  const known = bound(p, b);
+  const open = known.terms.filter(([v]) => !v.bound);
+  if (open.length === 0) return known === t ? b : undefined;
+  if (open.length > 1 || Math.abs(open[0][1]) !== 1) return undefined;
+  const [v, c] = open[0];
+  // c·v + rest = t  ⇒  v = (t − rest)/c
+  const value = idxLinear([[t, 1 / c], [known, -1 / c], [idxOf(v), 1]]);
+  return { ...b, idx: new Map(b.idx ?? []).set(v, value) };
+}
+
+/** The index i with body(i) = t, found by comparing member indices (undefined when there is none). */
+function solveBody(body: Expr, v: IndexVar, t: Expr): Idx | undefined {
+  let found: Idx | undefined;
+  let ok = true;
+  const go = (p: Expr, x: Expr) => {
+    if (!ok) return;
+    if (p === x) return;
+    if (p.kind === 'sym' && x.kind === 'sym' && p.member && x.member && p.member.family === x.member.family && p.delta === x.delta) {
+      p.member.index.forEach((pi, s) => {
+        const c = coefficientOf(pi, v);
+        const xi = x.member!.index[s];
+        if (c === 0) {
+          if (pi !== xi) ok = false;
+          return;
+        }
+        if (Math.abs(c) !== 1) return void (ok = false);
+        const value = idxLinear([[xi, 1 / c], [pi, -1 / c], [idxOf(v), 1]]);
+        if (found && found !== value) ok = false;
+        found ??= value;
+      });
+      return;
+    }
+    if (p.kind === 'op' && x.kind === 'op' && p.op === x.op && p.args.length === x.args.length) p.args.forEach((a, i) => go(a, x.args[i]));
+    else ok = false;
+  };
+  go(body, t);
+  return ok && found && bodyAt({ v, from: found, to: found, down: true }, body, found) === t ? found : undefined;
+}
+
+function matchFamily(p: Expr, t: Expr, vars: ReadonlySet<string>, b: Bindings): Bindings[] | undefined {
+  if (isOp(p, 'prod') && isPatternMember(p.args[0], vars)) {
+    if (!isOp(t, 'prod') || t.attrs.range!.down !== p.attrs.range!.down) return [];
+    const F = p.args[0].member!.family;
+    let c = matchIdx(p.attrs.range!.from, t.attrs.range!.from, b);
+    c = c && matchIdx(p.attrs.range!.to, t.attrs.range!.to, c);
+    if (!c) return [];
+    const bound = c.bodies?.get(F);
+    const tv = t.attrs.range!.v, tb = t.args[0];
+    if (bound) return bodyAt({ v: bound.v, from: idxOf(tv), to: idxOf(tv), down: true }, bound.body, idxOf(tv)) === tb ? [c] : [];
+    return [{ ...c, bodies: new Map(c.bodies ?? []).set(F, { v: tv, body: tb }) }];
+  }
+  if (isPatternMember(p, vars)) {
+    const F = b.bodies?.get(p.member!.family);
+    if (!F) return [];
+    const i = solveBody(F.body, F.v, t);
+    const c = i && matchIdx(p.member!.index[0], i, b);
+    return c ? [c] : [];
+  }
+  return undefined;
+}
+
+/** The right side's families and indices: F[i] is the matched body at i, products get fresh bound variables. */
+function instantiateFamilies(e: Expr, vars: ReadonlySet<string>, b: Bindings, rest: (e: Expr) => Expr): Expr {
+  const idx = (i: Idx) => {
+    if (i.terms.some(([v]) => !v.bound && !b.idx?.has(v))) throw new Error(`the index ${i.text} is not bound by the match`);
+    return bound(i, b);
+  };
+  const go = (x: Expr): Expr => {
+    if (isOp(x, 'prod') && isPatternMember(x.args[0], vars)) {
+      const F = b.bodies?.get(x.args[0].member!.family);
+      if (!F) throw new Error('an unbound pattern family');
+      const r = x.attrs.range!;
+      const from = idx(r.from), to = idx(r.to);
+      const [lo, hi] = r.down ? [to, from] : [from, to];
+      const v = indexVar(F.v.name, lo, hi, true);
+      return prodOver({ v, from, to, down: r.down }, bodyAt({ v: F.v, from: idxOf(F.v), to: idxOf(F.v), down: true }, F.body, idxOf(v)));
+    }
+    if (isPatternMember(x, vars)) {
+      const F = b.bodies?.get(x.member!.family);
+      if (!F) throw new Error('an unbound pattern family');
+      const i = idx(x.member!.index[0]);
+      return bodyAt({ v: F.v, from: i, to: i, down: true }, F.body, i);
+    }
+    if (x.kind !== 'op') return rest(x);
+    return rest(withArgs(x, x.args.map(go)));
+  };
+  return go(e);
+}
+
 export function matchAt(p: Expr, t: Expr, vars: ReadonlySet<string>, b: Bindings): Bindings[] {
+  const fam = p.kind !== 'num' && (p.kind === 'op' || p.member) ? matchFamily(p, t, vars, b) : undefined;
+  if (fam) return fam;
   if (p.kind === 'sym') {
     if (vars.has(p.name)) {
       const c = bindVar(p, t, b);
@@ -153,6 +265,10 @@ function sameDims(p: OpNode, t: OpNode, b: Bindings): Bindings | undefined {
 
 /** The rule's right side with the bindings substituted (dimensions and σ included). */
 export function instantiate(rhs: Expr, vars: ReadonlySet<string>, b: Bindings): Expr {
+  if (b.bodies?.size || b.idx?.size) {
+    const plain = (x: Expr) => (x.kind === 'sym' && vars.has(x.name) ? b.exprs.get(x.name) ?? x : x);
+    return instantiateFamilies(rhs, vars, b, plain);
+  }
   return mapDag(rhs, (orig, rebuilt) => {
     if (orig.kind === 'sym' && vars.has(orig.name)) return b.exprs.get(orig.name) ?? orig;
     if (rebuilt.kind !== 'op') return rebuilt;
@@ -171,8 +287,25 @@ export function instantiate(rhs: Expr, vars: ReadonlySet<string>, b: Bindings): 
   });
 }
 
+const patternVars = new WeakMap<Rule, Set<IndexVar>>();
+function patternIndexVars(rule: Rule): Set<IndexVar> {
+  let s = patternVars.get(rule);
+  if (!s) patternVars.set(rule, (s = new Set(rule.decls.indices.values())));
+  return s;
+}
+
 function conditionsHold(rule: Rule, b: Bindings): boolean {
   if (!pendingHold(b)) return false;
+  // the ranges of the index variables (k in b..a): provably, for the indices matched
+  for (const v of rule.decls.indices.values()) {
+    const value = b.idx?.get(v);
+    if (!value || !v.hi) continue;
+    const [lo, hi] = [bound(v.lo, b), bound(v.hi, b)];
+    // a bound that mentions a pattern variable the match did not bind (the n of F[j = 1..n]) says nothing
+    const unbound = (i: Idx) => idxVarsDeep(i).size > 0 && [...idxVarsDeep(i)].some((w) => patternIndexVars(rule).has(w));
+    if (!unbound(lo) && !provablyLE(lo, value)) return false;
+    if (!unbound(hi) && !provablyLE(value, hi)) return false;
+  }
   return rule.conditions.every((c) => {
     const a = b.exprs.get(c.name), x = b.exprs.get(c.of);
     if (!a || !x) return false;

@@ -107,7 +107,8 @@ function compile(b: { name: string; line: number; fields: Map<string, { value: s
     lhs,
     rhs,
     decls,
-    vars: new Set(decls.symbols.keys()),
+    // pattern variables: the symbols, and the families (F[*]) of a rule over products
+    vars: new Set([...decls.symbols.keys(), ...[...decls.families.keys()].map((f) => `${f}[*]`)]),
     conditions,
     check,
     cite: b.fields.get('cite')?.value,
