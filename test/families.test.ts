@@ -4,6 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import katex from 'katex';
 import { runDerive } from '../src/app/derive.js';
@@ -238,6 +241,41 @@ describe('the rule prod-split, and derivations step by step at any depth', () =>
     const r = doc('prod(j = l..k, W[j])*prod(j = k-1..1, W[j])*X');
     expect(r.passed).toBe(false);
     expect(r.firstFailure!.message).toContain('not what prod-split');
+  });
+});
+
+describe('code for a family of fixed length', () => {
+  it('NumPy: members become identifiers (W[2] → W_2), arguments keep their names, the gradient matches differences', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'matcalc-fam-'));
+    const r = run('codegen', '0.5*norm(prod(j = 3..1, W[j])*X - Y)^2', '--decl', 'W[1..3]: d x d; X, Y: d x m', '--wrt', 'W[1],W[2],W[3]', '--target', 'numpy');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/\bW_2\b/);
+    writeFileSync(join(dir, 'fam.py'), r.out);
+    const py = [
+      'import numpy as np, fam',
+      'rng = np.random.default_rng(1)',
+      "v = {f'W[{i}]': rng.standard_normal((3, 3)) for i in (1, 2, 3)}",
+      "v['X'] = rng.standard_normal((3, 4)); v['Y'] = rng.standard_normal((3, 4))",
+      'g = fam.gradient(**v)',
+      'worst = 0.0',
+      "for name in ('W[1]', 'W[2]', 'W[3]'):",
+      '    for i in range(3):',
+      '        for j in range(3):',
+      '            E = np.zeros((3, 3)); E[i, j] = 1e-6',
+      '            p = dict(v); p[name] = v[name] + E',
+      '            m = dict(v); m[name] = v[name] - E',
+      '            fd = (fam.value(**p) - fam.value(**m)) / 2e-6',
+      '            worst = max(worst, abs(fd - g[name][i, j]) / max(1.0, abs(fd)))',
+      'print(worst)',
+    ].join('\n');
+    const out = spawnSync('/usr/bin/python3', ['-c', py], { cwd: dir, encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    expect(Number(out.stdout)).toBeLessThan(1e-6);
+  });
+  it('a symbolic depth has no code: a clear message, exit 2', () => {
+    const r = run('codegen', LOSS, '--decl', DEEP, '--wrt', 'W[k]', '--target', 'numpy');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('code needs a concrete depth');
   });
 });
 

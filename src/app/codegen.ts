@@ -1,6 +1,7 @@
 // The codegen pipeline: derive (and check) the gradients and the Hessian, then write them as a module of
 // the target. A Hessian the engine cannot derive (an operator without a second differential) leaves the
 // module without `hessian` and `hvp`, saying why; a Hessian that fails its check stops codegen (exit 1).
+import { isIndexed } from '../expr/families.js';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { shapeText } from '../expr/shape.js';
 import { toText } from '../render/print.js';
@@ -47,6 +48,10 @@ export function runCodegen(input: CodegenInput): CodegenOutput {
   const target = checkTarget(input.target);
   const derived = runDerive({ expr: input.expr, decl: input.decl, wrt: input.wrt, defs: input.defs, check: input.check ?? true, seed: input.seed });
   const { f, wrt, decls, verdict } = derived;
+  if (isIndexed([f, ...wrt]))
+    throw new UnsupportedError(
+      'code needs a concrete depth: a product over a symbolic range has no fixed number of arrays; declare the family with a constant range (e.g. "W[1..8]: d x d") and differentiate with respect to its members',
+    );
   if (verdict && !verdict.passed) return { target, derived, hessian: { skipped: 'the gradient failed its check' }, code: '' };
   const hessian = deriveHessian(input, wrt.map((w) => w.name));
   if ('verdict' in hessian && hessian.verdict && !hessian.verdict.passed)

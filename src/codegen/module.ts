@@ -53,6 +53,9 @@ export interface Functions {
 /** The name of the direction argument for a variable in `hvp` (Python keyword, local name). */
 export const directionName = (v: SymNode): string => 'd' + v.name;
 
+/** A member of a family as an identifier of the target language: W[2] → W_2, A[2,3] → A_2_3. */
+export const identifier = (name: string): string => name.replace(/\[(.*)\]$/, (_, i: string) => '_' + i.replace(/[^A-Za-z0-9]+/g, '_'));
+
 /**
  * Lower and emit the module's functions. `local` maps a symbol name to a safe local name; `dimSource`
  * gives the code of the size of an argument along axis 0 (rows) or 1 (columns).

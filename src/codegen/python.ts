@@ -5,7 +5,7 @@ import { dimKey } from '../expr/dim.js';
 import { isScalarShape } from '../expr/shape.js';
 import type { Target } from '../ops/registry.js';
 import type { Language } from './emit.js';
-import { type ModuleSpec, type TargetModule, buildFunctions, directionName } from './module.js';
+import { type ModuleSpec, type TargetModule, buildFunctions, directionName, identifier } from './module.js';
 
 const KEYWORDS = new Set(
   ('False None True and as assert async await break class continue def del elif else except finally for from global ' +
@@ -71,7 +71,10 @@ def _like(arg, g):
 export function pythonModule(flavour: Flavour): TargetModule {
   return (spec: ModuleSpec) => {
     const helpers = new Set<string>();
-    const local = (name: string) => (KEYWORDS.has(name) ? name + '_' : name);
+    const local = (raw: string) => {
+      const name = identifier(raw);
+      return KEYWORDS.has(name) ? name + '_' : name;
+    };
     const lang: Language = {
       target: flavour.target,
       lib: flavour.lib,

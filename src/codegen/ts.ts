@@ -5,7 +5,7 @@ import type { SymNode } from '../expr/ast.js';
 import { dimKey, isOne } from '../expr/dim.js';
 import { isScalarShape } from '../expr/shape.js';
 import type { Language } from './emit.js';
-import { type TargetModule, buildFunctions, directionName } from './module.js';
+import { type TargetModule, buildFunctions, directionName, identifier } from './module.js';
 import { TS_HELPERS, tsRuntime } from './runtime-ts.js';
 
 const RESERVED = new Set(
@@ -16,7 +16,12 @@ const RESERVED = new Set(
     .split(' '),
 );
 
-const local = (name: string) => (RESERVED.has(name) || name in TS_HELPERS ? name + '_' : name);
+const local = (raw: string) => {
+  const name = identifier(raw);
+  return RESERVED.has(name) || name in TS_HELPERS ? name + '_' : name;
+};
+/** a property name: quoted when it is not an identifier ('W[2]') */
+const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
 /** an argument of a generated function: a symbol, or hvp's direction for one */
 type Arg = Pick<SymNode, 'name' | 'shape'>;
 
@@ -43,9 +48,9 @@ export const tsModule: TargetModule = (spec) => {
   const params = spec.params;
   // hvp's directions: passed keyed by variable, read as dW (checked against the variable's declared shape)
   const directions = skipped === undefined ? spec.wrt.map((v) => ({ name: directionName(v), shape: v.shape })) : [];
-  const field = (s: Arg, type: string) => `  readonly ${s.name}: ${type};`;
-  const destructure = (args: readonly Arg[]) => args.map((s) => (local(s.name) === s.name ? s.name : `${s.name}: ${local(s.name)}`)).join(', ');
-  const shape = (s: Arg) => `  ${s.name}: [${isScalarShape(s.shape) ? '' : `'${dimKey(s.shape.rows)}', '${dimKey(s.shape.cols)}'`}],`;
+  const field = (s: Arg, type: string) => `  readonly ${key(s.name)}: ${type};`;
+  const destructure = (args: readonly Arg[]) => args.map((s) => (local(s.name) === s.name ? s.name : `${key(s.name)}: ${local(s.name)}`)).join(', ');
+  const shape = (s: Arg) => `  ${key(s.name)}: [${isScalarShape(s.shape) ? '' : `'${dimKey(s.shape.rows)}', '${dimKey(s.shape.cols)}'`}],`;
   const valueType = isScalarShape(spec.f.shape) ? 'number' : 'Matrix';
   const out: string[] = [];
   out.push(...spec.header.map((l) => ('// ' + l).trimEnd()));
@@ -70,7 +75,7 @@ export const tsModule: TargetModule = (spec) => {
     out.push(`/** ${fn.doc} */`);
     if (fn.kind === 'hvp') {
       out.push(`export function hvp(vars: Inputs, directions: Directions): Gradient {`);
-      const given = spec.wrt.map((v, i) => `${directions[i].name}: directions.${v.name}`).join(', ');
+      const given = spec.wrt.map((v, i) => `${key(directions[i].name)}: directions[${JSON.stringify(v.name)}]`).join(', ');
       out.push(`  const { ${destructure([...params, ...directions])} } = read({ ...vars, ${given} } as unknown as Record<string, unknown>, HVP_SHAPES) as unknown as Args;`);
     } else {
       out.push(`export function ${fn.name}(vars: Inputs): ${ret} {`);
@@ -86,7 +91,7 @@ export const tsModule: TargetModule = (spec) => {
       out.push('  ]);');
     } else {
       out.push('  return {');
-      spec.wrt.forEach((v, i) => out.push(`    ${v.name}: ${fn.body.results[i]},`));
+      spec.wrt.forEach((v, i) => out.push(`    ${key(v.name)}: ${fn.body.results[i]},`));
       out.push('  };');
     }
     out.push('}', '');
