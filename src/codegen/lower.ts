@@ -31,6 +31,9 @@ export type SizeModel = (d: Dim) => number;
 
 export const TYPICAL_SIZE = 100;
 
+/** Above this (Σ n³ over the chains × their number), chains are ordered by possibly stale costs. */
+const EXACT_ORDER_WORK = 1e8;
+
 /** Dimension sizes for planning: given ones where known, TYPICAL_SIZE for the other symbols. */
 export function planningSizes(given: ReadonlyMap<string, number> = new Map()): SizeModel {
   return (d) => d.syms.reduce((v, s) => v * (given.get(s) ?? TYPICAL_SIZE), d.coef);
@@ -152,8 +155,12 @@ export function associateProducts(roots: readonly Expr[], size: SizeModel): Expr
       containing.get(k)!.push(c);
     }
   const done = new Set<Chain>();
+  const stale = new Set<Chain>();
   /** this chain and the peers still to be lowered that contain the interval */
-  const sharers = (key: string, c: Chain) => (containing.get(key) ?? []).filter((x) => x === c || (!done.has(x) && !c.users.has(x))).length;
+  const open = new Map<string, number>([...containing].map(([k, cs]) => [k, cs.length]));
+  let exact = true; // set below, from the size of the problem
+  const sharers = (key: string, c: Chain) =>
+    exact ? (containing.get(key) ?? []).filter((x) => x === c || (!done.has(x) && !c.users.has(x))).length : Math.max(1, open.get(key)!);
   // computed intervals: canonical key → node, and whether that node is the transpose of the canonical product
   const available = new Map<string, { node: Expr; transposed: boolean }>();
 
@@ -211,23 +218,46 @@ export function associateProducts(roots: readonly Expr[], size: SizeModel): Expr
       const k = split[i][j];
       const node = op('mul', [build(i, k), build(k + 1, j)]);
       available.set(key, { node, transposed: flipped });
+      // the chains containing this interval now plan with it for free
+      for (const x of containing.get(key) ?? []) stale.add(x);
       return node;
     };
     const args = [...front, ...(low.length ? [build(0, low.length - 1)] : [])];
     return args.length === 1 ? args[0] : op('mul', args);
   };
 
+  // A chain's plan changes only when one of its intervals becomes available or a chain sharing one is
+  // lowered (its peer count drops): plans are kept and recomputed only then, not for every chain at every
+  // step (which made the Hessians of deep networks take minutes).
+  const plans = new Map<Chain, ReturnType<typeof plan>>();
+  const keysOf = new Map<Chain, string[]>();
+  for (const c of chains.values()) keysOf.set(c, [...new Set(c.intervals.flatMap((row, i) => row.slice(i + 1).map((iv) => iv.key)))]);
   const pending = [...chains.values()];
+  // Large problems (the Hessian blocks of a deep network: hundreds of long chains) choose the next chain by
+  // possibly stale costs — availability only lowers a cost — and re-plan only the chain chosen.
+  const work = pending.reduce((a, c) => a + c.parts.chain.length ** 3, 0) * pending.length;
+  exact = work <= EXACT_ORDER_WORK;
   while (pending.length) {
     let best = -1, bestPlan: ReturnType<typeof plan> | undefined;
     pending.forEach((c, i) => {
       if (!c.deps.every((d) => done.has(d))) return;
-      const p = plan(c);
+      let p = plans.get(c);
+      if (!p || (exact && stale.has(c))) {
+        p = plan(c);
+        plans.set(c, p);
+        stale.delete(c);
+      }
       if (!bestPlan || p.less(p.flops, p.shared, bestPlan.flops, bestPlan.shared)) [best, bestPlan] = [i, p];
     });
     const [c] = pending.splice(best, 1);
+    if (stale.has(c)) bestPlan = plan(c);
     memo.set(c.node, associate(c, bestPlan!.split));
     done.add(c);
+    // the peers of c's intervals have one sharer less: exact plans are redone
+    for (const k of keysOf.get(c)!) {
+      open.set(k, open.get(k)! - 1);
+      if (exact) for (const x of containing.get(k) ?? []) stale.add(x);
+    }
   }
   return roots.map(lower);
 }
