@@ -70,7 +70,7 @@ export function vecJacobians(dF: Expr | null, F: Expr, vars: readonly SymNode[])
     if (m) return m;
     const out = new Map<string, Expr>();
     if (e.kind === 'sym' && e.delta) out.set(e.name, IDENTITY);
-    else if (e.kind === 'op') {
+    else if (e.kind === 'op' && e.hasDelta) {
       const lin = linearOp(e, 'vecLinear');
       e.args.forEach((a, i) => {
         if (!a.hasDelta) return;

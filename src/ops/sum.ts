@@ -1,5 +1,5 @@
 // sum(A): the sum of all entries (a scalar) = ⟨1, A⟩. (Not MATLAB's column sums.)
-import { isOp } from '../expr/ast.js';
+import { isOp, num } from '../expr/ast.js';
 import { mul, ones, sum } from '../expr/build.js';
 import { dimMul, ONE } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
@@ -27,6 +27,7 @@ register({
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return a;
+    if (isOp(a, 'zeros')) return num(0);
     if (isOp(a, 'transpose')) return sum(a.args[0]);
     return node;
   },
