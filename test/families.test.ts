@@ -338,13 +338,3 @@ describe('engine = finite differences on random family expressions, at random de
     expect(per.verdict!.passed).toBe(true);
   });
 });
-
-describe('piecewise-linear functions have a zero Hessian, not an internal error', () => {
-  it('sum(relu(A*x)) and sum(abs(X))', () => {
-    for (const [expr, decl, wrt] of [['sum(relu(A*x))', 'A: m x n; x: n', 'x'], ['sum(abs(X))', 'X: m x n', 'X']]) {
-      const h = runHessian({ expr, decl, wrt: [wrt] });
-      expect(h.verdict!.passed).toBe(true);
-      expect(toText(h.hessian.bilinear)).toBe('0');
-    }
-  });
-});

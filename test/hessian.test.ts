@@ -145,3 +145,13 @@ describe('bad input', () => {
     expect(() => runHessian({ expr: '0.5*norm(W2*W1*X - Y)^2', decl: NET, wrt: ['W1'], at: ['Y'] })).toThrow(/expected one equation/);
   });
 });
+
+describe('piecewise-linear functions have a zero Hessian, not an internal error', () => {
+  it('sum(relu(A*x)) and sum(abs(X))', () => {
+    for (const [expr, decl, wrt] of [['sum(relu(A*x))', 'A: m x n; x: n', 'x'], ['sum(abs(X))', 'X: m x n', 'X']]) {
+      const h = runHessian({ expr, decl, wrt: [wrt] });
+      expect(h.verdict!.passed).toBe(true);
+      expect(toText(h.hessian.bilinear)).toBe('0');
+    }
+  });
+});
