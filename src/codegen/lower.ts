@@ -31,7 +31,11 @@ export type SizeModel = (d: Dim) => number;
 
 export const TYPICAL_SIZE = 100;
 
-/** Above this (Σ n³ over the chains × their number), chains are ordered by possibly stale costs. */
+/**
+ * Chains are ordered by exact costs when there are few of them (the gradients of 64 layers: 66 chains) or
+ * the planning work (Σ n³ × chains) is small; otherwise by possibly stale costs (see associateProducts).
+ */
+const EXACT_ORDER_CHAINS = 100;
 const EXACT_ORDER_WORK = 1e8;
 
 /** Dimension sizes for planning: given ones where known, TYPICAL_SIZE for the other symbols. */
@@ -233,10 +237,10 @@ export function associateProducts(roots: readonly Expr[], size: SizeModel): Expr
   const keysOf = new Map<Chain, string[]>();
   for (const c of chains.values()) keysOf.set(c, [...new Set(c.intervals.flatMap((row, i) => row.slice(i + 1).map((iv) => iv.key)))]);
   const pending = [...chains.values()];
-  // Large problems (the Hessian blocks of a deep network: hundreds of long chains) choose the next chain by
-  // possibly stale costs — availability only lowers a cost — and re-plan only the chain chosen.
+  // Many chains (the Hessian blocks of a deep network) are ordered by possibly stale costs — availability
+  // only lowers a cost — and only the chain chosen is re-planned.
   const work = pending.reduce((a, c) => a + c.parts.chain.length ** 3, 0) * pending.length;
-  exact = work <= EXACT_ORDER_WORK;
+  exact = pending.length <= EXACT_ORDER_CHAINS || work <= EXACT_ORDER_WORK;
   while (pending.length) {
     let best = -1, bestPlan: ReturnType<typeof plan> | undefined;
     pending.forEach((c, i) => {

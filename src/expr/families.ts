@@ -156,9 +156,16 @@ export function sumOver(r: IndexRange, body: Expr): Expr {
 export function subProduct(r: IndexRange, body: Expr, from: Idx, to: Idx): Expr {
   const [lo, hi] = r.down ? [to, from] : [from, to];
   const taken = new Set([...freeIndexVars([body]), ...idxVarsDeepAll([from, to])].filter((v) => v !== r.v).map((v) => v.name));
-  const name = [r.v.name, 'j', 'i', 'p', 's', 't', 'u', 'j1', 'j2', 'j3'].find((n) => !taken.has(n)) ?? `${r.v.name}_`;
+  const name = freshName([r.v.name, ...FRESH], taken, r.v.name);
   const v = indexVar(name, lo, hi, true);
   return prodOver({ v, from, to, down: r.down }, bodyAt(r, body, idxOf(v)));
+}
+
+/** Names for the variable of a product or sum, in order of preference. */
+const FRESH = ['j', 'i', 'p', 's', 't', 'u', 'j1', 'j2', 'j3'];
+
+function freshName(candidates: readonly string[], taken: ReadonlySet<string>, base: string): string {
+  return candidates.find((n) => !taken.has(n)) ?? `${base}_`;
 }
 
 function idxVarsDeepAll(xs: readonly Idx[]): IndexVar[] {
@@ -214,7 +221,7 @@ export function renameBound(root: Expr): Expr {
     if (x.kind !== 'op' || !x.attrs.range || !free.has(x.attrs.range.v.name)) return x;
     const r = x.attrs.range;
     const inner = indexNamesIn(x.args[0]);
-    const name = ['j', 'i', 'p', 's', 't', 'u', 'j1', 'j2', 'j3'].find((n) => !free.has(n) && !inner.has(n)) ?? `${r.v.name}_`;
+    const name = freshName(FRESH, new Set([...free, ...inner]), r.v.name);
     const v = indexVar(name, r.v.lo, r.v.hi, true);
     const body = bodyAt(r, x.args[0], idxOf(v));
     return x.op === 'prod' ? prodOver({ ...r, v }, body) : sumOver({ ...r, v }, body);

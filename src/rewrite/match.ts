@@ -10,7 +10,7 @@ import { elementwise } from '../ops/elementwise.js';
 import { simplify } from './simplify.js';
 import type { Rule } from './rules.js';
 import { dependsOn, familyMarker } from '../calculus/differential.js';
-import { Idx, IndexVar, coefficientOf, idxLinear, idxOf, idxVarsDeep, indexVar, provablyLE, substIdx } from '../expr/indices.js';
+import { Idx, IndexVar, coefficientOf, idxLinear, idxOf, idxVarsDeep, indexVar, provablyLE } from '../expr/indices.js';
 import { bodyAt, prodOver } from '../expr/families.js';
 
 export interface Bindings {

@@ -17,7 +17,7 @@ import { parseScope, parseWrt } from '../app/derive.js';
 import { checkDerivativeAnyDepth, chooseInstances, concreteScope, type Instance } from '../check/instances.js';
 import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
-import { CheckError, PointSampler, checkDerivative, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
+import { CheckError, PointSampler, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
 import { Rng } from '../numeric/random.js';
 import type { Point } from '../numeric/evaluate.js';
 import { diagnose, repairIllTyped, type Diagnosis } from './diagnose.js';
