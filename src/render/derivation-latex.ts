@@ -263,10 +263,11 @@ export function reasonProse(r: Reason): Inline[] {
   const rest = t.slice(lead.length).trim();
   if (!lead) return [text('follows because '), formula ? math(formula) : text(t), ...cite];
   if (!rest || !FORMULA.test(rest)) {
-    const verb = CONNECTIVE.test(t) ? '' : /^(a|an)\s/i.test(t) || /\s(is|are|has|have|does|do|holds|hold|vanishes|equals)\s/.test(t) ? 'follows because ' : 'follows from ';
+    // "because of the chain rule" reads "follows because of the chain rule", not "follows from of …"
+    const verb = CONNECTIVE.test(t) ? '' : /^(a|an|of)\s/i.test(t) || /\s(is|are|has|have|does|do|holds|hold|vanishes|equals)\s/.test(t) ? 'follows because ' : 'follows from ';
     return [text(verb + t), ...cite];
   }
-  const verb = CONNECTIVE.test(lead) ? '' : 'follows from ';
+  const verb = CONNECTIVE.test(lead) ? '' : /^of\s/i.test(lead) ? 'follows because ' : 'follows from ';
   return [text(`${verb}${lead} `), formula ? math(formula) : text(rest), ...cite];
 }
 
