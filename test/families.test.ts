@@ -153,6 +153,15 @@ describe('Zhou & Liang at any depth', () => {
     // the paper's form: G_kᵀ vec(e) with G_k = (W_{k−1}⋯W_1X)ᵀ ⊗ (W_l⋯W_{k+1})
     sameFunction(DEEP, `vec(prod(j = l..k+1, W[j])'*(prod(j = l..1, W[j])*X - Y)*X'*prod(j = k-1..1, W[j])')`, "kron((prod(j = k-1..1, W[j])*X)', prod(j = l..k+1, W[j]))'*vec(prod(j = l..1, W[j])*X - Y)");
   });
+  it('--format json lists the families and the index variables', () => {
+    const r = run('derive', LOSS, '--decl', DEEP, '--wrt', 'W[k]', '--format', 'json');
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.families).toEqual([{ name: 'W', indices: [{ name: 'j', from: '1', to: 'l' }], shape: 'd×d', properties: [] }]);
+    expect(j.indices.map((v: { name: string }) => v.name)).toEqual(['l', 'k', 'q']);
+    expect(j.results[0].wrt).toBe('W[k]');
+    expect(j.check.passed).toBe(true);
+  });
   it('layers of different shapes n_k × n_{k−1}', () => {
     const out = runDerive({ expr: '0.5*norm(prod(j = l..1, W[j])*X - Y)^2', decl: 'W[k = 1..l]: n[k] x n[k-1]; X: n[0] x m; Y: n[l] x m', wrt: ['W[k]'] });
     expect(out.verdict!.passed).toBe(true);

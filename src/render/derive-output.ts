@@ -127,6 +127,20 @@ function symOf(name: string, value: Expr): Expr {
   return sym(name, value.shape);
 }
 
+/** Families and index variables, when declared (docs/json.md): absent otherwise, so older readers see no change. */
+export function familiesJson(decls: Declarations): object {
+  if (!decls.families.size && !decls.indices.size) return {};
+  return {
+    families: [...decls.families.values()].map((f) => ({
+      name: f.name,
+      indices: f.slots.map((v) => ({ ...(v.name.startsWith('_') ? {} : { name: v.name }), from: v.lo.text, to: v.hi!.text })),
+      shape: shapeText(f.shape),
+      properties: [...f.props],
+    })),
+    indices: [...decls.indices.values()].map((v) => ({ name: v.name, from: v.lo.text, ...(v.hi ? { to: v.hi.text } : {}) })),
+  };
+}
+
 export function toJson(o: DeriveOutput): object {
   return {
     matcalc: 1,
@@ -134,6 +148,7 @@ export function toJson(o: DeriveOutput): object {
     kind: o.kind,
     function: { text: toText(o.f), latex: toLatex(o.f), shape: shapeText(o.f.shape) },
     declarations: [...o.decls.symbols.values()].map((s) => ({ name: s.name, shape: shapeText(s.shape), properties: [...s.props] })),
+    ...familiesJson(o.decls),
     results: o.results.map((r, i) => ({
       wrt: r.variable.name,
       shape: shapeText(resultShape(o, i)),
