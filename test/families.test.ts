@@ -138,7 +138,8 @@ describe('bad input: a clear error naming the place', () => {
   it('differentiating where the engine cannot decide is refused, not guessed', () => {
     // W[k] and W[q] without an order: whether W[q] is a factor of W_l⋯W_{k+1} depends on q > k
     expect(() => runHessian({ expr: LOSS, decl: 'W[j = 1..l]: d x d; X, Y: d x m; k in 1..l; q in 1..k-1', wrt: ['W[k]', 'W[q]'], check: false })).not.toThrow();
-    expect(() => runDerive({ expr: 'tr(prod(j = l..1, W[j] + A))', decl: 'W[j = 1..l]: d x d; A: d x d', wrt: ['A'], check: false })).toThrow(UnsupportedError);
+    // A in every factor and W[k] in one: not yet (each alone is derived)
+    expect(() => runDerive({ expr: 'tr(prod(j = l..1, W[j] + A))', decl: 'W[j = 1..l]: d x d; A: d x d; k in 1..l', wrt: ['A', 'W[k]'], check: false })).toThrow(UnsupportedError);
   });
 });
 
@@ -331,12 +332,29 @@ describe('engine = finite differences on random family expressions, at random de
           const decl = `W[j = 1..l]: d x d; A, B: d x d; X, Y: d x m; l >= 2; k in 2..l; q in k+1..l`;
           const out = runDerive({ expr: f, decl, wrt: two ? ['W[k]', 'W[q]'] : ['W[k]'], points: 2 });
           expect(out.verdict!.passed, `${f}: ${out.verdict!.maxError} ${out.verdict!.notes.join('; ')}`).toBe(true);
+          // the shared matrices A, B (in every factor, when the factor has them; else outside the product)
+          if (/\b[AB]\b/.test(f)) {
+            const shared = runDerive({ expr: f, decl, wrt: [...new Set(f.match(/\b[AB]\b/g)!)], points: 2 });
+            expect(shared.verdict!.passed, `${f} wrt A, B: ${shared.verdict!.maxError}`).toBe(true);
+          }
           checked++;
         },
       ),
       { numRuns: 40, seed: 11 },
     );
     expect(checked).toBe(40);
+  });
+  it('a matrix in every factor: tied weights W^l, a recurrence with tanh, a shared input', () => {
+    const tied = runDerive({ expr: '0.5*norm(prod(j = l..1, W)*X - Y)^2', decl: 'W: d x d; X, Y: d x m; l >= 1', wrt: ['W'] });
+    expect(tied.verdict!.passed).toBe(true);
+    expect(toText(tied.results[0].display)).toBe("sum(i = 1..l, prod(j = l..i+1, W)'*(prod(j = l..1, W)*X - Y)*X'*prod(j = i-1..1, W)')");
+    const rnn = runHessian({ expr: 'sum(softplus(prod(j = l..1, tanh(W*H))*X))', decl: 'W, H: d x d; X: d x m; l >= 1', wrt: ['W', 'H'] });
+    expect(rnn.verdict!.passed).toBe(true);
+    const both = runDerive({ expr: 'tr(prod(j = l..1, W[j] + A))', decl: 'W[j = 1..l]: d x d; A: d x d', wrt: ['A'] });
+    expect(both.verdict!.passed).toBe(true);
+    const shared = runDerive({ expr: 'sum(j = 1..l, 0.5*norm(W[j]*X - Y)^2)', decl: 'W[j = 1..l]: d x d; X, Y: d x m', wrt: ['X'] });
+    expect(toText(shared.results[0].display)).toBe("sum(j = 1..l, W[j]'*(W[j]*X - Y))");
+    expect(shared.verdict!.passed).toBe(true);
   });
   it('sums over layers: weight decay and per-layer losses', () => {
     const decl = 'W[j = 1..l]: d x d; X, Y: d x m; mu: scalar; k in 1..l';

@@ -5,7 +5,8 @@
 //
 // For matrix F, d vec F = J d vec X ⇒ ∇_{vec X} vec F = Jᵀ; J is assembled from each operator's
 // vec-linear map (vec(AXB) = (Bᵀ ⊗ A) vec X, vec(Xᵀ) = K vec X, vec(A∘X) = diag(vec A) vec X, …).
-import { Expr, OpNode, num } from '../expr/ast.js';
+import { Expr, OpNode, isOp, num } from '../expr/ast.js';
+import { sumOver } from '../expr/families.js';
 import { add, eye, mul, zeros } from '../expr/build.js';
 import { dimMul } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
@@ -33,29 +34,40 @@ function linearOp<K extends 'adjoint' | 'vecLinear'>(e: OpNode, what: K): NonNul
 
 /** ∇_X f for each variable X, given df (linear in the dX). Missing variables get zero gradients. */
 export function gradients(df: Expr | null, vars: readonly SymNode[]): Map<string, Expr> {
-  const adj = new Map<Expr, Expr[]>();
-  const result = new Map<string, Expr>();
-  if (df) {
-    adj.set(df, [num(1)]);
-    for (const e of topoOrder(df)) {
-      const parts = adj.get(e);
-      if (!parts) continue;
-      const U = parts.length === 1 ? parts[0] : add(...parts);
-      if (e.kind === 'sym') {
-        result.set(e.name, result.has(e.name) ? add(result.get(e.name)!, U) : U);
-        continue;
-      }
-      if (e.kind !== 'op') continue;
-      const adjoint = linearOp(e, 'adjoint');
-      e.args.forEach((a, i) => {
-        if (!a.hasDelta) return;
-        const list = adj.get(a) ?? [];
-        list.push(adjoint(e, i, U));
-        adj.set(a, list);
-      });
-    }
-  }
+  const result = df ? pullback(df, num(1)) : new Map<string, Expr>();
   for (const v of vars) if (!result.has(v.name)) result.set(v.name, zeros(v.shape.rows, v.shape.cols));
+  return result;
+}
+
+/**
+ * The adjoints of the differentials in `root` for the seed U: ⟨U, root⟩ = Σ_X ⟨G_X, dX⟩. A sum over an
+ * index range, Σ_j L_j(dX), is pulled back term by term with its variable still bound, and summed.
+ */
+function pullback(root: Expr, seed: Expr): Map<string, Expr> {
+  const adj = new Map<Expr, Expr[]>([[root, [seed]]]);
+  const result = new Map<string, Expr>();
+  const addTo = (name: string, g: Expr) => result.set(name, result.has(name) ? add(result.get(name)!, g) : g);
+  for (const e of topoOrder(root)) {
+    const parts = adj.get(e);
+    if (!parts) continue;
+    const U = parts.length === 1 ? parts[0] : add(...parts);
+    if (e.kind === 'sym') {
+      addTo(e.name, U);
+      continue;
+    }
+    if (e.kind !== 'op') continue;
+    if (isOp(e, 'isum')) {
+      for (const [name, g] of pullback(e.args[0], U)) addTo(name, sumOver(e.attrs.range!, g));
+      continue;
+    }
+    const adjoint = linearOp(e, 'adjoint');
+    e.args.forEach((a, i) => {
+      if (!a.hasDelta) return;
+      const list = adj.get(a) ?? [];
+      list.push(adjoint(e, i, U));
+      adj.set(a, list);
+    });
+  }
   return result;
 }
 
@@ -70,7 +82,10 @@ export function vecJacobians(dF: Expr | null, F: Expr, vars: readonly SymNode[])
     if (m) return m;
     const out = new Map<string, Expr>();
     if (e.kind === 'sym' && e.delta) out.set(e.name, IDENTITY);
-    else if (e.kind === 'op' && e.hasDelta) {
+    else if (isOp(e, 'isum') && e.hasDelta) {
+      // vec Σ_j L_j = Σ_j vec L_j: the body's Jacobians with j bound, summed
+      for (const [name, J] of walk(e.args[0])) out.set(name, sumOver(e.attrs.range!, J === IDENTITY ? eye(dimMul(e.shape.rows, e.shape.cols)) : J));
+    } else if (e.kind === 'op' && e.hasDelta) {
       const lin = linearOp(e, 'vecLinear');
       e.args.forEach((a, i) => {
         if (!a.hasDelta) return;

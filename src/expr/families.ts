@@ -161,6 +161,12 @@ export function subProduct(r: IndexRange, body: Expr, from: Idx, to: Idx): Expr 
   return prodOver({ v, from, to, down: r.down }, bodyAt(r, body, idxOf(v)));
 }
 
+/** A name for a new bound variable inside `e` that clashes with none of its indices. */
+export function freshIndexName(e: Expr): string {
+  const taken = indexNamesIn(e);
+  return freshName(['i', ...FRESH], taken, 'i');
+}
+
 /** Names for the variable of a product or sum, in order of preference. */
 const FRESH = ['j', 'i', 'p', 's', 't', 'u', 'j1', 'j2', 'j3'];
 

@@ -20,7 +20,8 @@ export function indexFromNode(n: AnyNode, lookup: IndexLookup, fail: (n: AnyNode
         return idxConst(m.value);
       case 'SymbolNode': {
         const v = lookup(m.name);
-        if (!v) throw fail(m, `the index ${m.name} is not bound: declare it (e.g. "${m.name} in 1..l") or bind it in prod(${m.name} = …, …) or sum(${m.name} = …, …)`);
+        if (!v)
+          throw fail(m, `the index ${m.name} is not bound: declare it (an index "${m.name} in 1..l", or a depth "${m.name} >= 1") or bind it in prod(${m.name} = …, …) or sum(${m.name} = …, …)`);
         return idxOf(v);
       }
       case 'OperatorNode': {

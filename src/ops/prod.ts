@@ -3,12 +3,13 @@
 // constant length are written out when built (src/expr/families.ts), so this node always has a
 // symbolic length and is evaluated only after its indices are instantiated.
 // d(B_a⋯B_b) = Σ_i (B_a⋯B_{i+1}) dB_i (B_{i−1}⋯B_b) over the factors i that contain a variable: for
-// W_k with symbolic k that is one split at k, as Zhou & Liang App. B (95) writes it.
+// W_k with symbolic k that is one split at k, as Zhou & Liang App. B (95) writes it; for a matrix in every
+// factor (tied weights: prod(j = l..1, W) = W^l) it is a sum over i.
 import { Expr, OpNode } from '../expr/ast.js';
 import { add, mul } from '../expr/build.js';
-import { bodyAt, productShape, subProduct } from '../expr/families.js';
-import { idxPlus } from '../expr/indices.js';
-import { dependentPositions, rangeLatex, rangeText, symbolicRange } from './range.js';
+import { bodyAt, freshIndexName, productShape, subProduct, sumOver } from '../expr/families.js';
+import { Idx, idxOf, idxPlus, indexVar } from '../expr/indices.js';
+import { dependence, rangeLatex, rangeText, symbolicRange } from './range.js';
 import { PREC, register } from './registry.js';
 import { symLatex } from '../render/names.js';
 
@@ -20,11 +21,20 @@ register({
   differential(node, d, wrt) {
     const r = node.attrs.range!, body = node.args[0];
     const step = r.down ? 1 : -1;
-    const terms: Expr[] = [];
-    for (const i of dependentPositions(node, wrt)) {
+    const around = (i: Idx, dB: Expr) => mul(subProduct(r, body, r.from, idxPlus(i, step)), dB, subProduct(r, body, idxPlus(i, -step), r.to));
+    const { positions, every } = dependence(node, wrt);
+    if (every) {
+      // X in every factor (tied weights, W^l): Σ_i B_a⋯B_{i+1} dB_i B_{i−1}⋯B_b
+      const [lo, hi] = r.down ? [r.to, r.from] : [r.from, r.to];
+      const v = indexVar(freshIndexName(node), lo, hi, true);
+      const i = idxOf(v);
       const dB = d(bodyAt(r, body, i));
-      if (!dB) continue;
-      terms.push(mul(subProduct(r, body, r.from, idxPlus(i, step)), dB, subProduct(r, body, idxPlus(i, -step), r.to)));
+      return dB && sumOver({ v, from: lo, to: hi, down: false }, around(i, dB));
+    }
+    const terms: Expr[] = [];
+    for (const i of positions) {
+      const dB = d(bodyAt(r, body, i));
+      if (dB) terms.push(around(i, dB));
     }
     return terms.length ? add(...terms) : null;
   },

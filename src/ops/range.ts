@@ -56,17 +56,19 @@ function solve(x: readonly Idx[], w: readonly Idx[], j: IndexVar, inner: Readonl
 }
 
 /**
- * The positions i of a prod's factors (a sum's terms) B(i) that contain one of the variables: for the
- * factor W[j] and the variable W[k], i = k — when k lies in the range; the engine must be able to decide
- * that, or it says it cannot. A variable that every factor contains is not supported (yet).
+ * Which factors of a prod (terms of a sum) B(i) contain one of the variables. For the factor W[j] and the
+ * variable W[k]: the position i = k — when k lies in the range; the engine must be able to decide that,
+ * or it says it cannot. A plain variable X in the body is in every factor (`every`); a body with both kinds
+ * of dependence is not supported (yet).
  */
-export function dependentPositions(node: OpNode, wrt: readonly SymNode[]): Idx[] {
+export function dependence(node: OpNode, wrt: readonly SymNode[]): { positions: Idx[]; every: boolean } {
   const r = node.attrs.range!;
   const [lo, hi] = r.down ? [r.to, r.from] : [r.from, r.to];
   const families = new Map<string, SymNode[]>();
   for (const w of wrt) if (w.member) families.set(w.member.family, [...(families.get(w.member.family) ?? []), w]);
   const plain = new Set(wrt.filter((w) => !w.member).map((w) => w.name));
   const found = new Map<Idx, SymNode>();
+  let every = false;
   const what = () => `${node.op === 'prod' ? 'the product' : 'the sum'} ${toText(node)}`;
   const seen = new Set<Expr>();
   const visit = (x: Expr, inner: ReadonlySet<IndexVar>) => {
@@ -76,8 +78,7 @@ export function dependentPositions(node: OpNode, wrt: readonly SymNode[]): Idx[]
     }
     if (x.kind === 'sym') {
       if (x.delta) return;
-      if (plain.has(x.name))
-        throw new UnsupportedError(`${x.name} appears in every ${node.op === 'prod' ? 'factor' : 'term'} of ${what()}; differentiating such a ${node.op === 'prod' ? 'product' : 'sum'} is not supported yet`);
+      if (plain.has(x.name)) every = true;
       if (!x.member) return;
       for (const w of families.get(x.member.family) ?? []) {
         const s = solve(x.member.index, w.member!.index, r.v, inner);
@@ -101,5 +102,15 @@ export function dependentPositions(node: OpNode, wrt: readonly SymNode[]): Idx[]
     }
   };
   visit(node.args[0], new Set());
-  return [...found.keys()];
+  if (every && found.size)
+    throw new UnsupportedError(
+      `${what()} depends on ${wrt.filter((w) => !w.member).map((w) => w.name).join(', ')} in every ${node.op === 'prod' ? 'factor' : 'term'} and on ${[...found.values()].map((w) => w.name).join(', ')} in one; differentiate with respect to them separately`,
+    );
+  return { positions: [...found.keys()], every };
+}
+
+/** The positions alone, for rules that split a product at its variable (no factor may contain X everywhere). */
+export function dependentPositions(node: OpNode, wrt: readonly SymNode[]): Idx[] {
+  const d = dependence(node, wrt);
+  return d.every ? [] : d.positions;
 }
