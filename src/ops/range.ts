@@ -83,9 +83,14 @@ export function dependence(node: OpNode, wrt: readonly SymNode[]): { positions: 
       for (const w of families.get(x.member.family) ?? []) {
         const s = solve(x.member.index, w.member!.index, r.v, inner);
         if (s === 'never') continue;
-        if (s === 'always' || s === 'unknown')
+        // W[k] itself in every factor (prod(j = l..1, W[k]) = W_k^l)
+        if (s === 'always') {
+          every = true;
+          continue;
+        }
+        if (s === 'unknown')
           throw new UnsupportedError(
-            `cannot tell for which ${r.v.name} the member ${x.name} of ${what()} is the variable ${w.name}${s === 'always' ? ' (it is in every factor)' : ''}; write the indices so that they can be compared, or declare the ranges of the index variables`,
+            `cannot tell for which ${r.v.name} the member ${x.name} of ${what()} is the variable ${w.name}; write the indices so that they can be compared, or declare the ranges of the index variables`,
           );
         const inside = inRange(s.at, lo, hi);
         if (inside === false) continue;
@@ -104,7 +109,7 @@ export function dependence(node: OpNode, wrt: readonly SymNode[]): { positions: 
   visit(node.args[0], new Set());
   if (every && found.size)
     throw new UnsupportedError(
-      `${what()} depends on ${wrt.filter((w) => !w.member).map((w) => w.name).join(', ')} in every ${node.op === 'prod' ? 'factor' : 'term'} and on ${[...found.values()].map((w) => w.name).join(', ')} in one; differentiate with respect to them separately`,
+      `${what()} depends on a variable in every ${node.op === 'prod' ? 'factor' : 'term'} and on ${[...found.values()].map((w) => w.name).join(', ')} in one; differentiate with respect to them separately`,
     );
   return { positions: [...found.keys()], every };
 }
