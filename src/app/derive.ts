@@ -11,6 +11,7 @@ import { isScalarShape, shapeText } from '../expr/shape.js';
 import { toText } from '../render/print.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
+import { splitTopLevel } from '../lang/source.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { CheckError, type Verdict } from '../check/derivative.js';
@@ -108,18 +109,7 @@ export function parseWrt(names: readonly string[], decls: Declarations): SymNode
 
 /** Split a --wrt list at the commas outside brackets: "W[k],A[k,q]" → W[k], A[k,q]. */
 export function splitWrt(list: string): string[] {
-  const out: string[] = [];
-  let depth = 0, cur = '';
-  for (const ch of list) {
-    if (ch === '[') depth++;
-    if (ch === ']') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur.trim());
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur.trim());
-  return out.filter(Boolean);
+  return splitTopLevel(list).map((s) => s.trim()).filter(Boolean);
 }
 
 /** Declarations and definitions (`e = W2*W1*X - Y`, each may use the ones before it): what names mean. */

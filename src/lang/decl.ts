@@ -9,7 +9,7 @@ import { InputError } from '../expr/errors.js';
 import { SCALAR, Shape, isSquare, shape, shapeText } from '../expr/shape.js';
 import { Idx, IndexVar, idxConst, indexVar, isConstIdx, rangeText } from '../expr/indices.js';
 import { member } from '../expr/families.js';
-import { errorAt } from './source.js';
+import { errorAt, splitTopLevel } from './source.js';
 import { FUNCTION_NAMES } from './functions.js';
 import { parseIndexText, splitRange } from './indices.js';
 
@@ -241,18 +241,3 @@ function declareConcreteMembers(f: Family, symbols: Map<string, SymNode>, dims: 
   walk([]);
 }
 
-/** Split at commas outside brackets: "A[k = 1..l, q = 1..r], B" → ["A[k = 1..l, q = 1..r]", " B"]. */
-function splitTopLevel(s: string): string[] {
-  const out: string[] = [];
-  let depth = 0, cur = '';
-  for (const ch of s) {
-    if (ch === '[' || ch === '(') depth++;
-    if (ch === ']' || ch === ')') depth--;
-    if (ch === ',' && depth === 0) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}

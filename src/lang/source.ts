@@ -17,3 +17,19 @@ export function errorAt(what: string, source: string, span: Span | undefined, me
   const where = span ? ` at column ${span.start + 1}` : '';
   return new InputError(`${what}${where}: ${message}`, caret(source, span));
 }
+
+/** Split at commas outside brackets: "A[k = 1..l, q = 1..r], B" → ["A[k = 1..l, q = 1..r]", " B"]. */
+export function splitTopLevel(s: string): string[] {
+  const out: string[] = [];
+  let depth = 0, cur = '';
+  for (const ch of s) {
+    if (ch === '[' || ch === '(') depth++;
+    if (ch === ']' || ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out;
+}
