@@ -175,6 +175,22 @@ describe('KaTeX accepts every LaTeX string the tool emits (strict, throwOnError)
       renderDocument(hessianDocument(o));
     }
   });
+  it('families at any depth: gradients, Hessian blocks, steps, as fragments and documents', () => {
+    const deep = { expr: '0.5*norm(prod(j = l..1, W[j])*X - Y)^2', decl: 'W[j = 1..l]: n[j] x n[j-1]; X: n[0] x m; Y: n[l] x m; k in 1..l; q in k+1..l' };
+    const res = { expr: '0.5*norm(prod(j = l..1, eye(d) + prod(i = r..1, A[j,i]))*X - Y)^2', decl: 'A[j = 1..l, i = 1..r]: d x d; X, Y: d x m' };
+    for (const o of [runDerive({ ...deep, wrt: ['W[k]'], steps: true, check: false }), runDerive({ ...res, wrt: ['A[k,q]'], steps: true, check: false })]) {
+      for (const r of o.results) katexOk(checkMath(toLatex(r.display)));
+      katexOk(formatLatex(o));
+      for (const d of o.derivations!) katexOk(alignLatex(layoutDerivation(d.display).rows));
+      renderDocument(deriveDocument(o));
+    }
+    const h = runHessian({ ...deep, wrt: ['W[k]', 'W[q]'], at: ['Y = prod(j = l..1, W[j])*X'], check: false });
+    for (const r of [...hessianRows(h), ...hvpRows(h)]) katexOk(checkMath(r.lhs) + ' = ' + checkMath(r.rhs));
+    katexOk(formatHessianLatex(h));
+    renderDocument(hessianDocument(h));
+    const tied = runDerive({ expr: '0.5*norm(prod(j = l..1, W)*X - Y)^2', decl: 'W: d x d; X, Y: d x m; l >= 1', wrt: ['W'], check: false });
+    katexOk(checkMath(toLatex(tied.results[0].display)));
+  });
   it('every rule of rules/ (the "follows because" formulas)', () => {
     for (const r of loadRules().values()) katexOk(checkMath(`${toLatex(r.lhs)} = ${toLatex(r.rhs)}`, r.name));
   });
