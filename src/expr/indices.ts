@@ -49,8 +49,14 @@ function termText(c: number, terms: readonly (readonly [{ name: string }, number
   return s;
 }
 
+/** The order of terms in an index's text (and in dimension names): positive first, so l-k, not -k+l; then by name. */
+function byTextOrder([a, ka]: readonly [string, number], [b, kb]: readonly [string, number]): number {
+  if (ka < 0 !== kb < 0) return ka < 0 ? 1 : -1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function make(c: number, terms: Map<IndexVar, number>): Idx {
-  const sorted = [...terms].filter(([, k]) => k !== 0).sort(([a], [b]) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.key < b.key ? -1 : 1));
+  const sorted = [...terms].filter(([, k]) => k !== 0).sort(([a, ka], [b, kb]) => byTextOrder([a.name, ka], [b.name, kb]) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const key = termText(c, sorted.map(([v, k]) => [{ name: v.key }, k] as const));
   let e = idxs.get(key);
   if (!e) {
@@ -203,7 +209,7 @@ export function substDimName(s: string, by: ReadonlyMap<string, Idx>): string {
         for (const [v, kk] of r.terms) acc.set(v.name, (acc.get(v.name) ?? 0) + k * kk);
       }
     }
-    for (const [name, k] of [...acc].sort(([x], [y]) => (x < y ? -1 : 1))) if (k !== 0) terms.push([{ name }, k]);
+    for (const [name, k] of [...acc].sort(byTextOrder)) if (k !== 0) terms.push([{ name }, k]);
     return termText(c, terms);
   });
   return `${parts.base}[${index.join(',')}]`;

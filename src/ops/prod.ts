@@ -7,9 +7,9 @@
 // factor (tied weights: prod(j = l..1, W) = W^l) it is a sum over i.
 import { Expr, OpNode } from '../expr/ast.js';
 import { add, mul } from '../expr/build.js';
-import { bodyAt, freshIndexName, productShape, subProduct, sumOver } from '../expr/families.js';
-import { Idx, idxOf, idxPlus, indexVar } from '../expr/indices.js';
-import { dependence, rangeLatex, rangeText, symbolicRange } from './range.js';
+import { bodyAt, freeIndexVars, freshIndexName, productShape, subProduct, sumOver } from '../expr/families.js';
+import { Idx, idxOf, idxPlus, idxSub, indexVar } from '../expr/indices.js';
+import { dependence, idxLatex, rangeLatex, rangeText, symbolicRange } from './range.js';
 import { PREC, register } from './registry.js';
 import { symLatex } from '../render/names.js';
 
@@ -42,6 +42,11 @@ register({
   text: (n, p) => `prod(${rangeText(n.attrs.range!)}, ${p(n.args[0])})`,
   latex(n: OpNode, p) {
     const r = n.attrs.range!, body = n.args[0];
+    // the same factor throughout (tied weights): a power, W^{l-i}
+    if (!freeIndexVars([body]).has(r.v)) {
+      const count = idxPlus(r.down ? idxSub(r.from, r.to) : idxSub(r.to, r.from), 1);
+      return `${p(body, PREC.postfix + 0.5)}^{${idxLatex(count)}}`;
+    }
     // W_l ⋯ W_{k+1} when the factors are members of a family, as the papers write it
     if (body.kind === 'sym' && body.member) {
       const first = bodyAt(r, body, r.from), last = bodyAt(r, body, r.to);
