@@ -254,6 +254,39 @@ describe('the rule prod-split, and derivations step by step at any depth', () =>
   });
 });
 
+describe('--hessian --wrt W: the bilinear form over every layer (ZL\'s general-point Hessian of the deep network)', () => {
+  it('at a general point: a sum over layers, then over pairs of layers; at e = 0 the Gauss–Newton form', async () => {
+    const { runFamilyHessian } = await import('../src/app/hessian.js');
+    const decl = 'W[j = 1..l]: d x d; X, Y: d x m';
+    const general = runFamilyHessian({ expr: LOSS, decl, wrt: ['W'] });
+    expect(general.verdict!.passed).toBe(true);
+    expect(general.verdict!.points.map((p) => p.instance)).toEqual(expect.arrayContaining(['l=1', 'l=2', 'l=3', 'l=4']));
+    expect(toText(general.display)).toContain('sum(p = i+1..l, ');
+    const zero = runFamilyHessian({ expr: LOSS, decl, wrt: ['W'], at: ['Y = prod(j = l..1, W[j])*X'] });
+    expect(toText(zero.display)).toBe('norm(sum(i = 1..l, prod(j = l..i+1, W[j])*dW[i]*prod(j = i-1..1, W[j]))*X)^2');
+    expect(zero.verdict!.passed).toBe(true);
+    const r = run('derive', LOSS, '--decl', decl, '--wrt', 'W', '--hessian', '--format', 'latex');
+    expect(r.code, r.err).toBe(0);
+    expect(() => katex.renderToString(r.out.split('\n').filter((x) => !x.startsWith('%')).join('\n'), { throwOnError: true, displayMode: true })).not.toThrow();
+  });
+  it('the check rejects a form that misses the terms in pairs of layers', async () => {
+    const { checkFamilyQuadratic } = await import('../src/check/instances.js');
+    const decls = parseDeclarations('W[j = 1..l]: d x d; X, Y: d x m');
+    const f = parseExpression(LOSS, { decls });
+    const gaussNewtonOnly = parseExpression('norm(sum(i = 1..l, prod(j = l..i+1, W[j])*W[i]*prod(j = i-1..1, W[j]))*X)^2', { decls });
+    // the same expression with the directions dW[i] in place of W[i] (the member of the sum's own index)
+    const { mapDag, delta } = await import('../src/expr/ast.js');
+    const q = mapDag(gaussNewtonOnly, (o, r) => (o.kind === 'sym' && o.member && o.member.index[0].terms[0]?.[0].name === 'i' ? delta(o) : r));
+    const v = checkFamilyQuadratic({ f, quadratic: q, family: 'W', symbols: [...decls.symbols.values()], dims: decls.dims });
+    expect(v.passed).toBe(false);
+  });
+  it('the gradient with respect to a whole family is refused with the way to ask for it', () => {
+    const r = run('derive', LOSS, '--decl', 'W[j = 1..l]: d x d; X, Y: d x m', '--wrt', 'W');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('use --wrt "W[k]"');
+  });
+});
+
 describe('code for a family of fixed length', () => {
   it('NumPy: members become identifiers (W[2] → W_2), arguments keep their names, the gradient matches differences', () => {
     const dir = mkdtempSync(join(tmpdir(), 'matcalc-fam-'));

@@ -87,6 +87,8 @@ export function parseWrt(names: readonly string[], decls: Declarations): SymNode
       return e;
     }
     const s = decls.symbols.get(n);
+    if (!s && decls.families.has(n))
+      throw new InputError(`--wrt ${n}: ${n} is a family; its gradient is per layer: use --wrt "${n}[k]" (any layer k), or --hessian --wrt ${n} for the bilinear form over every layer`);
     if (!s) {
       const fams = [...decls.families.keys()].map((f) => `${f}[…]`);
       throw new InputError(`--wrt ${n}: not a declared symbol (declared: ${[...decls.symbols.keys(), ...fams].join(', ')})`);

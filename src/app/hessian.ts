@@ -5,10 +5,11 @@ import { isScalarShape, shapeText } from '../expr/shape.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
-import { deriveHessian, type Hessian } from '../calculus/hessian.js';
+import { deriveFamilyQuadratic, deriveHessian, type Hessian } from '../calculus/hessian.js';
+import { wholeFamily } from '../calculus/differential.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { type HessianVerdict } from '../check/hessian.js';
-import { checkHessianAnyDepth } from '../check/instances.js';
+import { checkFamilyQuadratic, checkHessianAnyDepth, type QuadraticVerdict } from '../check/instances.js';
 import { toText } from '../render/print.js';
 import { parseWrt, runCheck, withConcreteAgreement } from './derive.js';
 
@@ -39,7 +40,8 @@ export interface HessianOutput {
   readonly checkError?: string;
 }
 
-export function runHessian(input: HessianInput): HessianOutput {
+/** Declarations, definitions and f (a scalar) for --hessian. */
+function hessianScope(input: HessianInput) {
   const decls = parseDeclarations(input.decl);
   const defs = new Map<string, Expr>();
   for (const d of input.defs ?? []) {
@@ -48,16 +50,32 @@ export function runHessian(input: HessianInput): HessianOutput {
   }
   const f = parseExpression(input.expr, { decls, defs });
   if (!isScalarShape(f.shape)) throw new InputError(`--hessian needs a scalar function, but f = ${toText(f)} is ${shapeText(f.shape)}`);
-  const wrt = input.wrt?.length ? parseWrt(input.wrt, decls) : [...decls.symbols.values()].filter((s) => f.vars.has(s.name) && !isScalarShape(s.shape));
+  return { decls, defs, f };
+}
+
+function parseAssumptions(input: HessianInput, scope: { decls: Declarations; defs: Map<string, Expr> }, wrt: readonly SymNode[]): Assumption[] {
   const assumptions = [
-    ...(input.at ?? []).map((a) => parseAssumption(a, { decls, defs }, wrt, '--at')),
-    ...(input.assume ?? []).map((a) => parseAssumption(a, { decls, defs }, wrt, '--assume')),
+    ...(input.at ?? []).map((a) => parseAssumption(a, scope, wrt, '--at')),
+    ...(input.assume ?? []).map((a) => parseAssumption(a, scope, wrt, '--assume')),
   ];
   const seen = new Set<string>();
   for (const a of assumptions) {
     if (seen.has(a.symbol.name)) throw new InputError(`two assumptions fix ${a.symbol.name}; give one`);
     seen.add(a.symbol.name);
   }
+  return assumptions;
+}
+
+/** Is --wrt the name of a family (every layer at once) rather than symbols or members? */
+export function wrtIsFamily(input: { decl: string; wrt?: readonly string[] }): boolean {
+  if (input.wrt?.length !== 1 || /[[\]]/.test(input.wrt[0])) return false;
+  return parseDeclarations(input.decl).families.has(input.wrt[0].trim());
+}
+
+export function runHessian(input: HessianInput): HessianOutput {
+  const { decls, defs, f } = hessianScope(input);
+  const wrt = input.wrt?.length ? parseWrt(input.wrt, decls) : [...decls.symbols.values()].filter((s) => f.vars.has(s.name) && !isScalarShape(s.shape));
+  const assumptions = parseAssumptions(input, { decls, defs }, wrt);
   const subs = new Map<Expr, Expr>(assumptions.map((a) => [a.symbol, a.value]));
   const hessian = deriveHessian(f, wrt, subs);
   const roots = [...hessian.blocks.flat(), hessian.bilinear, ...hessian.hvp.values()];
@@ -94,4 +112,38 @@ export function runHessian(input: HessianInput): HessianOutput {
     ),
   );
   return { input, decls, f, wrt, assumptions, hessian, display, named, verdict, checkError };
+}
+
+/** `derive --hessian --wrt W` for a family W: the bilinear form over every layer at once. */
+export interface FamilyHessianOutput {
+  readonly input: HessianInput;
+  readonly decls: Declarations;
+  readonly f: Expr;
+  readonly family: string;
+  readonly assumptions: readonly Assumption[];
+  /** ∇²f[Δ, Δ] in the directions dW[i], every i */
+  readonly quadratic: Expr;
+  readonly display: Expr;
+  readonly named: readonly Named[];
+  readonly verdict?: QuadraticVerdict;
+  readonly checkError?: string;
+}
+
+export function runFamilyHessian(input: HessianInput): FamilyHessianOutput {
+  const family = input.wrt![0].trim();
+  const { decls, defs, f } = hessianScope(input);
+  const assumptions = parseAssumptions(input, { decls, defs }, []);
+  const fam = decls.families.get(family)!;
+  const W = wholeFamily(family, fam.shape);
+  const subs = new Map<Expr, Expr>(assumptions.map((a) => [a.symbol, a.value]));
+  const quadratic = deriveFamilyQuadratic(f, W, subs);
+  const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
+  const { results, named } = nameSubexpressions([quadratic], defs, taken);
+  const { verdict, checkError } = runCheck(input.check, () =>
+    checkFamilyQuadratic(
+      { f, quadratic, family, symbols: [...decls.symbols.values()], dims: decls.dims, assign: assumptions.map((a) => [a.symbol.name, a.value] as const) },
+      { seed: input.seed },
+    ),
+  );
+  return { input, decls, f, family, assumptions, quadratic, display: results[0], named, verdict, checkError };
 }

@@ -5,7 +5,7 @@
 // A variable may be a member W[k] of a family. Another member W[k+1] is a different matrix, but W[l]
 // may be W[k] (when k = l): a member that cannot be told apart from a variable is an error, not a
 // guess. Members inside prod/sum bodies are the business of those operators (they split at k).
-import { Expr, SymNode, delta } from '../expr/ast.js';
+import { Expr, SymNode, delta, sym } from '../expr/ast.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { provablyDistinct } from '../expr/indices.js';
 import { opDef } from '../ops/registry.js';
@@ -13,10 +13,22 @@ import { opDef } from '../ops/registry.js';
 /** The marker a member W[k] adds to `vars`: the expression depends on some member of family W. */
 export const familyMarker = (family: string): string => `${family}[*]`;
 
+/**
+ * A variable standing for every member of a family at once (W_1, …, W_l: the directions of the bilinear
+ * form over all layers): a member with no indices.
+ */
+export function wholeFamily(family: string, shape: SymNode['shape']): SymNode {
+  return sym(familyMarker(family), shape, [], false, { family, index: [] });
+}
+
+export const isWholeFamily = (w: SymNode): boolean => !!w.member && w.member.index.length === 0;
+
 export function differential(e: Expr, wrt: readonly SymNode[]): Expr | null {
   const names = new Set(wrt.map((v) => v.name));
+  const whole = new Set(wrt.filter(isWholeFamily).map((w) => w.member!.family));
   const families = new Map<string, SymNode[]>();
-  for (const w of wrt) if (w.member) families.set(w.member.family, [...(families.get(w.member.family) ?? []), w]);
+  for (const w of wrt) if (w.member && !isWholeFamily(w)) families.set(w.member.family, [...(families.get(w.member.family) ?? []), w]);
+  for (const f of whole) families.set(f, families.get(f) ?? []);
   const markers = [...families.keys()].map(familyMarker);
   const depends = (x: Expr) => [...x.vars].some((v) => names.has(v)) || markers.some((m) => x.vars.has(m));
   const memo = new Map<Expr, Expr | null>();
@@ -24,7 +36,7 @@ export function differential(e: Expr, wrt: readonly SymNode[]): Expr | null {
     if (memo.has(x)) return memo.get(x)!;
     let out: Expr | null;
     if (x.kind === 'num') out = null;
-    else if (x.kind === 'sym') out = x.delta ? null : names.has(x.name) ? delta(x) : (checkDistinct(x, families), null);
+    else if (x.kind === 'sym') out = x.delta ? null : names.has(x.name) || (x.member && whole.has(x.member.family)) ? delta(x) : (checkDistinct(x, families), null);
     else if (!depends(x)) out = null;
     else out = opDef(x.op).differential(x, d, wrt);
     memo.set(x, out);

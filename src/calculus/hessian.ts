@@ -55,3 +55,14 @@ export function deriveHessian(f: Expr, wrt: readonly SymNode[], subs?: Substitut
   );
   return { vars: wrt, gradients, blocks, bilinear, hvp };
 }
+
+/**
+ * ∇²f[Δ, Δ] with every member of a family varying (Δ = (dW_1, …, dW_l)): the second differential with
+ * respect to the whole family, in which products over the family give sums over one layer, then over
+ * pairs of layers (ZL's general-point form of the deep-network Hessian).
+ */
+export function deriveFamilyQuadratic(f: Expr, whole: SymNode, subs?: Substitution): Expr {
+  const df = differential(simplify(f), [whole]);
+  const d2f = df && differential(simplify(df), [whole]);
+  return d2f ? isolateDirections(present(at(simplify(d2f), subs))) : num(0);
+}

@@ -220,3 +220,66 @@ export function checkHessianAnyDepth(c: HessianClaim, opts: CheckOptions = {}): 
     evaluations: each.reduce((s, e) => s + e.v.evaluations, 0),
   };
 }
+
+// ── The bilinear form over a whole family ─────────────────────────────────────────────────────────
+import { Evaluator } from '../numeric/evaluate.js';
+import { Rng } from '../numeric/random.js';
+import { PointSampler, perturbed, relativeError, richardson2, sizeNear, unitDirection } from './derivative.js';
+
+export interface QuadraticVerdict {
+  readonly passed: boolean;
+  readonly method: string;
+  readonly tolerance: number;
+  readonly maxError: number;
+  readonly points: readonly { readonly instance?: string; readonly sizes: Record<string, number>; readonly error: number; readonly passed: boolean }[];
+  readonly evaluations: number;
+}
+
+const QUADRATIC_TOLERANCE = 1e-5;
+
+/**
+ * ∇²f[Δ, Δ] with Δ over every member of a family (dW[i] for all i) against the second central difference
+ * of f along a random direction in all members at once, at every instance of the indices.
+ */
+export function checkFamilyQuadratic(
+  c: { f: Expr; quadratic: Expr; family: string; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] },
+  opts: CheckOptions = {},
+): QuadraticVerdict {
+  const instances = chooseInstances([c.f, c.quadratic, ...(c.assign ?? []).map(([, e]) => e)]);
+  const cases: { label?: string; f: Expr; q: Expr; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] }[] = instances.length
+    ? instances.map((inst) => {
+        const f = inst.at(c.f), q = inst.at(c.quadratic), assign = assignAt(inst, c.assign);
+        return { label: inst.label, f, q, assign, ...concreteScope([f, q, ...(assign ?? []).map(([, e]) => e)], c.symbols.map(inst.atSym)) };
+      })
+    : [{ f: c.f, q: c.quadratic, symbols: c.symbols, dims: c.dims, assign: c.assign }];
+  const rng = new Rng(opts.seed ?? 20261122);
+  const points: QuadraticVerdict['points'][number][] = [];
+  let evaluations = 0;
+  const each = pointsEach(cases.length, opts.points);
+  for (const k of cases) {
+    const vars = k.symbols.filter((s) => s.member?.family === c.family);
+    const sampler = new PointSampler({ f: k.f, claims: new Map(), symbols: k.symbols, dims: k.dims, assign: k.assign }, rng);
+    for (let p = 0; p < each; p++) {
+      const { point, base } = sampler.sample();
+      const V = unitDirection({ vars }, point.sizes, rng);
+      const values = new Map(point.values);
+      for (const [name, v] of V) values.set('d' + name, v);
+      const q = new Evaluator({ sizes: point.sizes, values }).eval(k.q);
+      const fd = richardson2((t) => {
+        evaluations++;
+        return new Evaluator(perturbed(point, vars, V, t)).eval(k.f);
+      });
+      // second differences lose ~1e-9·|f| to cancellation: a floor of 1e-3 of f's size, as in checkHessian
+      const error = relativeError(q, fd, 100 * sizeNear(k.f, vars, point, base, V));
+      points.push({ ...(k.label ? { instance: k.label } : {}), sizes: Object.fromEntries(point.sizes), error, passed: error <= QUADRATIC_TOLERANCE });
+    }
+  }
+  return {
+    passed: points.every((p) => p.passed),
+    method: `∇²f[V, V] against the second central difference of f along a random direction V in every member of ${c.family} (Richardson, h = 1e-3, 5e-4)${instances.length ? `; at the indices ${instances.map((i) => i.label).join(' | ')}` : ''}`,
+    tolerance: QUADRATIC_TOLERANCE,
+    maxError: Math.max(...points.map((p) => p.error)),
+    points,
+    evaluations,
+  };
+}

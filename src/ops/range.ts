@@ -65,8 +65,10 @@ export function dependence(node: OpNode, wrt: readonly SymNode[]): { positions: 
   const r = node.attrs.range!;
   const [lo, hi] = r.down ? [r.to, r.from] : [r.from, r.to];
   const families = new Map<string, SymNode[]>();
-  for (const w of wrt) if (w.member) families.set(w.member.family, [...(families.get(w.member.family) ?? []), w]);
+  for (const w of wrt) if (w.member && w.member.index.length) families.set(w.member.family, [...(families.get(w.member.family) ?? []), w]);
   const plain = new Set(wrt.filter((w) => !w.member).map((w) => w.name));
+  // a whole family varies in every factor that has one of its members
+  const whole = new Set(wrt.filter((w) => w.member && !w.member.index.length).map((w) => w.member!.family));
   const found = new Map<Idx, SymNode>();
   let every = false;
   const what = () => `${node.op === 'prod' ? 'the product' : 'the sum'} ${toText(node)}`;
@@ -78,7 +80,7 @@ export function dependence(node: OpNode, wrt: readonly SymNode[]): { positions: 
     }
     if (x.kind === 'sym') {
       if (x.delta) return;
-      if (plain.has(x.name)) every = true;
+      if (plain.has(x.name) || (x.member && whole.has(x.member.family))) every = true;
       if (!x.member) return;
       for (const w of families.get(x.member.family) ?? []) {
         const s = solve(x.member.index, w.member!.index, r.v, inner);

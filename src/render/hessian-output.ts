@@ -2,7 +2,8 @@
 import { sym, type Expr, type SymNode } from '../expr/ast.js';
 import { dimMul } from '../expr/dim.js';
 import { shape, shapeText } from '../expr/shape.js';
-import type { HessianOutput } from '../app/hessian.js';
+import type { FamilyHessianOutput, HessianOutput } from '../app/hessian.js';
+import type { QuadraticVerdict } from '../check/instances.js';
 import type { HessianVerdict } from '../check/hessian.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
@@ -86,6 +87,47 @@ export function hessianJson(o: HessianOutput): object {
     blocks: o.wrt.flatMap((wi, i) => o.wrt.map((wj, j) => ({ rows: wi.name, cols: wj.name, shape: shapeText(shape(size(wi), size(wj))), ...ex(o.display.blocks[i][j]) }))),
     bilinear: ex(o.display.bilinear),
     hvp: o.wrt.map((w) => ({ wrt: w.name, ...ex(o.display.hvp.get(w.name)!) })),
+    definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
+    check: o.verdict ?? null,
+    errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
+  };
+}
+
+// ── --hessian --wrt W for a family: the bilinear form over every layer ─────────────────────────────
+
+const FAMILY_NOTE = (w: string) =>
+  `every member of ${w} varies: ∇²f[Δ, Δ] = Σ_{i,j} ∇²f[Δ_i, Δ_j] with Δ_i = d${w}[i]; products over ${w} give a sum over one layer and then over pairs of layers`;
+
+export function familyVerdictLine(v: QuadraticVerdict): string {
+  return `${v.passed ? 'check passed' : 'CHECK FAILED'}: ∇²f[V,V] ${v.maxError.toExponential(1)} (tolerance ${v.tolerance.toExponential(0)}) at ${v.points.length} random points [${pointsText(v.points)}], ${v.evaluations} evaluations`;
+}
+
+export function formatFamilyHessianText(o: FamilyHessianOutput): string {
+  const L = [`f = ${o.input.expr.trim()}`, `  with ${declarationsText(o.decls)}`];
+  for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);
+  L.push('', `bilinear form ∇²f[Δ, Δ] over every layer (${FAMILY_NOTE(o.family)}):`, `  ${toText(o.display)}`);
+  if (o.named.length) L.push('where', ...o.named.map((n) => `  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`));
+  L.push('', o.verdict ? familyVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
+  return L.join('\n') + '\n';
+}
+
+export function formatFamilyHessianLatex(o: FamilyHessianOutput): string {
+  const lines = [`% f = ${toText(o.f)}; ${FAMILY_NOTE(o.family)}`, '\\begin{aligned}', `\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}] &= ${toLatex(o.display, 'Delta')}`];
+  if (o.named.length) lines.push(`\\\\ \\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
+  lines.push('\\end{aligned}');
+  if (o.verdict) lines.push(`% ${familyVerdictLine(o.verdict)}`);
+  return lines.join('\n') + '\n';
+}
+
+export function familyHessianJson(o: FamilyHessianOutput): object {
+  return {
+    matcalc: 1,
+    command: 'derive',
+    kind: 'hessian-family',
+    function: { text: toText(o.f), latex: toLatex(o.f), shape: 'scalar' },
+    family: o.family,
+    assumptions: o.assumptions.map((a) => ({ symbol: a.symbol.name, value: toText(a.value), source: a.source })),
+    bilinear: { text: toText(o.display), latex: toLatex(o.display, 'Delta') },
     definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
     check: o.verdict ?? null,
     errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
