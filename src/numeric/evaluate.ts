@@ -16,6 +16,13 @@ export class Evaluator implements PointContext {
   /** the smallest distance of any argument of a non-smooth function from its kink */
   kinkDistance = Infinity;
 
+  /**
+   * The point this one was made from by changing one symbol (`with`): whatever does not depend on that
+   * symbol is evaluated there and shared, so the many perturbed points of a finite difference re-evaluate
+   * only what the perturbation reaches.
+   */
+  private base?: { readonly parent: Evaluator; readonly changed: string };
+
   constructor(readonly point: Point) {}
 
   size(d: Dim): number {
@@ -35,12 +42,15 @@ export class Evaluator implements PointContext {
   with(name: string, value: Mat): Evaluator {
     const values = new Map(this.point.values);
     values.set(name, value);
-    return new Evaluator({ sizes: this.point.sizes, values });
+    const child = new Evaluator({ sizes: this.point.sizes, values });
+    child.base = { parent: this, changed: name };
+    return child;
   }
 
   eval(e: Expr): Mat {
     const hit = this.memo.get(e);
     if (hit) return hit;
+    if (this.base && !e.hasDelta && !e.vars.has(this.base.changed) && e.kind === 'op') return this.base.parent.eval(e);
     let v: Mat;
     if (e.kind === 'num') v = Mat.scalar(e.value);
     else if (e.kind === 'sym') {
