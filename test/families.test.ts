@@ -270,14 +270,14 @@ describe('--hessian --wrt W: the bilinear form over every layer (ZL\'s general-p
     expect(() => katex.renderToString(r.out.split('\n').filter((x) => !x.startsWith('%')).join('\n'), { throwOnError: true, displayMode: true })).not.toThrow();
   });
   it('the check rejects a form that misses the terms in pairs of layers', async () => {
-    const { checkFamilyQuadratic } = await import('../src/check/instances.js');
+    const { checkQuadraticForm } = await import('../src/check/instances.js');
     const decls = parseDeclarations('W[j = 1..l]: d x d; X, Y: d x m');
     const f = parseExpression(LOSS, { decls });
     const gaussNewtonOnly = parseExpression('norm(sum(i = 1..l, prod(j = l..i+1, W[j])*W[i]*prod(j = i-1..1, W[j]))*X)^2', { decls });
     // the same expression with the directions dW[i] in place of W[i] (the member of the sum's own index)
     const { mapDag, delta } = await import('../src/expr/ast.js');
     const q = mapDag(gaussNewtonOnly, (o, r) => (o.kind === 'sym' && o.member && o.member.index[0].terms[0]?.[0].name === 'i' ? delta(o) : r));
-    const v = checkFamilyQuadratic({ f, quadratic: q, family: 'W', symbols: [...decls.symbols.values()], dims: decls.dims });
+    const v = checkQuadraticForm({ f, quadratic: q, family: 'W', symbols: [...decls.symbols.values()], dims: decls.dims });
     expect(v.passed).toBe(false);
   });
   it('the gradient with respect to a whole family is refused with the way to ask for it', () => {

@@ -65,17 +65,44 @@ describe("matcalc verify: the issue's commands", () => {
     expect(Object.keys(j.counterexample.inputs).sort()).toEqual(['W1', 'W2', 'X', 'Y']);
   });
 
-  it('unreadable input and unavailable kinds are exit 2, with a located message', () => {
+  it('unreadable input and unknown kinds are exit 2, with a located message', () => {
     const syntax = verify("W2'*(W2*W1*X - Y*X'");
     expect(syntax.code).toBe(2);
     expect(syntax.err).toContain('syntax error in claim');
     const undeclared = run('verify', '--decl', NET, '--f', '0.5*norm(W2*W1*Z - Y)^2', '--wrt', 'W1', '--claim', 'W1');
     expect(undeclared.code).toBe(2);
     expect(undeclared.err).toContain('undeclared symbol Z');
-    const hessian = verify('W1', '--kind', 'hessian');
-    expect(hessian.code).toBe(2);
-    expect(hessian.err).toContain('--kind hessian is not available yet');
-    expect(verify('W1', '--kind', 'hessian-form').code).toBe(2);
+    expect(verify('W1', '--kind', 'hessians').code).toBe(2);
+  });
+});
+
+describe('matcalc verify --kind hessian and hessian-form', () => {
+  const verify = (claim: string, ...more: string[]) => run('verify', '--decl', NET, '--f', LOSS, '--wrt', 'W1', '--claim', claim, ...more);
+  it('the vec-Hessian block: right, swapped Kronecker factors (diagnosed), wrong shape', () => {
+    expect(verify('kron(X*X\', W2\'*W2)', '--kind', 'hessian').code).toBe(0);
+    const swapped = verify('kron(W2\'*W2, X*X\')', '--kind', 'hessian');
+    expect(swapped.code).toBe(1);
+    expect(swapped.out).toContain('Kronecker factors swapped');
+    expect(swapped.out).toContain('counterexample');
+    const shape = verify('X*X\'', '--kind', 'hessian');
+    expect(shape.code).toBe(1);
+    expect(shape.out).toContain('ill-typed');
+  });
+  it('the bilinear form in the direction dW1: right, ½ of it (the Taylor term, diagnosed), ill-typed', () => {
+    expect(verify('norm(W2*dW1*X)^2', '--kind', 'hessian-form').code).toBe(0);
+    const half = verify('0.5*norm(W2*dW1*X)^2', '--kind', 'hessian-form');
+    expect(half.code).toBe(1);
+    expect(half.out).toContain('factor: the claim is 1/2 times');
+    expect(half.out).toContain('correct: ∇²f[dW1, dW1]');
+    const bad = verify('W2*dW1', '--kind', 'hessian-form');
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('is a scalar');
+  });
+  it('a non-polynomial function: the form of x\'Ax + Σ exp(x)', () => {
+    const r = run('verify', '--decl', 'x: n; A: n x n', '--f', "x'*A*x + sum(exp(x))", '--wrt', 'x', '--kind', 'hessian-form', '--claim', "dx'*(A + A')*dx + sum(exp(x) .* dx .* dx)");
+    expect(r.code, r.out + r.err).toBe(0);
+    const wrong = run('verify', '--decl', 'x: n; A: n x n', '--f', "x'*A*x + sum(exp(x))", '--wrt', 'x', '--kind', 'hessian-form', '--claim', "2*dx'*A*dx + sum(exp(x) .* dx)");
+    expect(wrong.code).toBe(1);
   });
 });
 

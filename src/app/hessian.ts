@@ -9,7 +9,7 @@ import { deriveFamilyQuadratic, deriveHessian, type Hessian } from '../calculus/
 import { wholeFamily } from '../calculus/differential.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { type HessianVerdict } from '../check/hessian.js';
-import { checkFamilyQuadratic, checkHessianAnyDepth, type QuadraticVerdict } from '../check/instances.js';
+import { checkHessianAnyDepth, checkQuadraticForm, type QuadraticVerdict } from '../check/instances.js';
 import { toText } from '../render/print.js';
 import { parseWrt, runCheck, withConcreteAgreement } from './derive.js';
 
@@ -140,7 +140,7 @@ export function runFamilyHessian(input: HessianInput): FamilyHessianOutput {
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
   const { results, named } = nameSubexpressions([quadratic], defs, taken);
   const { verdict, checkError } = runCheck(input.check, () =>
-    checkFamilyQuadratic(
+    checkQuadraticForm(
       { f, quadratic, family, symbols: [...decls.symbols.values()], dims: decls.dims, assign: assumptions.map((a) => [a.symbol.name, a.value] as const) },
       { seed: input.seed },
     ),

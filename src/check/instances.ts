@@ -238,26 +238,28 @@ export interface QuadraticVerdict {
 const QUADRATIC_TOLERANCE = 1e-5;
 
 /**
- * ∇²f[Δ, Δ] with Δ over every member of a family (dW[i] for all i) against the second central difference
- * of f along a random direction in all members at once, at every instance of the indices.
+ * A quadratic form ∇²f[Δ, Δ] (in the differentials dX of the variables) against the second central
+ * difference of f along a random direction, at every instance of the indices. The variables are given,
+ * or are every member of a family (dW[i] for all i: the form over every layer).
  */
-export function checkFamilyQuadratic(
-  c: { f: Expr; quadratic: Expr; family: string; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] },
+export function checkQuadraticForm(
+  c: { f: Expr; quadratic: Expr; family?: string; vars?: readonly SymNode[]; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] },
   opts: CheckOptions = {},
 ): QuadraticVerdict {
   const instances = chooseInstances([c.f, c.quadratic, ...(c.assign ?? []).map(([, e]) => e)]);
-  const cases: { label?: string; f: Expr; q: Expr; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] }[] = instances.length
+  type Case = { label?: string; f: Expr; q: Expr; vars?: readonly SymNode[]; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] };
+  const cases: Case[] = instances.length
     ? instances.map((inst) => {
         const f = inst.at(c.f), q = inst.at(c.quadratic), assign = assignAt(inst, c.assign);
-        return { label: inst.label, f, q, assign, ...concreteScope([f, q, ...(assign ?? []).map(([, e]) => e)], c.symbols.map(inst.atSym)) };
+        return { label: inst.label, f, q, assign, vars: c.vars?.map(inst.atSym), ...concreteScope([f, q, ...(assign ?? []).map(([, e]) => e)], c.symbols.map(inst.atSym)) };
       })
-    : [{ f: c.f, q: c.quadratic, symbols: c.symbols, dims: c.dims, assign: c.assign }];
+    : [{ f: c.f, q: c.quadratic, vars: c.vars, symbols: c.symbols, dims: c.dims, assign: c.assign }];
   const rng = new Rng(opts.seed ?? 20261122);
   const points: QuadraticVerdict['points'][number][] = [];
   let evaluations = 0;
   const each = pointsEach(cases.length, opts.points);
   for (const k of cases) {
-    const vars = k.symbols.filter((s) => s.member?.family === c.family);
+    const vars = k.vars ?? k.symbols.filter((s) => s.member?.family === c.family);
     const sampler = new PointSampler({ f: k.f, claims: new Map(), symbols: k.symbols, dims: k.dims, assign: k.assign }, rng);
     for (let p = 0; p < each; p++) {
       const { point, base } = sampler.sample();
@@ -276,7 +278,7 @@ export function checkFamilyQuadratic(
   }
   return {
     passed: points.every((p) => p.passed),
-    method: `∇²f[V, V] against the second central difference of f along a random direction V in every member of ${c.family} (Richardson, h = 1e-3, 5e-4)${instances.length ? `; at the indices ${instances.map((i) => i.label).join(' | ')}` : ''}`,
+    method: `∇²f[V, V] against the second central difference of f along a random direction V in ${c.family ? `every member of ${c.family}` : (c.vars ?? []).map((v) => v.name).join(', ')} (Richardson, h = 1e-3, 5e-4)${instances.length ? `; at the indices ${instances.map((i) => i.label).join(' | ')}` : ''}`,
     tolerance: QUADRATIC_TOLERANCE,
     maxError: Math.max(...points.map((p) => p.error)),
     points,

@@ -14,7 +14,7 @@ import { formatLatex, formatText, toJson } from '../render/derive-output.js';
 import { deriveDocument, hessianDocument, stepsLatex } from '../render/derive-document.js';
 import type { DocumentInput } from '../render/document.js';
 import { documentPage, writeDocument, OUT_BASENAME } from '../app/document-output.js';
-import { LATER_KINDS, VERIFY_KINDS, verifyClaim } from '../verify/claim.js';
+import { VERIFY_KINDS, verifyClaim } from '../verify/claim.js';
 import { formatVerifyText, verifyJson } from '../render/verify-output.js';
 
 const list = (v: string) => splitWrt(v);
@@ -85,9 +85,8 @@ function program(): Command {
     .option('--wrt <var>', 'the variable, e.g. W1')
     .option('--claim <expr>', "the claimed derivative, e.g. \"W2'*(W2*W1*X - Y)*X'\"")
     .addOption(
-      new Option('--kind <kind>', 'grad: ∇_X f (shape of X); vecgrad: ∇_vec(X) f; jacobian: ∇_vec(X) vec(F) (default: grad for scalar f, jacobian otherwise)').choices([
+      new Option('--kind <kind>', 'grad: ∇_X f (shape of X); vecgrad: ∇_vec(X) f; jacobian: ∇_vec(X) vec(F); hessian: ∇_vec(X)∇_vec(X) f; hessian-form: ∇²f[dX, dX] in the direction dX (default: grad for scalar f, jacobian otherwise)').choices([
         ...VERIFY_KINDS,
-        ...LATER_KINDS,
       ]),
     )
     .option('--def <definition>', 'a definition such as "e = W2*W1*X - Y" (repeatable), usable in --f and --claim', collect)

@@ -8,13 +8,14 @@
 import { Expr, SymNode, isSymmetricSymbol, num } from '../expr/ast.js';
 import { add, isZero, mul, sub, T } from '../expr/build.js';
 import { dimMul } from '../expr/dim.js';
-import { InputError, ShapeError, UnsupportedError } from '../expr/errors.js';
+import { InputError, ShapeError } from '../expr/errors.js';
 import { Shape, isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
 import type { Declarations } from '../lang/decl.js';
 import { parseExpression } from '../lang/parse.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { parseScope, parseWrt } from '../app/derive.js';
 import { checkDerivativeAnyDepth, chooseInstances, concreteScope, type Instance } from '../check/instances.js';
+import { verifyHessianClaim, verifyHessianForm } from './hessian-claim.js';
 import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
 import { CheckError, PointSampler, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
@@ -23,11 +24,12 @@ import type { Point } from '../numeric/evaluate.js';
 import { diagnose, repairIllTyped, type Diagnosis } from './diagnose.js';
 import { findCounterexample, type Counterexample } from './counterexample.js';
 
-/** grad: ∇_X f (shape of X); vecgrad: ∇_{vec X} f ((mn)×1); jacobian: ∇_{vec X} vec F ((mn)×(pq)). */
-export const VERIFY_KINDS = ['grad', 'vecgrad', 'jacobian'] as const;
+/**
+ * grad: ∇_X f (shape of X); vecgrad: ∇_{vec X} f ((mn)×1); jacobian: ∇_{vec X} vec F ((mn)×(pq));
+ * hessian: ∇_{vec X}∇_{vec X} f ((mn)×(mn)); hessian-form: ∇²f[dX, dX] (src/verify/hessian-claim.ts).
+ */
+export const VERIFY_KINDS = ['grad', 'vecgrad', 'jacobian', 'hessian', 'hessian-form'] as const;
 export type VerifyKind = (typeof VERIFY_KINDS)[number];
-/** Accepted on the command line, answered with "not available yet". */
-export const LATER_KINDS = ['hessian', 'hessian-form'] as const;
 
 export interface VerifyInput {
   readonly decl: string;
@@ -105,10 +107,8 @@ function checkKind(kind: VerifyKind): ClaimKind {
 }
 
 function resolveKind(kind: string | undefined, f: Expr): VerifyKind {
-  if (kind && (LATER_KINDS as readonly string[]).includes(kind))
-    throw new UnsupportedError(`--kind ${kind} is not available yet: Hessian claims come with the Hessian issue (available: ${VERIFY_KINDS.join(', ')})`);
   if (kind && !(VERIFY_KINDS as readonly string[]).includes(kind))
-    throw new InputError(`--kind ${kind}: unknown kind (known: ${[...VERIFY_KINDS, ...LATER_KINDS].join(', ')})`);
+    throw new InputError(`--kind ${kind}: unknown kind (known: ${VERIFY_KINDS.join(', ')})`);
   const k = (kind as VerifyKind | undefined) ?? (isScalarShape(f.shape) ? 'grad' : 'jacobian');
   if (k !== 'jacobian' && !isScalarShape(f.shape))
     throw new InputError(`--kind ${k} needs a scalar function, but f is ${shapeText(f.shape)}; for ∇_vec(X) vec(F) use --kind jacobian`);
@@ -129,6 +129,8 @@ function compareSymbolically(claim: Expr, truth: Expr, symmetric: boolean): Symb
 }
 
 export function verifyClaim(input: VerifyInput): VerifyOutput {
+  if (input.kind === 'hessian') return verifyHessianClaim(input, verifyClaim);
+  if (input.kind === 'hessian-form') return verifyHessianForm(input);
   const scope = parseScope(input.decl, input.defs);
   const { decls } = scope;
   const f = parseExpression(input.f, scope, 'function (--f)');

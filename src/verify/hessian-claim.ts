@@ -1,0 +1,119 @@
+// Claims about second derivatives: `matcalc verify --kind hessian` (the vec-Hessian block
+// ∇_vec(X)∇_vec(X) f, |X|×|X|) and `--kind hessian-form` (the bilinear form ∇²f[dX, dX], an expression in
+// X and the direction dX).
+//
+// hessian: ∇_vec(X)∇_vec(X) f = ∇_vec(X) vec(∇_X f), so the claim is verified as the vec-Jacobian of the
+// gradient, with everything `--kind jacobian` gives (the mistake catalogue, a counterexample); the
+// gradient is matcalc's, and is itself checked against differences of f.
+// hessian-form: the claim against the second central difference of f along random directions; when it
+// is a constant multiple of the true form (½ of it: the Taylor term ½∇²f[Δ, Δ] taken for the form), the
+// diagnosis says so.
+import { Expr, SymNode, num, substitute, sym, delta } from '../expr/ast.js';
+import { mul, sub } from '../expr/build.js';
+import { InputError, ShapeError } from '../expr/errors.js';
+import { isScalarShape, shapeText, SCALAR } from '../expr/shape.js';
+import { parseExpression } from '../lang/parse.js';
+import { simplify } from '../rewrite/simplify.js';
+import { expand } from '../rewrite/expand.js';
+import { toText } from '../render/print.js';
+import { deriveGradients } from '../calculus/derive.js';
+import { deriveHessian } from '../calculus/hessian.js';
+import { checkDerivativeAnyDepth, checkQuadraticForm, type QuadraticVerdict } from '../check/instances.js';
+import { isZero } from '../expr/build.js';
+import { parseScope, parseWrt } from '../app/derive.js';
+import type { Verdict } from '../check/derivative.js';
+import type { VerifyInput, VerifyOutput } from './claim.js';
+
+type Verify = (input: VerifyInput) => VerifyOutput;
+
+function setting(input: VerifyInput) {
+  const scope = parseScope(input.decl, input.defs);
+  const f = parseExpression(input.f, scope, 'function (--f)');
+  if (!isScalarShape(f.shape)) throw new InputError(`--kind ${input.kind} needs a scalar function, but f is ${shapeText(f.shape)}`);
+  if (input.wrt.includes(',')) throw new InputError(`--wrt ${input.wrt}: a claim is about one variable; verify each block separately`);
+  const [variable] = parseWrt([input.wrt], scope.decls);
+  return { scope, f, variable };
+}
+
+export function verifyHessianClaim(input: VerifyInput, verify: Verify): VerifyOutput {
+  const { scope, f, variable } = setting(input);
+  const [g] = deriveGradients(f, [variable]);
+  const symbols = [...scope.decls.symbols.values()];
+  const gradCheck = checkDerivativeAnyDepth({ f, vars: [variable], claims: new Map([[variable.name, g.value]]), kind: 'gradient', symbols, dims: scope.decls.dims }, { seed: input.seed });
+  const inner = verify({ ...input, f: toText(g.value), kind: 'jacobian' });
+  const label = `∇_vec(${variable.name})∇_vec(${variable.name}) f`;
+  const how = `checked as the vec-Jacobian of the gradient ∇_${variable.name} f = ${toText(g.value)} (matcalc's, whose own check against differences of f ${gradCheck.passed ? 'passed' : 'FAILED'}: max relative error ${gradCheck.maxError.toExponential(1)})`;
+  return { ...inner, input, f, kind: 'hessian', label, verified: inner.verified && gradCheck.passed, notes: [how, ...inner.notes] };
+}
+
+/** The claim's numerical verdict, in the shape the verify output prints. */
+function asVerdict(q: QuadraticVerdict): Verdict {
+  return {
+    passed: q.passed,
+    method: q.method,
+    tolerance: q.tolerance,
+    maxError: q.maxError,
+    points: q.points.map((p) => ({ ...(p.instance ? { instance: p.instance } : {}), sizes: p.sizes, entries: 'gaussian', directionalError: p.error, passed: p.passed })),
+    evaluations: q.evaluations,
+    notes: [],
+  };
+}
+
+export function verifyHessianForm(input: VerifyInput): VerifyOutput {
+  const { scope, f, variable } = setting(input);
+  const { decls } = scope;
+  const dname = `d${variable.name}`;
+  if (decls.symbols.has(dname)) throw new InputError(`--kind hessian-form writes the direction as ${dname}, which is already declared; rename that symbol`);
+  // the direction dX, readable in the claim as a symbol of X's shape, then made the differential of X
+  const dirSym = sym(dname, variable.shape);
+  const withDir = { ...scope, decls: { ...decls, symbols: new Map([...decls.symbols, [dname, dirSym]]) } };
+  let claim: Expr;
+  try {
+    claim = substitute(parseExpression(input.claim, withDir, 'claim'), new Map([[dirSym, delta(variable)]]));
+  } catch (e) {
+    if (!(e instanceof ShapeError)) throw e;
+    return illTyped(input, f, variable, e.message);
+  }
+  const truth = deriveHessian(f, [variable]).bilinear;
+  const label = `∇²f[${dname}, ${dname}]`;
+  const base = { input, decls, f, variable, kind: 'hessian-form' as const, label, expectedShape: SCALAR, truth: { variable, value: truth }, claim };
+  if (!isScalarShape(claim.shape))
+    return { ...base, illTyped: { message: `the claim is ${shapeText(claim.shape)}, but ${label} is a scalar` }, verified: false, notes: [] };
+  const symbols = [...decls.symbols.values()];
+  const check = (q: Expr) => checkQuadraticForm({ f, quadratic: q, vars: [variable], symbols, dims: decls.dims }, { seed: input.seed });
+  const numerical = check(claim);
+  const d = expand(sub(simplify(claim), simplify(truth)));
+  const symbolic = { holds: simplify(claim) === simplify(truth) || (!!d && isZero(d)), how: simplify(claim) === simplify(truth) ? ('identical' as const) : d && isZero(d) ? ('difference-zero' as const) : undefined, symmetrised: false };
+  const notes = [`the direction is ${dname}: ${label} = Σ ∂²f/∂x_a∂x_b (${dname})_a (${dname})_b, the second derivative of f along ${dname}`];
+  if (numerical.passed) return { ...base, symbolic, numerical: asVerdict(numerical), verified: true, notes };
+  const truthCheck = check(truth);
+  // a constant multiple of the true form: the usual ½ of the Taylor expansion f(X + Δ) ≈ f + ⟨∇f, Δ⟩ + ½∇²f[Δ, Δ]
+  const findings = [];
+  for (const c of [0.5, 2, -1, -0.5, -2]) {
+    if (check(mul(num(1 / c), claim)).passed) {
+      findings.push({
+        kinds: ['factor'],
+        sentence: `factor: the claim is ${c === 0.5 ? '1/2' : c === -0.5 ? '-1/2' : c} times ${label}${c === 0.5 ? ' — the second-order term ½∇²f[Δ, Δ] of the Taylor expansion, not the form itself' : ''}`,
+      });
+      break;
+    }
+  }
+  return {
+    ...base,
+    symbolic,
+    numerical: asVerdict(numerical),
+    verified: false,
+    notes,
+    truthCheck: asVerdict(truthCheck),
+    diagnosis: { findings, claimMatchesTruth: false },
+  } as VerifyOutput;
+}
+
+function illTyped(input: VerifyInput, f: Expr, variable: SymNode, message: string): VerifyOutput {
+  const decls = parseScope(input.decl, input.defs).decls;
+  const truth = deriveHessian(f, [variable]).bilinear;
+  return {
+    input, decls, f, variable, kind: 'hessian-form', label: `∇²f[d${variable.name}, d${variable.name}]`, expectedShape: SCALAR,
+    truth: { variable, value: truth }, illTyped: { message }, verified: false, notes: [],
+  };
+}
