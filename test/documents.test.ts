@@ -38,6 +38,37 @@ describe('checking a document', () => {
     expect(r.firstFailure!.line).toBe(5);
     expect(r.firstFailure!.message).toMatch(/not equal to the line before/);
   });
+  it('explains the first false step: the slip (a factor, a transpose, a term) and a small counterexample', () => {
+    const r = check(`${DEEP}proof: jac(0.5*norm(e)^2, W2)
+  = 0.5*jac(vec(e)'*vec(e), W2)
+  = 2*jac(vec(e), W2)*vec(e)
+`);
+    const proof = r.results.find((x) => x.kind === 'proof')!;
+    const bad = proof.kind === 'proof' ? proof.lines.find((l) => !l.passed)! : undefined;
+    expect(bad!.findings).toEqual(['factor: the line is 2 times the line before']);
+    const c = bad!.counterexample!;
+    expect(Object.values(c.sizes).every((n) => n <= 2)).toBe(true);
+    expect([...c.inputs.values()].every((m) => m.data.every(Number.isInteger))).toBe(true);
+    expect(c.left.data).not.toEqual(c.right.data);
+    const term = check(`decl: A, B: n x n; x: n
+proof: x'*(A + B)*x
+  = x'*A*x + x'*B*x
+  = x'*A*x
+`);
+    const t = term.results[0];
+    expect(t.kind === 'proof' && t.lines[2].findings).toEqual(["missing term: the line drops `x'*B*x` of the line before"]);
+    const tr = check(`decl: A: m x n; B: n x p
+proof: A*B
+  = (B'*A')'
+  = B'*A'
+`);
+    const u = tr.results[0];
+    expect(u.kind === 'proof' && u.lines[2].findings).toEqual(['transpose: the line is the transpose of the line before']);
+  });
+  it('a false claim and a refuted formula come with a point where the two sides differ', () => {
+    const r = check(`${DEEP}claim: grad(0.5*norm(e)^2, W2) = W3*e*(W1*X)'\nrefute: grad(0.5*norm(e)^2, W1) = 0.5*W2'*W3'*e*X'\n`);
+    for (const x of r.results) expect(x.kind === 'claim' && x.counterexample, JSON.stringify(x.item)).toBeTruthy();
+  });
   it('reports a true step that the cited rule does not justify', () => {
     const r = check(`${DEEP}proof: jac(vec(W3*W2*W1*X), W2)
   = kron((W1*X)', W3)'                by kron-transpose

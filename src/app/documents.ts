@@ -1,4 +1,6 @@
 // Verifying derivation documents: read, check, and describe the outcome (text for the terminal).
+import type { EqualityCounterexample } from '../verify/counterexample.js';
+import { matText } from '../render/verify-output.js';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { renderDocument } from '../render/document.js';
@@ -33,6 +35,17 @@ export function verifyDocumentFile(file: string, seed?: number): DocumentResult 
   return checkDocument(parseDocument(readFileSync(file, 'utf8'), file), { seed, rules });
 }
 
+/** "counterexample (d = 1, n = 2; integer entries): X = [1 -2], …, left side = …, right side = …" */
+export function counterexampleText(c: EqualityCounterexample, left: string, right: string, indent = '      '): string[] {
+  const where = [c.instance ? c.instance.replace(/,/g, ', ').replace(/=/g, ' = ') : '', Object.entries(c.sizes).map(([k, v]) => `${k} = ${v}`).join(', ')].filter(Boolean).join('; ');
+  return [
+    `${indent}counterexample (${where || 'no dimensions'}; ${c.entries} entries):`,
+    ...[...c.inputs].map(([name, v]) => `${indent}  ${name} = ${matText(v)}`),
+    `${indent}  ${left} = ${matText(c.left)}`,
+    `${indent}  ${right} = ${matText(c.right)}`,
+  ];
+}
+
 /** One paragraph per document: the verdict, every claim and step with its line, the first failure. */
 export function documentText(r: DocumentResult): string {
   const L = [`${r.passed ? 'VERIFIED' : 'FALSE'}: ${r.doc.file}${r.doc.title ? ` — ${r.doc.title}` : ''}`];
@@ -43,12 +56,15 @@ export function documentText(r: DocumentResult): string {
       L.push(`  line ${x.item.line}: ${what}${x.item.label ? ' ' + x.item.label : ''} ${verdict}${x.passed ? '' : '   ← FAILS'}`);
       for (const f of x.diagnosis?.findings ?? []) L.push(`      diagnosis: ${f}`);
       if (x.diagnosis) L.push(`      correct: ${x.diagnosis.correct}`);
+      if (x.counterexample) L.push(...counterexampleText(x.counterexample, 'left side', 'right side'));
     } else {
       L.push(`  line ${x.item.line}: proof${x.item.label ? ' ' + x.item.label : ''}: ${x.lines.length - 1} steps${x.passed ? ', every step holds' : ''}`);
       for (const l of x.lines.slice(1)) {
         const why = l.rule ? ` by ${l.rule.name}${l.rule.justified ? '' : ' (not justified)'}` : l.because ? ` because ${l.because}` : '';
         const err = l.error !== undefined ? ` (${Number.isFinite(l.error) ? l.error.toExponential(1) : '∞'})` : '';
         L.push(`    line ${l.line}: ${l.passed ? 'ok' : 'FAILS'}${why}${err}${l.message ? ' — ' + l.message : ''}`);
+        for (const f of l.findings ?? []) L.push(`      diagnosis: ${f}`);
+        if (l.counterexample) L.push(...counterexampleText(l.counterexample, 'line before', 'this line'));
       }
     }
   }

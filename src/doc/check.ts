@@ -16,6 +16,8 @@ import { toText } from '../render/print.js';
 import { shapeEq, shapeText } from '../expr/shape.js';
 import type { DocClaim, DocProof, DocumentSource, DocStep } from './format.js';
 import { verifyClaim } from '../verify/claim.js';
+import { diagnoseStep } from '../verify/step-diagnosis.js';
+import { findEqualityCounterexample, type EqualityCounterexample } from '../verify/counterexample.js';
 
 export interface LineResult {
   readonly line: number;
@@ -28,6 +30,9 @@ export interface LineResult {
   readonly rule?: { readonly name: string; readonly justified: boolean; readonly says?: string };
   readonly because?: string;
   readonly message?: string;
+  /** for the first failing step: the slips that explain it, and a small point where it is false */
+  readonly findings?: readonly string[];
+  readonly counterexample?: EqualityCounterexample;
 }
 
 export interface ClaimResult {
@@ -43,6 +48,8 @@ export interface ClaimResult {
   readonly message?: string;
   /** for a false claim about a derivative: the usual mistakes that explain it, and the right formula */
   readonly diagnosis?: { readonly findings: readonly string[]; readonly correct: string };
+  /** a small point where the two sides differ (for a false claim, and as the evidence of a refutation) */
+  readonly counterexample?: EqualityCounterexample;
 }
 
 export interface ProofResult {
@@ -95,7 +102,7 @@ function justified(rule: Rule, prev: Expr, cur: Expr, rules: ReadonlyMap<string,
  * (a factor, a transpose, a missing term, …) explains it, and the correct formula.
  */
 function diagnoseClaim(doc: DocumentSource, item: DocClaim): { diagnosis?: ClaimResult['diagnosis'] } {
-  const m = /^\s*(grad|jac)\((.*),\s*([A-Za-z]\w*)\s*\)\s*$/.exec(item.lhs);
+  const m = /^\s*(grad|jac)\((.*),\s*([A-Za-z]\w*(?:\[[^\]]*\])?)\s*\)\s*$/.exec(item.lhs);
   if (!m) return {};
   try {
     const out = verifyClaim({ decl: doc.decl.text, f: m[2], wrt: m[3], claim: item.rhs, kind: m[1] === 'grad' ? 'grad' : undefined, defs: doc.defs.map((d) => d.text) });
@@ -104,6 +111,12 @@ function diagnoseClaim(doc: DocumentSource, item: DocClaim): { diagnosis?: Claim
   } catch {
     return {}; // the diagnosis is a courtesy; the verdict stands without it
   }
+}
+
+function explainStep(prev: Expr, cur: Expr, symbols: readonly SymNode[], dims: ReadonlySet<string>, seed: number | undefined, assign: readonly (readonly [string, Expr])[]) {
+  const findings = diagnoseStep(prev, cur, symbols, dims, { seed, assign });
+  const counterexample = findEqualityCounterexample({ left: prev, right: cur, symbols, dims, seed: seed ?? 5, assign });
+  return { ...(findings.length ? { findings } : {}), ...(counterexample ? { counterexample } : {}) };
 }
 
 export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?: ReadonlyMap<string, Rule> } = {}): DocumentResult {
@@ -158,10 +171,12 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
       const holds = v.passed;
       const error = v.steps[1].error;
       const shapes = shapeEq(l.expr.shape, r.expr.shape) ? '' : `: the left side is ${shapeText(l.expr.shape)} but the right side is ${shapeText(r.expr.shape)}`;
+      const counterexample = holds ? undefined : findEqualityCounterexample({ left: l.expr, right: r.expr, symbols, dims: decls.dims, seed: opts.seed ?? 5, assign });
       results.push({
         kind: 'claim', item, lhs: l.expr, rhs: r.expr, holds, passed: holds === item.expected, error,
         message: holds ? undefined : `the two sides differ (relative difference ${Number.isFinite(error) ? error.toExponential(2) : '∞'}${shapes})`,
         ...(holds || assumptions.length ? {} : diagnoseClaim(doc, item)),
+        ...(counterexample ? { counterexample } : {}),
       });
       continue;
     }
@@ -188,7 +203,9 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
           if (!ok) message ??= `true, but not what ${r.name} (${r.says ?? toText(r.lhs) + ' = ' + toText(r.rhs)}) gives from the line before`;
         }
       }
-      lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: !message, error, ...(rule ? { rule } : {}), ...(p.s.because ? { because: p.s.because } : {}), ...(message ? { message } : {}) });
+      // the first step that is false (not merely unjustified): why, and where
+      const explain = !numeric && !lines.some((x) => x.counterexample || x.findings) ? explainStep(exprs[i - 1], p.expr, symbols, decls.dims, opts.seed, assign) : {};
+      lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: !message, error, ...(rule ? { rule } : {}), ...(p.s.because ? { because: p.s.because } : {}), ...(message ? { message } : {}), ...explain });
     });
     results.push({ kind: 'proof', item, lines, passed: lines.every((l) => l.passed) });
   }

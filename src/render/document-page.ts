@@ -3,6 +3,8 @@
 // definitions are shown by name, as the author wrote them.
 import { Expr, substitute, sym } from '../expr/ast.js';
 import { toLatex } from './print.js';
+import { matText } from './verify-output.js';
+import type { EqualityCounterexample } from '../verify/counterexample.js';
 import { symLatex } from './names.js';
 import { dimLatex } from '../expr/dim.js';
 import type { Shape } from '../expr/shape.js';
@@ -19,6 +21,13 @@ const prose = (...parts: Inline[]): Block => ({ kind: 'prose', parts });
 
 export function documentStatus(r: DocumentResult): string {
   return r.passed ? 'verified: every claim and every step holds' : `FALSE at line ${r.firstFailure!.line}: ${r.firstFailure!.message}`;
+}
+
+/** A counterexample in one sentence: the point, then the two values. */
+function counterexampleProse(c: EqualityCounterexample, left: string, right: string): string {
+  const where = [c.instance ? `at ${c.instance.replace(/,/g, ', ').replace(/=/g, ' = ')}` : '', Object.entries(c.sizes).map(([k, v]) => `${k} = ${v}`).join(', ')].filter(Boolean).join(', ');
+  const inputs = [...c.inputs].map(([name, v]) => `${name} = ${matText(v)}`).join(', ');
+  return `Counterexample (${where || 'no dimensions'}, ${c.entries} entries): ${inputs}; there ${left} is ${matText(c.left)} and ${right} is ${matText(c.right)}.`;
 }
 
 export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentInput {
@@ -64,6 +73,7 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
       body.push(prose(text(`${res.passed ? '✓' : '✗'} The equation ${verdict}.`)));
       for (const f of res.diagnosis?.findings ?? []) body.push(prose(text(`Diagnosis: ${f}.`)));
       if (res.diagnosis) body.push(prose(text(`Correct: ${res.diagnosis.correct}.`)));
+      if (res.counterexample) body.push(prose(text(counterexampleProse(res.counterexample, 'the left side', 'the right side'))));
       continue;
     }
     const [first, ...rest] = res.lines;
@@ -93,6 +103,8 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
     body.push({ kind: 'derivation', derivation });
     const bad = res.lines.find((l) => !l.passed);
     body.push(prose(text(res.passed ? `✓ Every step holds at random points, and every cited rule produces its step.` : `✗ Line ${bad!.line}: ${bad!.message}.`)));
+    for (const f of bad?.findings ?? []) body.push(prose(text(`Diagnosis: ${f}.`)));
+    if (bad?.counterexample) body.push(prose(text(counterexampleProse(bad.counterexample, 'the line before', 'this line'))));
   }
   const sections: Section[] = [
     { title: 'Setting', blocks: setting },

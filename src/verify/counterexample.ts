@@ -10,6 +10,7 @@ import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { add, axpy, frob, Mat, matmul, transpose } from '../numeric/mat.js';
 import { Rng, randomSizes } from '../numeric/random.js';
 import { comparable } from './diagnose.js';
+import { chooseInstances, concreteScope } from '../check/instances.js';
 
 export interface Counterexample {
   readonly sizes: Readonly<Record<string, number>>;
@@ -109,5 +110,68 @@ export function findCounterexample(input: CounterexampleInput): Counterexample |
     const found = tryPoint(randomSizes(dims, rng), entries(k));
     if (found) return found;
   }
+  return undefined;
+}
+
+/** A point where two sides of an equation (a step of a proof, a claim) differ, small and integer. */
+export interface EqualityCounterexample {
+  /** the indices, for lines that hold for any depth ("l=2,k=1") */
+  readonly instance?: string;
+  readonly sizes: Readonly<Record<string, number>>;
+  readonly inputs: ReadonlyMap<string, Mat>;
+  readonly entries: 'integer' | 'positive integer';
+  readonly left: Mat;
+  readonly right: Mat;
+}
+
+/**
+ * The smallest sizes (1 or 2 first) and small integer entries where `left` and `right` are finite and
+ * differ. `assign` fixes symbols by an assumption (Y := W2W1X). Derivative operators in the sides are
+ * evaluated by differences, so nothing here uses the engine.
+ */
+export function findEqualityCounterexample(input: {
+  left: Expr;
+  right: Expr;
+  symbols: readonly SymNode[];
+  dims: ReadonlySet<string>;
+  seed: number;
+  assign?: readonly (readonly [string, Expr])[];
+}): EqualityCounterexample | undefined {
+  // at concrete indices, smallest depths first
+  const instances = chooseInstances([input.left, input.right, ...(input.assign ?? []).map(([, e]) => e)]);
+  if (instances.length) {
+    const bySize = [...instances].sort((a, b) => [...a.values.values()].reduce((x, y) => x + y, 0) - [...b.values.values()].reduce((x, y) => x + y, 0));
+    for (const inst of bySize) {
+      const left = inst.at(input.left), right = inst.at(input.right);
+      const assign = input.assign?.map(([n, e]) => [n, inst.at(e)] as const);
+      const scope = concreteScope([left, right, ...(assign ?? []).map(([, e]) => e)], input.symbols.map(inst.atSym));
+      const found = findEqualityCounterexample({ ...input, left, right, ...scope, assign });
+      if (found) return { ...found, instance: inst.label };
+    }
+    return undefined;
+  }
+  const rng = new Rng(input.seed);
+  const used = new Set([...input.left.vars, ...input.right.vars]);
+  const tryPoint = (sizes: Map<string, number>, entries: Counterexample['entries']): EqualityCounterexample | undefined => {
+    const values = new Map<string, Mat>();
+    for (const s of input.symbols) values.set(s.name, integerValue(s, sizes, rng, entries === 'positive integer'));
+    try {
+      for (const [name, e] of input.assign ?? []) values.set(name, new Evaluator({ sizes, values }).eval(e));
+      const ev = new Evaluator({ sizes, values });
+      const left = ev.eval(input.left), right = ev.eval(input.right);
+      if (!finite(left) || !finite(right) || ev.kinkDistance < 1e-2) return undefined;
+      // differences of a derivative operator carry ~1e-10 of noise: an integer point must differ by more
+      if (left.rows === right.rows && left.cols === right.cols && frob(axpy(left, -1, right)) <= 1e-6 * Math.max(frob(left), frob(right), 1)) return undefined;
+      return { sizes: Object.fromEntries(sizes), inputs: new Map([...values].filter(([n]) => used.has(n) || (input.assign ?? []).some(([a]) => a === n))), entries, left, right };
+    } catch {
+      return undefined;
+    }
+  };
+  const entries = (k: number) => (k < (DRAWS * 3) / 4 ? 'integer' : 'positive integer');
+  for (const sizes of smallSizes([...input.dims].sort()))
+    for (let k = 0; k < DRAWS; k++) {
+      const found = tryPoint(sizes, entries(k));
+      if (found) return found;
+    }
   return undefined;
 }
