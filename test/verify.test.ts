@@ -20,10 +20,11 @@ function run(...args: string[]) {
 }
 
 const verifyNet = (claim: string, more: Partial<VerifyInput> = {}) => verifyClaim({ decl: NET, f: LOSS, wrt: 'W1', claim, ...more });
+/** matcalc verify on the two-layer network, with respect to W1, as a process */
+const verify = (claim: string, ...more: string[]) => run('verify', '--decl', NET, '--f', LOSS, '--wrt', 'W1', '--claim', claim, ...more);
 const kindsOf = (o: ReturnType<typeof verifyClaim>) => new Set((o.diagnosis?.findings ?? []).flatMap((f) => f.kinds));
 
 describe("matcalc verify: the issue's commands", () => {
-  const verify = (claim: string, ...more: string[]) => run('verify', '--decl', NET, '--f', LOSS, '--wrt', 'W1', '--claim', claim, ...more);
 
   it('the right gradient: VERIFIED, exit 0, symbolically and numerically', () => {
     const r = verify("W2'*(W2*W1*X - Y)*X'");
@@ -77,7 +78,6 @@ describe("matcalc verify: the issue's commands", () => {
 });
 
 describe('matcalc verify --kind hessian and hessian-form', () => {
-  const verify = (claim: string, ...more: string[]) => run('verify', '--decl', NET, '--f', LOSS, '--wrt', 'W1', '--claim', claim, ...more);
   it('the vec-Hessian block: right, swapped Kronecker factors (diagnosed), wrong shape', () => {
     expect(verify('kron(X*X\', W2\'*W2)', '--kind', 'hessian').code).toBe(0);
     const swapped = verify('kron(W2\'*W2, X*X\')', '--kind', 'hessian');

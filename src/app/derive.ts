@@ -15,9 +15,9 @@ import { splitTopLevel } from '../lang/source.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { CheckError, type Verdict } from '../check/derivative.js';
-import { checkDerivativeAnyDepth, chooseInstances, concreteScope } from '../check/instances.js';
+import { checkDerivativeAnyDepth, chooseInstances, concreteScope, instanceSeed } from '../check/instances.js';
 import { CHAIN_TOLERANCE } from '../check/steps.js';
-import { indexVar, provablyDistinct } from '../expr/indices.js';
+import { indexVar, provablyDistinct, splitIndexedName } from '../expr/indices.js';
 
 export interface DeriveInput {
   readonly expr: string;
@@ -72,11 +72,11 @@ export function parseWrt(names: readonly string[], decls: Declarations): SymNode
   const seen = new Set<string>();
   const out = names.map((raw) => {
     const n = raw.trim();
-    const fam = /^([A-Za-z]\w*)\s*\[(.*)\]$/.exec(n);
-    if (fam && decls.families.has(fam[1])) {
-      const family = decls.families.get(fam[1])!;
+    const fam = splitIndexedName(n);
+    if (fam && decls.families.has(fam.base)) {
+      const family = decls.families.get(fam.base)!;
       const indices = new Map(decls.indices);
-      fam[2].split(',').forEach((t, i) => {
+      fam.index.forEach((t, i) => {
         const name = t.trim();
         if (/^[A-Za-z]\w*$/.test(name) && !indices.has(name) && family.slots[i]) indices.set(name, indexVar(name, family.slots[i].lo, family.slots[i].hi));
       });
@@ -205,9 +205,10 @@ export function withConcreteAgreement<V extends { passed: boolean; notes?: reado
   instances.forEach((inst, i) => {
     const concrete = derive(inst.at(f), vars.map(inst.atSym), inst.at);
     results.forEach((r, k) => {
+      // the engine's concrete result may use symbols the instantiated one does not: draw for both
       const lines = [inst.at(r), concrete[k]];
       const scope = concreteScope(lines, symbols.map(inst.atSym));
-      worst = Math.max(worst, verifyChain(lines, scope.symbols, scope.dims, { points: 1, seed: (seed ?? 5) + i }).steps[1].error);
+      worst = Math.max(worst, verifyChain(lines, scope.symbols, scope.dims, { points: 1, seed: instanceSeed(seed ?? 5, i) }).steps[1].error);
     });
   });
   const agrees = worst <= CHAIN_TOLERANCE;

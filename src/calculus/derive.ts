@@ -1,12 +1,12 @@
 // derive: f and the variables in, simplified gradients (or vec-Jacobians) out, in denominator layout.
-import { Expr, SymNode, isScalar, num } from '../expr/ast.js';
+import { Expr, SymNode, familyMarker, isScalar, num } from '../expr/ast.js';
 import { add, eye, hadamard, mul, T } from '../expr/build.js';
 import { InputError } from '../expr/errors.js';
 import { shapeText } from '../expr/shape.js';
 import { simplify } from '../rewrite/simplify.js';
 import { factorCommon } from '../rewrite/present.js';
 import { toText } from '../render/print.js';
-import { differential, familyMarker } from './differential.js';
+import { differential } from './differential.js';
 import { gradients, vecJacobians } from './identify.js';
 
 export interface Derivative {

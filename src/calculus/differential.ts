@@ -5,13 +5,11 @@
 // A variable may be a member W[k] of a family. Another member W[k+1] is a different matrix, but W[l]
 // may be W[k] (when k = l): a member that cannot be told apart from a variable is an error, not a
 // guess. Members inside prod/sum bodies are the business of those operators (they split at k).
-import { Expr, SymNode, delta, sym } from '../expr/ast.js';
+import { Expr, SymNode, delta, familyMarker, sym } from '../expr/ast.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { provablyDistinct } from '../expr/indices.js';
 import { opDef } from '../ops/registry.js';
 
-/** The marker a member W[k] adds to `vars`: the expression depends on some member of family W. */
-export const familyMarker = (family: string): string => `${family}[*]`;
 
 /**
  * A variable standing for every member of a family at once (W_1, …, W_l: the directions of the bilinear

@@ -44,9 +44,7 @@ export function deriveHessian(f: Expr, wrt: readonly SymNode[], subs?: Substitut
       return present(at(simplify(T(J)), subs));
     }),
   );
-  const df = differential(simplify(f), wrt);
-  const d2f = df && differential(simplify(df), wrt);
-  const bilinear = d2f ? isolateDirections(present(at(simplify(d2f), subs))) : num(0);
+  const bilinear = bilinearForm(f, wrt, subs);
   const hvp = new Map(
     wrt.map((w) => {
       const dG = differential(gradients.get(w.name)!, wrt);
@@ -62,7 +60,12 @@ export function deriveHessian(f: Expr, wrt: readonly SymNode[], subs?: Substitut
  * pairs of layers (ZL's general-point form of the deep-network Hessian).
  */
 export function deriveFamilyQuadratic(f: Expr, whole: SymNode, subs?: Substitution): Expr {
-  const df = differential(simplify(f), [whole]);
-  const d2f = df && differential(simplify(df), [whole]);
+  return bilinearForm(f, [whole], subs);
+}
+
+/** d²f (differentiate df again, the directions held fixed), at the point, in norms and inner products. */
+function bilinearForm(f: Expr, wrt: readonly SymNode[], subs?: Substitution): Expr {
+  const df = differential(simplify(f), wrt);
+  const d2f = df && differential(simplify(df), wrt);
   return d2f ? isolateDirections(present(at(simplify(d2f), subs))) : num(0);
 }

@@ -54,7 +54,7 @@ export interface HessianVerdict {
 }
 
 const HESSIAN_TOLERANCE = 1e-5;
-const QUADRATIC_TOLERANCE = 1e-5;
+export const QUADRATIC_TOLERANCE = 1e-5;
 const SYMMETRY_TOLERANCE = 1e-10;
 
 function withDirections(point: Point, dir: ReadonlyMap<string, Mat>): Point {

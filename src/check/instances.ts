@@ -5,7 +5,13 @@
 import { Expr, SymNode, isOp } from '../expr/ast.js';
 import { freeIndexVars, reindex } from '../expr/families.js';
 import { Idx, IdxSubst, IndexVar, idxConst, idxVars, isConstIdx, substIdx } from '../expr/indices.js';
-import { CheckError } from './derivative.js';
+import { Evaluator } from '../numeric/evaluate.js';
+import { Rng } from '../numeric/random.js';
+import {
+  CheckError, PointSampler, checkDerivative, perturbed, relativeError, richardson2, sizeNear, unitDirection,
+  type CheckOptions, type DerivativeClaim, type Verdict,
+} from './derivative.js';
+import { QUADRATIC_TOLERANCE, checkHessian, type HessianClaim, type HessianVerdict } from './hessian.js';
 
 export interface Instance {
   /** values of the index variables: l = 3, k = 2 */
@@ -148,33 +154,41 @@ export function concreteScope(roots: readonly Expr[], declared: readonly SymNode
   return { symbols: [...symbols.values()], dims };
 }
 
-export const instanceVars = (roots: readonly Expr[]): IndexVar[] => order(freeIndexVars(roots));
+type Assign = readonly (readonly [string, Expr])[];
+
+/** The right sides of an assumption (Y := W2W1X): their indices count as much as the lines'. */
+export const assignRoots = (assign?: Assign): Expr[] => (assign ?? []).map(([, e]) => e);
+
+/** Expressions and an assumption at an instance, with the symbols and dimensions to draw there. */
+export function atInstance(inst: Instance, exprs: readonly Expr[], declared: readonly SymNode[], assign?: Assign) {
+  const at = exprs.map(inst.at);
+  const a = assign?.map(([n, e]) => [n, inst.at(e)] as const);
+  return { exprs: at, ...(a ? { assign: a } : {}), ...concreteScope([...at, ...assignRoots(a)], declared.map(inst.atSym)) };
+}
+
+/** Each instance has its own random stream. */
+export const instanceSeed = (seed: number, i: number): number => seed + 7919 * i;
+
+/** How many random points each of n instances gets: at least `points` in all. */
+export const pointsEach = (n: number, points = 3): number => Math.max(1, Math.ceil(points / n));
 
 // ── The checks, at every instance ──────────────────────────────────────────────────────────────────
-import { checkDerivative, type CheckOptions, type DerivativeClaim, type Verdict } from './derivative.js';
-import { checkHessian, type HessianClaim, type HessianVerdict } from './hessian.js';
-
-const assignAt = (inst: Instance, assign: DerivativeClaim['assign']) => assign?.map(([n, e]) => [n, inst.at(e)] as const);
-
-/** How many random points each instance gets: at least 3 points in all. */
-const pointsEach = (n: number, points = 3) => Math.max(1, Math.ceil(points / n));
 
 function claimAt(inst: Instance, c: DerivativeClaim): DerivativeClaim {
-  const vars = c.vars.map(inst.atSym);
-  const f = inst.at(c.f);
-  const claims = new Map(c.vars.map((v, i) => [vars[i].name, inst.at(c.claims.get(v.name)!)]));
-  const assign = assignAt(inst, c.assign);
-  const scope = concreteScope([f, ...claims.values(), ...vars, ...(assign ?? []).map(([, e]) => e)], c.symbols.map(inst.atSym));
-  return { f, vars, claims, kind: c.kind, ...scope, ...(assign ? { assign } : {}) };
+  const names = c.vars.map((v) => v.name);
+  const { exprs: [f, ...rest], assign, symbols, dims } = atInstance(inst, [c.f, ...c.vars, ...names.map((n) => c.claims.get(n)!)], c.symbols, c.assign);
+  const vars = rest.slice(0, names.length) as SymNode[];
+  const claims = new Map(vars.map((v, i) => [v.name, rest[names.length + i]]));
+  return { f, vars, claims, kind: c.kind, symbols, dims, ...(assign ? { assign } : {}) };
 }
 
 /** checkDerivative, at every instance of the indices when the claim has symbolic ones. */
 export function checkDerivativeAnyDepth(c: DerivativeClaim, opts: CheckOptions = {}): Verdict {
-  const instances = chooseInstances([c.f, ...c.claims.values(), ...c.vars, ...(c.assign ?? []).map(([, e]) => e)]);
+  const instances = chooseInstances([c.f, ...c.claims.values(), ...c.vars, ...assignRoots(c.assign)]);
   if (!instances.length) return checkDerivative(c, opts);
   const each = instances.map((inst, i) => ({
     inst,
-    v: checkDerivative(claimAt(inst, c), { ...opts, points: pointsEach(instances.length, opts.points), seed: (opts.seed ?? 20261122) + 7919 * i }),
+    v: checkDerivative(claimAt(inst, c), { ...opts, points: pointsEach(instances.length, opts.points), seed: instanceSeed(opts.seed ?? 20261122, i) }),
   }));
   return {
     passed: each.every((e) => e.v.passed),
@@ -189,19 +203,19 @@ export function checkDerivativeAnyDepth(c: DerivativeClaim, opts: CheckOptions =
 
 /** checkHessian, at every instance of the indices (the blocks of the variables named, W_k and W_k′). */
 export function checkHessianAnyDepth(c: HessianClaim, opts: CheckOptions = {}): HessianVerdict {
-  const roots = [c.f, ...c.gradients.values(), ...c.blocks.flat(), c.bilinear, ...c.hvp.values(), ...c.vars, ...(c.assign ?? []).map(([, e]) => e)];
-  const instances = chooseInstances(roots);
+  const names = c.vars.map((v) => v.name);
+  const n = names.length;
+  // one list: f, the variables, the gradients, the HVPs, the blocks row by row, the bilinear form
+  const roots = [c.f, ...c.vars, ...names.map((m) => c.gradients.get(m)!), ...names.map((m) => c.hvp.get(m)!), ...c.blocks.flat(), c.bilinear];
+  const instances = chooseInstances([...roots, ...assignRoots(c.assign)]);
   if (!instances.length) return checkHessian(c, opts);
   const each = instances.map((inst, i) => {
-    const vars = c.vars.map(inst.atSym);
-    const rekey = (m: ReadonlyMap<string, Expr>) => new Map(c.vars.map((v, k) => [vars[k].name, inst.at(m.get(v.name)!)]));
-    const gradients = rekey(c.gradients), hvp = rekey(c.hvp);
-    const blocks = c.blocks.map((row) => row.map(inst.at));
-    const f = inst.at(c.f), bilinear = inst.at(c.bilinear);
-    const assign = assignAt(inst, c.assign);
-    const scope = concreteScope([f, bilinear, ...gradients.values(), ...hvp.values(), ...blocks.flat(), ...vars, ...(assign ?? []).map(([, e]) => e)], c.symbols.map(inst.atSym));
-    const claim: HessianClaim = { f, vars, gradients, blocks, bilinear, hvp, ...scope, ...(assign ? { assign } : {}) };
-    return { inst, v: checkHessian(claim, { ...opts, points: pointsEach(instances.length, opts.points), seed: (opts.seed ?? 20261122) + 7919 * i }) };
+    const { exprs, assign, symbols, dims } = atInstance(inst, roots, c.symbols, c.assign);
+    const vars = exprs.slice(1, 1 + n) as SymNode[];
+    const byVar = (from: number) => new Map(vars.map((v, k) => [v.name, exprs[from + k]]));
+    const blocks = c.blocks.map((_, r) => exprs.slice(1 + 3 * n + r * n, 1 + 3 * n + (r + 1) * n));
+    const claim: HessianClaim = { f: exprs[0], vars, gradients: byVar(1 + n), hvp: byVar(1 + 2 * n), blocks, bilinear: exprs[exprs.length - 1], symbols, dims, ...(assign ? { assign } : {}) };
+    return { inst, v: checkHessian(claim, { ...opts, points: pointsEach(instances.length, opts.points), seed: instanceSeed(opts.seed ?? 20261122, i) }) };
   });
   const gradient = {
     ...each[0].v.gradient,
@@ -221,10 +235,7 @@ export function checkHessianAnyDepth(c: HessianClaim, opts: CheckOptions = {}): 
   };
 }
 
-// ── The bilinear form over a whole family ─────────────────────────────────────────────────────────
-import { Evaluator } from '../numeric/evaluate.js';
-import { Rng } from '../numeric/random.js';
-import { PointSampler, perturbed, relativeError, richardson2, sizeNear, unitDirection } from './derivative.js';
+// ── Quadratic forms, and the form over a whole family ──────────────────────────────────────────────
 
 export interface QuadraticVerdict {
   readonly passed: boolean;
@@ -235,8 +246,6 @@ export interface QuadraticVerdict {
   readonly evaluations: number;
 }
 
-const QUADRATIC_TOLERANCE = 1e-5;
-
 /**
  * A quadratic form ∇²f[Δ, Δ] (in the differentials dX of the variables) against the second central
  * difference of f along a random direction, at every instance of the indices. The variables are given,
@@ -246,12 +255,12 @@ export function checkQuadraticForm(
   c: { f: Expr; quadratic: Expr; family?: string; vars?: readonly SymNode[]; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] },
   opts: CheckOptions = {},
 ): QuadraticVerdict {
-  const instances = chooseInstances([c.f, c.quadratic, ...(c.assign ?? []).map(([, e]) => e)]);
+  const instances = chooseInstances([c.f, c.quadratic, ...assignRoots(c.assign)]);
   type Case = { label?: string; f: Expr; q: Expr; vars?: readonly SymNode[]; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] };
   const cases: Case[] = instances.length
     ? instances.map((inst) => {
-        const f = inst.at(c.f), q = inst.at(c.quadratic), assign = assignAt(inst, c.assign);
-        return { label: inst.label, f, q, assign, vars: c.vars?.map(inst.atSym), ...concreteScope([f, q, ...(assign ?? []).map(([, e]) => e)], c.symbols.map(inst.atSym)) };
+        const { exprs: [f, q, ...vars], ...scope } = atInstance(inst, [c.f, c.quadratic, ...(c.vars ?? [])], c.symbols, c.assign);
+        return { label: inst.label, f, q, ...(c.vars ? { vars: vars as SymNode[] } : {}), ...scope };
       })
     : [{ f: c.f, q: c.quadratic, vars: c.vars, symbols: c.symbols, dims: c.dims, assign: c.assign }];
   const rng = new Rng(opts.seed ?? 20261122);

@@ -7,7 +7,7 @@ import type { Rule } from '../rewrite/rules.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { axpy, frob, Mat } from '../numeric/mat.js';
 import { Rng, randomSizes, randomValue } from '../numeric/random.js';
-import { chooseInstances, concreteScope } from './instances.js';
+import { atInstance, chooseInstances } from './instances.js';
 
 export interface RuleVerdict {
   readonly rule: string;
@@ -40,8 +40,8 @@ export function verifyRule(rule: Rule, points = 3, seed = 7): RuleVerdict {
   const atIndices = chooseInstances([lhs, rhs]);
   const cases = atIndices.length
     ? atIndices.map((inst) => {
-        const [l, r] = [inst.at(lhs), inst.at(rhs)];
-        return { lhs: l, rhs: r, ...concreteScope([l, r], [...rule.decls.symbols.values()].map(inst.atSym)), points: 1 };
+        const { exprs: [l, r], symbols, dims } = atInstance(inst, [lhs, rhs], [...rule.decls.symbols.values()]);
+        return { lhs: l, rhs: r, symbols, dims, points: 1 };
       })
     : [{ lhs, rhs, symbols: [...rule.decls.symbols.values()], dims: rule.decls.dims, points }];
   let evaluated = 0;

@@ -5,7 +5,7 @@ import { isOp, type Expr, type SymNode } from '../expr/ast.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { axpy, frob, Mat } from '../numeric/mat.js';
 import { Rng, randomSizes, randomValue } from '../numeric/random.js';
-import { chooseInstances, concreteScope } from './instances.js';
+import { assignRoots, atInstance, chooseInstances, instanceSeed, pointsEach } from './instances.js';
 
 export interface StepVerdict {
   /** index of the line (0 = the first right-hand side) */
@@ -31,14 +31,12 @@ type ChainOptions = { points?: number; seed?: number; assign?: readonly (readonl
 
 /** Lines stated for symbolic indices (any depth l) are checked at several instances (src/check/instances.ts). */
 export function verifyChain(lines: readonly Expr[], symbols: readonly SymNode[], dims: ReadonlySet<string>, opts: ChainOptions = {}): ChainVerdict {
-  const instances = chooseInstances([...lines, ...(opts.assign ?? []).map(([, e]) => e)]);
+  const instances = chooseInstances([...lines, ...assignRoots(opts.assign)]);
   if (!instances.length) return verifyConcreteChain(lines, symbols, dims, opts);
   const each = instances.map((inst, i) => {
-    const at = lines.map(inst.at);
-    const assign = opts.assign?.map(([n, e]) => [n, inst.at(e)] as const);
-    const scope = concreteScope([...at, ...(assign ?? []).map(([, e]) => e)], symbols.map(inst.atSym));
-    const points = Math.max(1, Math.ceil((opts.points ?? 3) / instances.length));
-    return verifyConcreteChain(at, scope.symbols, scope.dims, { ...opts, points, seed: (opts.seed ?? 11) + 7919 * i, ...(assign ? { assign } : {}) });
+    const { exprs, assign, ...scope } = atInstance(inst, lines, symbols, opts.assign);
+    const points = pointsEach(instances.length, opts.points);
+    return verifyConcreteChain(exprs, scope.symbols, scope.dims, { ...opts, points, seed: instanceSeed(opts.seed ?? 11, i), ...(assign ? { assign } : {}) });
   });
   const steps = lines.map((_, index) => {
     const error = Math.max(...each.map((v) => v.steps[index].error));

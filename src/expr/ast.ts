@@ -80,6 +80,9 @@ function intern<T extends Expr>(key: string, make: (id: number) => T): T {
   return node;
 }
 
+/** The name a member W[k] adds to `vars` besides its own: the expression depends on some member of W. */
+export const familyMarker = (family: string): string => `${family}[*]`;
+
 export function sym(name: string, shape: Shape, props: Iterable<Property> = [], delta = false, member?: Member): SymNode {
   const p = [...new Set(props)].sort();
   // a member's key holds its indices with their ranges: W[k] for k ∈ 1..l is not W[k] for k ∈ 2..l
@@ -88,7 +91,7 @@ export function sym(name: string, shape: Shape, props: Iterable<Property> = [], 
   return intern(key, (id) => ({
     kind: 'sym', id, key, name, delta, shape, props: new Set(p),
     // a member also marks its family (W[*]): a product over W[j] may contain W[k]
-    hasDelta: delta, vars: delta ? NO_VARS : new Set(member ? [name, `${member.family}[*]`] : [name]),
+    hasDelta: delta, vars: delta ? NO_VARS : new Set(member ? [name, familyMarker(member.family)] : [name]),
     ...(member ? { member: Object.freeze({ family: member.family, index: Object.freeze([...member.index]) }) } : {}),
   }));
 }

@@ -2,7 +2,7 @@
 // sum(k = 1..l, …) over symbolic ranges, and the substitution of indices, which is also how a symbolic
 // result is instantiated at a concrete depth (l = 3, k = 2) for checking: a range that becomes concrete
 // is expanded into an ordinary product or sum.
-import { Expr, IndexRange, Member, Property, SymNode, op, sym, withArgs } from './ast.js';
+import { Expr, IndexRange, Member, Property, SymNode, mapDag, op, sym, withArgs } from './ast.js';
 import { Dim, dimEq, dimMul, dimNum } from './dim.js';
 import { ShapeError } from './errors.js';
 import { Shape, shape, shapeText } from './shape.js';
@@ -223,7 +223,7 @@ export function isIndexed(roots: readonly Expr[]): boolean {
 export function renameBound(root: Expr): Expr {
   const free = new Set([...freeIndexVars([root])].map((v) => v.name));
   if (free.size === 0) return root;
-  return mapDagLocal(root, (x) => {
+  return mapDag(root, (_, x) => {
     if (x.kind !== 'op' || !x.attrs.range || !free.has(x.attrs.range.v.name)) return x;
     const r = x.attrs.range;
     const inner = indexNamesIn(x.args[0]);
@@ -253,17 +253,4 @@ function indexNamesIn(e: Expr): Set<string> {
   };
   visit(e);
   return out;
-}
-
-function mapDagLocal(root: Expr, f: (x: Expr) => Expr): Expr {
-  const memo = new Map<Expr, Expr>();
-  const go = (x: Expr): Expr => {
-    let r = memo.get(x);
-    if (!r) {
-      r = f(x.kind === 'op' ? withArgs(x, x.args.map(go)) : x);
-      memo.set(x, r);
-    }
-    return r;
-  };
-  return go(root);
 }

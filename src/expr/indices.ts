@@ -91,6 +91,12 @@ export function coefficientOf(a: Idx, v: IndexVar): number {
   return a.terms.find(([w]) => w === v)?.[1] ?? 0;
 }
 
+/** The v with e = 0, when v's coefficient in e is ±1 (e = c·v + rest ⇒ v = −rest/c); undefined otherwise. */
+export function solveFor(e: Idx, v: IndexVar): Idx | undefined {
+  const c = coefficientOf(e, v);
+  return Math.abs(c) === 1 ? idxLinear([[e, -1 / c], [idxOf(v), 1]]) : undefined;
+}
+
 /** The variables an index mentions directly. */
 export function idxVars(a: Idx): IndexVar[] {
   return a.terms.map(([v]) => v);

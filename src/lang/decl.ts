@@ -7,7 +7,7 @@ import { SymNode, sym, type Property } from '../expr/ast.js';
 import { Dim, ONE, dimEq, dimMul, dimNum, dimSym } from '../expr/dim.js';
 import { InputError } from '../expr/errors.js';
 import { SCALAR, Shape, isSquare, shape, shapeText } from '../expr/shape.js';
-import { Idx, IndexVar, idxConst, indexVar, isConstIdx, rangeText } from '../expr/indices.js';
+import { Idx, IndexVar, idxConst, indexVar, isConstIdx, rangeText, splitIndexedName } from '../expr/indices.js';
 import { member } from '../expr/families.js';
 import { errorAt, splitTopLevel } from './source.js';
 import { FUNCTION_NAMES } from './functions.js';
@@ -160,12 +160,12 @@ export function parseDeclarations(source: string): Declarations {
       const t = toks[i++];
       if (!t) throw fail('expected a dimension', start + part.length);
       if (/^\d+$/.test(t.text)) return dimNum(Number(t.text));
-      const indexed = /^([A-Za-z][A-Za-z0-9_]*)\[(.*)\]$/.exec(t.text);
+      const indexed = splitIndexedName(t.text);
       if (indexed) {
         const lookup = (name: string) => slotVars.get(name) ?? indices.get(name);
-        const index = splitTopLevel(indexed[2]).map((x) => parseIndexText(x, lookup, (msg) => fail(msg, t.start, t.text.length)));
-        dimFamilies.add(indexed[1]);
-        return dimSym(`${indexed[1]}[${index.map((x) => x.text).join(',')}]`);
+        const index = indexed.index.map((x) => parseIndexText(x, lookup, (msg) => fail(msg, t.start, t.text.length)));
+        dimFamilies.add(indexed.base);
+        return dimSym(`${indexed.base}[${index.map((x) => x.text).join(',')}]`);
       }
       if (IDENT.test(t.text) && !PROPERTIES[t.text]) {
         if (indices.has(t.text)) throw fail(`${t.text} is an index, not a dimension`, t.start, t.text.length);

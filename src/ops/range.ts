@@ -2,7 +2,7 @@
 import type { Expr, OpNode, SymNode } from '../expr/ast.js';
 import { IndexRange } from '../expr/ast.js';
 import { UnsupportedError } from '../expr/errors.js';
-import { Idx, IndexVar, coefficientOf, idxLinear, idxOf, idxSub, idxVars, inRange, isConstIdx, provablyDistinct } from '../expr/indices.js';
+import { Idx, IndexVar, coefficientOf, idxLinear, idxSub, idxVars, inRange, isConstIdx, provablyDistinct, solveFor } from '../expr/indices.js';
 import { toText } from '../render/print.js';
 
 export function rangeText(r: IndexRange): string {
@@ -42,9 +42,8 @@ function solve(x: readonly Idx[], w: readonly Idx[], j: IndexVar, inner: Readonl
       undecided = true;
       continue;
     }
-    if (Math.abs(c) !== 1) return 'unknown';
-    // diff = c·j + rest = 0  ⇒  j = −rest/c
-    const sol = idxLinear([[diff, -1 / c], [idxOf(j), 1]]);
+    const sol = solveFor(diff, j);
+    if (!sol) return 'unknown';
     if (at && at !== sol) {
       if (provablyDistinct(at, sol)) return 'never';
       undecided = true;

@@ -3,14 +3,14 @@
 // B = W1X) and commutativity of sums. Pattern variables carry symbolic shapes, unified with the target's
 // dimensions, and properties (symmetric, invertible) that the target must have. A generic σ in a pattern
 // matches any entrywise function, and σ′ on the right side becomes that function's derivative.
-import { Expr, OpNode, SymNode, isOp, mapDag, op, withArgs } from '../expr/ast.js';
+import { Expr, OpNode, SymNode, familyMarker, isOp, mapDag, op, withArgs } from '../expr/ast.js';
 import { ew, mul, T } from '../expr/build.js';
 import { Dim, dimEq, dimMul } from '../expr/dim.js';
 import { elementwise } from '../ops/elementwise.js';
 import { simplify } from './simplify.js';
 import type { Rule } from './rules.js';
-import { dependsOn, familyMarker } from '../calculus/differential.js';
-import { Idx, IndexVar, coefficientOf, idxLinear, idxOf, idxVarsDeep, indexVar, provablyLE } from '../expr/indices.js';
+import { dependsOn } from '../calculus/differential.js';
+import { Idx, IndexVar, coefficientOf, idxLinear, idxOf, idxSub, idxVarsDeep, indexVar, provablyLE, solveFor } from '../expr/indices.js';
 import { bodyAt, prodOver } from '../expr/families.js';
 
 export interface Bindings {
@@ -132,15 +132,17 @@ function bound(p: Idx, b: Bindings): Idx {
   return b.idx?.size ? idxLinear(p.terms.map(([v, c]) => [b.idx!.get(v) ?? idxOf(v), c] as const), p.c) : p;
 }
 
-function matchIdx(p: Idx, t: Idx, b: Bindings): Bindings | undefined {
+/** The name under which a rule's index variable is among its pattern variables (src/rewrite/rules.ts). */
+export const indexPatternName = (v: IndexVar): string => `#${v.key}`;
+
+function matchIdx(p: Idx, t: Idx, vars: ReadonlySet<string>, b: Bindings): Bindings | undefined {
   const known = bound(p, b);
-  const open = known.terms.filter(([v]) => !v.bound);
-  if (open.length === 0) return known === t ? b : undefined;
-  if (open.length > 1 || Math.abs(open[0][1]) !== 1) return undefined;
-  const [v, c] = open[0];
-  // c·v + rest = t  ⇒  v = (t − rest)/c
-  const value = idxLinear([[t, 1 / c], [known, -1 / c], [idxOf(v), 1]]);
-  return { ...b, idx: new Map(b.idx ?? []).set(v, value) };
+  if (known === t) return b;
+  // the pattern's index variables still free (the target's own indices are not to be bound)
+  const open = known.terms.filter(([v]) => vars.has(indexPatternName(v)));
+  const v = open.length === 1 ? open[0][0] : undefined;
+  const value = v && solveFor(idxSub(known, t), v);
+  return value ? { ...b, idx: new Map(b.idx ?? []).set(v, value) } : undefined;
 }
 
 /** The index i with body(i) = t, found by comparing member indices (undefined when there is none). */
@@ -152,14 +154,13 @@ function solveBody(body: Expr, v: IndexVar, t: Expr): Idx | undefined {
     if (p === x) return;
     if (p.kind === 'sym' && x.kind === 'sym' && p.member && x.member && p.member.family === x.member.family && p.delta === x.delta) {
       p.member.index.forEach((pi, s) => {
-        const c = coefficientOf(pi, v);
         const xi = x.member!.index[s];
-        if (c === 0) {
+        if (coefficientOf(pi, v) === 0) {
           if (pi !== xi) ok = false;
           return;
         }
-        if (Math.abs(c) !== 1) return void (ok = false);
-        const value = idxLinear([[xi, 1 / c], [pi, -1 / c], [idxOf(v), 1]]);
+        const value = solveFor(idxSub(pi, xi), v);
+        if (!value) return void (ok = false);
         if (found && found !== value) ok = false;
         found ??= value;
       });
@@ -176,8 +177,8 @@ function matchFamily(p: Expr, t: Expr, vars: ReadonlySet<string>, b: Bindings): 
   if (isOp(p, 'prod') && isPatternMember(p.args[0], vars)) {
     if (!isOp(t, 'prod') || t.attrs.range!.down !== p.attrs.range!.down) return [];
     const F = p.args[0].member!.family;
-    let c = matchIdx(p.attrs.range!.from, t.attrs.range!.from, b);
-    c = c && matchIdx(p.attrs.range!.to, t.attrs.range!.to, c);
+    let c = matchIdx(p.attrs.range!.from, t.attrs.range!.from, vars, b);
+    c = c && matchIdx(p.attrs.range!.to, t.attrs.range!.to, vars, c);
     if (!c) return [];
     const bound = c.bodies?.get(F);
     const tv = t.attrs.range!.v, tb = t.args[0];
@@ -188,7 +189,7 @@ function matchFamily(p: Expr, t: Expr, vars: ReadonlySet<string>, b: Bindings): 
     const F = b.bodies?.get(p.member!.family);
     if (!F) return [];
     const i = solveBody(F.body, F.v, t);
-    const c = i && matchIdx(p.member!.index[0], i, b);
+    const c = i && matchIdx(p.member!.index[0], i, vars, b);
     return c ? [c] : [];
   }
   return undefined;

@@ -14,7 +14,8 @@
 // verified numerically by the test suite on random instances of its own variables.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Expr } from '../expr/ast.js';
+import { familyMarker, type Expr } from '../expr/ast.js';
+import { indexPatternName } from './match.js';
 import { InputError } from '../expr/errors.js';
 import { shapeEq, shapeText } from '../expr/shape.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
@@ -107,8 +108,8 @@ function compile(b: { name: string; line: number; fields: Map<string, { value: s
     lhs,
     rhs,
     decls,
-    // pattern variables: the symbols, and the families (F[*]) of a rule over products
-    vars: new Set([...decls.symbols.keys(), ...[...decls.families.keys()].map((f) => `${f}[*]`)]),
+    // pattern variables: the symbols, and for a rule over products its families (F[*]) and index variables
+    vars: new Set([...decls.symbols.keys(), ...[...decls.families.keys()].map(familyMarker), ...[...decls.indices.values()].map(indexPatternName)]),
     conditions,
     check,
     cite: b.fields.get('cite')?.value,

@@ -14,7 +14,7 @@ import type { Declarations } from '../lang/decl.js';
 import { parseExpression } from '../lang/parse.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { parseScope, parseWrt } from '../app/derive.js';
-import { checkDerivativeAnyDepth, chooseInstances, concreteScope, type Instance } from '../check/instances.js';
+import { atInstance, checkDerivativeAnyDepth, chooseInstances, type Instance } from '../check/instances.js';
 import { verifyHessianClaim, verifyHessianForm } from './hessian-claim.js';
 import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
@@ -94,8 +94,8 @@ interface Concrete {
 
 function concreteAt(inst: Instance | undefined, f: Expr, variable: SymNode, symbols: readonly SymNode[], dims: ReadonlySet<string>): Concrete {
   if (!inst) return { f, variable, symbols, dims, map: (e) => e };
-  const scope = concreteScope([inst.at(f), inst.at(variable)], symbols.map(inst.atSym));
-  return { f: inst.at(f), variable: inst.atSym(variable), symbols: scope.symbols, dims: scope.dims, map: inst.at };
+  const { exprs: [fi], symbols: s, dims: d } = atInstance(inst, [f, variable], symbols);
+  return { f: fi, variable: inst.atSym(variable), symbols: s, dims: d, map: inst.at };
 }
 
 export function derivativeLabel(kind: VerifyKind, variable: string): string {
@@ -116,7 +116,7 @@ function resolveKind(kind: string | undefined, f: Expr): VerifyKind {
 }
 
 /** (a): the claim against the engine's result, by simplification and then by expanding the difference. */
-function compareSymbolically(claim: Expr, truth: Expr, symmetric: boolean): SymbolicComparison {
+export function compareSymbolically(claim: Expr, truth: Expr, symmetric: boolean): SymbolicComparison {
   const t = simplify(truth);
   const forms: [Expr, boolean][] = [[simplify(claim), false]];
   if (symmetric) forms.push([simplify(mul(num(0.5), add(claim, T(claim)))), true]);

@@ -10,7 +10,7 @@ import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { add, axpy, frob, Mat, matmul, transpose } from '../numeric/mat.js';
 import { Rng, randomSizes } from '../numeric/random.js';
 import { comparable } from './diagnose.js';
-import { chooseInstances, concreteScope } from '../check/instances.js';
+import { assignRoots, atInstance, chooseInstances } from '../check/instances.js';
 
 export interface Counterexample {
   readonly sizes: Readonly<Record<string, number>>;
@@ -99,17 +99,23 @@ export function findCounterexample(input: CounterexampleInput): Counterexample |
       return undefined;
     }
   };
-  const entries = (k: number) => (k < (DRAWS * 3) / 4 ? 'integer' : 'positive integer');
-  for (const sizes of smallSizes(dims))
+  return searchSmallPoints(dims, tryPoint) ?? searchSmallPoints(dims, tryPoint, () => randomSizes(dims, rng));
+}
+
+type Entries = Counterexample['entries'];
+
+/**
+ * Try points, DRAWS per size assignment, integer entries first and positive ones after: the sizes 1 and
+ * 2 (fewest 2s first), or, with `sizes`, DRAWS assignments drawn by it. The first point tried returns wins.
+ */
+function searchSmallPoints<T>(dims: readonly string[], tryPoint: (sizes: Map<string, number>, entries: Entries) => T | undefined, sizes?: () => Map<string, number>): T | undefined {
+  const entries = (k: number): Entries => (k < (DRAWS * 3) / 4 ? 'integer' : 'positive integer');
+  const assignments = sizes ? [sizes()] : smallSizes(dims);
+  for (const s of assignments)
     for (let k = 0; k < DRAWS; k++) {
-      const found = tryPoint(sizes, entries(k));
+      const found = tryPoint(sizes && k > 0 ? sizes() : s, entries(k));
       if (found) return found;
     }
-  // nothing at sizes 1 and 2: distinct sizes, as the checker uses
-  for (let k = 0; k < DRAWS; k++) {
-    const found = tryPoint(randomSizes(dims, rng), entries(k));
-    if (found) return found;
-  }
   return undefined;
 }
 
@@ -138,14 +144,12 @@ export function findEqualityCounterexample(input: {
   assign?: readonly (readonly [string, Expr])[];
 }): EqualityCounterexample | undefined {
   // at concrete indices, smallest depths first
-  const instances = chooseInstances([input.left, input.right, ...(input.assign ?? []).map(([, e]) => e)]);
+  const instances = chooseInstances([input.left, input.right, ...assignRoots(input.assign)]);
   if (instances.length) {
     const bySize = [...instances].sort((a, b) => [...a.values.values()].reduce((x, y) => x + y, 0) - [...b.values.values()].reduce((x, y) => x + y, 0));
     for (const inst of bySize) {
-      const left = inst.at(input.left), right = inst.at(input.right);
-      const assign = input.assign?.map(([n, e]) => [n, inst.at(e)] as const);
-      const scope = concreteScope([left, right, ...(assign ?? []).map(([, e]) => e)], input.symbols.map(inst.atSym));
-      const found = findEqualityCounterexample({ ...input, left, right, ...scope, assign });
+      const { exprs: [left, right], ...scope } = atInstance(inst, [input.left, input.right], input.symbols, input.assign);
+      const found = findEqualityCounterexample({ ...input, left, right, ...scope });
       if (found) return { ...found, instance: inst.label };
     }
     return undefined;
@@ -167,11 +171,5 @@ export function findEqualityCounterexample(input: {
       return undefined;
     }
   };
-  const entries = (k: number) => (k < (DRAWS * 3) / 4 ? 'integer' : 'positive integer');
-  for (const sizes of smallSizes([...input.dims].sort()))
-    for (let k = 0; k < DRAWS; k++) {
-      const found = tryPoint(sizes, entries(k));
-      if (found) return found;
-    }
-  return undefined;
+  return searchSmallPoints([...input.dims].sort(), tryPoint);
 }

@@ -150,7 +150,7 @@ function* chainMisorders(chain: readonly Expr[]): Generator<Expr[]> {
 const derivativeWord = (ctx: MistakeContext) => (ctx.kind === 'gradient' ? 'gradient' : 'Jacobian');
 
 /** A fitted number as people write it: 1/2, -1, 2, or the number. */
-function nice(s: number): number {
+export function nice(s: number): number {
   for (const d of [1, 2, 3, 4, 6, 8]) {
     const r = Math.round(s * d) / d;
     if (Math.abs(s - r) < 1e-6 * Math.max(1, Math.abs(r))) return r;
@@ -160,7 +160,7 @@ function nice(s: number): number {
 
 const near = (s: number, v: number) => Math.abs(s - v) < 1e-9;
 /** 2, 1/2, -1, 7/10 — or the fitted number to 6 significant digits. */
-const factorText = (s: number) => (Number.isInteger(s) || numberText(s).includes('/') ? numberText(s) : String(Number(s.toPrecision(6))));
+export const factorText = (s: number): string => (Number.isInteger(s) || numberText(s).includes('/') ? numberText(s) : String(Number(s.toPrecision(6))));
 
 // ── the catalogue ───────────────────────────────────────────────────────────────────────────────────
 

@@ -8,21 +8,19 @@
 // hessian-form: the claim against the second central difference of f along random directions; when it
 // is a constant multiple of the true form (½ of it: the Taylor term ½∇²f[Δ, Δ] taken for the form), the
 // diagnosis says so.
-import { Expr, SymNode, num, substitute, sym, delta } from '../expr/ast.js';
-import { mul, sub } from '../expr/build.js';
+import { Expr, num, substitute, sym, delta } from '../expr/ast.js';
+import { mul } from '../expr/build.js';
 import { InputError, ShapeError } from '../expr/errors.js';
 import { isScalarShape, shapeText, SCALAR } from '../expr/shape.js';
 import { parseExpression } from '../lang/parse.js';
-import { simplify } from '../rewrite/simplify.js';
-import { expand } from '../rewrite/expand.js';
 import { toText } from '../render/print.js';
 import { deriveGradients } from '../calculus/derive.js';
 import { deriveHessian } from '../calculus/hessian.js';
 import { checkDerivativeAnyDepth, checkQuadraticForm, type QuadraticVerdict } from '../check/instances.js';
-import { isZero } from '../expr/build.js';
 import { parseScope, parseWrt } from '../app/derive.js';
 import type { Verdict } from '../check/derivative.js';
-import type { VerifyInput, VerifyOutput } from './claim.js';
+import { compareSymbolically, type VerifyInput, type VerifyOutput } from './claim.js';
+import { factorText, type Finding } from './diagnose.js';
 
 type Verify = (input: VerifyInput) => VerifyOutput;
 
@@ -64,6 +62,9 @@ export function verifyHessianForm(input: VerifyInput): VerifyOutput {
   const { decls } = scope;
   const dname = `d${variable.name}`;
   if (decls.symbols.has(dname)) throw new InputError(`--kind hessian-form writes the direction as ${dname}, which is already declared; rename that symbol`);
+  const truth = deriveHessian(f, [variable]).bilinear;
+  const label = `∇²f[${dname}, ${dname}]`;
+  const base = { input, decls, f, variable, kind: 'hessian-form' as const, label, expectedShape: SCALAR, truth: { variable, value: truth }, verified: false, notes: [] };
   // the direction dX, readable in the claim as a symbol of X's shape, then made the differential of X
   const dirSym = sym(dname, variable.shape);
   const withDir = { ...scope, decls: { ...decls, symbols: new Map([...decls.symbols, [dname, dirSym]]) } };
@@ -72,48 +73,20 @@ export function verifyHessianForm(input: VerifyInput): VerifyOutput {
     claim = substitute(parseExpression(input.claim, withDir, 'claim'), new Map([[dirSym, delta(variable)]]));
   } catch (e) {
     if (!(e instanceof ShapeError)) throw e;
-    return illTyped(input, f, variable, e.message);
+    return { ...base, illTyped: { message: e.message, detail: e.detail } };
   }
-  const truth = deriveHessian(f, [variable]).bilinear;
-  const label = `∇²f[${dname}, ${dname}]`;
-  const base = { input, decls, f, variable, kind: 'hessian-form' as const, label, expectedShape: SCALAR, truth: { variable, value: truth }, claim };
-  if (!isScalarShape(claim.shape))
-    return { ...base, illTyped: { message: `the claim is ${shapeText(claim.shape)}, but ${label} is a scalar` }, verified: false, notes: [] };
+  if (!isScalarShape(claim.shape)) return { ...base, claim, illTyped: { message: `the claim is ${shapeText(claim.shape)}, but ${label} is a scalar` } };
   const symbols = [...decls.symbols.values()];
   const check = (q: Expr) => checkQuadraticForm({ f, quadratic: q, vars: [variable], symbols, dims: decls.dims }, { seed: input.seed });
   const numerical = check(claim);
-  const d = expand(sub(simplify(claim), simplify(truth)));
-  const symbolic = { holds: simplify(claim) === simplify(truth) || (!!d && isZero(d)), how: simplify(claim) === simplify(truth) ? ('identical' as const) : d && isZero(d) ? ('difference-zero' as const) : undefined, symmetrised: false };
+  const symbolic = compareSymbolically(claim, truth, false);
   const notes = [`the direction is ${dname}: ${label} = Σ ∂²f/∂x_a∂x_b (${dname})_a (${dname})_b, the second derivative of f along ${dname}`];
-  if (numerical.passed) return { ...base, symbolic, numerical: asVerdict(numerical), verified: true, notes };
-  const truthCheck = check(truth);
+  if (numerical.passed) return { ...base, claim, symbolic, numerical: asVerdict(numerical), verified: true, notes };
   // a constant multiple of the true form: the usual ½ of the Taylor expansion f(X + Δ) ≈ f + ⟨∇f, Δ⟩ + ½∇²f[Δ, Δ]
-  const findings = [];
-  for (const c of [0.5, 2, -1, -0.5, -2]) {
-    if (check(mul(num(1 / c), claim)).passed) {
-      findings.push({
-        kinds: ['factor'],
-        sentence: `factor: the claim is ${c === 0.5 ? '1/2' : c === -0.5 ? '-1/2' : c} times ${label}${c === 0.5 ? ' — the second-order term ½∇²f[Δ, Δ] of the Taylor expansion, not the form itself' : ''}`,
-      });
-      break;
-    }
-  }
-  return {
-    ...base,
-    symbolic,
-    numerical: asVerdict(numerical),
-    verified: false,
-    notes,
-    truthCheck: asVerdict(truthCheck),
-    diagnosis: { findings, claimMatchesTruth: false },
-  } as VerifyOutput;
-}
-
-function illTyped(input: VerifyInput, f: Expr, variable: SymNode, message: string): VerifyOutput {
-  const decls = parseScope(input.decl, input.defs).decls;
-  const truth = deriveHessian(f, [variable]).bilinear;
-  return {
-    input, decls, f, variable, kind: 'hessian-form', label: `∇²f[d${variable.name}, d${variable.name}]`, expectedShape: SCALAR,
-    truth: { variable, value: truth }, illTyped: { message }, verified: false, notes: [],
-  };
+  const c = [0.5, 2, -1, -0.5, -2].find((k) => check(mul(num(1 / k), claim)).passed);
+  const findings: Finding[] =
+    c === undefined
+      ? []
+      : [{ kinds: ['factor'], sentence: `factor: the claim is ${factorText(c)} times ${label}${c === 0.5 ? ' — the second-order term ½∇²f[Δ, Δ] of the Taylor expansion, not the form itself' : ''}` }];
+  return { ...base, claim, symbolic, numerical: asVerdict(numerical), notes, truthCheck: asVerdict(check(truth)), diagnosis: { findings, claimMatchesTruth: false } };
 }

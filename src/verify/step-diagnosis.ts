@@ -7,23 +7,12 @@ import { shapeEq, transposeShape } from '../expr/shape.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { axpy, dot, frob, Mat } from '../numeric/mat.js';
 import { Rng, randomSizes, randomValue } from '../numeric/random.js';
-import { chooseInstances, concreteScope } from '../check/instances.js';
-import { niceFraction } from '../render/names.js';
+import { assignRoots, atInstance, chooseInstances } from '../check/instances.js';
+import { factorText, nice } from './diagnose.js';
 import { toText } from '../render/print.js';
 import type { SymNode } from '../expr/ast.js';
 
 const CLOSE = 1e-6;
-
-/** A number as the sentences print it: 2, -1, 1/2. */
-function nice(v: number): number | undefined {
-  for (const c of [1, 2, 3, 4, 6, 8]) {
-    const n = Math.round(v * c);
-    if (n !== 0 && Math.abs(v * c - n) < 1e-6 * Math.max(1, Math.abs(v * c))) return n / c;
-  }
-  return undefined;
-}
-
-const numText = (v: number) => (Number.isInteger(v) ? String(v) : (() => { const f = niceFraction(v); return f ? `${f.num}/${f.den}` : String(v); })());
 
 export function diagnoseStep(
   prev: Expr,
@@ -32,9 +21,9 @@ export function diagnoseStep(
   dims: ReadonlySet<string>,
   opts: { seed?: number; assign?: readonly (readonly [string, Expr])[] } = {},
 ): string[] {
-  const instances = chooseInstances([prev, cur, ...(opts.assign ?? []).map(([, e]) => e)]);
+  const instances = chooseInstances([prev, cur, ...assignRoots(opts.assign)]);
   const at = instances[0]?.at ?? ((e: Expr) => e);
-  const scope = instances.length ? concreteScope([at(prev), at(cur)], symbols.map(instances[0].atSym)) : { symbols, dims };
+  const scope = instances.length ? atInstance(instances[0], [prev, cur], symbols) : { symbols, dims };
   const rng = new Rng(opts.seed ?? 3);
   const evaluators = [0, 1, 2].map(() => {
     const sizes = randomSizes(scope.dims, rng);
@@ -59,9 +48,9 @@ export function diagnoseStep(
   // a constant factor (or a sign)
   if (shapeEq(prev.shape, cur.shape)) {
     const pp = p.reduce((s, m) => s + dot(m, m), 0);
-    const s = pp > 0 ? nice(c.reduce((acc, m, i) => acc + dot(m, p[i]), 0) / pp) : undefined;
-    if (s !== undefined && s !== 1 && close(c, p.map((m) => new Mat(m.rows, m.cols, m.data.map((x) => s * x)))))
-      out.push(s === -1 ? 'sign: the line is minus the line before' : `factor: the line is ${numText(s)} times the line before`);
+    const s = pp > 0 ? nice(c.reduce((acc, m, i) => acc + dot(m, p[i]), 0) / pp) : 0;
+    if (s !== 0 && s !== 1 && close(c, p.map((m) => new Mat(m.rows, m.cols, m.data.map((x) => s * x)))))
+      out.push(s === -1 ? 'sign: the line is minus the line before' : `factor: the line is ${factorText(s)} times the line before`);
   }
   // a transpose
   if (shapeEq(transposeShape(prev.shape), cur.shape)) {
