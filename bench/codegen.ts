@@ -1,21 +1,24 @@
-// Benchmarks of code generation and the compiled evaluator (issue 7). `npm run bench:codegen` after a
-// build; prints tables and writes bench/codegen-results.json.
+// Benchmarks of code generation and the compiled evaluator (issue 7): the last part of `npm run bench`
+// (into bench/results.json), or alone with `npm run bench:codegen` (into bench/codegen-results.json).
 //   (a) cheap gradient: time of the generated `gradient` (every layer of an L-layer linear network) over
-//       the time of `value`, NumPy and TypeScript targets. Goal ≤ 3.
+//       the time of `value`, NumPy (on each BLAS installed) and TypeScript targets, with glibc's heap
+//       settings and with the freed heap kept; next to the plan's own ratio of multiply-adds. Goal ≤ 3.
 //   (b) evaluator: the compiled evaluator vs mathjs (compiled expression, evaluated with a scope), vs
 //       ml-matrix written by hand, vs a plain typed-array loop written by hand, on the same expressions
 //       and values. Goals: ≥ 2× mathjs, within 1.3× of the plain loop.
 //   (c) verification cost: function evaluations and time for the checker to verify the gradient of a
 //       function of a 1000 × 1000 matrix variable. Goal ≤ 20 evaluations.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { create, all } from 'mathjs';
 import { Matrix } from 'ml-matrix';
 import { runCodegen } from '../src/app/codegen.js';
+import { associateProducts, planningSizes, productCount } from '../src/codegen/lower.js';
+import type { Expr } from '../src/expr/ast.js';
 import { runDerive } from '../src/app/derive.js';
 import { checkDerivative } from '../src/check/derivative.js';
 import { parseDeclarations } from '../src/lang/decl.js';
@@ -24,8 +27,8 @@ import { compile } from '../src/numeric/compile.js';
 import { Mat } from '../src/numeric/mat.js';
 import { gemm } from '../src/numeric/kernels.js';
 import { Rng, randomMatrix } from '../src/numeric/random.js';
+import { PYTHON } from './common.js';
 
-const PYTHON = '/usr/bin/python3';
 const quick = process.argv.includes('--quick');
 const dir = mkdtempSync(join(tmpdir(), 'matcalc-bench-'));
 
@@ -41,27 +44,6 @@ function time(fn: () => unknown, budget = quick ? 0.1 : 0.5, min = 3): number {
   }
   samples.sort((a, b) => a - b);
   return samples[samples.length >> 1];
-}
-
-/**
- * Median seconds per call of two functions, called alternately so that both see the same machine (a
- * ratio of two separately timed medians moves with whatever else the machine is doing).
- */
-function timePair(a: () => unknown, b: () => unknown, budget = quick ? 0.3 : 2, min = 5): [number, number] {
-  a();
-  b();
-  const sa: number[] = [], sb: number[] = [];
-  const start = performance.now();
-  while (sa.length < min || (performance.now() - start) / 1000 < budget) {
-    let t = performance.now();
-    a();
-    sa.push((performance.now() - t) / 1000);
-    t = performance.now();
-    b();
-    sb.push((performance.now() - t) / 1000);
-  }
-  const median = (s: number[]) => s.sort((x, y) => x - y)[s.length >> 1];
-  return [median(sa), median(sb)];
 }
 
 const fmt = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
@@ -99,13 +81,14 @@ function randomValues(decl: string, sizes: ReadonlyMap<string, number>, seed = 1
   return values;
 }
 
+// The two timers run in child processes, so that each can be given a BLAS library and an allocator
+// setting; both time value and gradient alternately (so that both see the same machine) and report medians.
 const PY_TIMER = `
 import importlib, json, sys, time
 import numpy as np
 sys.path.insert(0, sys.argv[1])
 budget = float(sys.argv[3])
 def pair(a, b):
-    # alternate the two calls so that both see the same machine; medians
     a(); b()
     sa, sb, start = [], [], time.perf_counter()
     while len(sa) < 5 or time.perf_counter() - start < budget:
@@ -119,48 +102,110 @@ for job in json.load(open(sys.argv[2])):
     args = {n: np.array(v['data']).reshape(v['cols'], v['rows']).T.copy() for n, v in job['args'].items()}
     v, g = pair(lambda: m.value(**args), lambda: m.gradient(**args))
     out.append({'value': v, 'gradient': g})
-import os
-print(json.dumps({'blas': os.path.realpath('/usr/lib/x86_64-linux-gnu/libblas.so.3'), 'numpy': np.__version__, 'times': out}))
+print(json.dumps({'numpy': np.__version__, 'times': out}))
 `;
 
+const TS_TIMER = `
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+const [dir, jobsFile, budget] = process.argv.slice(2);
+function pair(a, b) {
+  a(); b();
+  const sa = [], sb = [], start = performance.now();
+  while (sa.length < 5 || (performance.now() - start) / 1000 < Number(budget)) {
+    let t = performance.now(); a(); sa.push((performance.now() - t) / 1000);
+    t = performance.now(); b(); sb.push((performance.now() - t) / 1000);
+  }
+  const median = (s) => s.sort((x, y) => x - y)[s.length >> 1];
+  return [median(sa), median(sb)];
+}
+const times = [];
+for (const job of JSON.parse(readFileSync(jobsFile, 'utf8'))) {
+  const m = await import(pathToFileURL(join(dir, job.module + '.mjs')).href);
+  const args = Object.fromEntries(Object.entries(job.args).map(([n, v]) => [n, { rows: v.rows, cols: v.cols, data: Float64Array.from(v.data) }]));
+  const [value, gradient] = pair(() => m.value(args), () => m.gradient(args));
+  times.push({ value, gradient });
+}
+console.log(JSON.stringify({ times }));
+`;
+
+/** BLAS libraries NumPy can be pointed at (Debian installs each as a libblas.so.3 in its own directory). */
+const BLAS = [
+  { name: 'reference BLAS', dir: '/usr/lib/x86_64-linux-gnu/blas' },
+  { name: 'OpenBLAS', dir: '/usr/lib/x86_64-linux-gnu/openblas-pthread' },
+].filter((b) => existsSync(join(b.dir, 'libblas.so.3')));
+
+/**
+ * Two heap settings. With glibc's defaults, memory freed at the end of a call (the gradients are 1.4 MB
+ * at L = 8) is given back to the kernel and page-faulted in afresh by the next call, which on this
+ * virtual machine costs as much as a third of the gradient's time. `kept` keeps the freed heap, as
+ * a long-running training process does, and so measures the arithmetic.
+ */
+const HEAPS: { name: string; env: Record<string, string> }[] = [
+  { name: 'glibc heap', env: {} },
+  { name: 'heap kept', env: { MALLOC_TRIM_THRESHOLD_: String(2 ** 31), MALLOC_MMAP_THRESHOLD_: String(32 << 20) } },
+];
+
 interface CheapRow {
-  L: number;
   target: string;
-  value: number;
-  gradient: number;
-  ratio: number;
+  blas?: string;
+  heap: string;
+  /** per L: seconds per call of value and of gradient, and their ratio */
+  times: { L: number; value: number; gradient: number; ratio: number }[];
 }
 
-async function cheapGradient(): Promise<{ rows: CheapRow[]; numpy: string }> {
+interface CheapResult {
+  Ls: number[];
+  /** multiply-adds of the lowered gradient over those of the lowered value, per L (the plan's own ratio) */
+  plannedRatio: number[];
+  numpy?: string;
+  skipped?: string;
+  rows: CheapRow[];
+}
+
+function childTimes(command: string, script: string, env: Record<string, string>, Ls: number[]): { value: number; gradient: number; ratio: number; L: number }[] {
+  // one BLAS thread: the ratio compares two programs, not two thread schedules
+  const r = spawnSync(command, [script, dir, join(dir, 'jobs.json'), quick ? '0.3' : '2'], {
+    encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', ...env },
+  });
+  if (r.status !== 0) throw new Error(`${command} ${script}: ${r.stderr || r.error}`);
+  const out = JSON.parse(r.stdout) as { times: { value: number; gradient: number }[] };
+  return out.times.map((t, i) => ({ L: Ls[i], ...t, ratio: t.gradient / t.value }));
+}
+
+function cheapGradient(): CheapResult {
   const Ls = quick ? [2, 4, 8] : [2, 4, 8, 16, 32];
-  const rows: CheapRow[] = [];
   const jobs: { module: string; args: Record<string, { rows: number; cols: number; data: number[] }> }[] = [];
+  const plannedRatio: number[] = [];
   for (const L of Ls) {
     const net = network(L);
     const values = randomValues(net.decl, net.sizes, L);
     const input = { expr: net.expr, decl: net.decl, wrt: net.wrt, sizes: sizesText(net.sizes), check: false };
-    // NumPy: timed in one Python process below
     const py = runCodegen({ ...input, target: 'numpy' });
     writeFileSync(join(dir, `net${L}.py`), py.code);
-    jobs.push({ module: `net${L}`, args: Object.fromEntries([...values].map(([n, m]) => [n, { rows: m.rows, cols: m.cols, data: [...m.data] }])) });
-    // TypeScript: transpiled, imported, timed here
     const code = runCodegen({ ...input, target: 'ts' }).code;
-    const file = join(dir, `net${L}.mjs`);
-    writeFileSync(file, ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
-    const m = await import(pathToFileURL(file).href);
-    const args = Object.fromEntries(values);
-    const [value, gradient] = timePair(() => m.value(args), () => m.gradient(args));
-    rows.push({ L, target: 'ts', value, gradient, ratio: gradient / value });
+    writeFileSync(join(dir, `net${L}.mjs`), ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 } }).outputText);
+    jobs.push({ module: `net${L}`, args: Object.fromEntries([...values].map(([n, m]) => [n, { rows: m.rows, cols: m.cols, data: [...m.data] }])) });
+    const size = planningSizes(net.sizes);
+    const flops = (roots: Expr[]) => productCount(associateProducts(roots, size), size).flops;
+    plannedRatio.push(flops(py.derived.results.map((r) => r.value)) / flops([py.derived.f]));
   }
   writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
   writeFileSync(join(dir, 'timer.py'), PY_TIMER);
-  // one BLAS thread: the ratio compares two programs, not two thread schedules
-  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' };
-  const r = spawnSync(PYTHON, [join(dir, 'timer.py'), dir, join(dir, 'jobs.json'), quick ? '0.3' : '2'], { encoding: 'utf8', maxBuffer: 1 << 26, env });
-  if (r.status !== 0) throw new Error(`python: ${r.stderr || r.error}`);
-  const py = JSON.parse(r.stdout) as { blas: string; numpy: string; times: { value: number; gradient: number }[] };
-  py.times.forEach((t, i) => rows.push({ L: Ls[i], target: 'numpy', value: t.value, gradient: t.gradient, ratio: t.gradient / t.value }));
-  return { rows: rows.sort((a, b) => a.target.localeCompare(b.target) || a.L - b.L), numpy: `numpy ${py.numpy}, BLAS ${py.blas}` };
+  writeFileSync(join(dir, 'timer.mjs'), TS_TIMER);
+  const rows: CheapRow[] = [];
+  const result: CheapResult = { Ls, plannedRatio, rows };
+  const probe = spawnSync(PYTHON, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
+  if (probe.status !== 0) result.skipped = `${PYTHON} with numpy not found (apt install python3-numpy)`;
+  else {
+    result.numpy = `numpy ${probe.stdout.trim()}`;
+    for (const blas of BLAS)
+      for (const heap of HEAPS)
+        rows.push({ target: 'numpy', blas: blas.name, heap: heap.name, times: childTimes(PYTHON, join(dir, 'timer.py'), { ...heap.env, LD_LIBRARY_PATH: blas.dir }, Ls) });
+  }
+  for (const heap of HEAPS) rows.push({ target: 'ts', heap: heap.name, times: childTimes(process.execPath, join(dir, 'timer.mjs'), heap.env, Ls) });
+  return result;
 }
 
 // ── (b) evaluator ───────────────────────────────────────────────────────────────────────────────────
@@ -302,14 +347,34 @@ function verification(): VerifyRow[] {
   });
 }
 
-async function main(): Promise<void> {
-  console.log(`matcalc codegen benchmarks${quick ? ' (quick)' : ''} — node ${process.version}, ${PYTHON} with numpy`);
-  const { rows: cheap, numpy } = await cheapGradient();
+export interface CodegenBench {
+  quick: boolean;
+  cheapGradient: CheapResult;
+  evaluator: EvalRow[];
+  verification: VerifyRow[];
+}
+
+/** Runs the three parts, printing their tables; returns what was printed, for results.json. */
+export function benchCodegen(): CodegenBench {
+  console.log(`\nmatcalc codegen benchmarks${quick ? ' (quick)' : ''} — node ${process.version}, ${PYTHON}`);
+  const cheap = cheapGradient();
+  const worst = (r: CheapRow) => Math.max(...r.times.map((t) => t.ratio));
+  const last = (r: CheapRow) => r.times[r.times.length - 1];
   table(
-    `(a) cheap gradient: gradient (every layer) / value, widths cycling ${WIDTHS.join(', ')}, batch ${BATCH} (goal ≤ 3; ${numpy}, one thread)`,
-    ['target', 'L', 'value', 'gradient', 'ratio'],
-    cheap.map((r) => [r.target, r.L, fmt(r.value), fmt(r.gradient), r.ratio.toFixed(2)]),
+    `(a) cheap gradient: time of gradient (every layer) ÷ time of value, L-layer linear network, widths cycling ${WIDTHS.join(', ')}, ` +
+      `batch ${BATCH}, one thread (goal ≤ 3; ${cheap.numpy ?? `NumPy skipped: ${cheap.skipped}`})`,
+    ['', ...cheap.Ls.map((L) => `L=${L}`), `value, gradient at L=${cheap.Ls[cheap.Ls.length - 1]}`, 'goal'],
+    [
+      ['planned multiply-adds', ...cheap.plannedRatio.map((r) => r.toFixed(2)), '', ''],
+      ...cheap.rows.map((r) => [
+        [r.target, r.blas, r.heap].filter(Boolean).join(', '),
+        ...r.times.map((t) => t.ratio.toFixed(2)),
+        `${fmt(last(r).value)}, ${fmt(last(r).gradient)}`,
+        worst(r) <= 3 ? 'met' : 'not met',
+      ]),
+    ],
   );
+  if (!BLAS.some((b) => b.name === 'OpenBLAS')) console.log('  (install libopenblas0-pthread to time NumPy on OpenBLAS as well)');
   const evals = evaluator();
   table(
     `(b) evaluator, sizes ${sizesText(EVAL_SIZES)} (goals: ≥ 2× mathjs, ≤ 1.3× the plain loop)`,
@@ -322,10 +387,13 @@ async function main(): Promise<void> {
     ['f', 'sizes', 'parameters', 'evaluations', 'time', 'verdict'],
     verify.map((r) => [r.f, r.sizes, r.parameters.toLocaleString('en'), r.evaluations, fmt(r.seconds), r.passed ? `passed (${r.maxError.toExponential(1)})` : `rejected (${r.maxError.toExponential(1)} > 1e-6)`]),
   );
-  const out = fileURLToPath(new URL('../../bench/codegen-results.json', import.meta.url));
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, numpy, quick, cheapGradient: cheap, evaluator: evals, verification: verify }, null, 2) + '\n');
-  console.log(`\nwritten to ${out}`);
   rmSync(dir, { recursive: true, force: true });
+  return { quick, cheapGradient: cheap, evaluator: evals, verification: verify };
 }
 
-await main();
+// `npm run bench:codegen`: this part alone, written to bench/codegen-results.json
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const out = fileURLToPath(new URL('../../bench/codegen-results.json', import.meta.url));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, ...benchCodegen() }, null, 2) + '\n');
+  console.log(`\nwritten to ${out}`);
+}

@@ -2,7 +2,8 @@
 // without its numerical check, side by side with SymPy's matrix-expression `diff` on the same cases
 // (bench/sympy_diff.py, which also checks SymPy's answers numerically); then the same for the
 // Hessian battery (bench/hessians.ts); then the gradients of an L-layer network through indexed families
-// (bench/families.ts). Writes bench/results.json.
+// (bench/families.ts); then code generation and the compiled evaluator (bench/codegen.ts). Writes
+// bench/results.json.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { runDerive } from '../src/app/derive.js';
@@ -14,6 +15,7 @@ import {
 } from './common.js';
 import { benchHessians } from './hessians.js';
 import { benchFamilies } from './families.js';
+import { benchCodegen } from './codegen.js';
 
 const GOAL_MS = 5;
 const GOAL_RATIO = 100;
@@ -154,10 +156,11 @@ function main() {
 
   const hessians = benchHessians(benchStart);
   const families = benchFamilies();
+  const codegen = benchCodegen();
 
   const env = { node: process.version, cpu, platform: `${os.platform()} ${os.release()}` };
   const settings = { minReps: MIN_REPS, maxReps: MAX_REPS, budgetMs: BUDGET_MS, hardCapMs: HARD_CAP_MS, clearSimplifyCacheEachRep: true };
-  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians, families }, null, 1) + '\n');
+  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians, families, codegen }, null, 1) + '\n');
   console.log(`\nwrote ${RESULTS}`);
 }
 

@@ -56,8 +56,33 @@ function mm(a: Matrix, b: Matrix, ta = false, tb = false): Matrix {
   if ((tb ? b.cols : b.rows) !== k) throw new RangeError(\`product of \${m}×\${k} and \${tb ? b.cols : b.rows}×\${n}\`);
   const out = mat(m, n), C = out.data, A = a.data, B = b.data, lda = m, ldb = b.rows;
   const si = tb ? ldb : 1, sj = tb ? 1 : ldb; // op(B)[p, j] = B[p * si + j * sj]
-  // C[:, j] += A[:, p] op(B)[p, j], four columns of A at a time
-  for (let j = 0; j < n; j++) {
+  // C[:, j] += A[:, p] op(B)[p, j], two columns of C per pass over four columns of A
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const o0 = j * m, o1 = o0 + m, c0 = j * sj, c1 = c0 + sj;
+    let p = 0;
+    for (; p + 3 < k; p += 4) {
+      const q0 = p * si, q1 = q0 + si, q2 = q1 + si, q3 = q2 + si;
+      const b00 = B[c0 + q0], b01 = B[c0 + q1], b02 = B[c0 + q2], b03 = B[c0 + q3];
+      const b10 = B[c1 + q0], b11 = B[c1 + q1], b12 = B[c1 + q2], b13 = B[c1 + q3];
+      const a0 = p * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      for (let i = 0; i < m; i++) {
+        const x0 = A[a0 + i], x1 = A[a1 + i], x2 = A[a2 + i], x3 = A[a3 + i];
+        C[o0 + i] += x0 * b00 + x1 * b01 + x2 * b02 + x3 * b03;
+        C[o1 + i] += x0 * b10 + x1 * b11 + x2 * b12 + x3 * b13;
+      }
+    }
+    for (; p < k; p++) {
+      const b0 = B[c0 + p * si], b1 = B[c1 + p * si], ap = p * lda;
+      for (let i = 0; i < m; i++) {
+        const x = A[ap + i];
+        C[o0 + i] += x * b0;
+        C[o1 + i] += x * b1;
+      }
+    }
+  }
+  if (j < n) {
+    // the last column of an odd n
     const oj = j * m, bj = j * sj;
     let p = 0;
     for (; p + 3 < k; p += 4) {
