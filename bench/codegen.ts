@@ -142,7 +142,7 @@ const BLAS = [
 /**
  * Two heap settings. With glibc's defaults, memory freed at the end of a call (the gradients are 1.4 MB
  * at L = 8) is given back to the kernel and page-faulted in afresh by the next call, which on this
- * virtual machine costs as much as a third of the gradient's time. `kept` keeps the freed heap, as
+ * virtual machine cost up to 40% of the gradient's time (L = 8). `kept` keeps the freed heap, as
  * a long-running training process does, and so measures the arithmetic.
  */
 const HEAPS: { name: string; env: Record<string, string> }[] = [
