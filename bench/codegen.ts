@@ -27,27 +27,10 @@ import { compile } from '../src/numeric/compile.js';
 import { Mat } from '../src/numeric/mat.js';
 import { gemm } from '../src/numeric/kernels.js';
 import { Rng, randomMatrix } from '../src/numeric/random.js';
-import { PYTHON } from './common.js';
+import { PYTHON, ROOT, timeInterleaved } from './common.js';
 
 const quick = process.argv.includes('--quick');
 const dir = mkdtempSync(join(tmpdir(), 'matcalc-bench-'));
-
-/**
- * Median seconds per call of each function, called in turn until `budget` seconds have passed (at least
- * `min` rounds): all see the same machine, so their ratios do not move with whatever else it is doing.
- */
-function timeInterleaved(fns: (() => unknown)[], budget = quick ? 0.4 : 2, min = 5): number[] {
-  fns.forEach((f) => f()); // warm up
-  const samples = fns.map((): number[] => []);
-  const start = performance.now();
-  while (samples[0].length < min || (performance.now() - start) / 1000 < budget)
-    fns.forEach((f, i) => {
-      const t = performance.now();
-      f();
-      samples[i].push((performance.now() - t) / 1000);
-    });
-  return samples.map((s) => s.sort((x, y) => x - y)[s.length >> 1]);
-}
 
 const fmt = (s: number) => (s >= 1 ? `${s.toFixed(2)} s` : s >= 1e-3 ? `${(s * 1e3).toFixed(2)} ms` : `${(s * 1e6).toFixed(1)} µs`);
 
@@ -84,55 +67,6 @@ function randomValues(decl: string, sizes: ReadonlyMap<string, number>, seed = 1
   return values;
 }
 
-// The two timers run in child processes, so that each can be given a BLAS library and an allocator
-// setting; both time value and gradient alternately (so that both see the same machine) and report medians.
-const PY_TIMER = `
-import importlib, json, sys, time
-import numpy as np
-sys.path.insert(0, sys.argv[1])
-budget = float(sys.argv[3])
-def pair(a, b):
-    a(); b()
-    sa, sb, start = [], [], time.perf_counter()
-    while len(sa) < 5 or time.perf_counter() - start < budget:
-        t = time.perf_counter(); a(); sa.append(time.perf_counter() - t)
-        t = time.perf_counter(); b(); sb.append(time.perf_counter() - t)
-    sa.sort(); sb.sort()
-    return sa[len(sa) // 2], sb[len(sb) // 2]
-out = []
-for job in json.load(open(sys.argv[2])):
-    m = importlib.import_module(job['module'])
-    args = {n: np.fromfile(v['file'], dtype='<f8').reshape(v['cols'], v['rows']).T.copy() for n, v in job['args'].items()}
-    v, g = pair(lambda: m.value(**args), lambda: m.gradient(**args))
-    out.append({'value': v, 'gradient': g})
-print(json.dumps({'numpy': np.__version__, 'times': out}))
-`;
-
-const TS_TIMER = `
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-const [dir, jobsFile, budget] = process.argv.slice(2);
-function pair(a, b) {
-  a(); b();
-  const sa = [], sb = [], start = performance.now();
-  while (sa.length < 5 || (performance.now() - start) / 1000 < Number(budget)) {
-    let t = performance.now(); a(); sa.push((performance.now() - t) / 1000);
-    t = performance.now(); b(); sb.push((performance.now() - t) / 1000);
-  }
-  const median = (s) => s.sort((x, y) => x - y)[s.length >> 1];
-  return [median(sa), median(sb)];
-}
-const times = [];
-for (const job of JSON.parse(readFileSync(jobsFile, 'utf8'))) {
-  const m = await import(pathToFileURL(join(dir, job.module + '.mjs')).href);
-  const args = Object.fromEntries(Object.entries(job.args).map(([n, v]) => [n, { rows: v.rows, cols: v.cols, data: new Float64Array(new Uint8Array(readFileSync(v.file)).buffer) }]));
-  const [value, gradient] = pair(() => m.value(args), () => m.gradient(args));
-  times.push({ value, gradient });
-}
-console.log(JSON.stringify({ times }));
-`;
-
 /** BLAS libraries NumPy can be pointed at (Debian installs each as a libblas.so.3 in its own directory). */
 const BLAS = [
   { name: 'reference BLAS', dir: '/usr/lib/x86_64-linux-gnu/blas' },
@@ -166,6 +100,11 @@ interface CheapResult {
   skipped?: string;
   rows: CheapRow[];
 }
+
+// The timers (bench/codegen_timer.py, bench/codegen-timer.ts) run in child processes, so that each can be
+// given a BLAS library and a heap setting; each calls value and gradient in turn and reports medians.
+const PY_TIMER = `${ROOT}bench/codegen_timer.py`;
+const TS_TIMER = fileURLToPath(new URL('./codegen-timer.js', import.meta.url));
 
 function childTimes(command: string, script: string, env: Record<string, string>, Ls: number[]): { value: number; gradient: number; ratio: number; L: number }[] {
   // one BLAS thread: the ratio compares two programs, not two thread schedules
@@ -202,8 +141,6 @@ function cheapGradient(): CheapResult {
     plannedRatio.push(flops(py.derived.results.map((r) => r.value)) / flops([py.derived.f]));
   }
   writeFileSync(join(dir, 'jobs.json'), JSON.stringify(jobs));
-  writeFileSync(join(dir, 'timer.py'), PY_TIMER);
-  writeFileSync(join(dir, 'timer.mjs'), TS_TIMER);
   const rows: CheapRow[] = [];
   const result: CheapResult = { Ls, plannedRatio, rows };
   const probe = spawnSync(PYTHON, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' });
@@ -212,9 +149,9 @@ function cheapGradient(): CheapResult {
     result.numpy = `numpy ${probe.stdout.trim()}`;
     for (const blas of BLAS)
       for (const heap of HEAPS)
-        rows.push({ target: 'numpy', blas: blas.name, heap: heap.name, times: childTimes(PYTHON, join(dir, 'timer.py'), { ...heap.env, LD_LIBRARY_PATH: blas.dir }, Ls) });
+        rows.push({ target: 'numpy', blas: blas.name, heap: heap.name, times: childTimes(PYTHON, PY_TIMER, { ...heap.env, LD_LIBRARY_PATH: blas.dir }, Ls) });
   }
-  for (const heap of HEAPS) rows.push({ target: 'ts', heap: heap.name, times: childTimes(process.execPath, join(dir, 'timer.mjs'), heap.env, Ls) });
+  for (const heap of HEAPS) rows.push({ target: 'ts', heap: heap.name, times: childTimes(process.execPath, TS_TIMER, heap.env, Ls) });
   return result;
 }
 
@@ -327,7 +264,7 @@ function evaluator(): EvalRow[] {
     // the four compute the same thing
     const ours = first(compiled.run(values)[0]);
     const agree = [first(mathExpr.evaluate(new Map(scope))), first(c.ml(ml)), first(c.plain(raw, kernelProduct)), first(c.plain(raw, textbookProduct))].every((x) => Math.abs(x - ours) <= 1e-9 * Math.max(1, Math.abs(ours)));
-    const [compiledS, mathjs, mlMatrix, plain, textbook] = timeInterleaved([
+    const [compiledS, mathjs, mlMatrix, plain, textbook] = timeInterleaved(quick ? 0.4 : 2, [
       () => compiled.run(values), () => mathExpr.evaluate(new Map(scope)), () => c.ml(ml), () => c.plain(raw, kernelProduct), () => c.plain(raw, textbookProduct),
     ]);
     return { name: c.name, compiled: compiledS, mathjs, mlMatrix, plain, textbook, vsMathjs: mathjs / compiledS, vsPlain: compiledS / plain, agree };

@@ -30,6 +30,23 @@ export const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 export const geomean = (xs: number[]) => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
+
+/**
+ * Median seconds per call of each function, called in turn until `budget` seconds have passed (at least
+ * `min` rounds): all see the same machine, so their ratios do not move with whatever else it is doing.
+ */
+export function timeInterleaved(budget: number, fns: readonly (() => unknown)[], min = 5): number[] {
+  fns.forEach((f) => f()); // warm up
+  const samples = fns.map((): number[] => []);
+  const start = performance.now();
+  while (samples[0].length < min || (performance.now() - start) / 1000 < budget)
+    fns.forEach((f, i) => {
+      const t = performance.now();
+      f();
+      samples[i].push((performance.now() - t) / 1000);
+    });
+  return samples.map((s) => median(s));
+}
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 /** Median wall time of `run`, each repetition cold: the simplifier's memo table is emptied first,

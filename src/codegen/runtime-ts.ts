@@ -47,22 +47,14 @@ function read(vars: Record<string, unknown>, shapes: Record<string, readonly str
 }`,
   },
   mm: {
-    deps: ['mat'],
-    source: `/** Where mm copies a transposed A: reused, since backpropagation transposes a weight per layer. */
-let mmScratch = new Float64Array(0);
-
-/** op(A)·op(B), where op transposes when ta / tb is set. */
+    deps: ['mat', 'transpose'],
+    source: `/** op(A)·op(B), where op transposes when ta / tb is set. */
 function mm(a: Matrix, b: Matrix, ta = false, tb = false): Matrix {
-  const m = ta ? a.cols : a.rows, k = ta ? a.rows : a.cols, n = tb ? b.rows : b.cols;
+  // a transposed A is copied: m·k moves against m·n·k multiply-adds, and column updates are the fast loop
+  if (ta) a = transpose(a);
+  const m = a.rows, k = a.cols, n = tb ? b.rows : b.cols;
   if ((tb ? b.cols : b.rows) !== k) throw new RangeError(\`product of \${m}×\${k} and \${tb ? b.cols : b.rows}×\${n}\`);
-  let A = a.data;
-  if (ta) {
-    // a transposed A is copied: m·k moves against m·n·k multiply-adds, and column updates are the fast loop
-    if (mmScratch.length < m * k) mmScratch = new Float64Array(m * k);
-    for (let p = 0; p < k; p++) for (let i = 0; i < m; i++) mmScratch[p * m + i] = A[i * k + p];
-    A = mmScratch;
-  }
-  const out = mat(m, n), C = out.data, B = b.data, lda = m, ldb = b.rows;
+  const out = mat(m, n), C = out.data, A = a.data, B = b.data, lda = m, ldb = b.rows;
   const si = tb ? ldb : 1, sj = tb ? 1 : ldb; // op(B)[p, j] = B[p * si + j * sj]
   // C[:, j] += A[:, p] op(B)[p, j], two columns of C per pass over four columns of A
   let j = 0;

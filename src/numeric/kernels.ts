@@ -14,8 +14,7 @@ export function gemm(
 ): void {
   if (ta) {
     if (scratch.length < m * k) scratch = new Float64Array(m * k);
-    // op(A) = Aᵀ, m×k, where A is k×m with lda rows
-    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) scratch[p * m + i] = A[i * lda + p];
+    transposeInto(scratch, A, k, m, lda);
     A = scratch;
     lda = m;
   }
@@ -100,7 +99,7 @@ export function linearCombination(out: Float64Array, coefs: readonly number[], x
   }
 }
 
-/** out = Bᵀ for B m×n. */
-export function transposeInto(out: Float64Array, b: Float64Array, m: number, n: number): void {
-  for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) out[i * n + j] = b[j * m + i];
+/** out = Bᵀ for B m×n, stored with ldb ≥ m rows. */
+export function transposeInto(out: Float64Array, b: Float64Array, m: number, n: number, ldb = m): void {
+  for (let j = 0; j < n; j++) for (let i = 0; i < m; i++) out[i * n + j] = b[j * ldb + i];
 }
