@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point: the compiled CLI (built by `npm ci` / `npm run build` into dist/).
-import { main } from '../dist/src/cli/main.js';
+import { main } from '../dist/bundle/cli.js';
 
 // a closed pipe (matcalc … | head) ends the output quietly
 process.stdout.on('error', (e) => {

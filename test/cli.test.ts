@@ -3,12 +3,19 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const BIN = fileURLToPath(new URL('../bin/matcalc.js', import.meta.url));
 const NET = 'W1: h x d; W2: k x h; X: d x n; Y: k x n';
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return runWithInput(undefined, ...args);
+}
+
+function runWithInput(input: string | undefined, ...args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', input });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -116,5 +123,60 @@ describe('bad input: one clear message, exit 2', () => {
   it('what the engine cannot do is said, not guessed', () => {
     expectCleanError(run('derive', 'norm(A, 2)', '--decl', 'A: m x n'), 2, 'spectral norm', 'not differentiable');
     expectCleanError(run('derive', 'tr(A/B)', '--decl', 'A: n x n; B: n x n'), 2, 'division by a matrix');
+  });
+});
+
+describe('standard input (-) and expressions that start with a minus sign', () => {
+  it('derive - reads the expression: the issue\'s command', () => {
+    const r = runWithInput("tr(X'*A*X)\n", 'derive', '-', '--decl', 'X: n x m; A: n x n', '--wrt', 'X');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain("gradient with respect to X (n×m):\n  (A + A')*X\n");
+    expect(r.out).toContain('check passed');
+  });
+  it('codegen - and verify --f - / --claim -', () => {
+    const c = runWithInput('0.5*norm(A*x - b)^2', 'codegen', '-', '--decl', 'A: m x n; x: n; b: m', '--wrt', 'x', '--target', 'numpy');
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).toContain('def gradient(');
+    const f = runWithInput('0.5*norm(A*x - b)^2', 'verify', '--decl', 'A: m x n; x: n; b: m', '--f', '-', '--wrt', 'x', '--claim', "A'*(A*x - b)");
+    expect(f.code, f.err + f.out).toBe(0);
+    expect(f.out).toMatch(/^VERIFIED/);
+    const claim = runWithInput("A*(A*x - b)'", 'verify', '--decl', 'A: m x n; x: n; b: m', '--f', '0.5*norm(A*x - b)^2', '--wrt', 'x', '--claim', '-');
+    expect(claim.code).toBe(1);
+    expect(claim.out).toMatch(/^FALSE/);
+    expectCleanError(runWithInput('x', 'verify', '--decl', 'x: n', '--f', '-', '--wrt', 'x', '--claim', '-'), 2, 'only one of --f and --claim');
+  });
+  it('an empty standard input is an input error', () => {
+    expectCleanError(runWithInput(' \n', 'derive', '-', '--decl', 'x: n'), 2, 'standard input (-) was empty');
+  });
+  it('verify - and check - read a document', () => {
+    const doc = readFileSync(new URL('../derivations/ma-pca.matcalc', import.meta.url), 'utf8');
+    const v = runWithInput(doc, 'verify', '-');
+    expect(v.code, v.err).toBe(0);
+    expect(v.out).toMatch(/^VERIFIED: <stdin> — Rank-one PCA/);
+    const broken = runWithInput(doc.replace('claim (4.2) corrected', 'claim (4.2) corrected, broken').replace(/-2\*\(M - x\*x'\)\*x/, '2*(M - x*x\')*x'), 'verify', '-');
+    expect(broken.code).toBe(1);
+    const out = mkdtempSync(join(tmpdir(), 'matcalc-stdin-'));
+    const c = runWithInput(doc, 'check', '-', '--out', out);
+    expect(c.code, c.err).toBe(0);
+    expect(c.out).toContain('✓ <stdin>: ');
+    expect(c.out).toContain('1 of 1 documents verified');
+    expect(readFileSync(join(out, 'stdin.html'), 'utf8')).toContain('class="katex"');
+    expect(readFileSync(join(out, 'index.html'), 'utf8')).not.toContain('&lt;stdin&gt;">source');
+  });
+  it('an expression that starts with a minus sign is the expression', () => {
+    const r = run('derive', '-0.5*logdet(S) + 0.5*tr(S*C)', '--decl', 'S, C: n x n spd', '--wrt', 'S');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('f = -0.5*logdet(S) + 0.5*tr(S*C)');
+    expect(r.out).toContain('check passed');
+    const after = run('derive', '--decl', 'x: n; A: n x n', "-x'*A*x", '--wrt', 'x');
+    expect(after.code, after.err).toBe(0);
+    expect(after.out).toContain("f = -x'*A*x");
+    expect(after.out).toContain('check passed');
+  });
+  it('one that could be an option gets a message that says to put -- before it', () => {
+    expectCleanError(run('derive', '-x', '--decl', 'x: n'), 2, "unknown option '-x'", 'put -- before it');
+    const r = run('derive', '--decl', 'x: n', '--', "-x'*x");
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toContain('-2*x');
   });
 });

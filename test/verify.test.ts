@@ -107,14 +107,14 @@ describe('matcalc verify --kind hessian and hessian-form', () => {
 });
 
 /** Run the CLI in-process (faster than a process per command), capturing its output and exit code. */
-function runInProcess(args: string[]): { code: number; output: string } {
+async function runInProcess(args: string[]): Promise<{ code: number; output: string }> {
   let output = '';
   const write = (s: string | Uint8Array) => ((output += String(s)), true);
   const [out, err] = [process.stdout.write, process.stderr.write];
   process.stdout.write = write as typeof process.stdout.write;
   process.stderr.write = write as typeof process.stderr.write;
   try {
-    main(args);
+    await main(args);
   } finally {
     [process.stdout.write, process.stderr.write] = [out, err];
   }
@@ -128,12 +128,12 @@ describe('docs/verify.md', () => {
   it('lists every entry of the mistake catalogue', () => {
     for (const m of MISTAKES) expect(doc).toContain(`| \`${m.name}\` | ${m.description} |`);
   });
-  it("shows each example's real output", () => {
+  it("shows each example's real output", async () => {
     const examples = [...doc.matchAll(/```\n\$ matcalc (verify .*)\n([^]*?)```/g)];
     expect(examples.length).toBeGreaterThanOrEqual(7);
     for (const [, command, shown] of examples) {
       const args = [...command.matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]);
-      const { code, output } = runInProcess(args);
+      const { code, output } = await runInProcess(args);
       const [text, exit] = shown.split(/\$ echo \$\?\n/);
       expect(output, command).toBe(text);
       if (exit) expect(code, command).toBe(Number(exit.trim()));

@@ -9,7 +9,7 @@ import { htmlEscape, mdText } from '../render/prose.js';
 import { InputError } from '../expr/errors.js';
 import { parseDocument } from '../doc/format.js';
 import { checkDocument, type DocumentResult } from '../doc/check.js';
-import { loadRules } from '../rewrite/rules.js';
+import { loadRules, type Rule } from '../rewrite/rules.js';
 
 export const DOCUMENT_EXTENSION = '.matcalc';
 
@@ -30,9 +30,27 @@ export function documentFiles(paths: readonly string[]): string[] {
   return out;
 }
 
+/** A document's text and the name it is reported under (its file, or `<stdin>`). */
+export interface DocumentText {
+  readonly file: string;
+  readonly text: string;
+}
+
+/** The name under which a document read from standard input is reported. */
+export const STDIN_DOCUMENT = '<stdin>';
+
+/** The documents named, read: `-` stands for `stdin` (the text of standard input), directories are expanded. */
+export function readDocuments(paths: readonly string[], stdin?: string): DocumentText[] {
+  if (paths.filter((p) => p === '-').length > 1) throw new InputError('standard input (-) can be read once');
+  return paths.flatMap((p) => (p === '-' ? [{ file: STDIN_DOCUMENT, text: stdin ?? '' }] : documentFiles([p]).map((file) => ({ file, text: readFileSync(file, 'utf8') }))));
+}
+
+export function verifyDocument(d: DocumentText, seed?: number, rules: ReadonlyMap<string, Rule> = loadRules()): DocumentResult {
+  return checkDocument(parseDocument(d.text, d.file), { seed, rules });
+}
+
 export function verifyDocumentFile(file: string, seed?: number): DocumentResult {
-  const rules = loadRules();
-  return checkDocument(parseDocument(readFileSync(file, 'utf8'), file), { seed, rules });
+  return verifyDocument({ file, text: readFileSync(file, 'utf8') }, seed);
 }
 
 /** "counterexample (d = 1, n = 2; integer entries): X = [1 -2], …, left side = …, right side = …" */
@@ -85,16 +103,20 @@ export interface CheckedDocument {
  * index page that shows each document's status. KaTeX's stylesheet and fonts are written once, next to
  * the pages, so the directory works offline.
  */
-export function checkAndRender(paths: readonly string[], out: string, progress?: (done: number, total: number, file: string) => void): CheckedDocument[] {
-  const files = documentFiles(paths);
+export function checkAndRender(
+  docs: readonly string[] | readonly DocumentText[],
+  out: string,
+  progress?: (done: number, total: number, file: string) => void,
+): CheckedDocument[] {
+  const texts = docs.map((d) => (typeof d === 'string' ? readDocuments([d]) : [d])).flat();
   const rules = loadRules();
   mkdirSync(out, { recursive: true });
   const checked: CheckedDocument[] = [];
   let assetsWritten = false;
-  files.forEach((file, i) => {
-    progress?.(i, files.length, file);
-    const result = checkDocument(parseDocument(readFileSync(file, 'utf8'), file), { rules });
-    const name = basename(file, DOCUMENT_EXTENSION);
+  texts.forEach((doc, i) => {
+    progress?.(i, texts.length, doc.file);
+    const result = verifyDocument(doc, undefined, rules);
+    const name = doc.file === STDIN_DOCUMENT ? 'stdin' : basename(doc.file, DOCUMENT_EXTENSION);
     const rendered = renderDocument(documentPage(result, rules), { assets: 'files' });
     writeFileSync(join(out, `${name}.html`), rendered.html);
     writeFileSync(join(out, `${name}.tex`), rendered.tex);
@@ -105,9 +127,9 @@ export function checkAndRender(paths: readonly string[], out: string, progress?:
         writeFileSync(join(out, a.path), a.data);
       }
     assetsWritten = true;
-    checked.push({ file, result, page: `${name}.html` });
+    checked.push({ file: doc.file, result, page: `${name}.html` });
   });
-  progress?.(files.length, files.length, '');
+  progress?.(texts.length, texts.length, '');
   writeFileSync(join(out, 'index.html'), indexHtml(checked));
   writeFileSync(join(out, 'index.md'), indexMd(checked));
   return checked;
@@ -121,7 +143,7 @@ function indexHtml(docs: readonly CheckedDocument[]): string {
       const refuted = d.result.results.filter((x) => x.kind === 'claim' && !x.item.expected).length;
       const note = refuted ? `<div class="src">${refuted} printed formula${refuted > 1 ? 's' : ''} shown false</div>` : '';
       const status = d.result.passed ? `<span class="ok">✓&nbsp;verified</span>${note}` : `<span class="bad">✗ ${htmlEscape(documentStatus(d.result))}</span>`;
-      return `<tr><td><a href="${htmlEscape(d.page)}">${htmlEscape(d.result.doc.title ?? base)}</a><div class="src">${htmlEscape(d.result.doc.source ?? '')}</div></td><td>${status}</td><td><a href="${htmlEscape(base)}.tex">.tex</a> · <a href="${htmlEscape(base)}.md">.md</a> · <a href="../../${htmlEscape(d.file)}">source</a></td></tr>`;
+      return `<tr><td><a href="${htmlEscape(d.page)}">${htmlEscape(d.result.doc.title ?? base)}</a><div class="src">${htmlEscape(d.result.doc.source ?? '')}</div></td><td>${status}</td><td><a href="${htmlEscape(base)}.tex">.tex</a> · <a href="${htmlEscape(base)}.md">.md</a>${d.file === STDIN_DOCUMENT ? '' : ` · <a href="../../${htmlEscape(d.file)}">source</a>`}</td></tr>`;
     })
     .join('\n');
   return `<!DOCTYPE html>

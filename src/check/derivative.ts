@@ -18,6 +18,7 @@ import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { compile, type Compiled } from '../numeric/compile.js';
 import { axpy, dot, frob, Mat, matmul, reshape, scale, transpose, vec } from '../numeric/mat.js';
 import { Entries, Rng, randomDirection, randomSizes, randomValue } from '../numeric/random.js';
+import { CheckError } from '../expr/errors.js';
 
 export type ClaimKind = 'gradient' | 'vec-jacobian';
 
@@ -121,7 +122,8 @@ export class PointSampler {
   }
 }
 
-export class CheckError extends Error {}
+// defined with the other user-facing errors, so that the command line can tell it apart without loading the checker
+export { CheckError };
 
 export function perturbed(point: Point, vars: readonly SymNode[], dir: ReadonlyMap<string, Mat>, t: number): Point {
   const values = new Map(point.values);

@@ -1,7 +1,18 @@
 // Errors a user can act on. The CLI prints `message` (and `detail`) and exits 2; never a stack trace.
 
+/** Where in the user's input an error is: which input (`expression`, `declarations`, …) and the 1-based columns. */
+export interface InputPosition {
+  readonly input: string;
+  readonly column: number;
+  readonly endColumn: number;
+}
+
 export class InputError extends Error {
-  constructor(message: string, readonly detail?: string) {
+  constructor(
+    message: string,
+    readonly detail?: string,
+    readonly position?: InputPosition,
+  ) {
     super(message);
     this.name = 'InputError';
   }
@@ -19,3 +30,6 @@ export class UnsupportedError extends Error {
     this.name = 'UnsupportedError';
   }
 }
+
+/** The numerical check could not run (no acceptable random point): not a failed check, not bad input. */
+export class CheckError extends Error {}

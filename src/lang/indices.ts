@@ -1,7 +1,7 @@
 // Index expressions in the input language: W[k+1], n[k-1], the bounds of prod(j = l..k+1, …). An index
 // is an integer expression, affine in index variables; anything else is an error with its position.
 import type { MathNode } from 'mathjs';
-import { parse as mathParse } from 'mathjs/number';
+import { mathParse } from './mathjs.js';
 import { Idx, IndexVar, idxConst, idxLinear, idxOf, isConstIdx } from '../expr/indices.js';
 
 type AnyNode = MathNode & Record<string, any>;

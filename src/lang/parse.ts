@@ -2,8 +2,7 @@
 // names against the declarations, builds our own nodes and turns every problem into an InputError with
 // a column and a caret. mathjs nodes carry no positions, so spans are recovered by matching the leaves
 // of its tree, in order, with the identifier and number tokens of the source.
-// the number-only build has the same parser and loads in about half the time
-import { parse as mathParse } from 'mathjs/number';
+import { mathParse } from './mathjs.js';
 import type { MathNode } from 'mathjs';
 import { Expr, num } from '../expr/ast.js';
 import * as b from '../expr/build.js';

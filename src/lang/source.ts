@@ -15,7 +15,7 @@ export function caret(source: string, span: Span | undefined): string {
 
 export function errorAt(what: string, source: string, span: Span | undefined, message: string): InputError {
   const where = span ? ` at column ${span.start + 1}` : '';
-  return new InputError(`${what}${where}: ${message}`, caret(source, span));
+  return new InputError(`${what}${where}: ${message}`, caret(source, span), span ? { input: what, column: span.start + 1, endColumn: Math.max(span.end, span.start + 1) + 1 } : undefined);
 }
 
 /** Split at commas outside brackets: "A[k = 1..l, q = 1..r], B" → ["A[k = 1..l, q = 1..r]", " B"]. */

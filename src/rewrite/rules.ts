@@ -12,7 +12,7 @@
 // `where` declares the pattern variables with symbolic shapes and properties (symmetric, spd, invertible:
 // side conditions the matcher checks); `if` adds free(A, x) — A does not depend on x. Every rule is
 // verified numerically by the test suite on random instances of its own variables.
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { familyMarker, type Expr } from '../expr/ast.js';
 import { indexPatternName } from './match.js';
@@ -131,17 +131,11 @@ export function loadRules(dir = defaultRulesDir()): Map<string, Rule> {
 }
 
 function defaultRulesDir(): string {
-  // dist/src/rewrite → ../../../rules, src/rewrite (tests) → ../../rules
+  // the package's rules/, found from here: src/rewrite (tests), dist/src/rewrite (tsc), dist/bundle/chunks
   const here = new URL('.', import.meta.url).pathname;
-  for (const up of ['../../../rules', '../../rules']) {
-    const p = join(here, up);
-    try {
-      readdirSync(p);
-      return p;
-    } catch {
-      /* try the next */
-    }
+  for (const up of ['../..', '../../..']) {
+    const root = join(here, up);
+    if (existsSync(join(root, 'package.json')) && existsSync(join(root, 'rules'))) return join(root, 'rules');
   }
   throw new Error('the rules/ directory was not found next to the package');
 }
-

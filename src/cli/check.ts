@@ -1,0 +1,16 @@
+// matcalc check: verify every derivation document and render each, with an index page.
+import { checkAndRender, readDocuments } from '../app/documents.js';
+import { documentStatus } from '../render/document-page.js';
+import { readStdin, STDIN } from './stdin.js';
+
+export async function check(paths: string[], o: { out: string }): Promise<void> {
+  const docs = readDocuments(paths, paths.includes(STDIN) ? await readStdin() : undefined);
+  const tty = process.stderr.isTTY;
+  const checked = checkAndRender(docs, o.out, (done, total, file) => {
+    if (tty) process.stderr.write(`\rchecking ${done}/${total} ${file}`.padEnd(80).slice(0, 80) + (done === total ? '\n' : ''));
+  });
+  for (const c of checked) process.stdout.write(`${c.result.passed ? '✓' : '✗'} ${c.file}: ${documentStatus(c.result)}\n`);
+  const failed = checked.filter((c) => !c.result.passed).length;
+  process.stdout.write(`${checked.length - failed} of ${checked.length} documents verified; pages in ${o.out}/index.html\n`);
+  if (failed) process.exitCode = 1;
+}

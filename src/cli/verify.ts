@@ -1,0 +1,28 @@
+// matcalc verify: a claimed derivative (--f, --wrt, --claim), or derivation documents (FILE…, - for stdin).
+import { InputError } from '../expr/errors.js';
+import { documentText, readDocuments, verifyDocument } from '../app/documents.js';
+import { verifyClaim } from '../verify/claim.js';
+import { formatVerifyText, verifyJson } from '../render/verify-output.js';
+import { loadRules } from '../rewrite/rules.js';
+import { readStdin, STDIN } from './stdin.js';
+
+export async function verify(files: string[], o: Record<string, any>): Promise<void> {
+  if (files.length) {
+    if (o.claim || o.f) throw new InputError('give either documents (matcalc verify FILE…) or a claim (--decl, --f, --wrt, --claim), not both');
+    const docs = readDocuments(files, files.includes(STDIN) ? await readStdin() : undefined);
+    const rules = loadRules();
+    let failed = 0;
+    for (const doc of docs) {
+      const r = verifyDocument(doc, o.seed, rules);
+      process.stdout.write(documentText(r));
+      if (!r.passed) failed++;
+    }
+    if (failed) process.exitCode = 1;
+    return;
+  }
+  const missing = ['decl', 'f', 'wrt', 'claim'].filter((k) => !o[k]);
+  if (missing.length) throw new InputError(`verify needs ${missing.map((m) => '--' + m).join(', ')} (or derivation documents: matcalc verify FILE…)`);
+  const out = verifyClaim({ decl: o.decl, f: o.f, wrt: o.wrt, claim: o.claim, kind: o.kind, defs: o.def, seed: o.seed });
+  process.stdout.write(o.format === 'json' ? JSON.stringify(verifyJson(out), null, 2) + '\n' : formatVerifyText(out));
+  if (!out.verified) process.exitCode = 1;
+}
