@@ -16,6 +16,7 @@ import { familyMember } from './decl.js';
 import { indexFromNode } from './indices.js';
 import { Idx, IndexVar, indexVar, idxPlus, idxSub, inRange, isConstIdx, provablyLE, rangeText } from '../expr/indices.js';
 import { prodOver, sumOver } from '../expr/families.js';
+import { broadcastSum } from '../ops/add.js';
 
 export interface Scope {
   readonly decls: Declarations;
@@ -312,9 +313,9 @@ class Translator {
     const args: AnyNode[] = n.args;
     switch (n.fn) {
       case 'add':
-        return b.add(this.expr(args[0]), this.expr(args[1]));
+        return broadcastSum(this.expr(args[0]), this.expr(args[1]));
       case 'subtract':
-        return b.sub(this.expr(args[0]), this.expr(args[1]));
+        return broadcastSum(this.expr(args[0]), b.neg(this.expr(args[1])));
       case 'unaryMinus':
         return b.neg(this.expr(args[0]));
       case 'unaryPlus':

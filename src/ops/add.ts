@@ -1,7 +1,7 @@
 // Sums. Simplification flattens nested sums, merges like terms (c₁A + c₂A = (c₁+c₂)A), drops zeros and
 // orders terms structurally.
-import { Expr, OpNode, isNum, isOp, num } from '../expr/ast.js';
-import { add, eye, mul, scale, T, zeroLike } from '../expr/build.js';
+import { Expr, OpNode, isNum, isOp, isScalar, num } from '../expr/ast.js';
+import { add, eye, mul, ones, scale, T, zeroLike } from '../expr/build.js';
 import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { dimMul } from '../expr/dim.js';
 import { add as addMat } from '../numeric/mat.js';
@@ -24,9 +24,41 @@ function isZero(e: Expr): boolean {
   return isNum(e, 0) || isOp(e, 'zeros');
 }
 
+const SUM_SHAPES = 'terms of a sum must have the same shape';
+
+/**
+ * a + b as papers write it: a scalar added to a vector or matrix stands for that scalar times a matrix of
+ * ones (1 − σ(z), X − 10). Nothing else broadcasts: a column added to a matrix is a shape error.
+ */
+export function broadcastSum(...terms: Expr[]): Expr {
+  const matrices = terms.filter((t) => !isScalar(t));
+  if (matrices.length === 0 || matrices.length === terms.length) return add(...terms);
+  for (const m of matrices) if (!shapeEq(m.shape, matrices[0].shape)) throw shapeMismatch('a sum', matrices[0], m, SUM_SHAPES);
+  const { rows, cols } = matrices[0].shape;
+  return add(...terms.map((t) => (isScalar(t) ? mul(t, ones(rows, cols)) : t)));
+}
+
+/** The scalar s of a term s·1 (ones(m, n), 2*ones(m, n), a*ones(m, n)); undefined for any other term. */
+function broadcastScalar(e: Expr): Expr | undefined {
+  if (isOp(e, 'ones')) return num(1);
+  if (!isOp(e, 'mul')) return undefined;
+  const scalars = e.args.slice(0, -1);
+  return isOp(e.args[e.args.length - 1], 'ones') && scalars.every(isScalar) ? mul(...scalars) : undefined;
+}
+
+/**
+ * The terms as they are printed: in a sum of matrices that is not all constants, s·1 prints as the
+ * scalar s (1 - tanh(Z).^2), which reads back as the same sum.
+ */
+function shownTerms(node: OpNode): readonly Expr[] {
+  if (isScalar(node)) return node.args;
+  const scalars = node.args.map(broadcastScalar);
+  return scalars.every((s) => s !== undefined) ? node.args : node.args.map((a, i) => scalars[i] ?? a);
+}
+
 /** Terms joined by + and −: a negative coefficient prints as a subtraction (same in text and LaTeX). */
 function printSum(node: OpNode, p: Printer): string {
-  return node.args
+  return shownTerms(node)
     .map((a, i) => {
       const [c, rest] = splitCoefficient(a);
       if (i > 0 && c < 0) return ' - ' + p(scale(-c, rest), PREC.mul);
@@ -35,9 +67,9 @@ function printSum(node: OpNode, p: Printer): string {
     .join('');
 }
 
-/** a + b - 2*c: a term with a negative coefficient is subtracted. */
+/** a + b - 2*c: a term with a negative coefficient is subtracted; NumPy and PyTorch broadcast s·1 as s. */
 const emitArithmetic: EmitFn = (node, c) =>
-  node.args
+  shownTerms(node)
     .map((a, i) => {
       const [k, rest] = splitCoefficient(a);
       if (i > 0 && k < 0) return ' - ' + c.code(scale(-k, rest), CODE_PREC.mul);
@@ -60,7 +92,7 @@ register({
   shape(args) {
     for (let i = 1; i < args.length; i++)
       if (!shapeEq(args[0].shape, args[i].shape))
-        throw shapeMismatch('a sum', args[0], args[i], 'terms of a sum must have the same shape');
+        throw shapeMismatch('a sum', args[0], args[i], SUM_SHAPES);
     return args[0].shape;
   },
   differential(node, d) {
