@@ -72,3 +72,21 @@ describe('scalar broadcasting', () => {
     expect(h.verdict!.passed, JSON.stringify(h.verdict)).toBe(true);
   });
 });
+
+describe('Hessians through diag(·) (its vec-Jacobian, both ways)', () => {
+  const hessianPasses = (expr: string, decl: string, wrt: string[]) => {
+    const h = runHessian({ expr, decl, wrt });
+    expect(h.verdict!.passed, JSON.stringify(h.verdict)).toBe(true);
+    return h;
+  };
+  it('tr(diag(x)*A*diag(x)*B): a column to a diagonal matrix', () => {
+    hessianPasses('tr(diag(x)*A*diag(x)*B)', 'x: n; A, B: n x n', ['x']);
+  });
+  it('the Jacobian norm of a tanh layer, norm(diag(1 - tanh(W*x).^2)*W)^2, in x and in W', () => {
+    hessianPasses('norm(diag(1 - tanh(W*x).^2)*W)^2', 'W: n x n; x: n', ['x']);
+    hessianPasses('norm(diag(1 - tanh(W*x).^2)*W)^2', 'W: n x n; x: n', ['W', 'x']);
+  });
+  it('the diagonal of a square matrix: sum(diag(X*X\').^2)', () => {
+    hessianPasses("sum(diag(X*X').^2)", 'X: n x m', ['X']);
+  });
+});

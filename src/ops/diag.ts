@@ -1,9 +1,8 @@
 // diag: a column v (n×1) → the n×n diagonal matrix; a square matrix → the column of its diagonal.
 // The two are adjoint to each other: ⟨U, diag(v)⟩ = ⟨diag(U), v⟩.
 import { isOp } from '../expr/ast.js';
-import { diag, eye, zeros } from '../expr/build.js';
+import { diag, eye, kron, mul, ones, vec, zeros } from '../expr/build.js';
 import { ONE, isOne } from '../expr/dim.js';
-import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, isSquare, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
@@ -30,8 +29,13 @@ register({
     return da && diag(da);
   },
   adjoint: (_n, _i, U) => diag(U),
-  vecLinear: () => {
-    throw new UnsupportedError('the vec-Jacobian through diag(·) is not supported yet; use the matrix-form gradient');
+  // vec(diag v) = diag(vec I)(1 ⊗ I) v: n copies of v stacked, masked to the diagonal; taking the
+  // diagonal is the adjoint map, vec(diag A) = (1ᵀ ⊗ I) diag(vec I) vec(A)
+  vecLinear(node) {
+    const a = node.args[0];
+    const n = a.shape.rows;
+    const mask = diag(vec(eye(n)));
+    return isColumn(a.shape) ? mul(mask, kron(ones(n, ONE), eye(n))) : mul(kron(ones(ONE, n), eye(n)), mask);
   },
   evaluate(_n, [a]) {
     if (a.cols === 1) {
