@@ -294,12 +294,12 @@ for kw in [dict(W1=np.ones((3, 4)), W2=np.ones((2, 3)), X=np.ones((4, 5))), dict
     expect(r.stdout).toMatch(/ValueError W2 has shape \(2, 4\) but is declared \('k', 'h'\)/);
   });
 
-  it('a Hessian the engine cannot derive: value and gradient only, and a comment says why', () => {
-    // the Hessian's vec blocks go through diag(·), whose vec-Jacobian is not derived yet
+  it('a Hessian through diag(·) (once underived, now with its vec-Jacobian): value, gradient, hessian and hvp', () => {
     const gen = runCodegen({ expr: 'tr(diag(x)*A*diag(x))', decl: 'x: n; A: n x n', target: 'numpy', check: false });
-    expect(gen.code).toMatch(/^# No hessian or hvp: the engine cannot derive it: /m);
+    expect(gen.code).not.toMatch(/^# No hessian or hvp/m);
     expect(gen.code).toMatch(/^def gradient\(\*\*vars\):$/m);
-    expect(gen.code).not.toMatch(/def (hessian|hvp)\(/);
+    expect(gen.code).toMatch(/^def hessian\(\*\*vars\):$/m);
+    expect(gen.code).toMatch(/^def hvp\(/m);
   });
 
   it('an unknown target and an operator a target cannot express: exit 2 with a clear message', () => {

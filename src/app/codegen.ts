@@ -1,5 +1,5 @@
 // The codegen pipeline: derive (and check) the gradients and the Hessian, then write them as a module of
-// the target. A Hessian the engine cannot derive (an operator without a second differential) leaves the
+// the target. A Hessian the engine cannot derive (an UnsupportedError) leaves the
 // module without `hessian` and `hvp`, saying why; a Hessian that fails its check stops codegen (exit 1).
 import { isIndexed } from '../expr/families.js';
 import { InputError, UnsupportedError } from '../expr/errors.js';
