@@ -6,8 +6,11 @@ import type { Idx, IndexVar } from './indices.js';
 import { Shape, SCALAR, isScalarShape } from './shape.js';
 import { opDef } from '../ops/registry.js';
 
-/** mask: entries in {0, 1} (a sampling pattern Ω; P_Ω(A) = Ω .* A) */
-export type Property = 'symmetric' | 'spd' | 'invertible' | 'mask';
+/**
+ * mask: entries in {0, 1} (a sampling pattern Ω; P_Ω(A) = Ω .* A); orthogonal: QᵀQ = I (orthonormal
+ * columns; orthonormal rows, QQᵀ = I, for a wide matrix); unit: ‖x‖ = 1 (a point of the unit sphere).
+ */
+export type Property = 'symmetric' | 'spd' | 'invertible' | 'mask' | 'orthogonal' | 'unit';
 
 export interface Attrs {
   /** sizes for eye/zeros/ones/unvec/commutation */

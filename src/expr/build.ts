@@ -35,7 +35,7 @@ export const dimval = (d: Dim): Expr => op('dimval', [], { dims: [d] });
 export const commutation = (m: Dim, n: Dim): Expr => op('commutation', [], { dims: [m, n] });
 export const ew = (fn: string, a: Expr, k?: number): Expr => op('ew', [a], k === undefined ? { fn } : { fn, k });
 /** grad/jac/hess(f, X…): the variable arguments must be declared symbols. */
-export function derivative(name: 'grad' | 'jac' | 'hess' | 'diff', args: Expr[], variables = args.length - 1): Expr {
+export function derivative(name: 'grad' | 'jac' | 'hess' | 'diff' | 'rgrad' | 'rhess', args: Expr[], variables = args.length - 1): Expr {
   for (const x of args.slice(1, 1 + variables))
     if (x.kind !== 'sym' || x.delta) throw new InputError(`${name}(…): the variables must be declared symbols, not ${toTextLazy(x)}`);
   return op(name, args);
@@ -43,6 +43,12 @@ export function derivative(name: 'grad' | 'jac' | 'hess' | 'diff', args: Expr[],
 const toTextLazy = (e: Expr) => (e.kind === 'sym' ? e.name : 'an expression');
 
 export const mpow = (a: Expr, k: number): Expr => (k === 1 ? a : op('mpow', [a], { k }));
+/** A spectral function (src/ops/spectral.ts): eigval(S, i), lambda_min(S), svdvals(A), pinv(A), … */
+export const spectral = (fn: string, a: Expr, index?: Dim): Expr => op('spectral', [a], index ? { fn, dims: [index] } : { fn });
+/** S^k of a positive (semi)definite S for a non-integer k; sqrtm(S) is k = 1/2. */
+export const spdpow = (a: Expr, k: number): Expr => op('spectral', [a], { fn: 'spdpow', k });
+/** cols(A, i, j) and rows(A, i, j): 1-based, inclusive. */
+export const slice = (axis: 'cols' | 'rows', a: Expr, i: Dim, j: Dim): Expr => op('slice', [a], { fn: axis, dims: [i, j] });
 
 /** The zero of a given shape: 0 for scalars, a zero matrix otherwise. */
 export function zeroLike(e: Expr): Expr {

@@ -6,7 +6,7 @@
 import { SymNode, sym, type Property } from '../expr/ast.js';
 import { Dim, ONE, dimEq, dimMul, dimNum, dimSym } from '../expr/dim.js';
 import { InputError } from '../expr/errors.js';
-import { SCALAR, Shape, isSquare, shape, shapeText } from '../expr/shape.js';
+import { SCALAR, Shape, isScalarShape, isSquare, shape, shapeText } from '../expr/shape.js';
 import { Idx, IndexVar, idxConst, indexVar, isConstIdx, rangeText, splitIndexedName } from '../expr/indices.js';
 import { member } from '../expr/families.js';
 import { errorAt, splitTopLevel } from './source.js';
@@ -41,7 +41,9 @@ export function familyMember(f: Family, index: readonly Idx[]): SymNode {
 /** Members of a family with constant ranges are ordinary symbols too (W[1..3]: W[1], W[2], W[3]). */
 const CONCRETE_MEMBERS = 4096;
 
-const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible', mask: 'mask' };
+const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible', mask: 'mask', orthogonal: 'orthogonal', unit: 'unit' };
+/** Properties of any shape (the others need a square matrix). */
+const ANY_SHAPE: ReadonlySet<Property> = new Set(['mask', 'orthogonal', 'unit']);
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 interface Token {
@@ -189,8 +191,9 @@ export function parseDeclarations(source: string): Declarations {
     for (; i < toks.length; i++) {
       const t = toks[i];
       const p = PROPERTIES[t.text];
-      if (!p) throw fail(`unknown property "${t.text}" (known: symmetric, spd, invertible, mask)`, t.start, t.text.length);
-      if (p !== 'mask' && (!isSquare(s) || dimEq(s.rows, ONE))) throw fail(`"${t.text}" needs a square matrix, but the type is ${shapeText(s)}`, t.start, t.text.length);
+      if (!p) throw fail(`unknown property "${t.text}" (known: ${Object.keys(PROPERTIES).join(', ')})`, t.start, t.text.length);
+      if (!ANY_SHAPE.has(p) && (!isSquare(s) || dimEq(s.rows, ONE))) throw fail(`"${t.text}" needs a square matrix, but the type is ${shapeText(s)}`, t.start, t.text.length);
+      if ((p === 'orthogonal' || p === 'unit') && isScalarShape(s)) throw fail(`"${t.text}" needs a vector or a matrix, but the type is scalar`, t.start, t.text.length);
       props.push(p);
     }
     names.forEach((n, k) => {

@@ -350,7 +350,9 @@ class Translator {
         if (isScalarShape(x.shape)) return b.pow(x, k);
         if (!isSquare(x.shape)) throw this.fail(n, `A^k needs a square matrix; for entrywise powers write A.^${k}`);
         if (k === -1) return b.inv(x);
-        if (!Number.isInteger(k) || k < 1) throw this.fail(n, 'a matrix power needs a positive integer exponent (or -1)');
+        // S^(1/2), S^(-1/2): powers of a positive (semi)definite matrix, through its eigenvalues
+        if (!Number.isInteger(k)) return b.spdpow(x, k);
+        if (k < 1) throw this.fail(n, 'a matrix power needs a positive integer exponent, -1, or a fractional one for a positive definite matrix (S^(-1/2))');
         return b.mpow(x, k);
       }
       default:
@@ -385,10 +387,7 @@ class Translator {
         case 'number':
           return this.number(a, `argument ${i + 1} of ${name}`);
         case 'string':
-          if (name === 'norm' && a.type === 'ConstantNode' && a.value === 2) {
-            if (!isColumn(values0(this, nargs))) throw this.fail(a, "norm(A, 2) is the spectral norm, which is not differentiable in general; use norm(A) (Frobenius)");
-            return 'fro';
-          }
+          if (name === 'norm' && a.type === 'ConstantNode' && a.value === 2) return isColumn(values0(this, nargs)) ? 'fro' : '2';
           if (name === 'norm' && a.type === 'ConstantNode' && typeof a.value === 'number')
             throw this.fail(a, `only the Frobenius norm is supported (norm(A) or norm(A, 'fro')); the ${a.value}-norm is not differentiable in general`);
           if (a.type !== 'ConstantNode' || typeof a.value !== 'string') throw this.fail(a, `expected a quoted string such as 'fro'`);

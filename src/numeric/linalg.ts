@@ -295,3 +295,19 @@ export function randomOrthogonal(rows: number, cols: number, normal: () => numbe
 export function randomUnit(n: number, normal: () => number): Mat {
   return randomOrthogonal(n, 1, normal);
 }
+
+/**
+ * An orthonormal basis of the tangent space {z : zᵀx = 0} of the unit sphere at x (n×(n−1)): columns
+ * 2..n of the Householder reflection that maps x to a multiple of e₁.
+ */
+export function tangentBasis(x: Mat): Mat {
+  const n = x.data.length;
+  const norm = Math.hypot(...x.data);
+  const w = Float64Array.from(x.data);
+  w[0] += (x.data[0] >= 0 ? 1 : -1) * norm;
+  const ww = w.reduce((s, v) => s + v * v, 0);
+  const out = Mat.zeros(n, n - 1);
+  for (let j = 1; j < n; j++)
+    for (let i = 0; i < n; i++) out.data[(j - 1) * n + i] = (i === j ? 1 : 0) - (ww > 0 ? (2 * w[i] * w[j]) / ww : 0);
+  return out;
+}

@@ -3,7 +3,8 @@
 import type { SymNode } from '../expr/ast.js';
 import { dimValue } from '../expr/dim.js';
 import { isSquare } from '../expr/shape.js';
-import { add, Mat, matmul, scale, transpose } from './mat.js';
+import { add, Mat, matmul, reshape, scale, transpose } from './mat.js';
+import { randomOrthogonal } from './linalg.js';
 
 /** mulberry32: small, fast, seedable — every check is reproducible from its seed. */
 export class Rng {
@@ -66,6 +67,8 @@ export function randomValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng:
       }
     return m;
   }
+  if (s.props.has('orthogonal')) return randomOrthogonal(rows, cols, () => rng.normal());
+  if (s.props.has('unit')) return reshape(randomOrthogonal(rows * cols, 1, () => rng.normal()), rows, cols);
   const B = randomMatrix(rows, cols, rng, entries);
   if (s.props.has('spd')) return add(scale(matmul(B, transpose(B)), 1 / rows), Mat.eye(rows));
   if (s.props.has('symmetric')) return scale(add(B, transpose(B)), 0.5);

@@ -20,7 +20,7 @@ function variable(node: OpNode, i: number): SymNode {
 }
 
 /** Richardson-extrapolated central difference of t ↦ g(t) at 0 (error O(h⁴)). */
-function derivative(g: (t: number) => Mat, h: number): Mat {
+export function derivative(g: (t: number) => Mat, h: number): Mat {
   const D = (s: number) => {
     const a = g(s), b = g(-s);
     return new Mat(a.rows, a.cols, a.data.map((v, i) => (v - b.data[i]) / (2 * s)));
@@ -50,7 +50,7 @@ function stackRows(ps: readonly Mat[]): Mat {
 }
 
 /** Derivative operators difference their argument: they need the tree evaluator, not a compiled program. */
-function movable(ctx: EvalContext): PointContext {
+export function movable(ctx: EvalContext): PointContext {
   if (!('with' in ctx)) throw new UnsupportedError('derivative operators (grad, jac, diff, hess) are evaluated by the tree evaluator only');
   return ctx as PointContext;
 }

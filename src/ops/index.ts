@@ -23,3 +23,6 @@ import './elementwise.js';
 import './derivatives.js';
 import './prod.js';
 import './isum.js';
+import './spectral.js';
+import './slice.js';
+import './riemannian.js';
