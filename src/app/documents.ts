@@ -1,6 +1,6 @@
 // Verifying derivation documents: read, check, and describe the outcome (text for the terminal).
 import type { EqualityCounterexample } from '../verify/counterexample.js';
-import { matText } from '../render/verify-output.js';
+import { matText, numText } from '../render/verify-output.js';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { renderDocument } from '../render/document.js';
@@ -10,6 +10,7 @@ import { InputError } from '../expr/errors.js';
 import { parseDocument } from '../doc/format.js';
 import { checkDocument, type DocumentResult } from '../doc/check.js';
 import { loadRules, type Rule } from '../rewrite/rules.js';
+import { evidenceText, type InequalityVerdict } from '../check/inequality.js';
 
 export const DOCUMENT_EXTENSION = '.matcalc';
 
@@ -64,14 +65,33 @@ export function counterexampleText(c: EqualityCounterexample, left: string, righ
   ];
 }
 
+/** The point where an inequality fails, both sides there and the margin (sides: their text, when known). */
+export function inequalityCounterexampleLines(v: InequalityVerdict, indent = '      ', sides?: readonly [string, string]): string[] {
+  const c = v.counterexample!;
+  const sizes = Object.entries(c.sizes).map(([k, n]) => `${k} = ${n}`).join(', ');
+  const by = (c.foundBy === 'search' ? `found by local search ${c.index}` : `at random point ${c.index}`) + (c.rounded ? ', entries rounded to integers' : '');
+  const [l, r] = sides ? [`left side  ${sides[0]}`, `right side ${sides[1]}`] : ['left side', 'right side'];
+  return [
+    `${indent}counterexample (${sizes || 'no dimensions'}; ${by}):`,
+    ...[...c.values].map(([name, m]) => `${indent}  ${name} = ${matText(m)}`),
+    `${indent}  ${l} = ${numText(c.left)}`,
+    `${indent}  ${r} = ${numText(c.right)}`,
+    `${indent}  it fails by ${numText(Math.abs(c.margin))} (relative margin ${c.relative.toExponential(1)}; rounding is below ${v.tolerance.toExponential(0)})`,
+  ];
+}
+
 /** One paragraph per document: the verdict, every claim and step with its line, the first failure. */
 export function documentText(r: DocumentResult): string {
   const L = [`${r.passed ? 'VERIFIED' : 'FALSE'}: ${r.doc.file}${r.doc.title ? ` — ${r.doc.title}` : ''}`];
   for (const x of r.results) {
     if (x.kind === 'claim') {
       const what = x.item.expected ? 'claim' : 'refute';
-      const verdict = x.holds ? 'holds' : `does not hold (${x.message})`;
+      const iq = x.inequality;
+      const verdict = iq
+        ? iq.status === 'holds' ? `holds: ${evidenceText(iq)}` : iq.status === 'fails' ? 'does not hold' : `could not be checked: ${iq.reason}`
+        : x.holds ? 'holds' : `does not hold (${x.message})`;
       L.push(`  line ${x.item.line}: ${what}${x.item.label ? ' ' + x.item.label : ''} ${verdict}${x.passed ? '' : '   ← FAILS'}`);
+      if (iq?.counterexample) L.push(...inequalityCounterexampleLines(iq));
       for (const f of x.diagnosis?.findings ?? []) L.push(`      diagnosis: ${f}`);
       if (x.diagnosis) L.push(`      correct: ${x.diagnosis.correct}`);
       if (x.counterexample) L.push(...counterexampleText(x.counterexample, 'left side', 'right side'));

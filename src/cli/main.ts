@@ -41,17 +41,18 @@ export function program(): Command {
     .action(async (expr: string, o) => (await import('./derive.js')).derive(await fromStdin(expr, 'expression'), o));
 
   p.command('verify')
-    .description('verify a claimed derivative (--claim …) or derivation documents (FILE…): VERIFIED (exit 0) or FALSE (exit 1) with a diagnosis')
+    .description('verify a claimed derivative (--f … --wrt … --claim …), a relation (--claim "LHS <= RHS" or "LHS = RHS", no --f), or derivation documents (FILE…): VERIFIED/HOLDS (exit 0) or FALSE (exit 1) with a diagnosis or a counterexample')
     .argument('[files...]', DOCUMENTS)
     .option('--decl <decls>', 'declarations, e.g. "W1: h x d; W2: k x h; X: d x n; Y: k x n"')
     .option('--f <expr>', 'the function, e.g. "0.5*norm(W2*W1*X - Y)^2" (- reads it from standard input)')
     .option('--wrt <var>', 'the variable, e.g. W1')
-    .option('--claim <expr>', "the claimed derivative, e.g. \"W2'*(W2*W1*X - Y)*X'\" (- reads it from standard input)")
+    .option('--claim <expr>', "the claimed derivative, e.g. \"W2'*(W2*W1*X - Y)*X'\"; without --f, a relation such as \"norm(A*B) <= opnorm(A)*norm(B)\" (- reads it from standard input)")
     .option(
       '--kind <kind>',
       'grad: ∇_X f (shape of X); vecgrad: ∇_vec(X) f; jacobian: ∇_vec(X) vec(F); hessian: ∇_vec(X)∇_vec(X) f; hessian-form: ∇²f[dX, dX] in the direction dX (default: grad for scalar f, jacobian otherwise)',
     )
     .option('--def <definition>', 'a definition such as "e = W2*W1*X - Y" (repeatable), usable in --f and --claim', collect)
+    .option('--at <substitution>', 'without --f: evaluate the relation at points given by a substitution, e.g. "x = sqrt(eigval(M, 2))*eigvec(M, 2)" (repeatable)', collect)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--seed <n>', 'seed of the random check points', seed)
     .action(async (files: string[], o) => {

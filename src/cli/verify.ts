@@ -1,4 +1,5 @@
-// matcalc verify: a claimed derivative (--f, --wrt, --claim), or derivation documents (FILE…, - for stdin).
+// matcalc verify: a claimed derivative (--f, --wrt, --claim), a relation (--claim "LHS <= RHS", no --f),
+// or derivation documents (FILE…, - for stdin).
 import { InputError } from '../expr/errors.js';
 import { documentText, readDocuments, verifyDocument } from '../app/documents.js';
 import { verifyClaim } from '../verify/claim.js';
@@ -20,6 +21,16 @@ export async function verify(files: string[], o: Record<string, any>): Promise<v
     if (failed) process.exitCode = 1;
     return;
   }
+  // no function: a relation between two expressions, "LHS = RHS" or "LHS <= RHS" (<, >=, >)
+  if (!o.f && !o.wrt && o.claim && o.decl) {
+    if (o.kind) throw new InputError('--kind is for claimed derivatives (with --f and --wrt); a relation "LHS <= RHS" needs none');
+    const { formatRelationText, relationJson, verifyRelation } = await import('../app/relation.js');
+    const out = verifyRelation({ decl: o.decl, claim: o.claim, defs: o.def, at: o.at, seed: o.seed });
+    process.stdout.write(o.format === 'json' ? JSON.stringify(relationJson(out), null, 2) + '\n' : formatRelationText(out));
+    if (out.status !== 'holds') process.exitCode = 1;
+    return;
+  }
+  if (o.at) throw new InputError('--at chooses the points of a relation (verify --decl … --claim "LHS <= RHS"); a claimed derivative is checked at random points');
   const missing = ['decl', 'f', 'wrt', 'claim'].filter((k) => !o[k]);
   if (missing.length) throw new InputError(`verify needs ${missing.map((m) => '--' + m).join(', ')} (or derivation documents: matcalc verify FILE…)`);
   const out = verifyClaim({ decl: o.decl, f: o.f, wrt: o.wrt, claim: o.claim, kind: o.kind, defs: o.def, seed: o.seed });

@@ -4,7 +4,7 @@
 // backwards) must give the step. A step that is numerically true but not produced by the rule it cites
 // is reported as unjustified.
 import { Expr, SymNode } from '../expr/ast.js';
-import { InputError, ShapeError } from '../expr/errors.js';
+import { InputError, ShapeError, UnsupportedError } from '../expr/errors.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
@@ -18,6 +18,7 @@ import type { DocClaim, DocProof, DocumentSource, DocStep } from './format.js';
 import { verifyClaim } from '../verify/claim.js';
 import { diagnoseStep } from '../verify/step-diagnosis.js';
 import { findEqualityCounterexample, type EqualityCounterexample } from '../verify/counterexample.js';
+import { checkInequality, evidenceText, type InequalityVerdict, type Relation } from '../check/inequality.js';
 
 export interface LineResult {
   readonly line: number;
@@ -50,6 +51,8 @@ export interface ClaimResult {
   readonly diagnosis?: { readonly findings: readonly string[]; readonly correct: string };
   /** a small point where the two sides differ (for a false claim, and as the evidence of a refutation) */
   readonly counterexample?: EqualityCounterexample;
+  /** for an inequality: what the random points and the search found */
+  readonly inequality?: InequalityVerdict;
 }
 
 export interface ProofResult {
@@ -119,6 +122,33 @@ function explainStep(prev: Expr, cur: Expr, symbols: readonly SymNode[], dims: R
   return { ...(findings.length ? { findings } : {}), ...(counterexample ? { counterexample } : {}) };
 }
 
+/** Checking effort for an inequality of a document (a claim on the command line gets more). */
+const DOCUMENT_SEARCH = { points: 12, searches: 4, budget: 200 };
+
+function checkInequalityClaim(
+  item: DocClaim, lhs: Expr, rhs: Expr,
+  ctx: { symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign: readonly (readonly [string, Expr])[]; seed?: number; file: string },
+): ClaimResult {
+  let v: InequalityVerdict;
+  try {
+    v = checkInequality({ left: lhs, relation: item.relation as Relation, right: rhs, symbols: ctx.symbols, dims: ctx.dims, assign: ctx.assign }, { ...DOCUMENT_SEARCH, seed: ctx.seed });
+  } catch (e) {
+    if (e instanceof UnsupportedError) throw new InputError(`${ctx.file}:${item.line}: ${e.message}`);
+    throw e;
+  }
+  const holds = v.status === 'holds';
+  // a claim needs "holds", a refutation a counterexample; no verdict passes neither
+  const passed = item.expected ? holds : v.status === 'fails';
+  const message = v.status === 'fails' ? `a counterexample: ${inequalityCounterexampleText(v)}` : v.status === 'unchecked' ? `could not check: ${v.reason}` : undefined;
+  return { kind: 'claim', item, lhs, rhs, holds, passed, inequality: v, ...(message ? { message } : {}) };
+}
+
+/** "the left side is 2.5 and the right side 1.9 (it fails by 0.6, relative 1.4e-1)" */
+export function inequalityCounterexampleText(v: InequalityVerdict): string {
+  const c = v.counterexample!;
+  return `the left side is ${c.left.toPrecision(6)} and the right side ${c.right.toPrecision(6)} (fails by ${c.margin.toPrecision(3)}, relative ${c.relative.toExponential(1)}; found by ${c.foundBy === 'search' ? `local search ${c.index}` : `random point ${c.index}`})`;
+}
+
 export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?: ReadonlyMap<string, Rule> } = {}): DocumentResult {
   const rules = opts.rules ?? loadRules();
   let decls: Declarations;
@@ -167,6 +197,10 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
         results.push({ kind: 'claim', item, holds: false, passed: !item.expected, message });
         continue;
       }
+      if (item.relation !== '=') {
+        results.push(checkInequalityClaim(item, l.expr, r.expr, { symbols, dims: decls.dims, assign, seed: opts.seed, file: doc.file }));
+        continue;
+      }
       const v = verifyChain([l.expr, r.expr], symbols, decls.dims, { seed: opts.seed, assign });
       const holds = v.passed;
       const error = v.steps[1].error;
@@ -213,7 +247,16 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
   for (const r of results) {
     if (r.passed) continue;
     if (r.kind === 'claim') {
-      firstFailure = { line: r.item.line, message: r.item.expected ? `claim${r.item.label ? ' ' + r.item.label : ''} is false: ${r.message}` : `refute${r.item.label ? ' ' + r.item.label : ''}: the equation holds, but the document says it is false` };
+      const label = r.item.label ? ' ' + r.item.label : '';
+      const what = r.item.relation === '=' ? 'equation' : 'inequality';
+      firstFailure = {
+        line: r.item.line,
+        message: r.inequality?.status === 'unchecked'
+          ? `${r.item.expected ? 'claim' : 'refute'}${label}: ${r.message}`
+          : r.item.expected
+            ? `claim${label} is false: ${r.message}`
+            : `refute${label}: the ${what} holds${r.inequality ? ` (${evidenceText(r.inequality)})` : ''}, but the document says it is false`,
+      };
     } else {
       const l = r.lines.find((x) => !x.passed)!;
       firstFailure = { line: l.line, message: `proof${r.item.label ? ' ' + r.item.label : ''}, step at line ${l.line}: ${l.message}` };

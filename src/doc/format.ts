@@ -10,13 +10,15 @@
 //
 //   claim (8): grad(0.5*norm(e)^2, W2) = W3'*e*(W1*X)'
 //   refute (4.2): grad(0.5*norm(M - x*x')^2, x) = -(M - x*x')*x     (a printed formula shown to be false)
+//   claim: norm(A*B) <= opnorm(A)*norm(B)          (an inequality: <=, <, >=, >; checked at random points
+//                                                  and by a search for a violation)
 //
 //   proof (92)-(97): jac(0.5*norm(e)^2, W2)
 //     = 0.5*jac(vec(e)'*vec(e), W2)               by frobenius-vec
 //     = jac(vec(e), W2)*vec(e)                    by jac-square
 //     = jac(vec(W3*W2*W1*X), W2)*vec(e)           because Y does not depend on W2
 //
-// A claim is one equation; a proof is a chain whose steps start with "=", each optionally justified
+// A claim is one equation or inequality; a proof is a chain whose steps start with "=", each optionally justified
 // "by RULE" (a rule of rules/, checked to justify the step) or "because free text".
 import { InputError } from '../expr/errors.js';
 
@@ -39,6 +41,8 @@ export interface DocClaim {
   readonly label?: string;
   readonly line: number;
   readonly lhs: string;
+  /** = for an equation; <=, <, >=, > for an inequality */
+  readonly relation: Relation;
   readonly rhs: string;
   readonly rule?: string;
 }
@@ -81,6 +85,35 @@ function splitJustification(s: string): { expr: string; rule?: string; because?:
   const because = /^(.*?)\s+because\s+(.+)$/.exec(s);
   if (because) return { expr: because[1].trim(), because: because[2].trim() };
   return { expr: s.trim() };
+}
+
+export type Relation = '=' | '<=' | '<' | '>=' | '>';
+
+/**
+ * Split "lhs <= rhs" (also <, >=, >, and ≤, ≥) at its top-level relation, or "lhs = rhs"; undefined when
+ * there is none, or more than one.
+ */
+export function splitRelation(s: string): { lhs: string; relation: Relation; rhs: string } | undefined {
+  let depth = 0;
+  const found: { at: number; len: number; relation: Relation }[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (depth === 0 && (c === '<' || c === '>' || c === '≤' || c === '≥')) {
+      const eq = s[i + 1] === '=';
+      const relation = (c === '≤' ? '<=' : c === '≥' ? '>=' : c + (eq ? '=' : '')) as Relation;
+      found.push({ at: i, len: eq ? 2 : 1, relation });
+      if (eq) i++;
+    }
+  }
+  if (found.length > 1) return undefined;
+  if (found.length === 1) {
+    const { at, len, relation } = found[0];
+    return { lhs: s.slice(0, at).trim(), relation, rhs: s.slice(at + len).trim() };
+  }
+  const eq = splitEquation(s);
+  return eq && { lhs: eq[0], relation: '=', rhs: eq[1] };
 }
 
 /** Split "lhs = rhs" at the top-level "=" (not inside parentheses, not ==). */
@@ -140,9 +173,10 @@ export function parseDocument(text: string, file: string): DocumentSource {
       if (!body) throw fail(line, `${m[1]} needs ${m[1] === 'claim' ? 'an equation "lhs = rhs"' : 'its first expression on the same line'}`);
       if (m[1] !== 'proof') {
         const j = splitJustification(body);
-        const eq = splitEquation(j.expr);
-        if (!eq || !eq[0] || !eq[1]) throw fail(line, `a ${m[1]} is one equation "lhs = rhs", found "${body}"`);
-        items.push({ kind: 'claim', expected: m[1] === 'claim', label, line, lhs: eq[0], rhs: eq[1], ...(j.rule ? { rule: j.rule } : {}) });
+        const eq = splitRelation(j.expr);
+        if (!eq || !eq.lhs || !eq.rhs) throw fail(line, `a ${m[1]} is one equation "lhs = rhs" or one inequality "lhs <= rhs" (<, >=, >), found "${body}"`);
+        if (eq.relation !== '=' && j.rule) throw fail(line, `an inequality cannot cite a rule (rules are equalities): drop "by ${j.rule}"`);
+        items.push({ kind: 'claim', expected: m[1] === 'claim', label, line, lhs: eq.lhs, relation: eq.relation, rhs: eq.rhs, ...(j.rule ? { rule: j.rule } : {}) });
       } else proof = { label, line, first: { line, expr: body }, steps: [] };
       return;
     }

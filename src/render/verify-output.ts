@@ -7,7 +7,7 @@ import { toLatex, toText } from './print.js';
 import { declarationsText, verdictLine } from './derive-output.js';
 
 /** A number as a person would type it: integers plainly, others to 6 significant digits. */
-function numText(v: number): string {
+export function numText(v: number): string {
   const r = Math.round(v);
   if (Math.abs(v - r) < 1e-9 * Math.max(1, Math.abs(v))) return String(r === 0 ? 0 : r);
   return String(Number(v.toPrecision(6)));

@@ -59,11 +59,27 @@ function integers(rows: number, cols: number, rng: Rng, lo: number, hi: number):
 /** Integer values respecting the declared properties: spd BBᵀ + I, symmetric B + Bᵀ (B in −1..1). */
 function integerValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng: Rng, positive: boolean): Mat {
   const rows = dimValue(s.shape.rows, sizes), cols = dimValue(s.shape.cols, sizes);
+  // the integer points of the sphere and of the orthogonal matrices: signed (partial) permutations
+  if (s.props.has('unit') || s.props.has('orthogonal')) return signedPermutation(rows, cols, s.props.has('unit'), rng);
   if (isSquare(s.shape) && (s.props.has('spd') || s.props.has('symmetric'))) {
     const B = integers(rows, cols, rng, positive ? 0 : -1, 1);
     return s.props.has('spd') ? add(matmul(B, transpose(B)), Mat.eye(rows)) : add(B, transpose(B));
   }
   return positive ? integers(rows, cols, rng, 1, 2) : integers(rows, cols, rng, -2, 2);
+}
+
+/** ±e_i (unit: one entry in the whole matrix) or a matrix whose columns (rows, if wide) are distinct ±e_i. */
+function signedPermutation(rows: number, cols: number, unit: boolean, rng: Rng): Mat {
+  const m = Mat.zeros(rows, cols);
+  const sign = () => (rng.next() < 0.5 ? -1 : 1);
+  if (unit) {
+    m.data[rng.int(rows * cols)] = sign();
+    return m;
+  }
+  const tall = rows >= cols;
+  const slots = rng.shuffle(Array.from({ length: tall ? rows : cols }, (_, i) => i));
+  for (let k = 0; k < (tall ? cols : rows); k++) m.data[tall ? k * rows + slots[k] : slots[k] * rows + k] = sign();
+  return m;
 }
 
 const finite = (m: Mat) => m.data.every(Number.isFinite);

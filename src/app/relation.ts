@@ -1,0 +1,127 @@
+// `matcalc verify --decl D [--def …] [--at …] --claim "LHS <= RHS"` (or "LHS = RHS"): a relation between
+// two expressions, with no function to differentiate. An identity is compared at random points (as a
+// claim of a document is); an inequality is checked at random points and by a search for a violation
+// (src/check/inequality.ts). The verdict is three-valued: holds (for an inequality: no counterexample in
+// N points and M searches — evidence, not proof), fails (with a counterexample), could not check (why).
+import type { Expr } from '../expr/ast.js';
+import { InputError } from '../expr/errors.js';
+import { shapeEq, shapeText } from '../expr/shape.js';
+import type { Declarations } from '../lang/decl.js';
+import { parseExpression } from '../lang/parse.js';
+import { parseAssumption, type Assumption } from '../lang/assume.js';
+import { splitRelation, type Relation } from '../doc/format.js';
+import { verifyChain, type ChainVerdict } from '../check/steps.js';
+import { checkInequality, evidenceText, type InequalityVerdict } from '../check/inequality.js';
+import { findEqualityCounterexample, type EqualityCounterexample } from '../verify/counterexample.js';
+import { toLatex, toText } from '../render/print.js';
+import { inequalityCounterexampleLines, counterexampleText } from './documents.js';
+import { parseScope } from './derive.js';
+import type { Mat } from '../numeric/mat.js';
+
+export interface RelationInput {
+  readonly decl: string;
+  readonly claim: string;
+  readonly defs?: readonly string[];
+  /** evaluation points: substitutions such as "x = sqrt(eigval(M, 2))*eigvec(M, 2)" */
+  readonly at?: readonly string[];
+  readonly seed?: number;
+}
+
+export interface RelationOutput {
+  readonly input: RelationInput;
+  readonly decls: Declarations;
+  readonly left: Expr;
+  readonly relation: Relation;
+  readonly right: Expr;
+  readonly assumptions: readonly Assumption[];
+  readonly status: 'holds' | 'fails' | 'unchecked';
+  /** an identity: the comparison at random points, and a small point where the sides differ */
+  readonly equality?: { readonly verdict: ChainVerdict; readonly counterexample?: EqualityCounterexample };
+  readonly inequality?: InequalityVerdict;
+}
+
+/** The command line's effort: more than a document's (each claim of a document must stay fast). */
+const COMMAND_LINE_SEARCH = { points: 30, searches: 6, budget: 300 };
+
+export function verifyRelation(input: RelationInput): RelationOutput {
+  const { decls, defs } = parseScope(input.decl, input.defs);
+  const rel = splitRelation(input.claim);
+  if (!rel || !rel.lhs || !rel.rhs) throw new InputError(`--claim "${input.claim}": expected one relation "LHS = RHS", "LHS <= RHS", "LHS < RHS", "LHS >= RHS" or "LHS > RHS"`);
+  const scope = { decls, defs };
+  const left = parseExpression(rel.lhs, scope, '--claim (left side)');
+  const right = parseExpression(rel.rhs, scope, '--claim (right side)');
+  const assumptions = (input.at ?? []).map((a) => parseAssumption(a, scope, [], '--at'));
+  const assign = assumptions.map((a) => [a.symbol.name, a.value] as const);
+  const symbols = [...decls.symbols.values()];
+  const base = { input, decls, left, relation: rel.relation, right, assumptions };
+  if (rel.relation !== '=') {
+    const inequality = checkInequality({ left, relation: rel.relation, right, symbols, dims: decls.dims, assign }, { ...COMMAND_LINE_SEARCH, seed: input.seed });
+    return { ...base, status: inequality.status, inequality };
+  }
+  if (!shapeEq(left.shape, right.shape))
+    throw new InputError(`--claim "${input.claim}": the left side is ${shapeText(left.shape)} but the right side is ${shapeText(right.shape)}`);
+  const verdict = verifyChain([left, right], symbols, decls.dims, { seed: input.seed, assign, points: 5 });
+  const counterexample = verdict.passed ? undefined : findEqualityCounterexample({ left, right, symbols, dims: decls.dims, seed: input.seed ?? 5, assign });
+  return { ...base, status: verdict.passed ? 'holds' : 'fails', equality: { verdict, ...(counterexample ? { counterexample } : {}) } };
+}
+
+const REL_TEXT: Record<Relation, string> = { '=': '=', '<=': '<=', '<': '<', '>=': '>=', '>': '>' };
+const REL_LATEX: Record<Relation, string> = { '=': '=', '<=': '\\le', '<': '<', '>=': '\\ge', '>': '>' };
+
+export const relationText = (o: RelationOutput) => `${toText(o.left)} ${REL_TEXT[o.relation]} ${toText(o.right)}`;
+export const relationLatex = (o: { left: Expr; relation: Relation; right: Expr }) => `${toLatex(o.left)} ${REL_LATEX[o.relation]} ${toLatex(o.right)}`;
+
+export function formatRelationText(o: RelationOutput): string {
+  const head = o.status === 'holds' ? (o.inequality ? 'HOLDS (evidence, not proof)' : 'HOLDS') : o.status === 'fails' ? 'FALSE' : 'COULD NOT CHECK';
+  const L = [`${head}: ${relationText(o)}`];
+  const shapes = [...o.decls.symbols.values()].filter((s) => o.left.vars.has(s.name) || o.right.vars.has(s.name) || o.assumptions.some((a) => a.value.vars.has(s.name)));
+  if (shapes.length) L.push(`  with ${shapes.map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ')}`);
+  for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);
+  const iq = o.inequality;
+  if (iq) {
+    if (iq.status === 'holds') {
+      L.push(`  ${evidenceText(iq)}`);
+      if (iq.closest !== undefined && iq.closest > -1e-3) L.push(`  the search came within ${Math.max(-iq.closest, 0).toExponential(1)} (relative) of equality: the bound is tight, or nearly`);
+    } else if (iq.status === 'fails') L.push(...inequalityCounterexampleLines(iq, '', [toText(o.left), toText(o.right)]));
+    else L.push(`  ${iq.reason}`);
+    return L.join('\n') + '\n';
+  }
+  const eq = o.equality!;
+  const worst = Math.max(...eq.verdict.steps.map((s) => s.error));
+  if (o.status === 'holds') L.push(`  the two sides agree at random points (relative difference ${worst.toExponential(1)}, tolerance ${eq.verdict.tolerance.toExponential(0)})`);
+  else {
+    L.push(`  the two sides differ at random points (relative difference ${Number.isFinite(worst) ? worst.toExponential(2) : '∞'})`);
+    if (eq.counterexample) L.push(...counterexampleText(eq.counterexample, 'left side', 'right side', '').map((l, i) => (i === 0 ? l : '  ' + l.trimStart())));
+  }
+  return L.join('\n') + '\n';
+}
+
+const matJson = (m: Mat) => m.toRows();
+
+export function relationJson(o: RelationOutput): object {
+  const iq = o.inequality, c = iq?.counterexample, eq = o.equality;
+  return {
+    matcalc: 1,
+    command: 'verify',
+    kind: o.relation === '=' ? 'identity' : 'inequality',
+    verdict: o.status === 'holds' ? 'HOLDS' : o.status === 'fails' ? 'FALSE' : 'UNCHECKED',
+    status: o.status,
+    claim: { input: o.input.claim, text: relationText(o), latex: relationLatex(o), relation: o.relation, left: toText(o.left), right: toText(o.right) },
+    at: o.assumptions.map((a) => ({ symbol: a.symbol.name, value: toText(a.value) })),
+    ...(iq
+      ? {
+          evidence: { points: iq.points, searches: iq.searches, evaluations: iq.evaluations, tolerance: iq.tolerance, closest: iq.closest ?? null },
+          reason: iq.reason ?? null,
+          counterexample: c
+            ? { sizes: c.sizes, values: Object.fromEntries([...c.values].map(([k, v]) => [k, matJson(v)])), left: c.left, right: c.right, margin: c.margin, relative: c.relative, foundBy: c.foundBy, index: c.index, rounded: c.rounded }
+            : null,
+        }
+      : {
+          evidence: { tolerance: eq!.verdict.tolerance, error: Math.max(...eq!.verdict.steps.map((s) => s.error)) },
+          counterexample: eq!.counterexample
+            ? { sizes: eq!.counterexample.sizes, entries: eq!.counterexample.entries, values: Object.fromEntries([...eq!.counterexample.inputs].map(([k, v]) => [k, matJson(v)])), left: matJson(eq!.counterexample.left), right: matJson(eq!.counterexample.right) }
+            : null,
+        }),
+    errors: [],
+  };
+}
