@@ -3,7 +3,8 @@
 // definitions are shown by name, as the author wrote them.
 import { Expr, substitute, sym } from '../expr/ast.js';
 import { toLatex } from './print.js';
-import { matText } from './verify-output.js';
+import { matText, numText } from './verify-output.js';
+import { evidenceText, type InequalityVerdict } from '../check/inequality.js';
 import type { EqualityCounterexample } from '../verify/counterexample.js';
 import { symLatex } from './names.js';
 import { dimLatex } from '../expr/dim.js';
@@ -28,6 +29,17 @@ function counterexampleProse(c: EqualityCounterexample, left: string, right: str
   const where = [c.instance ? `at ${c.instance.replace(/,/g, ', ').replace(/=/g, ' = ')}` : '', Object.entries(c.sizes).map(([k, v]) => `${k} = ${v}`).join(', ')].filter(Boolean).join(', ');
   const inputs = [...c.inputs].map(([name, v]) => `${name} = ${matText(v)}`).join(', ');
   return `Counterexample (${where || 'no dimensions'}, ${c.entries} entries): ${inputs}; there ${left} is ${matText(c.left)} and ${right} is ${matText(c.right)}.`;
+}
+
+const RELATION_LATEX = { '=': '=', '<=': '\\le', '<': '<', '>=': '\\ge', '>': '>' } as const;
+
+/** Where an inequality fails: the point, both sides and the margin, in one sentence. */
+function inequalityCounterexampleProse(v: InequalityVerdict): string {
+  const c = v.counterexample!;
+  const sizes = Object.entries(c.sizes).map(([k, n]) => `${k} = ${n}`).join(', ');
+  const values = [...c.values].map(([name, m]) => `${name} = ${matText(m)}`).join(', ');
+  const by = c.foundBy === 'search' ? `found by local search ${c.index}` : `random point ${c.index}`;
+  return `at ${values}${sizes ? ` (${sizes}; ${by})` : ` (${by})`} the left side is ${numText(c.left)} and the right side ${numText(c.right)}: it fails by ${numText(Math.abs(c.margin))} (relative margin ${c.relative.toExponential(1)})`;
 }
 
 export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentInput {
@@ -65,12 +77,20 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
     if (res.kind === 'claim') {
       const head = `${res.item.expected ? 'Claim' : 'Printed formula (refuted)'}${res.item.label ? ' ' + res.item.label : ''}, line ${res.item.line}:`;
       body.push(prose(text(head)));
-      if (res.lhs && res.rhs) body.push({ kind: 'equations', rows: [{ lhs: show(res.lhs), rhs: show(res.rhs) }] });
-      else body.push(prose(text(`${res.item.lhs} = ${res.item.rhs}`)));
-      const verdict = res.holds
-        ? `holds at random points (relative difference ${res.error?.toExponential(1)})`
-        : `does not hold: ${res.message}`;
-      body.push(prose(text(`${res.passed ? '✓' : '✗'} The equation ${verdict}.`)));
+      const rel = res.item.relation;
+      if (res.lhs && res.rhs) body.push({ kind: 'equations', rows: [{ lhs: show(res.lhs), rel: RELATION_LATEX[rel], rhs: show(res.rhs) }] });
+      else body.push(prose(text(`${res.item.lhs} ${rel} ${res.item.rhs}`)));
+      const iq = res.inequality;
+      const verdict = iq
+        ? iq.status === 'holds'
+          ? `holds: ${evidenceText(iq)} — evidence, not proof`
+          : iq.status === 'fails'
+            ? `does not hold: ${inequalityCounterexampleProse(iq)}`
+            : `could not be checked: ${iq.reason}`
+        : res.holds
+          ? `holds at random points (relative difference ${res.error?.toExponential(1)})`
+          : `does not hold: ${res.message}`;
+      body.push(prose(text(`${res.passed ? '✓' : '✗'} The ${iq ? 'inequality' : 'equation'} ${verdict}.`)));
       for (const f of res.diagnosis?.findings ?? []) body.push(prose(text(`Diagnosis: ${f}.`)));
       if (res.diagnosis) body.push(prose(text(`Correct: ${res.diagnosis.correct}.`)));
       if (res.counterexample) body.push(prose(text(counterexampleProse(res.counterexample, 'the left side', 'the right side'))));

@@ -17,7 +17,8 @@ import { checkMath, htmlEscape, latexText, mdText, proseLatex, proseMd, type Inl
 export type Block =
   | { readonly kind: 'prose'; readonly parts: readonly Inline[] }
   /** plain results: `lhs = rhs`, one numbered line each (an empty lhs leaves the line without one) */
-  | { readonly kind: 'equations'; readonly rows: readonly { readonly lhs: string; readonly rhs: string }[] }
+  /** rel: the relation's LaTeX (default =; \\le for an inequality) */
+  | { readonly kind: 'equations'; readonly rows: readonly { readonly lhs: string; readonly rhs: string; readonly rel?: string }[] }
   | { readonly kind: 'derivation'; readonly derivation: Derivation };
 
 export interface Section {
@@ -65,7 +66,7 @@ function layout(doc: DocumentInput, lineWidth: number): Laid[] {
     for (const b of s.blocks) {
       if (b.kind === 'prose') out.push({ kind: 'p', parts: b.parts });
       else if (b.kind === 'equations') {
-        const rows: Row[] = b.rows.map((r) => ({ lhs: r.lhs, rel: r.lhs ? '=' : '', rhs: r.rhs, tag: r.lhs ? String(number++) : null }));
+        const rows: Row[] = b.rows.map((r) => ({ lhs: r.lhs, rel: r.lhs ? r.rel ?? '=' : '', rhs: r.rhs, tag: r.lhs ? String(number++) : null }));
         out.push({ kind: 'display', latex: alignLatex(rows, lineWidth) });
       } else {
         const d = layoutDerivation(b.derivation, { number });

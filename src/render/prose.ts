@@ -21,7 +21,7 @@ export const MATH_COMMANDS: ReadonlySet<string> = new Set([
   // operators and symbols
   'nabla', 'otimes', 'circ', 'top', 'prime', 'times', 'cdot', 'cdots', 'ldots', 'dots', 'det', 'log', 'exp', 'sin', 'cos',
   'tanh', 'sqrt', 'frac', 'langle', 'rangle', 'infty', 'partial', 'in', 'le', 'ge', 'neq', 'approx', 'to', 'mapsto',
-  'prod', 'sum',
+  'prod', 'sum', 'min', 'max', 'dagger',
   // delimiters and spacing
   'left', 'right', 'bigl', 'bigr', 'Bigl', 'Bigr', 'quad', 'qquad',
   // relations with labels (derivation lines)
