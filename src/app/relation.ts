@@ -68,7 +68,11 @@ export function verifyRelation(input: RelationInput): RelationOutput {
 const REL_TEXT: Record<Relation, string> = { '=': '=', '<=': '<=', '<': '<', '>=': '>=', '>': '>' };
 const REL_LATEX: Record<Relation, string> = { '=': '=', '<=': '\\le', '<': '<', '>=': '\\ge', '>': '>' };
 
-export const relationText = (o: RelationOutput) => `${toText(o.left)} ${REL_TEXT[o.relation]} ${toText(o.right)}`;
+/** The relation as the user wrote it (definitions are not expanded). */
+export const relationText = (o: RelationOutput) => {
+  const r = splitRelation(o.input.claim)!;
+  return `${r.lhs} ${REL_TEXT[o.relation]} ${r.rhs}`;
+};
 export const relationLatex = (o: { left: Expr; relation: Relation; right: Expr }) => `${toLatex(o.left)} ${REL_LATEX[o.relation]} ${toLatex(o.right)}`;
 
 export function formatRelationText(o: RelationOutput): string {
@@ -82,7 +86,10 @@ export function formatRelationText(o: RelationOutput): string {
     if (iq.status === 'holds') {
       L.push(`  ${evidenceText(iq)}`);
       if (iq.closest !== undefined && iq.closest > -1e-3) L.push(`  the search came within ${Math.max(-iq.closest, 0).toExponential(1)} (relative) of equality: the bound is tight, or nearly`);
-    } else if (iq.status === 'fails') L.push(...inequalityCounterexampleLines(iq, '', [toText(o.left), toText(o.right)]));
+    } else if (iq.status === 'fails') {
+      const r = splitRelation(o.input.claim)!;
+      L.push(...inequalityCounterexampleLines(iq, '', [r.lhs, r.rhs]));
+    }
     else L.push(`  ${iq.reason}`);
     return L.join('\n') + '\n';
   }
@@ -107,6 +114,7 @@ export function relationJson(o: RelationOutput): object {
     verdict: o.status === 'holds' ? 'HOLDS' : o.status === 'fails' ? 'FALSE' : 'UNCHECKED',
     status: o.status,
     claim: { input: o.input.claim, text: relationText(o), latex: relationLatex(o), relation: o.relation, left: toText(o.left), right: toText(o.right) },
+    definitions: (o.input.defs ?? []).slice(),
     at: o.assumptions.map((a) => ({ symbol: a.symbol.name, value: toText(a.value) })),
     ...(iq
       ? {

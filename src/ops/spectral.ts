@@ -143,6 +143,13 @@ export const SPECTRAL: readonly SpectralFunction[] = [
     latex: (_x, _i, _k, plain) => `\\left\\|${plain}\\right\\|_2`,
   },
   {
+    // not spectral, but of the same kind: a norm evaluated numerically, not differentiable in general
+    name: 'maxabs', help: 'maxabs(A): the largest absolute entry of A, ‖A‖_max (Zhou & Liang write ‖·‖_∞)',
+    domain: 'any', shape: () => SCALAR,
+    value: (a) => Mat.scalar(a.data.reduce((m, x) => Math.max(m, Math.abs(x)), 0)),
+    latex: (_x, _i, _k, plain) => `\\left\\|${plain}\\right\\|_{\\max}`,
+  },
+  {
     name: 'pinv', help: 'pinv(A): the Moore–Penrose pseudo-inverse',
     domain: 'any', shape: (a) => shape(a.cols, a.rows),
     value: (a) => pinv(a),
