@@ -214,9 +214,9 @@ register({
   },
   differential(node) {
     const f = spec(node);
-    const what = f.name === 'spdpow' ? `the matrix power S^${powerText(node.attrs.k!)}` : `${f.name}(…)`;
+    const what = f.name === 'spdpow' ? `the matrix power S^${powerText(node.attrs.k!)}` : f.name === 'opnorm' ? 'opnorm(…), the spectral norm,' : `${f.name}(…)`;
     throw new UnsupportedError(
-      `${what} is evaluated numerically only: matcalc does not differentiate through spectral functions (eigen- and singular values and vectors, opnorm, pinv, matrix square roots); in a derivation document, grad(…) or hess(…) of such an expression is evaluated by finite differences`,
+      `${what} is evaluated numerically only: matcalc does not differentiate through spectral functions (eigen- and singular values and vectors, opnorm, maxabs, pinv, matrix square roots), which are not differentiable where two values coincide; in a derivation document, grad(…) or hess(…) of such an expression is evaluated by finite differences`,
     );
   },
   evaluate(node, [a], ctx) {
