@@ -1,5 +1,5 @@
 // matcalc derive: gradients, vec-Jacobians and Hessians, printed as text, LaTeX, JSON or a document.
-import { InputError, UnsupportedError } from '../expr/errors.js';
+import { InputError } from '../expr/errors.js';
 import { runDerive } from '../app/derive.js';
 import { runFamilyHessian, runHessian, wrtIsFamily } from '../app/hessian.js';
 import { familyHessianJson, formatFamilyHessianLatex, formatFamilyHessianText, formatHessianLatex, formatHessianText, hessianJson } from '../render/hessian-output.js';
@@ -26,7 +26,6 @@ export async function derive(expr: string, o: { format: string; out?: string; [o
     return;
   }
   if (o.at || o.assume) throw new InputError('--at and --assume choose the point of a Hessian; use them with --hessian');
-  if (o.steps && o.format === 'json') throw new UnsupportedError('--steps --format json is not available yet: the step-by-step derivation prints as text, latex, md or html');
   const out = runDerive({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, jacobian: o.jacobian, check: o.check, seed: o.seed, steps: o.steps });
   if (!(await emitDocument(o, () => deriveDocument(out)))) {
     const text =

@@ -53,7 +53,7 @@ export function program(): Command {
     )
     .option('--def <definition>', 'a definition such as "e = W2*W1*X - Y" (repeatable), usable in --f and --claim', collect)
     .option('--at <substitution>', 'without --f: evaluate the relation at points given by a substitution, e.g. "x = sqrt(eigval(M, 2))*eigvec(M, 2)" (repeatable)', collect)
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--format <format>', 'output format (json: docs/json.md)').choices(['text', 'json']).default('text'))
     .option('--seed <n>', 'seed of the random check points', seed)
     .action(async (files: string[], o) => {
       if (o.f === STDIN && o.claim === STDIN) throw new InputError('only one of --f and --claim can read standard input (-)');
@@ -71,12 +71,14 @@ export function program(): Command {
     .option('--def <definition>', 'a definition such as "e = W2*W1*X - Y" (repeatable)', collect)
     .option('--no-check', 'skip the numerical check of the gradients')
     .option('--seed <n>', 'seed of the random check points', seed)
+    .addOption(new Option('--format <format>', 'code: the module; json: the module and the check as JSON (docs/json.md)').choices(['code', 'json']).default('code'))
     .action(async (expr: string, o) => (await import('./codegen.js')).codegen(await fromStdin(expr, 'expression'), o));
 
   p.command('check')
     .description('verify every derivation document and render each (HTML, .tex, Markdown) with an index page')
     .argument('[paths...]', DOCUMENTS, ['derivations'])
-    .option('--out <dir>', 'where the rendered pages go', 'docs/derivations')
+    .option('--out <dir>', 'where the rendered pages go (- as a path: standard input, rendered as stdin.html)', 'docs/derivations')
+    .addOption(new Option('--format <format>', 'what is printed: a line per document, or JSON (docs/json.md)').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], o) => (await import('./check.js')).check(paths, o));
 
   p.command('examples')

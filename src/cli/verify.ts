@@ -5,6 +5,7 @@ import { documentText, readDocuments, verifyDocument } from '../app/documents.js
 import { verifyClaim } from '../verify/claim.js';
 import { formatVerifyText, verifyJson } from '../render/verify-output.js';
 import { loadRules } from '../rewrite/rules.js';
+import { documentsJson } from '../api/json.js';
 import { readStdin, STDIN } from './stdin.js';
 
 export async function verify(files: string[], o: Record<string, any>): Promise<void> {
@@ -12,13 +13,9 @@ export async function verify(files: string[], o: Record<string, any>): Promise<v
     if (o.claim || o.f) throw new InputError('give either documents (matcalc verify FILE…) or a claim (--decl, --f, --wrt, --claim), not both');
     const docs = readDocuments(files, files.includes(STDIN) ? await readStdin() : undefined);
     const rules = loadRules();
-    let failed = 0;
-    for (const doc of docs) {
-      const r = verifyDocument(doc, o.seed, rules);
-      process.stdout.write(documentText(r));
-      if (!r.passed) failed++;
-    }
-    if (failed) process.exitCode = 1;
+    const results = docs.map((doc) => verifyDocument(doc, o.seed, rules));
+    process.stdout.write(o.format === 'json' ? JSON.stringify(documentsJson('verify', results), null, 2) + '\n' : results.map(documentText).join(''));
+    if (results.some((r) => !r.passed)) process.exitCode = 1;
     return;
   }
   // no function: a relation between two expressions, "LHS = RHS" or "LHS <= RHS" (<, >=, >)

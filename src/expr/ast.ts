@@ -70,17 +70,35 @@ export interface OpNode extends NodeBase {
 
 export type Expr = SymNode | NumNode | OpNode;
 
-const table = new Map<string, Expr>();
+// The table holds its nodes weakly: a node nobody uses any more can be collected, and the entries of
+// collected nodes are swept out whenever the table has doubled, so a long-running process (the library,
+// `matcalc serve`) does not grow with every expression it has seen. Hash-consing stays exact: while a
+// node is alive it is the one the table returns for its key.
+const table = new Map<string, WeakRef<Expr>>();
+let sweepAt = 1 << 16;
 let nextId = 1;
 const NO_VARS: ReadonlySet<string> = new Set();
 
+function lookup(key: string): Expr | undefined {
+  return table.get(key)?.deref();
+}
+
 function intern<T extends Expr>(key: string, make: (id: number) => T): T {
-  const found = table.get(key);
+  const found = lookup(key);
   if (found) return found as T;
   const node = make(nextId++);
   Object.freeze(node);
-  table.set(key, node);
+  table.set(key, new WeakRef(node));
+  if (table.size >= sweepAt) {
+    for (const [k, ref] of table) if (!ref.deref()) table.delete(k);
+    sweepAt = Math.max(1 << 16, 2 * table.size);
+  }
   return node;
+}
+
+/** Live entries of the interned-expression table (for the memory benchmark). */
+export function internedCount(): number {
+  return table.size;
 }
 
 /** The name a member W[k] adds to `vars` besides its own: the expression depends on some member of W. */
@@ -122,7 +140,7 @@ function attrsKey(a: Attrs): string {
 /** Build an operator node; the operator's module infers the shape and throws on a mismatch. */
 export function op(name: string, args: readonly Expr[], attrs: Attrs = {}): OpNode {
   const key = `o:${name}:${attrsKey(attrs)}(${args.map((a) => a.id).join(',')})`;
-  const found = table.get(key);
+  const found = lookup(key);
   if (found) return found as OpNode;
   const def = opDef(name);
   const shape = def.shape(args, attrs);

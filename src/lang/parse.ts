@@ -11,7 +11,7 @@ import { InputError, ShapeError } from '../expr/errors.js';
 import { isScalarShape, isSquare } from '../expr/shape.js';
 import type { Declarations } from './decl.js';
 import { FUNCTIONS, FUNCTION_NAMES, sigmaDerivative, type LangFunction } from './functions.js';
-import { Span, caret, errorAt } from './source.js';
+import { Span, caret, errorAt, positionOf } from './source.js';
 import { familyMember } from './decl.js';
 import { indexFromNode } from './indices.js';
 import { Idx, IndexVar, indexVar, idxPlus, idxSub, inRange, isConstIdx, provablyLE, rangeText } from '../expr/indices.js';
@@ -167,7 +167,7 @@ class Translator {
     } catch (e) {
       if (e instanceof ShapeError && !e.detail) {
         const span = this.where.get(n);
-        throw new ShapeError(`${this.what}${span ? ` at column ${span.start + 1}` : ''}: ${e.message}`, caret(this.src, span));
+        throw new ShapeError(`${this.what}${span ? ` at column ${span.start + 1}` : ''}: ${e.message}`, caret(this.src, span), positionOf(this.what, span));
       }
       throw e;
     }

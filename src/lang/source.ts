@@ -1,5 +1,5 @@
 // Positions in user input, and the caret display every input error carries.
-import { InputError } from '../expr/errors.js';
+import { InputError, type InputPosition } from '../expr/errors.js';
 
 export interface Span {
   start: number;
@@ -15,7 +15,12 @@ export function caret(source: string, span: Span | undefined): string {
 
 export function errorAt(what: string, source: string, span: Span | undefined, message: string): InputError {
   const where = span ? ` at column ${span.start + 1}` : '';
-  return new InputError(`${what}${where}: ${message}`, caret(source, span), span ? { input: what, column: span.start + 1, endColumn: Math.max(span.end, span.start + 1) + 1 } : undefined);
+  return new InputError(`${what}${where}: ${message}`, caret(source, span), positionOf(what, span));
+}
+
+/** The place for programs (the library's errors, `matcalc serve`'s 400 answers): which input, 1-based columns. */
+export function positionOf(what: string, span: Span | undefined): InputPosition | undefined {
+  return span ? { input: what.replace(/^syntax error in /, ''), column: span.start + 1, endColumn: Math.max(span.end, span.start + 1) + 1 } : undefined;
 }
 
 /** Split at commas outside brackets: "A[k = 1..l, q = 1..r], B" → ["A[k = 1..l, q = 1..r]", " B"]. */

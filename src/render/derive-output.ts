@@ -7,6 +7,8 @@ import type { Verdict } from '../check/derivative.js';
 import type { Declarations } from '../lang/decl.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
+import type { DeriveJson, StepsJson } from '../api/types.js';
+import { derivationLatex } from './derivation-latex.js';
 
 export const symmetricNote = (x: string) =>
   `${x} is symmetric: its gradient is taken on the space of symmetric matrices, sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, d${x}⟩ for every symmetric d${x}`;
@@ -128,7 +130,7 @@ function symOf(name: string, value: Expr): Expr {
 }
 
 /** Families and index variables, when declared (docs/json.md): absent otherwise, so older readers see no change. */
-export function familiesJson(decls: Declarations): object {
+export function familiesJson(decls: Declarations): Pick<DeriveJson, 'families' | 'indices'> {
   if (!decls.families.size && !decls.indices.size) return {};
   return {
     families: [...decls.families.values()].map((f) => ({
@@ -141,7 +143,7 @@ export function familiesJson(decls: Declarations): object {
   };
 }
 
-export function toJson(o: DeriveOutput): object {
+export function toJson(o: DeriveOutput): DeriveJson {
   return {
     matcalc: 1,
     command: 'derive',
@@ -160,7 +162,24 @@ export function toJson(o: DeriveOutput): object {
         : {}),
     })),
     definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
+    ...(o.derivations ? { steps: o.derivations.map(stepsJson) } : {}),
     check: o.verdict ?? null,
     errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
+  };
+}
+
+/** A recorded derivation (--steps) in JSON: the LaTeX display, the text lines and the chain's check. */
+function stepsJson(r: RecordedDerivation): StepsJson {
+  return {
+    wrt: r.variable.name,
+    latex: derivationLatex(r.display),
+    text: derivationText(r).slice(1),
+    check: {
+      passed: r.verdict.passed,
+      tolerance: r.verdict.tolerance,
+      maxError: Math.max(...r.verdict.steps.map((s) => s.error)),
+      firstFailure: r.verdict.firstFailure ?? null,
+      summary: chainVerdictLine(r),
+    },
   };
 }

@@ -8,6 +8,7 @@ import type { HessianVerdict } from '../check/hessian.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
 import { declarationsText, pointsText } from './derive-output.js';
+import type { FamilyHessianJson, HessianJson } from '../api/types.js';
 
 export const VEC_CONVENTION =
   'vec stacks columns; H[Wi, Wj] = ∇_vec(Wi) ∇_vec(Wj) f is |Wi|×|Wj| (|W| = number of entries), the full Hessian stacks the blocks with the variables in --wrt order, and d²f = Σ vec(dWi)ᵀ H[Wi, Wj] vec(dWj)';
@@ -74,7 +75,7 @@ export function formatHessianLatex(o: HessianOutput): string {
   return lines.join('\n') + '\n';
 }
 
-export function hessianJson(o: HessianOutput): object {
+export function hessianJson(o: HessianOutput): HessianJson {
   const ex = (e: Expr) => ({ text: toText(e), latex: toLatex(e, 'Delta') });
   return {
     matcalc: 1,
@@ -119,7 +120,7 @@ export function formatFamilyHessianLatex(o: FamilyHessianOutput): string {
   return lines.join('\n') + '\n';
 }
 
-export function familyHessianJson(o: FamilyHessianOutput): object {
+export function familyHessianJson(o: FamilyHessianOutput): FamilyHessianJson {
   return {
     matcalc: 1,
     command: 'derive',

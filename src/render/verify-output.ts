@@ -5,6 +5,7 @@ import type { VerifyOutput } from '../verify/claim.js';
 import { MISTAKES } from '../verify/diagnose.js';
 import { toLatex, toText } from './print.js';
 import { declarationsText, verdictLine } from './derive-output.js';
+import type { VerifyJson } from '../api/types.js';
 
 /** A number as a person would type it: integers plainly, others to 6 significant digits. */
 export function numText(v: number): string {
@@ -66,7 +67,7 @@ export function formatVerifyText(o: VerifyOutput): string {
 
 const matJson = (m: Mat) => m.toRows();
 
-export function verifyJson(o: VerifyOutput): object {
+export function verifyJson(o: VerifyOutput): VerifyJson {
   const c = o.counterexample;
   return {
     matcalc: 1,

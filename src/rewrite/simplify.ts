@@ -5,12 +5,13 @@
 import { Expr, withArgs } from '../expr/ast.js';
 import { opDef } from '../ops/registry.js';
 
-const cache = new Map<Expr, Expr>();
+// keyed weakly: an entry lives as long as its expression (a long-running process does not accumulate them)
+let cache = new WeakMap<Expr, Expr>();
 const MAX_REWRITES = 200;
 
 /** Forget cached simplifications (benchmarks time cold derivations). */
 export function clearSimplifyCache(): void {
-  cache.clear();
+  cache = new WeakMap();
 }
 
 export function simplify(e: Expr): Expr {

@@ -1,0 +1,94 @@
+// The JSON of checked derivation documents (every claim and step with its verdict) and of codegen
+// (types.ts): what `verify FILE… --format json`, `check --format json` and `codegen --format json` print.
+import type { DocumentResult } from '../doc/check.js';
+import type { EqualityCounterexample } from '../verify/counterexample.js';
+import type { Mat } from '../numeric/mat.js';
+import { documentStatus } from '../render/document-page.js';
+import type { CodegenOutput } from '../app/codegen.js';
+import type { CodegenJson, CounterexampleJson, DocumentJson, DocumentsJson, VerdictJson } from './types.js';
+
+const rows = (m: Mat) => m.toRows();
+
+function counterexampleJson(c: EqualityCounterexample | undefined): CounterexampleJson | null {
+  if (!c) return null;
+  return {
+    ...(c.instance ? { instance: c.instance } : {}),
+    sizes: c.sizes,
+    entries: c.entries,
+    inputs: Object.fromEntries([...c.inputs].map(([k, v]) => [k, rows(v)])),
+    left: rows(c.left),
+    right: rows(c.right),
+  };
+}
+
+const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
+
+export function documentJson(r: DocumentResult): DocumentJson {
+  return {
+    file: r.doc.file,
+    title: r.doc.title ?? null,
+    source: r.doc.source ?? null,
+    verdict: r.passed ? 'VERIFIED' : 'FALSE',
+    passed: r.passed,
+    status: documentStatus(r),
+    items: r.results.map((x) =>
+      x.kind === 'claim'
+        ? {
+            kind: x.item.expected ? ('claim' as const) : ('refute' as const),
+            line: x.item.line,
+            label: x.item.label ?? null,
+            lhs: x.item.lhs,
+            rhs: x.item.rhs,
+            holds: x.holds,
+            passed: x.passed,
+            error: finite(x.error),
+            message: x.message ?? null,
+            diagnosis: x.diagnosis ? { findings: [...x.diagnosis.findings], correct: x.diagnosis.correct } : null,
+            counterexample: counterexampleJson(x.counterexample),
+          }
+        : {
+            kind: 'proof' as const,
+            line: x.item.line,
+            label: x.item.label ?? null,
+            passed: x.passed,
+            steps: x.lines.map((l) => ({
+              line: l.line,
+              source: l.source,
+              passed: l.passed,
+              error: finite(l.error),
+              rule: l.rule ? { name: l.rule.name, justified: l.rule.justified } : null,
+              because: l.because ?? null,
+              message: l.message ?? null,
+              findings: [...(l.findings ?? [])],
+              counterexample: counterexampleJson(l.counterexample),
+            })),
+          },
+    ),
+    firstFailure: r.firstFailure ?? null,
+  };
+}
+
+export function documentsJson(command: 'verify' | 'check', results: readonly DocumentResult[], pages?: string): DocumentsJson {
+  const verified = results.filter((r) => r.passed).length;
+  return {
+    matcalc: 1,
+    command,
+    kind: 'documents',
+    passed: verified === results.length,
+    verified,
+    total: results.length,
+    documents: results.map(documentJson),
+    ...(pages !== undefined ? { pages: `${pages}/index.html` } : {}),
+  };
+}
+
+export function codegenJson(out: CodegenOutput): CodegenJson {
+  return {
+    matcalc: 1,
+    command: 'codegen',
+    target: out.target,
+    code: out.code,
+    check: (out.derived.verdict as VerdictJson | undefined) ?? null,
+    hessianSkipped: 'skipped' in out.hessian ? out.hessian.skipped : null,
+  };
+}
