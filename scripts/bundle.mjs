@@ -2,10 +2,9 @@
 // a hundred, and of mathjs only the parser. Each command's code is a chunk loaded when it runs; KaTeX
 // stays a package of its own, loaded only to render. Run after tsc (npm run build).
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 
-const entries = { cli: 'dist/src/cli/main.js' };
-if (existsSync('dist/src/index.js')) entries.index = 'dist/src/index.js';
+const entries = { cli: 'dist/src/cli/main.js', index: 'dist/src/index.js', 'serve-worker': 'dist/src/serve/worker.js' };
 
 rmSync('dist/bundle', { recursive: true, force: true });
 const result = await build({

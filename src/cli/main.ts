@@ -4,7 +4,7 @@
 // Start-up time matters (every script and test pays it): this module loads only commander and the
 // error classes. Each command's module, and with it the parser, the engine or KaTeX, is imported when
 // the command runs (src/cli/<command>.ts).
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CheckError, InputError, UnsupportedError } from '../expr/errors.js';
 import { splitTopLevel } from '../lang/source.js';
 import { fail, setJsonOutput } from './report.js';
@@ -13,6 +13,16 @@ import { readStdin, STDIN } from './stdin.js';
 const list = (v: string) => splitTopLevel(v).map((s) => s.trim()).filter(Boolean);
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 const seed = (v: string) => Number(v);
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is an integer from 0 to 65535');
+  return n;
+};
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!(n > 0)) throw new InvalidArgumentError('a positive number of seconds');
+  return n;
+};
 const DOCUMENTS = 'derivation documents (*.matcalc) or directories of them; - reads one document from standard input';
 const EXPR = 'the function, e.g. "0.5*norm(W2*W1*X - Y)^2"; - reads it from standard input';
 
@@ -80,6 +90,13 @@ export function program(): Command {
     .option('--out <dir>', 'where the rendered pages go (- as a path: standard input, rendered as stdin.html)', 'docs/derivations')
     .addOption(new Option('--format <format>', 'what is printed: a line per document, or JSON (docs/json.md)').choices(['text', 'json']).default('text'))
     .action(async (paths: string[], o) => (await import('./check.js')).check(paths, o));
+
+  p.command('serve')
+    .description('the playground: a local web page to derive, verify and render as you type, and the JSON API (POST /api/derive|verify|check|codegen|render)')
+    .option('--port <n>', 'the port (0: any free one)', port, 8080)
+    .option('--host <host>', 'the address to listen on (other than 127.0.0.1, the page is reachable from other machines)', '127.0.0.1')
+    .option('--timeout <seconds>', 'stop a request that computes longer than this', positive, 30)
+    .action(async (o) => (await import('./serve.js')).serve(o));
 
   p.command('examples')
     .description("derive and check the seeds' objectives")
