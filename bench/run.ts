@@ -2,8 +2,8 @@
 // without its numerical check, side by side with SymPy's matrix-expression `diff` on the same cases
 // (bench/sympy_diff.py, which also checks SymPy's answers numerically); then the same for the
 // Hessian battery (bench/hessians.ts); then the gradients of an L-layer network through indexed families
-// (bench/families.ts); then the command line's start-up (bench/startup.ts); then code generation and the
-// compiled evaluator (bench/codegen.ts). Writes
+// (bench/families.ts); then the command line's start-up (bench/startup.ts) and the memory of a long run
+// (bench/memory.ts); then code generation and the compiled evaluator (bench/codegen.ts). Writes
 // bench/results.json.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import { benchHessians } from './hessians.js';
 import { benchFamilies } from './families.js';
 import { benchCodegen } from './codegen.js';
 import { benchStartup } from './startup.js';
+import { benchMemory } from './memory.js';
 
 const GOAL_MS = 5;
 const GOAL_RATIO = 100;
@@ -157,13 +158,14 @@ function main() {
   console.log(out.join('\n'));
 
   const startup = benchStartup();
+  const memory = benchMemory();
   const hessians = benchHessians(benchStart);
   const families = benchFamilies();
   const codegen = benchCodegen();
 
   const env = { node: process.version, cpu, platform: `${os.platform()} ${os.release()}` };
   const settings = { minReps: MIN_REPS, maxReps: MAX_REPS, budgetMs: BUDGET_MS, hardCapMs: HARD_CAP_MS, clearSimplifyCacheEachRep: true };
-  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians, families, codegen, startup }, null, 1) + '\n');
+  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians, families, codegen, startup, memory }, null, 1) + '\n');
   console.log(`\nwrote ${RESULTS}`);
 }
 

@@ -180,7 +180,7 @@ async function runDerive() {
     const view = mode === 'hessian' ? hessianView(json) : mode === 'steps' ? stepsView(json) : gradientView(json);
     const code = el('div', { class: 'code' });
     deriveOut.replaceChildren(
-      el('p', { class: 'function' }, tex(`f = ${json.function.latex}`, false)),
+      el('p', { class: 'function' }, tex(`\\displaystyle f = ${json.function.latex}`, false)),
       ...view.parts,
       verdictLine(json.check),
       ...(json.errors ?? []).map((e) => el('p', { class: 'verdict bad', text: e.message })),

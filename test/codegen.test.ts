@@ -1,4 +1,5 @@
-// Generated code is run, not just read: NumPy modules under Debian's /usr/bin/python3, PyTorch modules
+// Generated code is run, not just read: NumPy modules under Debian's /usr/bin/python3 (NumPy 1.24) and
+// under an interpreter with NumPy 2 (.ci/run makes one: MATCALC_NUMPY2_PYTHON), PyTorch modules
 // where python3-torch is installed (otherwise the tests say they were skipped and why), TypeScript
 // modules type-checked under --strict, transpiled and imported. Each is compared with the engine's own
 // evaluation at random points and with central differences of the generated `value` itself.
@@ -21,6 +22,10 @@ import { runDerive } from '../src/app/derive.js';
 import { GRADIENTS } from './battery.js';
 
 const PYTHON = '/usr/bin/python3';
+const numpyVersion = (python: string) => spawnSync(python, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8' }).stdout?.trim() ?? '';
+// NumPy 2: the interpreter .ci/run prepared, else one on PATH that has it
+const NUMPY2 = [process.env.MATCALC_NUMPY2_PYTHON, 'python3'].filter((p): p is string => !!p).find((p) => Number(numpyVersion(p).split('.')[0]) >= 2);
+const numpy2Missing = NUMPY2 ? '' : ' (skipped: no python3 with NumPy 2; set MATCALC_NUMPY2_PYTHON, as .ci/run does)';
 const torchProbe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
 const hasTorch = torchProbe.status === 0;
 const torchMissing = hasTorch ? '' : ` (skipped: "import torch" fails under ${PYTHON}: ${(torchProbe.stderr || String(torchProbe.error)).trim().split('\n').pop()}; install python3-torch to run it)`;
@@ -51,6 +56,8 @@ interface Result {
   readonly gradient: Record<string, { shape: number[]; data: number[] }>;
   /** central difference of the generated value along the direction */
   readonly fd: number;
+  /** the Python type of value()'s result */
+  readonly valueType?: string;
   readonly error?: string;
 }
 
@@ -104,7 +111,8 @@ for k, job in enumerate(json.load(open(sys.argv[2]))):
         d = {n: arg(v) for n, v in job['direction'].items()}
         f = lambda t: float(m.value(**{n: a + t * d[n] if n in d else a for n, a in args.items()}))
         D = lambda h: (f(h) - f(-h)) / (2 * h)
-        results.append({'value': out(m.value(**args))['data'], 'fd': (4 * D(5e-4) - D(1e-3)) / 3,
+        v = m.value(**args)
+        results.append({'value': out(v)['data'], 'valueType': type(v).__module__ + '.' + type(v).__name__, 'fd': (4 * D(5e-4) - D(1e-3)) / 3,
                         'gradient': {n: out(g) for n, g in m.gradient(**args).items()}})
     except Exception as e:
         results.append({'error': f'{type(e).__name__}: {e}'})
@@ -112,7 +120,7 @@ print(json.dumps(results))
 `;
 
 let batch = 0;
-function runPython(target: 'numpy' | 'torch', jobs: readonly Job[]): Result[] {
+function runPython(target: 'numpy' | 'torch', jobs: readonly Job[], python = PYTHON): Result[] {
   const b = batch++;
   const spec = jobs.map((j, k) => {
     const module = `${target}_${b}_${k}`;
@@ -123,7 +131,7 @@ function runPython(target: 'numpy' | 'torch', jobs: readonly Job[]): Result[] {
   });
   writeFileSync(join(dir, `jobs_${b}.json`), JSON.stringify(spec));
   writeFileSync(join(dir, 'driver.py'), DRIVER);
-  const r = spawnSync(PYTHON, [join(dir, 'driver.py'), dir, join(dir, `jobs_${b}.json`)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(python, [join(dir, 'driver.py'), dir, join(dir, `jobs_${b}.json`)], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr || r.error}`);
   return JSON.parse(r.stdout);
 }
@@ -166,8 +174,8 @@ async function runTs(jobs: readonly Job[]): Promise<Result[]> {
   return out;
 }
 
-function run(target: Target, jobs: readonly Job[]): Promise<Result[]> | Result[] {
-  return target === 'ts' ? runTs(jobs) : runPython(target, jobs);
+function run(target: Target, jobs: readonly Job[], python?: string): Promise<Result[]> | Result[] {
+  return target === 'ts' ? runTs(jobs) : runPython(target, jobs, python);
 }
 
 const norm = (xs: readonly number[]) => Math.sqrt(xs.reduce((s, x) => s + x * x, 0));
@@ -179,6 +187,8 @@ function compare(target: Target, j: Job, r: Result, label: string): void {
   const ev = new Evaluator(j.point);
   const { f, results } = j.gen.derived;
   expect(rel(r.value, [...ev.eval(f).data]), `${label}: value`).toBeLessThan(1e-9);
+  // a scalar f gives a plain Python float (not a NumPy scalar or a 0-d array)
+  if (target === 'numpy') expect(r.valueType, `${label}: type of value()`).toBe('builtins.float');
   let directional = 0;
   for (const d of results) {
     const name = d.variable.name;
@@ -194,23 +204,28 @@ function compare(target: Target, j: Job, r: Result, label: string): void {
   expect(rel([r.fd], [directional]), `${label}: central differences of value vs gradient`).toBeLessThan(1e-6);
 }
 
-const targets: readonly { target: Target; skip: boolean; note: string }[] = [
-  { target: 'numpy', skip: false, note: '' },
-  { target: 'ts', skip: false, note: '' },
-  { target: 'torch', skip: !hasTorch, note: torchMissing },
+const targets: readonly { target: Target; label: string; python?: string; skip: boolean; note: string }[] = [
+  { target: 'numpy', label: `numpy ${numpyVersion(PYTHON)}`, python: PYTHON, skip: false, note: '' },
+  { target: 'numpy', label: `numpy ${NUMPY2 ? numpyVersion(NUMPY2) : '2'}`, python: NUMPY2, skip: !NUMPY2, note: numpy2Missing },
+  { target: 'ts', label: 'ts', skip: false, note: '' },
+  { target: 'torch', label: 'torch', python: PYTHON, skip: !hasTorch, note: torchMissing },
 ];
 
 // .ci/run installs python3-torch: there, a missing torch is a broken install, not a reason to skip
 it.runIf(process.env.CI === 'true')('CI has python3-torch, so the PyTorch tests run', () => {
   expect(hasTorch, torchMissing).toBe(true);
 });
+// and NumPy 2 from a virtual environment (or an interpreter that has it): a missing one fails there
+it.runIf(process.env.CI === 'true')('CI has NumPy 2, so the NumPy tests run on it too', () => {
+  expect(NUMPY2, numpy2Missing).toBeDefined();
+});
 
-describe.each(targets)('generated $target code', ({ target, skip, note }) => {
+describe.each(targets)('generated $label code', ({ target, python, skip, note }) => {
   for (const c of NAMED)
     it.skipIf(skip)(`${c.name} = engine = central differences at 3 points${note}`, async () => {
       const gen = runCodegen({ expr: c.f, decl: c.decl, wrt: c.wrt, target });
       const jobs = [1, 2, 3].map((seed) => job(gen, seed));
-      const results = await run(target, jobs);
+      const results = await run(target, jobs, python);
       jobs.forEach((j, k) => compare(target, j, results[k], `${c.name} (point ${k + 1})`));
     });
 
@@ -229,7 +244,7 @@ describe.each(targets)('generated $target code', ({ target, skip, note }) => {
     // only the generic σ (an abstract function) has no code
     for (const name of unsupported) expect(GRADIENTS.find((c) => c.name === name)!.f).toMatch(/sigma\(/);
     expect(jobs.length).toBeGreaterThanOrEqual(GRADIENTS.length - 4);
-    const results = await run(target, jobs);
+    const results = await run(target, jobs, python);
     jobs.forEach((j, k) => compare(target, j, results[k], j.gen.derived.input.expr));
   });
 });
@@ -372,7 +387,7 @@ for job in json.load(open(sys.argv[2])):
 print(json.dumps(results))
 `;
 
-function runPythonHessians(target: 'numpy' | 'torch', jobs: readonly Job[]): HessianResult[] {
+function runPythonHessians(target: 'numpy' | 'torch', jobs: readonly Job[], python = PYTHON): HessianResult[] {
   const b = batch++;
   const spec = jobs.map((j, k) => {
     const module = `${target}_h${b}_${k}`;
@@ -384,7 +399,7 @@ function runPythonHessians(target: 'numpy' | 'torch', jobs: readonly Job[]): Hes
   });
   writeFileSync(join(dir, `hjobs_${b}.json`), JSON.stringify(spec));
   writeFileSync(join(dir, 'hessian_driver.py'), HESSIAN_DRIVER);
-  const r = spawnSync(PYTHON, [join(dir, 'hessian_driver.py'), dir, join(dir, `hjobs_${b}.json`)], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(python, [join(dir, 'hessian_driver.py'), dir, join(dir, `hjobs_${b}.json`)], { encoding: 'utf8', maxBuffer: 1 << 28 });
   if (r.status !== 0) throw new Error(`python failed: ${r.stderr || r.error}`);
   return JSON.parse(r.stdout);
 }
@@ -435,14 +450,14 @@ function compareHessian(j: Job, r: HessianResult, label: string): void {
   expect(rel(r.hvp, Hv), `${label}: hvp vs hessian times vec(direction)`).toBeLessThan(1e-9);
 }
 
-describe.each(targets)('generated $target Hessians', ({ target, skip, note }) => {
+describe.each(targets)('generated $label Hessians', ({ target, python, skip, note }) => {
   it.skipIf(skip)(`hessian = central differences of gradient, symmetric; hvp = hessian · vec(V), at 2 points${note}`, async () => {
     const jobs = HESSIANS.flatMap((c) => {
       const gen = runCodegen({ expr: c.f, decl: c.decl, wrt: c.wrt, target });
       expect(gen.code, c.name).toMatch(target === 'ts' ? /export function hessian\(vars: Inputs\): Matrix/ : /^def hessian\(\*\*vars\):$/m);
       return [1, 2].map((seed) => ({ ...job(gen, seed), label: `${c.name} (point ${seed})` }));
     });
-    const results = target === 'ts' ? await runTsHessians(jobs) : runPythonHessians(target, jobs);
+    const results = target === 'ts' ? await runTsHessians(jobs) : runPythonHessians(target, jobs, python);
     jobs.forEach((j, k) => compareHessian(j, results[k], j.label));
   });
 });
