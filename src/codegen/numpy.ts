@@ -12,12 +12,5 @@ export const numpyModule = pythonModule({
   blocks: `def _blocks(rows):
     """The full Hessian from the rows of its blocks (a scalar block is 1 x 1)."""
     return np.block([[np.atleast_2d(np.asarray(b, dtype=np.float64)) for b in row] for row in rows])`,
-  helpers: {
-    commutation: `def _commutation(m, n):
-    """K_mn: vec(A') = K vec(A) for A m x n."""
-    K = np.zeros((m * n, m * n))
-    i, j = np.meshgrid(np.arange(m), np.arange(n), indexing='ij')
-    K[(i * n + j).ravel(), (j * m + i).ravel()] = 1
-    return K`,
-  },
+  helpers: {},
 });

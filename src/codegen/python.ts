@@ -1,5 +1,6 @@
 // The Python targets (numpy.ts, torch.ts) share the module layout: a header, the declared shapes, a
 // small input helper, then `value`, `gradient`, `hessian` and `hvp`. Only the array library differs.
+import { operatorHelper } from '../ops/registry.js';
 import type { SymNode } from '../expr/ast.js';
 import { dimKey } from '../expr/dim.js';
 import { isScalarShape } from '../expr/shape.js';
@@ -68,6 +69,11 @@ def _like(arg, g):
     """The gradient in the shape the argument was passed in (a 1-D vector gets a 1-D gradient)."""
     return ${f.asarray('g')}.reshape(${f.asarray('arg')}.shape)`;
 
+/** A helper's source: the flavour's own, or one an operator module provides (src/ops/*, `helpers.python`). */
+function pythonHelper(flavour: Flavour, name: string): string | undefined {
+  return flavour.helpers[name] ?? operatorHelper('python', name)?.(flavour.lib);
+}
+
 export function pythonModule(flavour: Flavour): TargetModule {
   return (spec: ModuleSpec) => {
     const helpers = new Set<string>();
@@ -83,7 +89,7 @@ export function pythonModule(flavour: Flavour): TargetModule {
       num: (v) => String(v),
       dimSymbol: local,
       helper: (name) => {
-        if (!flavour.helpers[name]) throw new Error(`internal: no ${flavour.target} helper ${name}`);
+        if (!pythonHelper(flavour, name)) throw new Error(`internal: no ${flavour.target} helper ${name}`);
         helpers.add(name);
         return '_' + name;
       },
@@ -103,7 +109,7 @@ export function pythonModule(flavour: Flavour): TargetModule {
     out.push('', flavour.import, '');
     out.push(`# declared shapes: dimension names bind to the sizes of the arguments`, `_SHAPES = {`, shapes, '}', '', '');
     out.push(inputs(flavour), '', '');
-    for (const h of [...helpers].sort()) out.push(flavour.helpers[h], '', '');
+    for (const h of [...helpers].sort()) out.push(pythonHelper(flavour, h)!, '', '');
     if (fns.some((fn) => fn.kind === 'hessian')) out.push(flavour.blocks, '', '');
     for (const fn of fns) {
       out.push(`def ${fn.name}(**vars):`, `    """${fn.doc}"""`, unpack(fn.kind === 'hvp' ? [...params, ...directions] : params));

@@ -2,13 +2,9 @@
 // each generated module as needed (only the helpers the module uses, with what they use), so the module
 // has no dependencies. Operators name the helpers in their `emit.ts` hooks (src/ops/*). `mm` is the
 // loop of src/numeric/kernels.ts's gemm, kept as text here because the module must stand alone.
+import { operatorHelper, type TsHelper } from '../ops/registry.js';
 
-interface Helper {
-  readonly deps?: readonly string[];
-  readonly source: string;
-}
-
-export const TS_HELPERS: Readonly<Record<string, Helper>> = {
+export const TS_HELPERS: Readonly<Record<string, TsHelper>> = {
   mat: {
     source: `function mat(rows: number, cols: number): Matrix {
   return { rows, cols, data: new Float64Array(rows * cols) };
@@ -140,13 +136,6 @@ function lin(a: Matrix, c: number, b: Matrix): Matrix {
   return out;
 }`,
   },
-  trace: {
-    source: `function trace(a: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < a.rows; i++) s += a.data[i * a.rows + i];
-  return s;
-}`,
-  },
   sum: {
     source: `function sum(a: Matrix): number {
   let s = 0;
@@ -195,18 +184,6 @@ function vec(a: Matrix): Matrix {
   reshape: {
     source: `function reshape(a: Matrix, rows: number, cols: number): Matrix {
   return { rows, cols, data: a.data };
-}`,
-  },
-  kron: {
-    deps: ['mat'],
-    source: `function kron(a: Matrix, b: Matrix): Matrix {
-  const m = a.rows, n = a.cols, p = b.rows, q = b.cols, R = m * p, out = mat(R, n * q);
-  for (let j = 0; j < n; j++)
-    for (let i = 0; i < m; i++) {
-      const aij = a.data[j * m + i];
-      for (let l = 0; l < q; l++) for (let k = 0; k < p; k++) out.data[(j * q + l) * R + i * p + k] = aij * b.data[l * p + k];
-    }
-  return out;
 }`,
   },
   lu: {
@@ -269,41 +246,6 @@ function logabsdet(a: Matrix): number {
   return out;
 }`,
   },
-  mpow: {
-    deps: ['mm'],
-    source: `function mpow(a: Matrix, k: number): Matrix {
-  let r = a;
-  for (let i = 1; i < k; i++) r = mm(r, a);
-  return r;
-}`,
-  },
-  diagm: {
-    deps: ['mat'],
-    source: `/** The diagonal matrix of a column. */
-function diagm(v: Matrix): Matrix {
-  const n = v.rows, out = mat(n, n);
-  for (let i = 0; i < n; i++) out.data[i * n + i] = v.data[i];
-  return out;
-}`,
-  },
-  diagv: {
-    deps: ['mat'],
-    source: `/** The diagonal of a square matrix, as a column. */
-function diagv(a: Matrix): Matrix {
-  const n = a.rows, out = mat(n, 1);
-  for (let i = 0; i < n; i++) out.data[i] = a.data[i * n + i];
-  return out;
-}`,
-  },
-  commutation: {
-    deps: ['mat'],
-    source: `/** K_{mn}: vec(Aᵀ) = K vec(A) for A m×n. */
-function commutation(m: number, n: number): Matrix {
-  const N = m * n, out = mat(N, N);
-  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out.data[(j * m + i) * N + i * n + j] = 1;
-  return out;
-}`,
-  },
   blocks: {
     deps: ['mat'],
     source: `/** The matrix made of the rows of blocks (a number is a 1×1 block): the full Hessian. */
@@ -322,27 +264,25 @@ function blocks(rows: (Matrix | number)[][]): Matrix {
   return out;
 }`,
   },
-  sigmoid: { source: 'const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));' },
-  softplus: { source: 'const softplus = (x: number): number => (x > 30 ? x : Math.log1p(Math.exp(x)));' },
-  relu: { source: 'const relu = (x: number): number => (x > 0 ? x : 0);' },
-  step: { source: 'const step = (x: number): number => (x > 0 ? 1 : 0);' },
-  lrelu: { source: 'const lrelu = (x: number, a: number): number => (x > 0 ? x : a * x);' },
-  dlrelu: { source: 'const dlrelu = (x: number, a: number): number => (x > 0 ? 1 : a);' },
 };
 
-/** The helpers' sources with everything they use, in a stable order. */
+/** A helper by name: one of the generic ones above, or one an operator module provides (src/ops/*, `helpers.ts`). */
+export function tsHelper(name: string): TsHelper | undefined {
+  return TS_HELPERS[name] ?? operatorHelper('ts', name);
+}
+
+/** The helpers' sources with everything they use, in a stable order (the generic ones first). */
 export function tsRuntime(used: Iterable<string>): string {
-  const all = new Set<string>();
+  const all: string[] = [];
   const visit = (name: string) => {
-    if (all.has(name)) return;
-    const h = TS_HELPERS[name];
+    if (all.includes(name)) return;
+    const h = tsHelper(name);
     if (!h) throw new Error(`internal: no TypeScript helper ${name}`);
-    all.add(name);
+    all.push(name);
     h.deps?.forEach(visit);
   };
-  [...used].forEach(visit);
-  return Object.keys(TS_HELPERS)
-    .filter((n) => all.has(n))
-    .map((n) => TS_HELPERS[n].source)
-    .join('\n\n');
+  [...used].sort().forEach(visit);
+  const generic = Object.keys(TS_HELPERS).filter((n) => all.includes(n));
+  const others = all.filter((n) => !(n in TS_HELPERS)).sort();
+  return [...generic, ...others].map((n) => tsHelper(n)!.source).join('\n\n');
 }

@@ -6,7 +6,7 @@ import { dimKey, isOne } from '../expr/dim.js';
 import { isScalarShape } from '../expr/shape.js';
 import type { Language } from './emit.js';
 import { type TargetModule, buildFunctions, directionName, identifier } from './module.js';
-import { TS_HELPERS, tsRuntime } from './runtime-ts.js';
+import { tsHelper, tsRuntime } from './runtime-ts.js';
 
 const RESERVED = new Set(
   ('break case catch class const continue debugger default delete do else enum export extends false finally for function ' +
@@ -18,7 +18,7 @@ const RESERVED = new Set(
 
 const local = (raw: string) => {
   const name = identifier(raw);
-  return RESERVED.has(name) || name in TS_HELPERS ? name + '_' : name;
+  return RESERVED.has(name) || tsHelper(name) ? name + '_' : name;
 };
 /** a property name: quoted when it is not an identifier ('W[2]') */
 const key = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name));
@@ -37,7 +37,7 @@ export const tsModule: TargetModule = (spec) => {
     num: (v) => String(v),
     dimSymbol: local,
     helper: (name) => {
-      if (!TS_HELPERS[name]) throw new Error(`internal: no TypeScript helper ${name}`);
+      if (!tsHelper(name)) throw new Error(`internal: no TypeScript helper ${name}`);
       helpers.add(name);
       return name;
     },

@@ -4,7 +4,6 @@
 import { Dim, dimKey } from './dim.js';
 import type { Idx, IndexVar } from './indices.js';
 import { Shape, SCALAR, isScalarShape } from './shape.js';
-import { opDef } from '../ops/registry.js';
 
 /**
  * mask: entries in {0, 1} (a sampling pattern Ω; P_Ω(A) = Ω .* A); orthogonal: QᵀQ = I (orthonormal
@@ -137,13 +136,24 @@ function attrsKey(a: Attrs): string {
   return s;
 }
 
+/** An operator's shape rule: the result's shape, or a ShapeError on a mismatch. */
+export type ShapeRule = (args: readonly Expr[], attrs: Attrs) => Shape;
+
+// Filled by the operator modules (src/ops/registry.ts registers each one's rule): the AST knows no operator.
+const shapeRules = new Map<string, ShapeRule>();
+
+export function defineShapeRule(name: string, rule: ShapeRule): void {
+  shapeRules.set(name, rule);
+}
+
 /** Build an operator node; the operator's module infers the shape and throws on a mismatch. */
 export function op(name: string, args: readonly Expr[], attrs: Attrs = {}): OpNode {
   const key = `o:${name}:${attrsKey(attrs)}(${args.map((a) => a.id).join(',')})`;
   const found = lookup(key);
   if (found) return found as OpNode;
-  const def = opDef(name);
-  const shape = def.shape(args, attrs);
+  const rule = shapeRules.get(name);
+  if (!rule) throw new Error(`unknown operator ${name} (is src/ops/index.ts imported?)`);
+  const shape = rule(args, attrs);
   let vars: Set<string> | ReadonlySet<string> = NO_VARS;
   for (const a of args) {
     if (a.vars.size === 0) continue;

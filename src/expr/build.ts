@@ -1,6 +1,6 @@
 // Constructors for the operators, so calculus and rewriting code reads like the mathematics.
-// They build raw nodes (shape-checked); `simplify` brings them to the canonical form.
-import '../ops/index.js';
+// They build raw nodes (shape-checked by the operators' rules, registered by src/ops/index.ts, which the
+// entry points import); `simplify` brings them to the canonical form.
 import { Dim, ONE, dimMul } from './dim.js';
 import { Expr, num, op } from './ast.js';
 import { InputError } from './errors.js';

@@ -1,7 +1,7 @@
 // Constant matrices: eye(n), zeros(m,n), ones(m,n), and dimval(d), a dimension used as a number (tr(I_n) = n).
-import { dimEq, dimLatex, dimKey } from '../expr/dim.js';
+import { dimEq, dimLatex, dimKey, type Dim } from '../expr/dim.js';
 import { shape, SCALAR } from '../expr/shape.js';
-import { dimval, eye, zeros } from '../expr/build.js';
+import { dimval, eye, ones, zeros } from '../expr/build.js';
 import { Mat } from '../numeric/mat.js';
 import type { OpNode } from '../expr/ast.js';
 import { PREC, register, type EmitContext, type EmitFn, type OpDef } from './registry.js';
@@ -24,6 +24,7 @@ const dimCode: EmitFn = (n, c) => c.dim(n.attrs.dims![0]);
 register({
   ...constant,
   name: 'eye',
+  functions: [{ name: 'eye', args: ['dim'], build: ([n]) => eye(n as Dim), help: 'eye(n): identity', word: true, doc: { usage: '`eye(n)`', meaning: 'identity n×n', rules: 'n a dimension' } }],
   shape: (_a, at) => shape(at.dims![0], at.dims![0]),
   evaluate: (n, _a, ctx) => Mat.eye(ctx.size(n.attrs.dims![0])),
   text: (n) => `eye(${dimKey(n.attrs.dims![0])})`,
@@ -39,6 +40,7 @@ register({
 register({
   ...constant,
   name: 'zeros',
+  functions: [{ name: 'zeros', args: ['dim', 'dim'], build: ([m, n]) => zeros(m as Dim, n as Dim), help: 'zeros(m, n)', word: true, doc: { usage: '`zeros(m, n)`', meaning: 'the m×n zero matrix', rules: 'm, n dimensions' } }],
   shape: (_a, at) => shape(at.dims![0], at.dims![1]),
   evaluate: (n, _a, ctx) => Mat.zeros(ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1])),
   text: (n) => `zeros(${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
@@ -50,6 +52,7 @@ register({
 register({
   ...constant,
   name: 'ones',
+  functions: [{ name: 'ones', args: ['dim', 'dim'], build: ([m, n]) => ones(m as Dim, n as Dim), help: 'ones(m, n)', word: true, doc: { usage: '`ones(m, n)`', meaning: 'the m×n matrix of ones', rules: 'm, n dimensions' } }],
   shape: (_a, at) => shape(at.dims![0], at.dims![1]),
   evaluate: (n, _a, ctx) => Mat.fill(ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1]), 1),
   text: (n) => `ones(${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,

@@ -3,7 +3,8 @@
 // They are inert for the engine (a step that contains one is checked, not differentiated) and are
 // evaluated by finite differences of their argument — never by the engine, so a checker that evaluates
 // them does not trust what it checks.
-import type { OpNode, SymNode } from '../expr/ast.js';
+import type { Expr, OpNode, SymNode } from '../expr/ast.js';
+import { derivative as derivativeOp } from '../expr/build.js';
 import { dimMul, isOne } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
@@ -64,6 +65,7 @@ const REACHES_RIGHT = { precedence: PREC.mul, textPrecedence: PREC.atom };
 
 register({
   name: 'grad',
+  functions: [{ name: 'grad', args: ['expr', 'expr'], build: ([f, x]) => derivativeOp('grad', [f as Expr, x as Expr]), help: 'grad(f, X): ∇_X f, evaluated by finite differences (for derivation steps)', doc: { usage: '`grad(f, X)`', meaning: '∇_X f, the gradient (shape of X), evaluated by finite differences: for the steps of derivation documents ([documents.md](documents.md))', rules: 'f scalar; X a declared symbol' } }],
   ...REACHES_RIGHT,
   shape(args) {
     if (!isScalarShape(args[0].shape)) throw needShape('grad', args[0], 'grad(f, X) needs a scalar f; use jac(F, X) for a matrix F');
@@ -83,6 +85,7 @@ register({
 
 register({
   name: 'jac',
+  functions: [{ name: 'jac', args: ['expr', 'expr'], build: ([f, x]) => derivativeOp('jac', [f as Expr, x as Expr]), help: 'jac(F, X): ∇_{vec X} vec F in denominator layout, evaluated by finite differences', doc: { usage: '`jac(F, X)`', meaning: '∇_{vec X} vec F in denominator layout ((mn)×(pq)), evaluated by finite differences', rules: 'X a declared symbol' } }],
   ...REACHES_RIGHT,
   shape: ([F, X]) => shape(dimMul(X.shape.rows, X.shape.cols), dimMul(F.shape.rows, F.shape.cols)),
   differential: inert('jac(F, X)'),
@@ -98,6 +101,7 @@ register({
 
 register({
   name: 'diff',
+  functions: [{ name: 'diff', args: ['expr', 'expr', 'expr'], build: ([f, x, v]) => derivativeOp('diff', [f as Expr, x as Expr, v as Expr], 1), help: 'diff(F, X, V): the differential dF in the direction V, evaluated by finite differences', word: true, doc: { usage: '`diff(F, X, V)`', meaning: 'the differential dF in the direction V (d/dt F(X + tV) at t = 0), evaluated by finite differences', rules: 'X a declared symbol; V shaped like X' } }],
   ...REACHES_RIGHT,
   shape([F, X, V]) {
     if (!shapeEq(X.shape, V.shape)) throw needShape('diff', V, `the direction must have the shape of the variable (${shapeText(X.shape)})`);
@@ -118,6 +122,7 @@ register({
 
 register({
   name: 'hess',
+  functions: [{ name: 'hess', args: ['expr', 'expr', 'expr'], build: ([f, x, y]) => derivativeOp('hess', [f as Expr, x as Expr, y as Expr]), help: 'hess(f, X, Y): ∇_{vec X}∇_{vec Y} f, evaluated by finite differences', doc: { usage: '`hess(f, X, Y)`', meaning: '∇_{vec X}∇_{vec Y} f, a Hessian block, evaluated by finite differences', rules: 'f scalar; X, Y declared symbols' } }],
   ...REACHES_RIGHT,
   shape([f, X, Y]) {
     if (!isScalarShape(f.shape)) throw needShape('hess', f, 'hess(f, X, Y) needs a scalar f');

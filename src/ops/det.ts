@@ -3,13 +3,14 @@ import { isOp } from '../expr/ast.js';
 import { det, inv, mul, tr } from '../expr/build.js';
 import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
-import { PREC, register, type EmitFn } from './registry.js';
+import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.det(${c.code(n.args[0])})`;
 
 register({
   name: 'det',
+  functions: [unary('det', det, 'det(A)', { meaning: 'determinant', rules: 'square' })],
   precedence: PREC.atom,
   shape(args) {
     if (!isSquare(args[0].shape)) throw needShape('det', args[0], 'the determinant needs a square matrix');

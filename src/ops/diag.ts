@@ -5,7 +5,7 @@ import { diag, eye, kron, mul, ones, vec, zeros } from '../expr/build.js';
 import { ONE, isOne } from '../expr/dim.js';
 import { isScalarShape, isSquare, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
 
 const isColumn = (s: import('../expr/shape.js').Shape) => isOne(s.cols);
@@ -17,6 +17,29 @@ const emitPython: EmitFn = (n, c) => {
 
 register({
   name: 'diag',
+  helpers: {
+    ts: {
+      diagm: {
+        deps: ['mat'],
+        source: `/** The diagonal matrix of a column. */
+function diagm(v: Matrix): Matrix {
+  const n = v.rows, out = mat(n, n);
+  for (let i = 0; i < n; i++) out.data[i * n + i] = v.data[i];
+  return out;
+}`,
+      },
+      diagv: {
+        deps: ['mat'],
+        source: `/** The diagonal of a square matrix, as a column. */
+function diagv(a: Matrix): Matrix {
+  const n = a.rows, out = mat(n, 1);
+  for (let i = 0; i < n; i++) out.data[i] = a.data[i * n + i];
+  return out;
+}`,
+      },
+    },
+  },
+  functions: [unary('diag', diag, 'diag(v): diagonal matrix from a column; diag(A): the diagonal of a square matrix', { usage: '`diag(v)` / `diag(A)`', meaning: 'n×n diagonal matrix from a column v / the diagonal of a square A, as a column', rules: 'column or square' })],
   precedence: PREC.atom,
   shape(args) {
     const s = args[0].shape;

@@ -8,7 +8,7 @@ import { InputError, UnsupportedError } from '../expr/errors.js';
 import { isScalarShape } from '../expr/shape.js';
 import { map } from '../numeric/mat.js';
 import { numberLatex, numberText } from '../render/names.js';
-import { CODE_PREC, PREC, register, type EmitContext, type EmitFn } from './registry.js';
+import { CODE_PREC, PREC, register, unary, type EmitContext, type EmitFn, type LangFunction } from './registry.js';
 
 interface Elementwise {
   /** input-language name */
@@ -18,8 +18,8 @@ interface Elementwise {
   readonly derivative: (a: Expr, k: number) => Expr;
   /** points where f is not differentiable (checks sample away from them) */
   readonly kinks?: readonly number[];
-  /** the function is only defined for x > 0 */
-  readonly positive?: boolean;
+  /** the function is only defined for x > lowerBound (log, sqrt: 0; log1p: −1) */
+  readonly lowerBound?: number;
   readonly latex: (k: number) => string;
   /** the argument in braces (\sqrt{x}) rather than in parentheses */
   readonly braces?: boolean;
@@ -28,6 +28,18 @@ interface Elementwise {
   readonly py?: (x: Code, lib: string, k: number) => string;
   /** code generation: TypeScript, for one number x */
   readonly ts?: (x: Code, c: EmitContext, k: number) => string;
+  /** the TypeScript helper `name` that `ts` calls (function of x, and of the parameter for lrelu) */
+  readonly tsHelper?: string;
+  /** f(x) in docs/language.md's table of entrywise functions (its f′ column is derived) */
+  readonly doc: string;
+  /** the second argument is a literal number (lrelu(A, a)) */
+  readonly parameter?: string;
+  /** for the docs: f′ as words, when it is not derived from a concrete call (the parameter, σ) */
+  readonly docDerivative?: string;
+  /** not a function of the language by this name (σ is written sigma, dsigma, d2sigma, …) */
+  readonly input?: false;
+  /** the name is also an English word (prose in rule texts may start with it) */
+  readonly word?: boolean;
 }
 
 type Code = (min?: number) => string;
@@ -36,60 +48,87 @@ const lib1 = (name: string) => (x: Code, lib: string) => `${lib}.${name}(${x()})
 const math = (name: string) => (x: Code) => `Math.${name}(${x()})`;
 const helper = (name: string) => (x: Code, c: EmitContext, k: number) => `${c.helper(name)}(${x()}${name.endsWith('lrelu') ? ', ' + c.num(k) : ''})`;
 
-const onesLike = (a: Expr) => ones(a.shape.rows, a.shape.cols);
+/** 1 of the shape of a (the scalar 1 for a scalar). */
+const onesLike = (a: Expr) => (isScalarShape(a.shape) ? num(1) : ones(a.shape.rows, a.shape.cols));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 /** The surrogate for a generic σ and its k-th derivative: σ(x) = sin x + x/2. */
 const sigmaK = (x: number, k: number) => Math.sin(x + (k * Math.PI) / 2) + (k === 0 ? x / 2 : k === 1 ? 0.5 : 0);
 
 export const ELEMENTWISE: readonly Elementwise[] = [
-  { name: 'exp', f: Math.exp, derivative: (a) => ew('exp', a), latex: () => '\\exp', py: lib1('exp'), ts: math('exp') },
-  { name: 'log', f: Math.log, derivative: (a) => hpow(a, -1), positive: true, latex: () => '\\log', py: lib1('log'), ts: math('log') },
-  { name: 'sin', f: Math.sin, derivative: (a) => ew('cos', a), latex: () => '\\sin', py: lib1('sin'), ts: math('sin') },
-  { name: 'cos', f: Math.cos, derivative: (a) => neg(ew('sin', a)), latex: () => '\\cos', py: lib1('cos'), ts: math('cos') },
-  { name: 'tanh', f: Math.tanh, derivative: (a) => add(onesLike(a), neg(hpow(ew('tanh', a), 2))), latex: () => '\\tanh', py: lib1('tanh'), ts: math('tanh') },
+  { name: 'exp', doc: 'eˣ', f: Math.exp, derivative: (a) => ew('exp', a), latex: () => '\\exp', py: lib1('exp'), ts: math('exp') },
+  { name: 'log', doc: 'ln x (x > 0)', f: Math.log, derivative: (a) => hpow(a, -1), lowerBound: 0, latex: () => '\\log', py: lib1('log'), ts: math('log') },
   {
-    name: 'sigmoid', f: sigmoid,
+    name: 'log1p', doc: 'ln(1 + x) (x > −1), accurate for small x', f: Math.log1p, derivative: (a) => hpow(add(onesLike(a), a), -1), lowerBound: -1,
+    latex: () => '\\operatorname{log1p}', py: lib1('log1p'), ts: math('log1p'),
+  },
+  { name: 'expm1', doc: 'eˣ − 1, accurate for small x', f: Math.expm1, derivative: (a) => ew('exp', a), latex: () => '\\operatorname{expm1}', py: lib1('expm1'), ts: math('expm1') },
+  { name: 'sqrt', doc: '√x (x > 0)', f: Math.sqrt, derivative: (a) => mul(num(0.5), hpow(ew('sqrt', a), -1)), lowerBound: 0, latex: () => '\\sqrt', braces: true, py: lib1('sqrt'), ts: math('sqrt') },
+  { name: 'sin', doc: 'sin x', f: Math.sin, derivative: (a) => ew('cos', a), latex: () => '\\sin', py: lib1('sin'), ts: math('sin') },
+  { name: 'cos', doc: 'cos x', f: Math.cos, derivative: (a) => neg(ew('sin', a)), latex: () => '\\cos', py: lib1('cos'), ts: math('cos') },
+  { name: 'tanh', doc: 'tanh x', f: Math.tanh, derivative: (a) => add(onesLike(a), neg(hpow(ew('tanh', a), 2))), latex: () => '\\tanh', py: lib1('tanh'), ts: math('tanh') },
+  { name: 'cosh', doc: 'cosh x', f: Math.cosh, derivative: (a) => ew('sinh', a), latex: () => '\\cosh', py: lib1('cosh'), ts: math('cosh') },
+  { name: 'sinh', doc: 'sinh x', f: Math.sinh, derivative: (a) => ew('cosh', a), latex: () => '\\sinh', py: lib1('sinh'), ts: math('sinh') },
+  {
+    name: 'sigmoid', doc: '1/(1 + e⁻ˣ)', f: sigmoid,
     derivative: (a) => hadamard(ew('sigmoid', a), add(onesLike(a), neg(ew('sigmoid', a)))),
     latex: () => '\\operatorname{sigmoid}',
     // NumPy has no sigmoid; σ(x) = (1 + tanh(x/2))/2 cannot overflow
     py: (x, lib) => (lib === 'torch' ? `torch.sigmoid(${x()})` : `0.5 * (1 + np.tanh(0.5 * ${x(ATOM)}))`),
-    ts: helper('sigmoid'),
+    ts: helper('sigmoid'), tsHelper: 'const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));',
   },
   {
-    name: 'softplus', f: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), derivative: (a) => ew('sigmoid', a), latex: () => '\\operatorname{softplus}',
+    name: 'softplus', doc: 'ln(1 + eˣ)', f: (x) => (x > 30 ? x : Math.log1p(Math.exp(x))), derivative: (a) => ew('sigmoid', a), latex: () => '\\operatorname{softplus}',
     py: (x, lib) => (lib === 'torch' ? `torch.logaddexp(${x()}, torch.zeros_like(${x()}))` : `np.logaddexp(0, ${x()})`),
-    ts: helper('softplus'),
+    ts: helper('softplus'), tsHelper: 'const softplus = (x: number): number => (x > 30 ? x : Math.log1p(Math.exp(x)));',
   },
   {
-    name: 'relu', f: (x) => Math.max(x, 0), derivative: (a) => ew('step', a), kinks: [0], latex: () => '\\operatorname{relu}',
+    name: 'relu', doc: 'max(x, 0)', f: (x) => Math.max(x, 0), derivative: (a) => ew('step', a), kinks: [0], latex: () => '\\operatorname{relu}',
     py: (x, lib) => (lib === 'torch' ? `torch.clamp(${x()}, min=0)` : `np.maximum(${x()}, 0)`),
-    ts: helper('relu'),
+    ts: helper('relu'), tsHelper: 'const relu = (x: number): number => (x > 0 ? x : 0);',
   },
   {
-    name: 'step', f: (x) => (x > 0 ? 1 : 0), derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\mathbb{I}_{>0}',
+    name: 'step', word: true, doc: '1 for x > 0, 0 otherwise', f: (x) => (x > 0 ? 1 : 0), derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\mathbb{I}_{>0}',
     py: (x, lib) => (lib === 'torch' ? `(${x(ATOM)} > 0).to(torch.float64)` : `np.heaviside(${x()}, 0)`),
-    ts: helper('step'),
+    ts: helper('step'), tsHelper: 'const step = (x: number): number => (x > 0 ? 1 : 0);',
   },
   {
-    name: 'lrelu', f: (x, k) => (x > 0 ? x : k * x), derivative: (a, k) => ew('dlrelu', a, k), kinks: [0],
+    name: 'lrelu', parameter: 'a', doc: 'leaky ReLU: x for x > 0, a·x otherwise (= max(x, a·x) for 0 ≤ a ≤ 1); a is a literal number',
+    docDerivative: '`dlrelu(A, a)`: 1 for x > 0, a otherwise',
+    f: (x, k) => (x > 0 ? x : k * x), derivative: (a, k) => ew('dlrelu', a, k), kinks: [0],
     latex: (k) => `\\operatorname{lrelu}_{${numberLatex(k)}}`, text: (k) => `lrelu:${numberText(k)}`,
     py: (x, lib, k) => `${lib}.where(${x(ATOM)} > 0, ${x()}, ${k} * ${x(ATOM)})`, ts: helper('lrelu'),
+    tsHelper: 'const lrelu = (x: number, a: number): number => (x > 0 ? x : a * x);',
   },
   {
-    name: 'dlrelu', f: (x, k) => (x > 0 ? 1 : k), derivative: (a) => mul(num(0), a), kinks: [0],
+    name: 'dlrelu', parameter: 'a', doc: 'the derivative of lrelu: 1 for x > 0, a otherwise', docDerivative: 'zero',
+    f: (x, k) => (x > 0 ? 1 : k), derivative: (a) => mul(num(0), a), kinks: [0],
     latex: (k) => `\\operatorname{lrelu}'_{${numberLatex(k)}}`, text: (k) => `dlrelu:${numberText(k)}`,
     py: (x, lib, k) => (lib === 'torch' ? `torch.where(${x(ATOM)} > 0, torch.ones_like(${x()}), torch.full_like(${x()}, ${k}))` : `np.where(${x(ATOM)} > 0, 1.0, ${k})`),
-    ts: helper('dlrelu'),
+    ts: helper('dlrelu'), tsHelper: 'const dlrelu = (x: number, a: number): number => (x > 0 ? 1 : a);',
   },
-  { name: 'abs', f: Math.abs, derivative: (a) => ew('sign', a), kinks: [0], latex: () => '\\operatorname{abs}', py: lib1('abs'), ts: math('abs') },
-  { name: 'sign', f: Math.sign, derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\operatorname{sign}', py: lib1('sign'), ts: math('sign') },
-  { name: 'sqrt', f: Math.sqrt, derivative: (a) => mul(num(0.5), hpow(ew('sqrt', a), -1)), positive: true, latex: () => '\\sqrt', braces: true, py: lib1('sqrt'), ts: math('sqrt') },
+  { name: 'abs', doc: '\\|x\\|', f: Math.abs, derivative: (a) => ew('sign', a), kinks: [0], latex: () => '\\operatorname{abs}', py: lib1('abs'), ts: math('abs') },
+  { name: 'sign', word: true, doc: 'sign of x', f: Math.sign, derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\operatorname{sign}', py: lib1('sign'), ts: math('sign') },
   {
-    name: 'sigma', f: (x, k) => sigmaK(x, k), derivative: (a, k) => ew('sigma', a, k + 1),
+    name: 'sigma', input: false, doc: 'a generic smooth σ, written `sigma`; its derivatives σ′, σ″, σ‴, σ⁽ᴺ⁾ are `dsigma`, `d2sigma`, `d3sigma`, … `dNsigma`',
+    docDerivative: 'the next one: `dsigma(A)` (σ′), `d2sigma(A)`, …',
+    f: (x, k) => sigmaK(x, k), derivative: (a, k) => ew('sigma', a, k + 1),
     latex: (k) => `\\sigma${k === 0 ? '' : k <= 3 ? '^{' + '\\prime'.repeat(k) + '}' : `^{(${k})}`}`,
     text: (k) => (k === 0 ? 'sigma' : k === 1 ? 'dsigma' : `d${k}sigma`),
   },
 ];
+
+/** The functions of the language for a row: name(A), name(A, a) with a literal parameter, or σ and its derivatives. */
+function rowFunctions(fn: Elementwise): LangFunction[] {
+  if (fn.name === 'sigma')
+    return [
+      unary('sigma', (a) => ew('sigma', a, 0), 'sigma(A): a generic entrywise function σ'),
+      unary('dsigma', (a) => ew('sigma', a, 1), 'dsigma(A): σ′, entrywise'),
+      unary('d2sigma', (a) => ew('sigma', a, 2), 'd2sigma(A): σ″, entrywise'),
+    ];
+  if (fn.parameter)
+    return [{ name: fn.name, args: ['expr', 'number'], build: ([a, k]) => ew(fn.name, a as Expr, k as number), help: `${fn.name}(A, ${fn.parameter}): ${fn.doc}` }];
+  return [{ ...unary(fn.name, (a) => ew(fn.name, a), `${fn.name}(A), entrywise`), ...(fn.word ? { word: true } : {}) }];
+}
 
 const BY_NAME = new Map(ELEMENTWISE.map((e) => [e.name, e]));
 
@@ -126,6 +165,8 @@ const emitTs: EmitFn = (node, c) => {
 
 register({
   name: 'ew',
+  functions: ELEMENTWISE.flatMap(rowFunctions),
+  helpers: { ts: Object.fromEntries(ELEMENTWISE.filter((f) => f.tsHelper).map((f) => [f.name, { source: f.tsHelper! }])) },
   precedence: PREC.atom,
   shape: (args) => args[0].shape,
   differential(node, d) {
@@ -136,10 +177,10 @@ register({
   evaluate(node, [a], ctx) {
     const fn = elementwise(node.attrs.fn!);
     const k = param(node);
-    if (fn.kinks || fn.positive)
+    if (fn.kinks || fn.lowerBound !== undefined)
       for (const x of a.data) {
         for (const p of fn.kinks ?? []) ctx.kink(Math.abs(x - p));
-        if (fn.positive) ctx.kink(x > 0 ? x : 0);
+        if (fn.lowerBound !== undefined) ctx.kink(x > fn.lowerBound ? x - fn.lowerBound : 0);
       }
     return map(a, (x) => fn.f(x, k));
   },
@@ -156,14 +197,14 @@ register({
   emit: { numpy: emitPython, torch: emitPython, ts: emitTs },
   kernel(node) {
     const fn = elementwise(node.attrs.fn!);
-    const k = param(node), f = fn.f, kinks = fn.kinks ?? [], positive = fn.positive ?? false;
+    const k = param(node), f = fn.f, kinks = fn.kinks ?? [], bound = fn.lowerBound;
     return {
       inputs: node.args,
       run(out, [x], ctx) {
-        if (kinks.length || positive)
+        if (kinks.length || bound !== undefined)
           for (let i = 0; i < x.length; i++) {
             for (const p of kinks) ctx.kink(Math.abs(x[i] - p));
-            if (positive) ctx.kink(x[i] > 0 ? x[i] : 0);
+            if (bound !== undefined) ctx.kink(x[i] > bound ? x[i] - bound : 0);
           }
         for (let i = 0; i < out.length; i++) out[i] = f(x[i], k);
       },

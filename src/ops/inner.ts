@@ -13,6 +13,7 @@ import { shapeMismatch } from './util.js';
 
 register({
   name: 'inner',
+  functions: [{ name: 'inner', args: ['expr', 'expr'], build: ([a, b]) => inner(a as Expr, b as Expr), help: "inner(A, B) = tr(A'B)", word: true, doc: { usage: '`inner(A, B)`', meaning: 'Frobenius inner product ⟨A, B⟩ = tr(AᵀB)', rules: 'same shapes' } }],
   precedence: PREC.atom,
   shape(args) {
     if (!shapeEq(args[0].shape, args[1].shape))

@@ -3,13 +3,14 @@ import { isOp, num } from '../expr/ast.js';
 import { inv, mul, pow, T } from '../expr/build.js';
 import { isScalarShape, isSquare } from '../expr/shape.js';
 import { inverse, Mat } from '../numeric/mat.js';
-import { PREC, register, type EmitFn } from './registry.js';
+import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.inv(${c.code(n.args[0])})`;
 
 register({
   name: 'inv',
+  functions: [unary('inv', inv, 'inv(A): inverse of a square matrix', { meaning: 'inverse A⁻¹', rules: 'square' })],
   precedence: PREC.postfix,
   shape(args) {
     if (!isSquare(args[0].shape)) throw needShape('inv', args[0], 'the inverse needs a square matrix');

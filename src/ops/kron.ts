@@ -20,6 +20,23 @@ function vecPermutation(node: OpNode): Expr {
 
 register({
   name: 'kron',
+  helpers: {
+    ts: {
+      kron: {
+        deps: ['mat'],
+        source: `function kron(a: Matrix, b: Matrix): Matrix {
+  const m = a.rows, n = a.cols, p = b.rows, q = b.cols, R = m * p, out = mat(R, n * q);
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < m; i++) {
+      const aij = a.data[j * m + i];
+      for (let l = 0; l < q; l++) for (let k = 0; k < p; k++) out.data[(j * q + l) * R + i * p + k] = aij * b.data[l * p + k];
+    }
+  return out;
+}`,
+      },
+    },
+  },
+  functions: [{ name: 'kron', args: ['expr', 'expr'], build: ([a, b]) => kron(a as Expr, b as Expr), help: 'kron(A, B): Kronecker product', doc: { usage: '`kron(A, B)`', meaning: 'Kronecker product A⊗B', rules: 'any' } }],
   precedence: PREC.kron,
   textPrecedence: PREC.atom,
   shape: ([a, b]) => shape(dimMul(a.shape.rows, b.shape.rows), dimMul(a.shape.cols, b.shape.cols)),

@@ -4,7 +4,7 @@ import { isOp } from '../expr/ast.js';
 import { ew, inv, logdet, mul, tr } from '../expr/build.js';
 import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
-import { PREC, register, type EmitFn } from './registry.js';
+import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
 
 /** log |det A|, like the engine's evaluation (same derivative, defined wherever A is invertible). */
@@ -12,6 +12,7 @@ const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.slogdet(${c.code(n.args[0]
 
 register({
   name: 'logdet',
+  functions: [unary('logdet', logdet, 'logdet(A) = log det A', { meaning: 'log det A, evaluated as log\\|det A\\|', rules: 'square' })],
   precedence: PREC.atom,
   shape(args) {
     if (!isSquare(args[0].shape)) throw needShape('logdet', args[0], 'log det needs a square matrix');

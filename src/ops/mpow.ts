@@ -10,6 +10,18 @@ const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.matrix_power(${c.code(n.ar
 
 register({
   name: 'mpow',
+  helpers: {
+    ts: {
+      mpow: {
+        deps: ['mm'],
+        source: `function mpow(a: Matrix, k: number): Matrix {
+  let r = a;
+  for (let i = 1; i < k; i++) r = mm(r, a);
+  return r;
+}`,
+      },
+    },
+  },
   precedence: PREC.pow,
   shape(args, attrs) {
     if (!isSquare(args[0].shape)) throw needShape('a matrix power', args[0], 'A^k needs a square matrix A');

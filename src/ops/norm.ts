@@ -1,6 +1,6 @@
 // Frobenius norm ‖A‖_F (the 2-norm for vectors): d‖A‖ = ⟨A, dA⟩/‖A‖; not differentiable at A = 0.
-import { isOp } from '../expr/ast.js';
-import { ew, inner, mul, norm, pow } from '../expr/build.js';
+import { isOp, type Expr } from '../expr/ast.js';
+import { ew, inner, mul, norm, pow, spectral } from '../expr/build.js';
 import { isOne } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { frob, Mat } from '../numeric/mat.js';
@@ -12,6 +12,7 @@ const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.norm(${c.code(n.args[0])})
 
 register({
   name: 'norm',
+  functions: [{ name: 'norm', args: ['expr', 'string'], optional: 1, build: ([a, kind]) => (kind === '2' ? spectral('opnorm', a as Expr) : norm(a as Expr)), help: "norm(A) or norm(A, 'fro'): Frobenius norm (2-norm of a vector); norm(A, 2) is opnorm(A), the spectral norm", doc: { usage: "`norm(A)`, `norm(A, 'fro')`", meaning: 'Frobenius norm ‖A‖_F (2-norm of a vector)', rules: 'any; `norm(x, 2)` for a column x is the same; `norm(A, 2)` for a matrix is `opnorm(A)`, the spectral norm (below); other norms are errors' } }],
   precedence: PREC.atom,
   shape: () => SCALAR,
   differential(node, d) {

@@ -1,6 +1,6 @@
 // The operator table. Each operator lives in one module of src/ops/ that registers an OpDef: its shape
 // rule, differential, adjoint (for identification), evaluation, printing and local simplification.
-import type { Attrs, Expr, OpNode, SymNode } from '../expr/ast.js';
+import { defineShapeRule, type Attrs, type Expr, type OpNode, type SymNode } from '../expr/ast.js';
 import type { Dim } from '../expr/dim.js';
 import type { Shape } from '../expr/shape.js';
 import type { Mat } from '../numeric/mat.js';
@@ -74,8 +74,63 @@ export interface Kernel {
   run(out: Float64Array, ins: readonly Float64Array[], ctx: EvalContext): void;
 }
 
+/** Kinds of arguments of a function of the input language: `dim` and `number` are read from the source text. */
+export type ArgKind = 'expr' | 'dim' | 'number' | 'string';
+
+/** A row of docs/language.md's table of functions (generated from the registry: npm run docs). */
+export interface FunctionDoc {
+  /** how it is written, e.g. `softmax(A)` */
+  readonly usage: string;
+  readonly meaning: string;
+  /** what the arguments must be (the main table's third column) */
+  readonly rules?: string;
+  /** how it prints in LaTeX (the spectral table's third column) */
+  readonly latex?: string;
+  /** the table of docs/language.md it is a row of (default: functions) */
+  readonly table?: 'functions' | 'spectral' | 'blocks' | 'sphere';
+}
+
+/** A function of the input language, as the operator that provides it declares it (the parser's entry). */
+export interface LangFunction {
+  readonly name: string;
+  readonly args: readonly ArgKind[];
+  /** trailing optional arguments */
+  readonly optional?: number;
+  readonly build: (args: readonly (Expr | Dim | number | string)[]) => Expr;
+  /** one line, quoted in messages about a wrong call */
+  readonly help: string;
+  /** its row in the docs' table of functions; entrywise functions have their own table */
+  readonly doc?: FunctionDoc;
+  /** a name that is also an English word (inner, step): prose in rule texts may start with it */
+  readonly word?: boolean;
+}
+
+/** A function of one matrix argument: name(A). */
+export function unary(name: string, build: (a: Expr) => Expr, help: string, doc?: Omit<FunctionDoc, 'usage'> & { usage?: string }): LangFunction {
+  return { name, args: ['expr'], build: ([a]) => build(a as Expr), help, ...(doc ? { doc: { usage: `\`${name}(A)\``, ...doc } } : {}) };
+}
+
+/** A run-time helper of the TypeScript target, copied into each module that uses it (with its deps). */
+export interface TsHelper {
+  readonly deps?: readonly string[];
+  readonly source: string;
+}
+
+/** What an operator adds to the generated modules: helpers named by its emit hooks (ctx.helper). */
+export interface Helpers {
+  readonly ts?: Readonly<Record<string, TsHelper>>;
+  /** Python helpers, defined as `_name`; lib is 'np' or 'torch' */
+  readonly python?: Readonly<Record<string, (lib: string) => string>>;
+}
+
 export interface OpDef {
   readonly name: string;
+  /** the functions of the input language that build this operator */
+  readonly functions?: readonly LangFunction[];
+  /** run-time helpers of the code generators */
+  readonly helpers?: Helpers;
+  /** its identities in the syntax of rules/*.rules (at least its differential, d-<name>), loaded with the rule files */
+  readonly rules?: string;
   /** input-language spelling, when the user can write it */
   readonly precedence: number;
   /** when the input-language form binds differently from the LaTeX one (kron(A, B) vs A ⊗ B) */
@@ -111,6 +166,7 @@ const registry = new Map<string, OpDef>();
 export function register(def: OpDef): OpDef {
   if (registry.has(def.name)) throw new Error(`operator ${def.name} registered twice`);
   registry.set(def.name, def);
+  defineShapeRule(def.name, (args, attrs) => def.shape(args, attrs));
   return def;
 }
 
@@ -122,6 +178,26 @@ export function opDef(name: string): OpDef {
 
 export function allOps(): OpDef[] {
   return [...registry.values()];
+}
+
+/** Every function of the input language, by name (lang/functions.ts adds the parser's special forms). */
+export function languageFunctions(): Map<string, LangFunction> {
+  const out = new Map<string, LangFunction>();
+  for (const d of registry.values())
+    for (const f of d.functions ?? []) {
+      if (out.has(f.name)) throw new Error(`the function ${f.name} is provided twice`);
+      out.set(f.name, f);
+    }
+  return out;
+}
+
+/** A run-time helper by name: the target's own (generic ones) or one an operator provides. */
+export function operatorHelper<K extends keyof Helpers>(target: K, name: string): NonNullable<Helpers[K]>[string] | undefined {
+  for (const d of registry.values()) {
+    const h = d.helpers?.[target]?.[name];
+    if (h) return h as NonNullable<Helpers[K]>[string];
+  }
+  return undefined;
 }
 
 /** Precedences shared by the printers. */

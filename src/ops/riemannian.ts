@@ -7,7 +7,8 @@
 // returned as n×n / n×1 matrices in ambient coordinates that vanish on the normal direction x, so that
 // a document can compare them with P_x ∇f and P_x ∇²f P_x − (xᵀ∇f) P_x — formulas this evaluation
 // does not use.
-import type { OpNode, SymNode } from '../expr/ast.js';
+import type { Expr, OpNode, SymNode } from '../expr/ast.js';
+import { derivative as derivativeOp } from '../expr/build.js';
 import { isOne } from '../expr/dim.js';
 import { ShapeError, UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, shape } from '../expr/shape.js';
@@ -64,6 +65,13 @@ const inert = (what: string) => () => {
 
 register({
   name: 'rgrad',
+  functions: [
+    {
+      name: 'rgrad', args: ['expr', 'expr'], build: ([f, x]) => derivativeOp('rgrad', [f as Expr, x as Expr]),
+      help: 'rgrad(f, x): the Riemannian gradient of f on the unit sphere at x (x: n unit), evaluated by differences along geodesics',
+      doc: { usage: '`rgrad(f, x)`', meaning: 'the Riemannian gradient of f on the unit sphere at x (n×1)', table: 'sphere' },
+    },
+  ],
   precedence: PREC.mul,
   textPrecedence: PREC.atom,
   shape([f, x]) {
@@ -90,6 +98,13 @@ register({
 
 register({
   name: 'rhess',
+  functions: [
+    {
+      name: 'rhess', args: ['expr', 'expr'], build: ([f, x]) => derivativeOp('rhess', [f as Expr, x as Expr]),
+      help: 'rhess(f, x): the Riemannian Hessian of f on the unit sphere at x (x: n unit), as an n×n matrix vanishing on x, evaluated by differences along geodesics',
+      doc: { usage: '`rhess(f, x)`', meaning: 'the Riemannian Hessian of f on the unit sphere at x (n×n, zero on x)', table: 'sphere' },
+    },
+  ],
   precedence: PREC.mul,
   textPrecedence: PREC.atom,
   shape([f, x]) {

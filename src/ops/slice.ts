@@ -3,7 +3,7 @@
 // linear: with E = cols(I_n, i, j), the n×(j−i+1) selection matrix, cols(A, i, j) = A E and
 // rows(A, i, j) = Eᵀ A, which gives the differential, the adjoint and the vec form.
 import { isOp, op, type Expr, type OpNode } from '../expr/ast.js';
-import { eye, kron, mul, T } from '../expr/build.js';
+import { eye, kron, mul, slice, T } from '../expr/build.js';
 import { Dim, ONE, dimEq, dimLatex, dimNum, dimText, isOne } from '../expr/dim.js';
 import { ShapeError } from '../expr/errors.js';
 import { shape } from '../expr/shape.js';
@@ -55,6 +55,13 @@ const emitPython: EmitFn = (n, c) => {
 
 register({
   name: 'slice',
+  functions: (['cols', 'rows'] as const).map((axis) => ({
+    name: axis, args: ['expr', 'dim', 'dim'] as const, build: ([a, i, j]: readonly unknown[]) => slice(axis, a as Expr, i as Dim, j as Dim),
+    help: axis === 'cols' ? 'cols(A, i, j): columns i..j of A (1-based, inclusive; the bounds may be dimensions, as in cols(U, 1, r))' : 'rows(A, i, j): rows i..j of A (1-based, inclusive)',
+    doc: axis === 'cols'
+      ? { usage: '`cols(A, i, j)`', meaning: 'columns i to j of A (1-based, inclusive), A_{:, i:j}', table: 'blocks' as const }
+      : { usage: '`rows(A, i, j)`', meaning: 'rows i to j, A_{i:j, :}', table: 'blocks' as const },
+  })),
   precedence: PREC.atom,
   shape([a], attrs) {
     const axis = attrs.fn as Axis;

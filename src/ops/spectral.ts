@@ -11,14 +11,14 @@
 // SVD A = svdU(A)*diag(svdvals(A))*svdV(A)'. Off its domain a function is undefined (NaN), which is
 // never evidence: a matrix more than 1e-6 (relative) from symmetric has no eigenvalues here, a matrix
 // with a negative eigenvalue no square root, an index outside 1..n no eigval(S, i).
-import { isOp, op, type OpNode } from '../expr/ast.js';
-import { T } from '../expr/build.js';
+import { isOp, op, type Expr, type OpNode } from '../expr/ast.js';
+import { spdpow, spectral, T } from '../expr/build.js';
 import { Dim, ONE, dimEq, dimLatex, dimText, isOne } from '../expr/dim.js';
 import { ShapeError, UnsupportedError } from '../expr/errors.js';
 import { SCALAR, Shape, isSquare, shape } from '../expr/shape.js';
 import { asymmetry, pinv, spdPower, svd, symmetricEigen } from '../numeric/linalg.js';
 import { Mat } from '../numeric/mat.js';
-import { PREC, register, type EvalContext, type Printer } from './registry.js';
+import { PREC, register, type EvalContext, type LangFunction, type Printer } from './registry.js';
 import { needShape } from './util.js';
 
 /** Beyond this relative asymmetry a matrix is not symmetric (finite-difference Hessians are within ~1e-8). */
@@ -39,6 +39,8 @@ interface SpectralFunction {
   readonly latex: (arg: string, i: string, k: number, plain: string) => string;
   /** the language's help line (none: not written by name, as S^(-1/2)) */
   readonly help?: string;
+  /** its row in docs/language.md's table of spectral functions */
+  readonly doc?: { readonly meaning: string; readonly latex: string };
   /** the largest admissible index for an argument of this shape (n for eigval, min(m, n) for svdval) */
   readonly count?: (a: Mat) => number;
 }
@@ -65,92 +67,92 @@ function svdRankOrThrow(s: Shape, what: string): Dim {
 
 export const SPECTRAL: readonly SpectralFunction[] = [
   {
-    name: 'eigval', help: 'eigval(S, i): the i-th largest eigenvalue of a symmetric S (evaluated numerically)',
+    name: 'eigval', doc: { meaning: 'the i-th largest eigenvalue of a symmetric S', latex: 'λ_i(S)' }, help: 'eigval(S, i): the i-th largest eigenvalue of a symmetric S (evaluated numerically)',
     domain: 'symmetric', indexed: true, shape: () => SCALAR, count: squareCount,
     value: (a, i) => Mat.scalar(symmetricEigen(a).values[i - 1]),
     latex: (_x, i, _k, plain) => fn(`\\lambda_{${i}}`, plain),
   },
   {
-    name: 'eigvec', help: 'eigvec(S, i): a unit eigenvector for eigval(S, i) (its first entry of largest magnitude is positive)',
+    name: 'eigvec', doc: { meaning: 'a unit eigenvector for `eigval(S, i)`', latex: 'v_i(S)' }, help: 'eigvec(S, i): a unit eigenvector for eigval(S, i) (its first entry of largest magnitude is positive)',
     domain: 'symmetric', indexed: true, shape: (a) => shape(a.rows, ONE), count: squareCount,
     value: (a, i) => col(symmetricEigen(a).vectors, i - 1),
     latex: (_x, i, _k, plain) => fn(`\\boldsymbol{v}_{${i}}`, plain),
   },
   {
-    name: 'eigvals', help: 'eigvals(S): the eigenvalues of a symmetric S, largest first, as a column',
+    name: 'eigvals', doc: { meaning: 'all eigenvalues, largest first, as a column', latex: 'λ(S)' }, help: 'eigvals(S): the eigenvalues of a symmetric S, largest first, as a column',
     domain: 'symmetric', shape: (a) => shape(a.rows, ONE),
     value: (a) => column(symmetricEigen(a).values),
     latex: (_x, _i, _k, plain) => fn('\\boldsymbol{\\lambda}', plain),
   },
   {
-    name: 'eigvecs', help: 'eigvecs(S): the unit eigenvectors of a symmetric S as columns, in the order of eigvals(S)',
+    name: 'eigvecs', doc: { meaning: 'the eigenvectors as columns, in the order of `eigvals(S)`', latex: 'eigvecs(S)' }, help: 'eigvecs(S): the unit eigenvectors of a symmetric S as columns, in the order of eigvals(S)',
     domain: 'symmetric', shape: (a) => a,
     value: (a) => symmetricEigen(a).vectors,
     latex: (_x, _i, _k, plain) => named('eigvecs', plain),
   },
   {
-    name: 'lambda_max', help: 'lambda_max(S): the largest eigenvalue of a symmetric S',
+    name: 'lambda_max', doc: { meaning: 'the largest eigenvalue', latex: 'λ_max(S)' }, help: 'lambda_max(S): the largest eigenvalue of a symmetric S',
     domain: 'symmetric', shape: () => SCALAR,
     value: (a) => Mat.scalar(symmetricEigen(a).values[0]),
     latex: (_x, _i, _k, plain) => fn('\\lambda_{\\max}', plain),
   },
   {
-    name: 'lambda_min', help: 'lambda_min(S): the smallest eigenvalue of a symmetric S',
+    name: 'lambda_min', doc: { meaning: 'the smallest eigenvalue', latex: 'λ_min(S)' }, help: 'lambda_min(S): the smallest eigenvalue of a symmetric S',
     domain: 'symmetric', shape: () => SCALAR,
     value: (a) => Mat.scalar(symmetricEigen(a).values[a.rows - 1]),
     latex: (_x, _i, _k, plain) => fn('\\lambda_{\\min}', plain),
   },
   {
-    name: 'svdval', help: 'svdval(A, i): the i-th largest singular value of A',
+    name: 'svdval', doc: { meaning: 'the i-th largest singular value', latex: 'σ_i(A)' }, help: 'svdval(A, i): the i-th largest singular value of A',
     domain: 'any', indexed: true, shape: () => SCALAR, count: svdCount,
     value: (a, i) => Mat.scalar(svd(a).values[i - 1]),
     latex: (_x, i, _k, plain) => fn(`\\sigma_{${i}}`, plain),
   },
   {
-    name: 'svdvals', help: 'svdvals(A): the singular values of A, largest first, as a column (thin SVD)',
+    name: 'svdvals', doc: { meaning: 'all min(m, n) singular values, largest first', latex: 'σ(A)' }, help: 'svdvals(A): the singular values of A, largest first, as a column (thin SVD)',
     domain: 'any', shape: (a) => shape(svdRankOrThrow(a, 'svdvals(A)'), ONE),
     value: (a) => column(svd(a).values),
     latex: (_x, _i, _k, plain) => fn('\\boldsymbol{\\sigma}', plain),
   },
   {
-    name: 'svdU', help: "svdU(A): the left singular vectors of the thin SVD A = svdU(A)*diag(svdvals(A))*svdV(A)'",
+    name: 'svdU', doc: { meaning: "the left factor of the thin SVD A = `svdU(A)*diag(svdvals(A))*svdV(A)'`", latex: 'U' }, help: "svdU(A): the left singular vectors of the thin SVD A = svdU(A)*diag(svdvals(A))*svdV(A)'",
     domain: 'any', shape: (a) => shape(a.rows, svdRankOrThrow(a, 'svdU(A)')),
     value: (a) => svd(a).U,
     latex: (_x, _i, _k, plain) => named('svdU', plain),
   },
   {
-    name: 'svdV', help: "svdV(A): the right singular vectors of the thin SVD A = svdU(A)*diag(svdvals(A))*svdV(A)'",
+    name: 'svdV', doc: { meaning: 'the right factor of the thin SVD', latex: 'V' }, help: "svdV(A): the right singular vectors of the thin SVD A = svdU(A)*diag(svdvals(A))*svdV(A)'",
     domain: 'any', shape: (a) => shape(a.cols, svdRankOrThrow(a, 'svdV(A)')),
     value: (a) => svd(a).V,
     latex: (_x, _i, _k, plain) => named('svdV', plain),
   },
   {
-    name: 'sigma_max', help: 'sigma_max(A): the largest singular value of A',
+    name: 'sigma_max', doc: { meaning: 'the largest singular value', latex: 'σ_max(A)' }, help: 'sigma_max(A): the largest singular value of A',
     domain: 'any', shape: () => SCALAR,
     value: (a) => Mat.scalar(svd(a).values[0]),
     latex: (_x, _i, _k, plain) => fn('\\sigma_{\\max}', plain),
   },
   {
-    name: 'sigma_min', help: 'sigma_min(A): the smallest of the min(m, n) singular values of A',
+    name: 'sigma_min', doc: { meaning: 'the smallest of the min(m, n) singular values', latex: 'σ_min(A)' }, help: 'sigma_min(A): the smallest of the min(m, n) singular values of A',
     domain: 'any', shape: () => SCALAR,
     value: (a) => Mat.scalar(svd(a).values[Math.min(a.rows, a.cols) - 1]),
     latex: (_x, _i, _k, plain) => fn('\\sigma_{\\min}', plain),
   },
   {
-    name: 'opnorm', help: 'opnorm(A): the spectral norm ‖A‖₂ = sigma_max(A) (norm(A, 2) for a matrix)',
+    name: 'opnorm', doc: { meaning: 'the spectral norm, σ_max(A) (= `norm(A, 2)`)', latex: '‖A‖₂' }, help: 'opnorm(A): the spectral norm ‖A‖₂ = sigma_max(A) (norm(A, 2) for a matrix)',
     domain: 'any', shape: () => SCALAR,
     value: (a) => Mat.scalar(svd(a).values[0]),
     latex: (_x, _i, _k, plain) => `\\left\\|${plain}\\right\\|_2`,
   },
   {
     // not spectral, but of the same kind: a norm evaluated numerically, not differentiable in general
-    name: 'maxabs', help: 'maxabs(A): the largest absolute entry of A, ‖A‖_max (Zhou & Liang write ‖·‖_∞)',
+    name: 'maxabs', doc: { meaning: 'the largest absolute entry', latex: '‖A‖_max' }, help: 'maxabs(A): the largest absolute entry of A, ‖A‖_max (Zhou & Liang write ‖·‖_∞)',
     domain: 'any', shape: () => SCALAR,
     value: (a) => Mat.scalar(a.data.reduce((m, x) => Math.max(m, Math.abs(x)), 0)),
     latex: (_x, _i, _k, plain) => `\\left\\|${plain}\\right\\|_{\\max}`,
   },
   {
-    name: 'pinv', help: 'pinv(A): the Moore–Penrose pseudo-inverse',
+    name: 'pinv', doc: { meaning: 'the Moore–Penrose pseudo-inverse (singular values below max(m, n)·ε·σ_max count as zero)', latex: 'A^†' }, help: 'pinv(A): the Moore–Penrose pseudo-inverse',
     domain: 'any', shape: (a) => shape(a.cols, a.rows),
     value: (a) => pinv(a),
     latex: (x) => `${x}^{\\dagger}`,
@@ -195,8 +197,30 @@ function printIndex(d: Dim | undefined, latex: boolean): string {
   return latex ? dimLatex(d) : dimText(d).replace(/·/g, '*');
 }
 
+/** The functions of the language: one per named row, and sqrtm(S) = S^(1/2). */
+function languageFunctions(): LangFunction[] {
+  const usage = (f: SpectralFunction) => `\`${f.name}(${f.domain === 'any' ? 'A' : 'S'}${f.indexed ? ', i' : ''})\``;
+  const rows: LangFunction[] = SPECTRAL.filter((f) => f.help).map((f) => ({
+    name: f.name,
+    args: f.indexed ? ['expr', 'dim'] : ['expr'],
+    build: ([a, i]) => spectral(f.name, a as Expr, f.indexed ? (i as Dim) : undefined),
+    help: f.help!,
+    doc: { usage: usage(f), meaning: f.doc!.meaning, latex: f.doc!.latex, table: 'spectral' },
+  }));
+  const sqrtm: LangFunction = {
+    name: 'sqrtm', args: ['expr'], build: ([a]) => spdpow(a as Expr, 0.5),
+    help: 'sqrtm(S): the positive semidefinite square root S^(1/2) of a positive semidefinite S (evaluated numerically)',
+    doc: {
+      usage: '`sqrtm(S)`, `S^(1/2)`, `S^(-1/2)`, `S^p`', meaning: 'powers of a symmetric positive semidefinite S (definite for p < 0), V diag(λ^p) Vᵀ',
+      latex: 'S^{1/2}, S^{-1/2}', table: 'spectral',
+    },
+  };
+  return [...rows, sqrtm];
+}
+
 register({
   name: 'spectral',
+  functions: languageFunctions(),
   precedence: PREC.atom,
   shape([a], attrs) {
     const f = TABLE.get(attrs.fn ?? '');

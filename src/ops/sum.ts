@@ -5,12 +5,13 @@ import { dimMul, ONE } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { sumArray } from '../numeric/kernels.js';
-import { PREC, register, type EmitFn } from './registry.js';
+import { PREC, register, type EmitFn, unary } from './registry.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.sum(${c.code(n.args[0])})`;
 
 register({
   name: 'sum',
+  functions: [unary('sum', sum, 'sum(A): sum of all entries', { meaning: 'sum of **all** entries, a scalar (`sum(j = a..b, …)` over an index range: [families.md](families.md))', rules: 'any' })],
   precedence: PREC.atom,
   shape: () => SCALAR,
   differential(node, d) {

@@ -5,7 +5,7 @@ import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { isOne } from '../expr/dim.js';
 import { Mat, trace } from '../numeric/mat.js';
 import { productParts } from './mul.js';
-import { PREC, register, type EmitFn } from './registry.js';
+import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.trace(${c.code(n.args[0])})`;
@@ -30,6 +30,18 @@ function simplify(node: OpNode): Expr {
 
 register({
   name: 'tr',
+  helpers: {
+    ts: {
+      trace: {
+        source: `function trace(a: Matrix): number {
+  let s = 0;
+  for (let i = 0; i < a.rows; i++) s += a.data[i * a.rows + i];
+  return s;
+}`,
+      },
+    },
+  },
+  functions: [unary('tr', tr, 'tr(A): trace', { meaning: 'trace', rules: 'square' })],
   precedence: PREC.atom,
   shape(args) {
     if (!isSquare(args[0].shape)) throw needShape('tr', args[0], 'the trace needs a square matrix');

@@ -5,7 +5,7 @@ import { T, commutation } from '../expr/build.js';
 import { isScalarShape, transposeShape } from '../expr/shape.js';
 import { transpose as transposeMat } from '../numeric/mat.js';
 import { transposeInto } from '../numeric/kernels.js';
-import { CODE_PREC, opDef, PREC, register, type EmitFn } from './registry.js';
+import { CODE_PREC, opDef, PREC, register, type EmitFn, unary } from './registry.js';
 
 const dotT: EmitFn = (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.T`;
 
@@ -15,6 +15,7 @@ function isSymmetric(e: Expr): boolean {
 
 register({
   name: 'transpose',
+  functions: [{ ...unary('transpose', T, "transpose(A) = A'", { meaning: "Aᵀ, same as `A'`", rules: 'any' }), word: true }],
   precedence: PREC.postfix,
   shape: (args) => transposeShape(args[0].shape),
   differential: (node, d) => {

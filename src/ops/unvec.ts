@@ -1,8 +1,8 @@
 // unvec(v, m, n): the m×n matrix whose vec is v (the inverse of vec; appears when a gradient is
 // identified through vec).
-import { isOp } from '../expr/ast.js';
+import { isOp, type Expr } from '../expr/ast.js';
 import { eye, unvec, vec } from '../expr/build.js';
-import { dimEq, dimLatex, dimMul, dimKey, isOne } from '../expr/dim.js';
+import { dimEq, dimLatex, dimMul, dimKey, isOne, type Dim } from '../expr/dim.js';
 import { ShapeError } from '../expr/errors.js';
 import { shape, shapeText } from '../expr/shape.js';
 import { reshape } from '../numeric/mat.js';
@@ -11,6 +11,7 @@ import { CODE_PREC, PREC, register } from './registry.js';
 
 register({
   name: 'unvec',
+  functions: [{ name: 'unvec', args: ['expr', 'dim', 'dim'], build: ([v, m, n]) => unvec(v as Expr, m as Dim, n as Dim), help: 'unvec(v, m, n): the m×n matrix whose vec is v', doc: { usage: '`unvec(v, m, n)`', meaning: 'the m×n matrix whose vec is v', rules: 'v a column of length mn; m, n dimensions' } }],
   precedence: PREC.atom,
   shape(args, attrs) {
     const [m, n] = attrs.dims!;

@@ -4,10 +4,11 @@ import { eye, unvec, vec, zeros } from '../expr/build.js';
 import { dimMul, isOne, ONE } from '../expr/dim.js';
 import { shape } from '../expr/shape.js';
 import { vec as vecMat } from '../numeric/mat.js';
-import { CODE_PREC, PREC, register } from './registry.js';
+import { CODE_PREC, PREC, register, unary } from './registry.js';
 
 register({
   name: 'vec',
+  functions: [unary('vec', vec, 'vec(A): stack the columns', { meaning: 'stack the columns: (mn)×1 for A m×n', rules: 'any' })],
   precedence: PREC.atom,
   shape: (args) => shape(dimMul(args[0].shape.rows, args[0].shape.cols), ONE),
   differential(node, d) {

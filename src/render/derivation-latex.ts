@@ -2,6 +2,7 @@
 // labelled \stackrel{(i)}{=}, (ii), … in order, then "where (i) follows from the product rule, (ii) follows
 // because vec(AXB) = (Bᵀ ⊗ A) vec(X), …". Long right-hand sides are broken over several rows, at a
 // top-level + or − first, then at ⊗ or ∘, then between factors, and inside an over-long (…) last.
+import { languageFunctions } from '../ops/registry.js';
 import { sym } from '../expr/ast.js';
 import type { Derivation, Reason } from '../derivation/model.js';
 import { toLatex } from './print.js';
@@ -232,7 +233,12 @@ function nextTag(tag: string): string | null {
 }
 
 const CONNECTIVE = /^(follows\s+(from|because)|uses|is\s+due\s+to|holds\s+(by|because|since)|applies)\b/i;
-const MATH_WORDS = new Set(['vec', 'tr', 'diag', 'det', 'log', 'exp', 'sum', 'sin', 'cos', 'tanh', 'inv', 'kron', 'norm', 'sym']);
+let mathWords: ReadonlySet<string> | undefined;
+/** Names that start a formula, not prose: the functions of the language (those that are not English words) and sym. */
+function isMathWord(w: string): boolean {
+  mathWords ??= new Set([...[...languageFunctions().values()].filter((f) => !f.word).map((f) => f.name), 'sym']);
+  return mathWords.has(w);
+}
 /** "(97)", "(B.3)," — an equation number is prose. */
 const EQUATION_REF = /^\([A-Z]?\.?\d+[a-z]?\)[.,;:]?$/;
 /** Characters that make the rest of a rule text a formula rather than more prose. */
@@ -242,7 +248,7 @@ const FORMULA = /[=∇ᵀ⊗∘‖⟨⟩()⁻²′^_\\]/;
 function leadingProse(t: string): string {
   const words: string[] = [];
   for (const w of t.split(/\s+/)) {
-    const isWord = (w === 'a' || /^[A-Za-z][A-Za-z-]+[.,;:]?$/.test(w) || EQUATION_REF.test(w)) && !MATH_WORDS.has(w.replace(/[.,;:]$/, ''));
+    const isWord = (w === 'a' || /^[A-Za-z][A-Za-z-]+[.,;:]?$/.test(w) || EQUATION_REF.test(w)) && !isMathWord(w.replace(/[.,;:]$/, ''));
     if (!isWord) break;
     words.push(w);
   }
