@@ -94,6 +94,8 @@ export function parseWrt(names: readonly string[], decls: Declarations): SymNode
       throw new InputError(`--wrt ${n}: not a declared symbol (declared: ${[...decls.symbols.keys(), ...fams].join(', ')})`);
     }
     if (seen.has(n)) throw new InputError(`--wrt ${n}: named twice`);
+    if (s.props.has('stochastic'))
+      throw new InputError(`--wrt ${n}: ${n} is declared stochastic (data whose columns sum to one, such as labels); matcalc does not differentiate with respect to it: drop the property to treat it as a free matrix`);
     seen.add(n);
     return s;
   });
@@ -107,6 +109,11 @@ export function parseWrt(names: readonly string[], decls: Declarations): SymNode
         );
     }
   return out;
+}
+
+/** Without --wrt: every declared matrix or vector that f depends on (not scalars, not stochastic data). */
+export function defaultWrt(f: Expr, decls: Declarations): SymNode[] {
+  return [...decls.symbols.values()].filter((s) => f.vars.has(s.name) && !isScalarShape(s.shape) && !s.props.has('stochastic'));
 }
 
 /** Split a --wrt list at the commas outside brackets: "W[k],A[k,q]" → W[k], A[k,q]. */
@@ -128,9 +135,7 @@ export function parseScope(decl: string, definitions: readonly string[] = []): {
 export function runDerive(input: DeriveInput): DeriveOutput {
   const { decls, defs } = parseScope(input.decl, input.defs);
   const f = parseExpression(input.expr, { decls, defs }, 'expression');
-  const wrt = input.wrt?.length
-    ? parseWrt(input.wrt, decls)
-    : [...decls.symbols.values()].filter((s) => f.vars.has(s.name) && !isScalarShape(s.shape));
+  const wrt = input.wrt?.length ? parseWrt(input.wrt, decls) : defaultWrt(f, decls);
   const jacobian = input.jacobian ?? false;
   if (!jacobian && !isScalarShape(f.shape))
     throw new InputError(`a gradient needs a scalar function, but f = ${toText(f)} is ${shapeText(f.shape)}; for ∇_{vec X} vec F use --jacobian`);

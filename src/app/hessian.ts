@@ -11,7 +11,7 @@ import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { type HessianVerdict } from '../check/hessian.js';
 import { checkHessianAnyDepth, checkQuadraticForm, type QuadraticVerdict } from '../check/instances.js';
 import { toText } from '../render/print.js';
-import { parseWrt, runCheck, withConcreteAgreement } from './derive.js';
+import { defaultWrt, parseWrt, runCheck, withConcreteAgreement } from './derive.js';
 
 export interface HessianInput {
   readonly expr: string;
@@ -74,7 +74,7 @@ export function wrtIsFamily(input: { decl: string; wrt?: readonly string[] }): b
 
 export function runHessian(input: HessianInput): HessianOutput {
   const { decls, defs, f } = hessianScope(input);
-  const wrt = input.wrt?.length ? parseWrt(input.wrt, decls) : [...decls.symbols.values()].filter((s) => f.vars.has(s.name) && !isScalarShape(s.shape));
+  const wrt = input.wrt?.length ? parseWrt(input.wrt, decls) : defaultWrt(f, decls);
   const assumptions = parseAssumptions(input, { decls, defs }, wrt);
   const subs = new Map<Expr, Expr>(assumptions.map((a) => [a.symbol, a.value]));
   const hessian = deriveHessian(f, wrt, subs);

@@ -41,9 +41,9 @@ export function familyMember(f: Family, index: readonly Idx[]): SymNode {
 /** Members of a family with constant ranges are ordinary symbols too (W[1..3]: W[1], W[2], W[3]). */
 const CONCRETE_MEMBERS = 4096;
 
-const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible', mask: 'mask', orthogonal: 'orthogonal', unit: 'unit' };
+const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible', mask: 'mask', orthogonal: 'orthogonal', unit: 'unit', stochastic: 'stochastic' };
 /** Properties of any shape (the others need a square matrix). */
-const ANY_SHAPE: ReadonlySet<Property> = new Set(['mask', 'orthogonal', 'unit']);
+const ANY_SHAPE: ReadonlySet<Property> = new Set(['mask', 'orthogonal', 'unit', 'stochastic']);
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 interface Token {

@@ -69,6 +69,16 @@ export function randomValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng:
   }
   if (s.props.has('orthogonal')) return randomOrthogonal(rows, cols, () => rng.normal());
   if (s.props.has('unit')) return reshape(randomOrthogonal(rows * cols, 1, () => rng.normal()), rows, cols);
+  if (s.props.has('stochastic')) {
+    // columns of positive weights summing to one (a distribution over the rows, as soft labels are)
+    const m = randomMatrix(rows, cols, rng, 'positive');
+    for (let j = 0; j < cols; j++) {
+      const col = m.data.subarray(j * rows, (j + 1) * rows);
+      const total = col.reduce((a, b) => a + b, 0);
+      for (let i = 0; i < rows; i++) col[i] /= total;
+    }
+    return m;
+  }
   const B = randomMatrix(rows, cols, rng, entries);
   if (s.props.has('spd')) return add(scale(matmul(B, transpose(B)), 1 / rows), Mat.eye(rows));
   if (s.props.has('symmetric')) return scale(add(B, transpose(B)), 0.5);

@@ -58,10 +58,7 @@ register({
   text: (n) => `ones(${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
   latex: (n) => `\\boldsymbol{1}_{${dimLatex(n.attrs.dims![0])}\\times ${dimLatex(n.attrs.dims![1])}}`,
   emit: filled(1),
-  transpose: (n) => {
-    const [m, k] = n.attrs.dims!;
-    return dimEq(m, k) ? n : undefined;
-  },
+  transpose: (n) => ones(n.attrs.dims![1], n.attrs.dims![0]),
 });
 
 register({

@@ -15,8 +15,35 @@ function others(node: OpNode, i: number): Expr {
   return hadamard(...node.args.filter((_, j) => j !== i));
 }
 
+/** The entrywise powers of the factors of e: A^{∘2} ∘ B^{∘−1} ↦ {A: 2, B: −1} (numeric and scalar factors aside). */
+function entrywisePowers(e: Expr, into = new Map<Expr, number>()): Map<Expr, number> {
+  if (isOp(e, 'hadamard')) e.args.forEach((a) => entrywisePowers(a, into));
+  else {
+    const parts = productParts(e);
+    const base = parts.chain.length === 1 ? parts.chain[0] : e;
+    if (base !== e && isOp(base, 'hadamard')) return entrywisePowers(base, into);
+    const [b, k] = isOp(base, 'hpow') ? [base.args[0], base.attrs.k!] : [base, 1];
+    into.set(b, (into.get(b) ?? 0) + k);
+  }
+  return into;
+}
+
+/** Does a term of a sum hold a negative power of something the other factors hold (it cancels once multiplied out)? */
+function cancelsAgainst(term: Expr, others: readonly Expr[]): boolean {
+  const mine = entrywisePowers(term);
+  const theirs = new Map<Expr, number>();
+  others.forEach((o) => entrywisePowers(o, theirs));
+  return [...mine].some(([b, k]) => k < 0 && (theirs.get(b) ?? 0) > 0);
+}
+
 function simplify(node: OpNode): Expr {
   if (isScalarShape(node.shape)) return mul(...node.args);
+  // (A − B∘C^{∘−1})∘C = A∘C − B: distribute over a sum when one of its terms cancels against the other factors
+  const i = node.args.findIndex((a, j) => isOp(a, 'add') && a.args.some((t) => cancelsAgainst(t, node.args.filter((_, k) => k !== j))));
+  if (i >= 0) {
+    const rest = node.args.filter((_, k) => k !== i);
+    return add(...(node.args[i] as OpNode).args.map((t) => hadamard(t, ...rest)));
+  }
   let coef = 1;
   const scalars: Expr[] = [];
   const powers = new Map<Expr, number>();

@@ -26,3 +26,6 @@ import './isum.js';
 import './spectral.js';
 import './slice.js';
 import './riemannian.js';
+import './softmax.js';
+import './logsumexp.js';
+import './log-softmax.js';

@@ -1,8 +1,8 @@
 // Products: matrix products and scalar multiples in one n-ary node. Shapes fold left; a 1×1 factor is a
 // scalar and commutes. Canonical form: [numeric coefficient] [scalar factors, sorted] [matrix chain].
 import { Expr, OpNode, isNum, isOp, isScalar, num } from '../expr/ast.js';
-import { add, eye, inner, kron, mpow, mul, pow, T, vec, zeros, zeroLike } from '../expr/build.js';
-import { dimEq } from '../expr/dim.js';
+import { add, dimval, eye, inner, kron, mpow, mul, ones, pow, T, vec, zeros, zeroLike } from '../expr/build.js';
+import { dimEq, isOne, ONE, type Dim } from '../expr/dim.js';
 import { Shape, shape, isScalarShape, isSquare } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
@@ -49,6 +49,26 @@ export function productParts(e: Expr): Product {
     else out.chain.push(a);
   }
   return out;
+}
+
+const isStochastic = (e: Expr) => e.kind === 'sym' && e.props.has('stochastic');
+
+/** 𝟏_{a×1} without the factor 1 when it is 1×1. */
+const onesOrNothing = (rows: Dim, cols: Dim): Expr[] => (isOne(rows) && isOne(cols) ? [] : [ones(rows, cols)]);
+
+/**
+ * Products with a matrix of ones, as factors of a chain: diag(v)𝟏 = v𝟏ᵀ (rows scaled), 𝟏diag(v) = 𝟏vᵀ,
+ * 𝟏_{a×b}𝟏_{b×c} = b·𝟏_{a×c}; undefined when a·b is none of these.
+ */
+function onesProduct(a: Expr, b: Expr): Expr[] | undefined {
+  const column = (e: Expr) => isOp(e, 'diag') && isOne(e.args[0].shape.cols);
+  if (column(a) && isOp(b, 'ones')) return [(a as OpNode).args[0], ...onesOrNothing(ONE, b.shape.cols)];
+  if (isOp(a, 'ones') && column(b)) return [...onesOrNothing(a.shape.rows, ONE), T((b as OpNode).args[0])];
+  if (isOp(a, 'ones') && isOp(b, 'ones')) {
+    const inner = a.shape.cols;
+    return [...(isOne(inner) ? [] : [dimval(inner)]), ...(isOne(a.shape.rows) && isOne(b.shape.cols) ? [] : [ones(a.shape.rows, b.shape.cols)])];
+  }
+  return undefined;
 }
 
 function chainProduct(chain: readonly Expr[]): Expr | undefined {
@@ -101,6 +121,15 @@ function simplify(node: OpNode): Expr {
   if (chain.length > 1 && isScalarShape(node.shape) && (coef !== 1 || scalarOrder.length > 0)) {
     addScalar(mul(...chain), 1);
     chain.length = 0;
+  }
+  // columns that sum to one: 𝟏ᵀY = 𝟏ᵀ for a stochastic Y, so ones(k, m)*Y = ones(k, n) and Y'*ones(m, k) = ones(n, k)
+  for (let i = 0; i + 1 < chain.length; i++) {
+    const [a, b] = [chain[i], chain[i + 1]];
+    const sums = (isOp(a, 'ones') && isStochastic(b)) || (isOp(b, 'ones') && isOp(a, 'transpose') && isStochastic(a.args[0]));
+    const merged = sums ? [ones(a.shape.rows, b.shape.cols)] : onesProduct(a, b);
+    if (!merged) continue;
+    chain.splice(i, 2, ...merged);
+    i = Math.max(-1, i - 2);
   }
   // drop identities between matrices: the neighbours' dimensions already agree
   const kept0 = chain.length > 1 ? chain.filter((c) => !isOp(c, 'eye')) : chain;

@@ -20,6 +20,7 @@ import { InputError } from '../expr/errors.js';
 import { shapeEq, shapeText } from '../expr/shape.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseExpression } from '../lang/parse.js';
+import { allOps } from '../ops/registry.js';
 
 export interface Condition {
   readonly kind: 'free';
@@ -118,12 +119,21 @@ function compile(b: { name: string; line: number; fields: Map<string, { value: s
   };
 }
 
-/** All rules of a directory (default: the package's rules/), by name. */
+/** The rules an operator module states next to its definition (src/ops/*, `rules`), named after the operator. */
+export function operatorRules(): { file: string; source: string }[] {
+  return allOps().flatMap((d) => (d.rules ? [{ file: `operator ${d.name}`, source: d.rules }] : []));
+}
+
+/** All rules of a directory (default: the package's rules/) and of the operator modules, by name. */
 export function loadRules(dir = defaultRulesDir()): Map<string, Rule> {
   const out = new Map<string, Rule>();
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.rules')).sort()) {
-    for (const r of parseRules(readFileSync(join(dir, f), 'utf8'), f)) {
-      if (out.has(r.name)) throw new RuleFileError(`${f}:${r.line}: rule ${r.name} is also defined in ${out.get(r.name)!.file}`);
+  const sources = [
+    ...readdirSync(dir).filter((n) => n.endsWith('.rules')).sort().map((f) => ({ file: f, source: readFileSync(join(dir, f), 'utf8') })),
+    ...operatorRules(),
+  ];
+  for (const { file, source } of sources) {
+    for (const r of parseRules(source, file)) {
+      if (out.has(r.name)) throw new RuleFileError(`${file}:${r.line}: rule ${r.name} is also defined in ${out.get(r.name)!.file}`);
       out.set(r.name, r);
     }
   }

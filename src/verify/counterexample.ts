@@ -56,11 +56,17 @@ function integers(rows: number, cols: number, rng: Rng, lo: number, hi: number):
   return m;
 }
 
-/** Integer values respecting the declared properties: spd BBᵀ + I, symmetric B + Bᵀ (B in −1..1). */
+/** Integer values respecting the declared properties: spd BBᵀ + I, symmetric B + Bᵀ (B in −1..1), stochastic one-hot columns. */
 function integerValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng: Rng, positive: boolean): Mat {
   const rows = dimValue(s.shape.rows, sizes), cols = dimValue(s.shape.cols, sizes);
   // the integer points of the sphere and of the orthogonal matrices: signed (partial) permutations
   if (s.props.has('unit') || s.props.has('orthogonal')) return signedPermutation(rows, cols, s.props.has('unit'), rng);
+  if (s.props.has('stochastic')) {
+    // one-hot columns: integer labels whose columns sum to one
+    const m = Mat.zeros(rows, cols);
+    for (let j = 0; j < cols; j++) m.data[j * rows + rng.int(rows)] = 1;
+    return m;
+  }
   if (isSquare(s.shape) && (s.props.has('spd') || s.props.has('symmetric'))) {
     const B = integers(rows, cols, rng, positive ? 0 : -1, 1);
     return s.props.has('spd') ? add(matmul(B, transpose(B)), Mat.eye(rows)) : add(B, transpose(B));
