@@ -88,6 +88,15 @@ const emitTs: EmitFn = (node, c) => {
 
 register({
   name: 'add',
+  rules: `
+rule d-sum-of-terms
+  says: d(U + W) = dU + dW
+  lhs: diff(U + W, X, V)
+  rhs: diff(U, X, V) + diff(W, X, V)
+  where: U: m x n; W: m x n; X: r x s; V: r x s; P: m x r; Q: s x n; R: m x r; S: s x n
+  check: U = tanh(P*X*Q); W = sin(R*X*S)
+  cite: Magnus & Neudecker (2019), ch. 8, Table 1
+`,
   precedence: PREC.add,
   shape(args) {
     for (let i = 1; i < args.length; i++)

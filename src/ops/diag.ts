@@ -17,6 +17,21 @@ const emitPython: EmitFn = (n, c) => {
 
 register({
   name: 'diag',
+  rules: `
+rule d-diag
+  says: d diag(x) = diag(dx) for a column x
+  lhs: diff(diag(x), x, v)
+  rhs: diag(v)
+  where: x: n; v: n
+  cite: Magnus & Neudecker (2019), ch. 8, Table 1 (diag is linear)
+
+rule d-diagonal
+  says: d diag(X) = diag(dX) for a square X
+  lhs: diff(diag(X), X, V)
+  rhs: diag(V)
+  where: X: n x n; V: n x n
+  cite: Magnus & Neudecker (2019), ch. 8, Table 1 (diag is linear)
+`,
   helpers: {
     ts: {
       diagm: {

@@ -11,6 +11,14 @@ const emitPython: EmitFn = (n, c) =>
 
 register({
   name: 'hpow',
+  rules: `
+rule d-entrywise-power
+  says: d(X^{∘k}) = k X^{∘(k−1)} ∘ dX
+  lhs: diff(X.^3, X, V)
+  rhs: 3*X.^2 .* V
+  where: X: m x n; V: m x n
+  cite: Magnus & Neudecker (2019), ch. 8, Table 1
+`,
   precedence: PREC.pow,
   shape: (args) => args[0].shape,
   differential(node, d) {

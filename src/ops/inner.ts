@@ -13,6 +13,15 @@ import { shapeMismatch } from './util.js';
 
 register({
   name: 'inner',
+  rules: `
+rule d-inner
+  says: d⟨U, W⟩ = ⟨dU, W⟩ + ⟨U, dW⟩
+  lhs: diff(inner(U, W), X, V)
+  rhs: inner(diff(U, X, V), W) + inner(U, diff(W, X, V))
+  where: U: m x n; W: m x n; X: r x s; V: r x s; P: m x r; Q: s x n; R: m x r; S: s x n
+  check: U = tanh(P*X*Q); W = sin(R*X*S)
+  cite: Magnus & Neudecker (2019), ch. 8, Table 1
+`,
   functions: [{ name: 'inner', args: ['expr', 'expr'], build: ([a, b]) => inner(a as Expr, b as Expr), help: "inner(A, B) = tr(A'B)", word: true, doc: { usage: '`inner(A, B)`', meaning: 'Frobenius inner product ⟨A, B⟩ = tr(AᵀB)', rules: 'same shapes' } }],
   precedence: PREC.atom,
   shape(args) {

@@ -11,6 +11,14 @@ import { CODE_PREC, PREC, register } from './registry.js';
 
 register({
   name: 'unvec',
+  rules: `
+rule d-unvec
+  says: d unvec(x) = unvec(dx)
+  lhs: diff(unvec(x, m, n), x, v)
+  rhs: unvec(v, m, n)
+  where: x: m*n; v: m*n
+  cite: Magnus & Neudecker (2019), ch. 8, Table 1 (vec is linear)
+`,
   functions: [{ name: 'unvec', args: ['expr', 'dim', 'dim'], build: ([v, m, n]) => unvec(v as Expr, m as Dim, n as Dim), help: 'unvec(v, m, n): the m×n matrix whose vec is v', doc: { usage: '`unvec(v, m, n)`', meaning: 'the m×n matrix whose vec is v', rules: 'v a column of length mn; m, n dimensions' } }],
   precedence: PREC.atom,
   shape(args, attrs) {
