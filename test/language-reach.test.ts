@@ -7,6 +7,8 @@ import { parseExpression } from '../src/lang/parse.js';
 import { toLatex, toText } from '../src/render/print.js';
 import { simplify } from '../src/rewrite/simplify.js';
 import { verifyClaim } from '../src/verify/claim.js';
+import { evaluate } from '../src/numeric/evaluate.js';
+import { Mat } from '../src/numeric/mat.js';
 
 const NET = 'W1: h x d; W2: k x h; X: d x n; Y: k x n';
 
@@ -88,5 +90,57 @@ describe('Hessians through diag(·) (its vec-Jacobian, both ways)', () => {
   });
   it('the diagonal of a square matrix: sum(diag(X*X\').^2)', () => {
     hessianPasses("sum(diag(X*X').^2)", 'X: n x m', ['X']);
+  });
+});
+
+describe("the issue's objectives: derived and checked", () => {
+  it('softmax cross-entropy with stochastic labels: (softmax(W*X) - Y)*X\'', () => {
+    const g = derived('-sum(Y .* log(softmax(W*X)))', 'W: k x d; X: d x n; Y: k x n stochastic', ['W']);
+    expect(g.W).toBe("(softmax(W*X) - Y)*X'");
+    // without the property the labels' column sums stay in the result
+    expect(derived('-sum(Y .* log(softmax(W*X)))', 'W: k x d; X: d x n; Y: k x n', ['W']).W).toMatch(/ones\(k, k\)\*Y/);
+    // log_softmax gives the same gradient
+    expect(derived('-sum(Y .* log_softmax(W*X))', 'W: k x d; X: d x n; Y: k x n stochastic', ['W']).W).toBe("(softmax(W*X) - Y)*X'");
+  });
+
+  it("logsumexp(A*x): A'*softmax(A*x); of a matrix, column by column", () => {
+    expect(derived('logsumexp(A*x)', 'A: m x n; x: n', ['x']).x).toBe("A'*softmax(A*x)");
+    expect(derived('sum(logsumexp(W*X))', 'W: k x d; X: d x n', ['W']).W).toBe("softmax(W*X)*X'");
+  });
+
+  it("sum(log(cosh(A*x - b))) → A'*tanh(A*x - b)", () => {
+    expect(derived('sum(log(cosh(A*x - b)))', 'A: m x n; x: n; b: m', ['x']).x).toBe("A'*tanh(A*x - b)");
+  });
+
+  it('logsumexp(x) --hessian: diag(softmax(x)) - softmax(x)*softmax(x)\'', () => {
+    const h = runHessian({ expr: 'logsumexp(x)', decl: 'x: n', wrt: ['x'] });
+    expect(h.verdict!.passed, JSON.stringify(h.verdict)).toBe(true);
+    expect(toText(h.display.blocks[0][0])).toBe("diag(softmax(x)) - softmax(x)*softmax(x)'");
+  });
+
+  it('log1p, expm1, cosh, sinh in objectives, and their values where the naive formula fails', () => {
+    derived('sum(log1p(exp(-y .* (X*w))))', 'X: m x n; y: m; w: n', ['w']);
+    derived('sum(expm1(A*x) .* sinh(x\'*x))', 'A: m x n; x: n', ['x']);
+    const { decls, defs } = parseScope('a: scalar');
+    const at = (src: string, v: number) => evaluate(parseExpression(src, { decls, defs }), { sizes: new Map(), values: new Map([['a', Mat.scalar(v)]]) }).data[0];
+    expect(at('log1p(a)', 1e-12)).toBe(1e-12 - 5e-25);
+    expect(Math.abs(at('expm1(a)', 1e-12) / (1e-12 + 5e-25) - 1)).toBeLessThan(1e-15); // exp(a) - 1 is off by 1e-4
+  });
+
+  it('softmax and logsumexp are evaluated shifted by the maximum: no overflow at 1000', () => {
+    const { decls, defs } = parseScope('z: n');
+    const z = new Mat(3, 1, Float64Array.of(1000, 999, -1000));
+    const at = (src: string) => evaluate(parseExpression(src, { decls, defs }), { sizes: new Map([['n', 3]]), values: new Map([['z', z]]) });
+    expect(at('logsumexp(z)').data[0]).toBeCloseTo(1000 + Math.log(1 + Math.exp(-1)), 10);
+    const s = at('softmax(z)').data;
+    expect(s[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+    expect(s[2]).toBe(0);
+    expect(at('log_softmax(z)').data[2]).toBeCloseTo(-2000 - Math.log(1 + Math.exp(-1)), 8);
+  });
+
+  it('stochastic is for data: the labels are not a variable', () => {
+    const out = runDerive({ expr: '-sum(Y .* log(softmax(W*X)))', decl: 'W: k x d; X: d x n; Y: k x n stochastic' });
+    expect(out.results.map((r) => r.variable.name)).toEqual(['W', 'X']);
+    expect(() => runDerive({ expr: 'sum(Y .* W)', decl: 'W, Y: k x n stochastic', wrt: ['Y'] })).toThrow(/Y is declared stochastic/);
   });
 });

@@ -40,6 +40,8 @@ interface Elementwise {
   readonly input?: false;
   /** the name is also an English word (prose in rule texts may start with it) */
   readonly word?: boolean;
+  /** f = numerator/denominator entrywise (tanh = sinh/cosh): the simplifier writes the quotient as f */
+  readonly quotient?: readonly [string, string];
 }
 
 type Code = (min?: number) => string;
@@ -65,7 +67,7 @@ export const ELEMENTWISE: readonly Elementwise[] = [
   { name: 'sqrt', doc: '√x (x > 0)', f: Math.sqrt, derivative: (a) => mul(num(0.5), hpow(ew('sqrt', a), -1)), lowerBound: 0, latex: () => '\\sqrt', braces: true, py: lib1('sqrt'), ts: math('sqrt') },
   { name: 'sin', doc: 'sin x', f: Math.sin, derivative: (a) => ew('cos', a), latex: () => '\\sin', py: lib1('sin'), ts: math('sin') },
   { name: 'cos', doc: 'cos x', f: Math.cos, derivative: (a) => neg(ew('sin', a)), latex: () => '\\cos', py: lib1('cos'), ts: math('cos') },
-  { name: 'tanh', doc: 'tanh x', f: Math.tanh, derivative: (a) => add(onesLike(a), neg(hpow(ew('tanh', a), 2))), latex: () => '\\tanh', py: lib1('tanh'), ts: math('tanh') },
+  { name: 'tanh', doc: 'tanh x', quotient: ['sinh', 'cosh'], f: Math.tanh, derivative: (a) => add(onesLike(a), neg(hpow(ew('tanh', a), 2))), latex: () => '\\tanh', py: lib1('tanh'), ts: math('tanh') },
   { name: 'cosh', doc: 'cosh x', f: Math.cosh, derivative: (a) => ew('sinh', a), latex: () => '\\cosh', py: lib1('cosh'), ts: math('cosh') },
   { name: 'sinh', doc: 'sinh x', f: Math.sinh, derivative: (a) => ew('cosh', a), latex: () => '\\sinh', py: lib1('sinh'), ts: math('sinh') },
   {
@@ -128,6 +130,12 @@ function rowFunctions(fn: Elementwise): LangFunction[] {
   if (fn.parameter)
     return [{ name: fn.name, args: ['expr', 'number'], build: ([a, k]) => ew(fn.name, a as Expr, k as number), help: `${fn.name}(A, ${fn.parameter}): ${fn.doc}` }];
   return [{ ...unary(fn.name, (a) => ew(fn.name, a), `${fn.name}(A), entrywise`), ...(fn.word ? { word: true } : {}) }];
+}
+
+/** The function whose value is numerator(x)/denominator(x), by its numerator. */
+export function entrywiseQuotient(numerator: string): { name: string; denominator: string } | undefined {
+  const f = ELEMENTWISE.find((e) => e.quotient?.[0] === numerator);
+  return f && { name: f.name, denominator: f.quotient![1] };
 }
 
 const BY_NAME = new Map(ELEMENTWISE.map((e) => [e.name, e]));

@@ -1,10 +1,11 @@
 // Hadamard (entrywise) product A ∘ B. Commutative: arguments are sorted; equal factors merge into
 // entrywise powers; scalar coefficients move out.
 import { Expr, OpNode, isOp, num } from '../expr/ast.js';
-import { add, diag, hadamard, hpow, mul, ones, T, vec, zeroLike } from '../expr/build.js';
+import { add, diag, ew, hadamard, hpow, mul, ones, T, vec, zeroLike } from '../expr/build.js';
 import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { zip } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
+import { entrywiseQuotient } from './elementwise.js';
 import { productParts } from './mul.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 import { shapeMismatch } from './util.js';
@@ -65,6 +66,19 @@ function simplify(node: OpNode): Expr {
   node.args.forEach(visit);
   if (order.some((b) => isOp(b, 'zeros'))) return zeroLike(node);
   for (const b of order) if (b.kind === 'sym' && b.props.has('mask') && powers.get(b)! > 0) powers.set(b, 1); // Ω ∘ Ω = Ω
+  // f(A)^{∘k} ∘ g(A)^{∘−k} = (f/g)(A)^{∘k} for the entrywise quotients (sinh/cosh = tanh)
+  for (const b of [...order]) {
+    const k = powers.get(b)!;
+    if (!isOp(b, 'ew') || k <= 0) continue;
+    const q = entrywiseQuotient(b.attrs.fn!);
+    const over = q && ew(q.denominator, b.args[0]);
+    if (!q || !over || powers.get(over) !== -k) continue;
+    const ratio = ew(q.name, b.args[0]);
+    powers.set(b, 0);
+    powers.set(over, 0);
+    if (!powers.has(ratio)) order.push(ratio);
+    powers.set(ratio, (powers.get(ratio) ?? 0) + k);
+  }
   const factors = order
     .filter((b) => !isOp(b, 'ones') && powers.get(b) !== 0)
     .sort(compareStructural)
