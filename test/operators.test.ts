@@ -82,11 +82,24 @@ const ROWS: readonly Row[] = [
   { op: 'softmax', f: 'sum(B .* softmax(A))', decl: 'A, B: m x n', wrt: ['A'], expr: 'softmax(A)', numpy: 'np.exp(A) / np.exp(A).sum(axis=0, keepdims=True)' },
   { op: 'logsumexp', f: 'sum(logsumexp(A) .* r)', decl: 'A: m x n; r: 1 x n', wrt: ['A'], expr: 'logsumexp(A)', numpy: 'np.log(np.exp(A).sum(axis=0, keepdims=True))' },
   { op: 'log_softmax', f: 'sum(B .* log_softmax(A))', decl: 'A, B: m x n', wrt: ['A'], expr: 'log_softmax(A)', numpy: 'A - np.log(np.exp(A).sum(axis=0, keepdims=True))' },
+  // spectral functions: evaluated numerically, not differentiated (derive refuses them)
+  { op: 'spectral', f: '', decl: 'S: n x n symmetric', expr: 'eigvals(S)', numpy: 'np.sort(np.linalg.eigvalsh(S))[::-1].reshape(-1, 1)' },
+  { op: 'spectral', f: '', decl: 'A: m x n', expr: 'opnorm(A)', numpy: 'np.linalg.norm(A, 2)' },
+  { op: 'spectral', f: '', decl: 'A: m x n', expr: 'pinv(A)', numpy: 'np.linalg.pinv(A)' },
+  { op: 'spectral', f: '', decl: 'P: n x n spd', expr: 'sqrtm(P)', numpy: '(lambda w, V: V @ np.diag(np.sqrt(w)) @ V.T)(*np.linalg.eigh(P))' },
+  // blocks of columns and rows
+  { op: 'slice', f: 'norm(cols(A, 2, 3))^2 + sum(rows(A, 1, 2) .^ 3)', decl: 'A: 4 x 5', expr: 'cols(A, 2, 3)*rows(A, 1, 2)', numpy: 'A[:, 1:3] @ A[0:2, :]' },
   // derivative operators: evaluated by finite differences, equal to the engine's derivative
   { op: 'grad', f: '', decl: 'A: m x n; x: n', expr: 'grad(sum(exp(A*x)), x)', equals: "A'*exp(A*x)" },
   { op: 'jac', f: '', decl: 'A: m x n; x: n', expr: 'jac(tanh(A*x), x)', equals: "A'*diag(1 - tanh(A*x).^2)" },
   { op: 'diff', f: '', decl: 'S, V: n x n', expr: 'diff(inv(S), S, V)', equals: '-inv(S)*V*inv(S)' },
   { op: 'hess', f: '', decl: 'x: n; S: n x n', expr: "hess(x'*S*x, x, x)", equals: "S + S'" },
+  // on the unit sphere: the Riemannian gradient and Hessian of x'Sx (Ma §2.3), by differences along geodesics
+  { op: 'rgrad', f: '', decl: 'x: n unit; S: n x n symmetric', expr: "rgrad(x'*S*x, x)", equals: "2*(S*x - (x'*S*x)*x)" },
+  {
+    op: 'rhess', f: '', decl: 'x: n unit; S: n x n symmetric', expr: "rhess(x'*S*x, x)",
+    equals: "2*((eye(n) - x*x')*S*(eye(n) - x*x') - (x'*S*x)*(eye(n) - x*x'))",
+  },
   // products and sums over an index range (families at a fixed depth here; any depth in families.test.ts)
   {
     op: 'prod', f: 'tr(prod(j = 3..1, W[j])*C)', decl: 'W[k = 1..3]: d x d; C: d x d', wrt: ['W[2]'],
@@ -221,8 +234,9 @@ describe('each differential rule states the engine’s differential', () => {
 
   it('every differentiable operator has one', () => {
     const stated = new Set(rules.map((r) => opOf(r)).filter((f) => f.kind === 'op').map((f) => (f as { op: string }).op));
-    // constants have no differential; derivative operators are inert; ranges are rules of families.rules' kind
-    const exempt = new Set(['eye', 'zeros', 'ones', 'dimval', 'commutation', 'grad', 'jac', 'diff', 'hess', 'prod', 'isum']);
+    // constants have no differential; derivative operators are inert; ranges are rules of families.rules' kind;
+    // spectral functions are not differentiated (their differential is refused with a message)
+    const exempt = new Set(['eye', 'zeros', 'ones', 'dimval', 'commutation', 'grad', 'jac', 'diff', 'hess', 'rgrad', 'rhess', 'prod', 'isum', 'spectral']);
     expect(allOps().map((d) => d.name).filter((n) => !exempt.has(n) && !stated.has(n))).toEqual([]);
   });
 

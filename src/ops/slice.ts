@@ -55,6 +55,21 @@ const emitPython: EmitFn = (n, c) => {
 
 register({
   name: 'slice',
+  rules: `
+rule d-cols
+  says: d cols(X, i, j) = cols(dX, i, j) (a block of columns is linear)
+  lhs: diff(cols(X, 2, 3), X, V)
+  rhs: cols(V, 2, 3)
+  where: X: m x 4; V: m x 4
+  cite: Magnus & Neudecker (2019), ch. 8, Table 1 (linear maps)
+
+rule d-rows
+  says: d rows(X, i, j) = rows(dX, i, j)
+  lhs: diff(rows(X, 1, 2), X, V)
+  rhs: rows(V, 1, 2)
+  where: X: 3 x n; V: 3 x n
+  cite: Magnus & Neudecker (2019), ch. 8, Table 1 (linear maps)
+`,
   functions: (['cols', 'rows'] as const).map((axis) => ({
     name: axis, args: ['expr', 'dim', 'dim'] as const, build: ([a, i, j]: readonly unknown[]) => slice(axis, a as Expr, i as Dim, j as Dim),
     help: axis === 'cols' ? 'cols(A, i, j): columns i..j of A (1-based, inclusive; the bounds may be dimensions, as in cols(U, 1, r))' : 'rows(A, i, j): rows i..j of A (1-based, inclusive)',
@@ -107,5 +122,34 @@ register({
     if (isOp(a, 'transpose')) return T(op('slice', [a.args[0]], { fn: axisOf(node) === 'cols' ? 'rows' : 'cols', dims: [i, j] }));
     return node;
   },
-  emit: { numpy: emitPython, torch: emitPython },
+  emit: {
+    numpy: emitPython,
+    torch: emitPython,
+    ts: (n, c) => {
+      const [i, j] = bounds(n);
+      return `${c.helper(axisOf(n) === 'cols' ? 'colsOf' : 'rowsOf')}(${c.code(n.args[0])}, ${c.dim(i)}, ${c.dim(j)})`;
+    },
+  },
+  helpers: {
+    ts: {
+      colsOf: {
+        deps: ['mat'],
+        source: `/** Columns i..j of A (1-based, inclusive). */
+function colsOf(a: Matrix, i: number, j: number): Matrix {
+  const out = mat(a.rows, j - i + 1);
+  out.data.set(a.data.subarray((i - 1) * a.rows, j * a.rows));
+  return out;
+}`,
+      },
+      rowsOf: {
+        deps: ['mat'],
+        source: `/** Rows i..j of A (1-based, inclusive). */
+function rowsOf(a: Matrix, i: number, j: number): Matrix {
+  const m = j - i + 1, out = mat(m, a.cols);
+  for (let c = 0; c < a.cols; c++) out.data.set(a.data.subarray(c * a.rows + i - 1, c * a.rows + j), c * m);
+  return out;
+}`,
+      },
+    },
+  },
 });
