@@ -25,7 +25,7 @@ import { isScalarShape } from '../expr/shape.js';
 import { freeIndexVars } from '../expr/families.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { add, frob, Mat, matmul, scale as scaleMat, transpose } from '../numeric/mat.js';
-import { spdPower } from '../numeric/linalg.js';
+import { orthonormalise, spdPower } from '../numeric/linalg.js';
 import { Rng, randomSizes, randomValue } from '../numeric/random.js';
 import { findViolation } from '../numeric/violation.js';
 
@@ -118,25 +118,6 @@ interface Parametrisation {
 
 const SPD_FLOOR = 1e-3;
 
-function gramSchmidt(B: Mat): Mat {
-  const tall = B.rows >= B.cols;
-  const A = tall ? new Mat(B.rows, B.cols, Float64Array.from(B.data)) : transpose(B);
-  const m = A.rows;
-  for (let j = 0; j < A.cols; j++) {
-    const w = A.data.subarray(j * m, (j + 1) * m);
-    for (let pass = 0; pass < 2; pass++)
-      for (let c = 0; c < j; c++) {
-        const u = A.data.subarray(c * m, (c + 1) * m);
-        let d = 0;
-        for (let i = 0; i < m; i++) d += u[i] * w[i];
-        for (let i = 0; i < m; i++) w[i] -= d * u[i];
-      }
-    const nw = Math.hypot(...w);
-    for (let i = 0; i < m; i++) w[i] = nw > 0 ? w[i] / nw : NaN;
-  }
-  return tall ? A : transpose(A);
-}
-
 function parametrise(s: SymNode): Parametrisation | undefined {
   const p = s.props;
   const all = (rows: number, cols: number) => rows * cols;
@@ -144,7 +125,7 @@ function parametrise(s: SymNode): Parametrisation | undefined {
   if (p.has('mask')) return undefined;
   if (p.has('unit'))
     return { symbol: s, length: all, start: (v) => Float64Array.from(v.data), value: (t, r, c) => scaleMat(asIs(t, r, c), 1 / Math.hypot(...t)) };
-  if (p.has('orthogonal')) return { symbol: s, length: all, start: (v) => Float64Array.from(v.data), value: (t, r, c) => gramSchmidt(asIs(t, r, c)) };
+  if (p.has('orthogonal')) return { symbol: s, length: all, start: (v) => Float64Array.from(v.data), value: (t, r, c) => orthonormalise(asIs(t, r, c)) };
   if (p.has('spd'))
     return {
       symbol: s, length: all,

@@ -8,7 +8,7 @@
 // - eigenvectors and left singular vectors are unit vectors whose first entry of largest magnitude
 //   (up to 1e-9 relative) is positive; a right singular vector takes the sign that makes Av = σu;
 // - for a repeated eigenvalue (or singular value) the vectors are some orthonormal basis of its space.
-import { Mat } from './mat.js';
+import { Mat, transpose } from './mat.js';
 
 const EPS = 2.220446049250313e-16;
 const MAX_SWEEPS = 60;
@@ -126,7 +126,7 @@ export function symmetricEigen(S: Mat): SymmetricEigen {
 export function svd(A: Mat): Svd {
   const m = A.rows, n = A.cols;
   if (m < n) {
-    const t = svd(transposeOf(A));
+    const t = svd(transpose(A));
     // A = (Aᵀ)ᵀ = V S Uᵀ: swap, then move the sign convention onto the new U
     const U = t.V, V = t.U;
     for (let j = 0; j < U.cols; j++) fixSign(U, j, V);
@@ -182,12 +182,6 @@ export function svd(A: Mat): Svd {
   for (let j = kept; j < k; j++) completeColumn(U, j);
   for (let j = 0; j < k; j++) fixSign(U, j, V);
   return { values, U, V };
-}
-
-function transposeOf(a: Mat): Mat {
-  const out = Mat.zeros(a.cols, a.rows);
-  for (let j = 0; j < a.cols; j++) for (let i = 0; i < a.rows; i++) out.data[i * a.cols + j] = a.data[j * a.rows + i];
-  return out;
 }
 
 /** Column j := the unit vector orthogonal to columns 0..j−1 built from the basis vector that keeps most of its length. */
@@ -265,29 +259,39 @@ export function spdPower(S: Mat, p: number): Mat {
 }
 
 /**
+ * The orthonormal factor of B by Gram–Schmidt (twice, for accuracy): Q with orthonormal columns spanning
+ * those of a tall B (QR with a positive diagonal R), orthonormal rows for a wide one. NaN columns where B
+ * is rank-deficient (no such Q there).
+ */
+export function orthonormalise(B: Mat): Mat {
+  if (B.rows < B.cols) return transpose(orthonormalise(transpose(B)));
+  const q = new Mat(B.rows, B.cols, Float64Array.from(B.data));
+  const m = q.rows;
+  for (let j = 0; j < q.cols; j++) {
+    const w = q.data.subarray(j * m, (j + 1) * m);
+    for (let pass = 0; pass < 2; pass++)
+      for (let c = 0; c < j; c++) {
+        const u = q.data.subarray(c * m, (c + 1) * m);
+        let d = 0;
+        for (let i = 0; i < m; i++) d += u[i] * w[i];
+        for (let i = 0; i < m; i++) w[i] -= d * u[i];
+      }
+    const nw = Math.hypot(...w);
+    for (let i = 0; i < m; i++) w[i] = nw > 1e-8 * (1 + Math.hypot(...B.data.subarray(j * m, (j + 1) * m))) ? w[i] / nw : NaN;
+  }
+  return q;
+}
+
+/**
  * A random matrix with orthonormal columns (rows × cols, rows ≥ cols) or orthonormal rows (rows < cols),
  * Haar-distributed: Gram–Schmidt of a Gaussian matrix (the QR factor with a positive diagonal R).
  */
 export function randomOrthogonal(rows: number, cols: number, normal: () => number): Mat {
-  if (rows < cols) return transposeOf(randomOrthogonal(cols, rows, normal));
   for (;;) {
-    const q = Mat.zeros(rows, cols);
-    for (let i = 0; i < q.data.length; i++) q.data[i] = normal();
-    let ok = true;
-    for (let j = 0; j < cols && ok; j++) {
-      const w = q.data.subarray(j * rows, (j + 1) * rows);
-      for (let pass = 0; pass < 2; pass++)
-        for (let c = 0; c < j; c++) {
-          const u = q.data.subarray(c * rows, (c + 1) * rows);
-          let d = 0;
-          for (let i = 0; i < rows; i++) d += u[i] * w[i];
-          for (let i = 0; i < rows; i++) w[i] -= d * u[i];
-        }
-      const nw = Math.hypot(...w);
-      if (nw < 1e-8) ok = false; // a (practically impossible) dependent draw: start again
-      else for (let i = 0; i < rows; i++) w[i] /= nw;
-    }
-    if (ok) return q;
+    const B = Mat.zeros(rows, cols);
+    for (let i = 0; i < B.data.length; i++) B.data[i] = normal();
+    const q = orthonormalise(B);
+    if (q.data.every(Number.isFinite)) return q; // a (practically impossible) dependent draw: start again
   }
 }
 
