@@ -10,6 +10,8 @@ import { verifyRelation } from '../src/app/relation.js';
 import { checkInequality } from '../src/check/inequality.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
+import { verify } from '../src/api/api.js';
+import { documentJson } from '../src/api/json.js';
 
 const BIN = new URL('../bin/matcalc.js', import.meta.url).pathname;
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -94,6 +96,8 @@ refute: norm(A*B) <= opnorm(A)*opnorm(B)
     expect(r.passed).toBe(true);
     const [c, f] = r.results;
     expect(c.kind === 'claim' && c.inequality?.status).toBe('holds');
+    const json = documentJson(r).items[1];
+    expect(json).toMatchObject({ kind: 'refute', relation: '<=', holds: false, passed: true, inequality: { status: 'fails', relation: '<=' } });
     expect(f.kind === 'claim' && f.inequality?.counterexample?.left).toBeGreaterThan(f.kind === 'claim' ? f.inequality!.counterexample!.right : 0);
   });
   it('a false claim fails the document at its line; a refuted bound that holds fails it too', () => {
@@ -138,7 +142,11 @@ describe('matcalc verify --claim without --f', () => {
     const j = run('verify', '--decl', 'A, B: n x n', '--claim', 'norm(A*B) <= opnorm(A)*opnorm(B)', '--format', 'json');
     const out = JSON.parse(j.stdout);
     expect(out).toMatchObject({ kind: 'inequality', verdict: 'FALSE', claim: { relation: '<=' } });
-    expect(out.counterexample.left).toBeGreaterThan(out.counterexample.right);
+    expect(out.evidence.counterexample.left).toBeGreaterThan(out.evidence.counterexample.right);
+    // the library returns the same object
+    const lib = verify({ decl: 'A, B: n x n', claim: 'norm(A*B) <= opnorm(A)*opnorm(B)' });
+    expect(lib).toEqual(out);
+    expect(verify({ decl: 'A: m x n; B: n x p', claim: 'norm(A*B) <= opnorm(A)*norm(B)' }).verdict).toBe('HOLDS');
   });
   it('bad input exits 2 with a message: matrix sides, derivatives through spectral functions, --kind', () => {
     const m = run('verify', '--decl', 'A: n x n', '--claim', "A <= A'");

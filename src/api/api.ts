@@ -14,9 +14,12 @@ import { deriveDocument, hessianDocument } from '../render/derive-document.js';
 import { documentPage } from '../render/document-page.js';
 import { renderDocument } from '../render/document.js';
 import { verifyClaim } from '../verify/claim.js';
+import { relationJson, verifyRelation } from '../app/relation.js';
 import { loadRules } from '../rewrite/rules.js';
 import { codegenJson, documentsJson } from './json.js';
 import type {
+  RelationJson,
+  RelationRequest,
   CheckRequest, CodegenJson, CodegenRequest, DeriveJson, DeriveRequest, DocumentsJson, ErrorJson, ErrorsJson,
   FamilyHessianJson, HessianJson, Names, RenderJson, RenderRequest, VerifyJson, VerifyRequest,
 } from './types.js';
@@ -85,11 +88,21 @@ export function derive(req: DeriveRequest): DeriveJson | HessianJson | FamilyHes
   });
 }
 
-/** A claimed derivative against the truth: what `matcalc verify --claim … --format json` prints. */
-export function verify(req: VerifyRequest): VerifyJson {
+/**
+ * A claimed derivative against the truth: what `matcalc verify --claim … --format json` prints; without
+ * f and wrt, a relation "LHS <= RHS" (<, >=, >) or "LHS = RHS" between two expressions.
+ */
+export function verify(req: RelationRequest): RelationJson;
+export function verify(req: VerifyRequest): VerifyJson;
+export function verify(req: VerifyRequest | RelationRequest): VerifyJson | RelationJson {
   return guarded(() => {
-    required(req, ['f', 'decl', 'wrt', 'claim'], 'verify');
-    return verifyJson(verifyClaim({ decl: req.decl, f: req.f, wrt: req.wrt, claim: req.claim, kind: req.kind, defs: many(req.def), seed: req.seed }));
+    if (!('f' in req && req.f) && !('wrt' in req && req.wrt)) {
+      required(req, ['decl', 'claim'], 'verify');
+      return relationJson(verifyRelation({ decl: req.decl, claim: req.claim, defs: many(req.def), at: many((req as RelationRequest).at), seed: req.seed }));
+    }
+    const r = req as VerifyRequest;
+    required(r, ['f', 'decl', 'wrt', 'claim'], 'verify');
+    return verifyJson(verifyClaim({ decl: r.decl, f: r.f, wrt: r.wrt, claim: r.claim, kind: r.kind, defs: many(r.def), seed: r.seed }));
   });
 }
 

@@ -5,11 +5,12 @@ import type { EqualityCounterexample } from '../verify/counterexample.js';
 import type { Mat } from '../numeric/mat.js';
 import { documentStatus } from '../render/document-page.js';
 import type { CodegenOutput } from '../app/codegen.js';
-import type { CodegenJson, CounterexampleJson, DocumentJson, DocumentsJson, VerdictJson } from './types.js';
+import type { CodegenJson, CounterexampleJson, DocumentJson, DocumentsJson, InequalityJson, VerdictJson } from './types.js';
+import type { InequalityVerdict } from '../check/inequality.js';
 
 const rows = (m: Mat) => m.toRows();
 
-function counterexampleJson(c: EqualityCounterexample | undefined): CounterexampleJson | null {
+export function counterexampleJson(c: EqualityCounterexample | undefined): CounterexampleJson | null {
   if (!c) return null;
   return {
     ...(c.instance ? { instance: c.instance } : {}),
@@ -18,6 +19,18 @@ function counterexampleJson(c: EqualityCounterexample | undefined): Counterexamp
     inputs: Object.fromEntries([...c.inputs].map(([k, v]) => [k, rows(v)])),
     left: rows(c.left),
     right: rows(c.right),
+  };
+}
+
+/** An inequality's verdict and evidence (documents, and verify of a relation). */
+export function inequalityJson(v: InequalityVerdict): InequalityJson {
+  const c = v.counterexample;
+  return {
+    status: v.status, relation: v.relation, points: v.points, searches: v.searches, evaluations: v.evaluations, tolerance: v.tolerance,
+    closest: v.closest ?? null, reason: v.reason ?? null,
+    counterexample: c
+      ? { sizes: c.sizes, values: Object.fromEntries([...c.values].map(([k, m]) => [k, rows(m)])), left: c.left, right: c.right, margin: c.margin, relative: c.relative, foundBy: c.foundBy, index: c.index, rounded: c.rounded }
+      : null,
   };
 }
 
@@ -38,6 +51,7 @@ export function documentJson(r: DocumentResult): DocumentJson {
             line: x.item.line,
             label: x.item.label ?? null,
             lhs: x.item.lhs,
+            relation: x.item.relation,
             rhs: x.item.rhs,
             holds: x.holds,
             passed: x.passed,
@@ -45,6 +59,7 @@ export function documentJson(r: DocumentResult): DocumentJson {
             message: x.message ?? null,
             diagnosis: x.diagnosis ? { findings: [...x.diagnosis.findings], correct: x.diagnosis.correct } : null,
             counterexample: counterexampleJson(x.counterexample),
+            inequality: x.inequality ? inequalityJson(x.inequality) : null,
           }
         : {
             kind: 'proof' as const,

@@ -41,6 +41,16 @@ export interface VerifyRequest {
   readonly seed?: number;
 }
 
+/** A relation between two expressions, without f: "LHS <= RHS" (<, >=, >) or "LHS = RHS". */
+export interface RelationRequest {
+  readonly decl: string;
+  readonly claim: string;
+  readonly def?: string | readonly string[];
+  /** evaluation points, "x = sqrt(eigval(M, 2))*eigvec(M, 2)" (applied in order) */
+  readonly at?: string | readonly string[];
+  readonly seed?: number;
+}
+
 /** A derivation document (docs/documents.md): its text, and the name messages use for it. */
 export interface DocumentInput {
   readonly text: string;
@@ -257,6 +267,49 @@ export interface VerifyJson {
   readonly errors: readonly ErrorJson[];
 }
 
+/** The evidence about an inequality: random points and local searches, and the counterexample found. */
+export interface InequalityJson {
+  readonly status: 'holds' | 'fails' | 'unchecked';
+  readonly relation: '<=' | '<' | '>=' | '>';
+  readonly points: number;
+  readonly searches: number;
+  readonly evaluations: number;
+  readonly tolerance: number;
+  /** the largest relative margin seen (≤ 0 when never violated) */
+  readonly closest: number | null;
+  /** why there is no verdict */
+  readonly reason: string | null;
+  readonly counterexample: {
+    readonly sizes: Readonly<Record<string, number>>;
+    readonly values: Readonly<Record<string, Rows>>;
+    readonly left: number;
+    readonly right: number;
+    /** by how much it fails (lhs − rhs for <=, <; rhs − lhs for >=, >) and that relative to the sides' scale */
+    readonly margin: number;
+    readonly relative: number;
+    readonly foundBy: 'sampling' | 'search';
+    readonly index: number;
+    readonly rounded: boolean;
+  } | null;
+}
+
+/** `verify` of a relation without f: an inequality "LHS <= RHS" or an identity "LHS = RHS" (docs/verify.md). */
+export interface RelationJson {
+  readonly matcalc: 1;
+  readonly command: 'verify';
+  readonly kind: 'inequality' | 'identity';
+  readonly verdict: 'HOLDS' | 'FALSE' | 'UNCHECKED';
+  readonly status: 'holds' | 'fails' | 'unchecked';
+  readonly claim: { readonly input: string; readonly text: string; readonly latex: string; readonly relation: string; readonly left: string; readonly right: string };
+  readonly definitions: readonly string[];
+  readonly at: readonly { readonly symbol: string; readonly value: string }[];
+  /** an inequality's evidence, or an identity's comparison */
+  readonly evidence: InequalityJson | { readonly tolerance: number; readonly error: number };
+  /** an identity's small integer counterexample (an inequality's is in evidence) */
+  readonly counterexample: CounterexampleJson | null;
+  readonly errors: readonly ErrorJson[];
+}
+
 export interface CounterexampleJson {
   readonly instance?: string;
   readonly sizes: Readonly<Record<string, number>>;
@@ -271,8 +324,10 @@ export interface ClaimLineJson {
   readonly line: number;
   readonly label: string | null;
   readonly lhs: string;
+  /** = for an equation, <=, <, >=, > for an inequality */
+  readonly relation: string;
   readonly rhs: string;
-  /** the equation holds */
+  /** the equation (inequality) holds */
   readonly holds: boolean;
   /** it holds exactly when the document says so (claim: holds, refute: does not) */
   readonly passed: boolean;
@@ -280,6 +335,8 @@ export interface ClaimLineJson {
   readonly message: string | null;
   readonly diagnosis: { readonly findings: readonly string[]; readonly correct: string } | null;
   readonly counterexample: CounterexampleJson | null;
+  /** for an inequality: the random points, the searches and what they found */
+  readonly inequality: InequalityJson | null;
 }
 
 export interface ProofJson {

@@ -16,7 +16,8 @@ import { findEqualityCounterexample, type EqualityCounterexample } from '../veri
 import { toLatex, toText } from '../render/print.js';
 import { inequalityCounterexampleLines, counterexampleText } from './documents.js';
 import { parseScope } from './derive.js';
-import type { Mat } from '../numeric/mat.js';
+import { counterexampleJson, inequalityJson } from '../api/json.js';
+import type { RelationJson } from '../api/types.js';
 
 export interface RelationInput {
   readonly decl: string;
@@ -103,10 +104,8 @@ export function formatRelationText(o: RelationOutput): string {
   return L.join('\n') + '\n';
 }
 
-const matJson = (m: Mat) => m.toRows();
-
-export function relationJson(o: RelationOutput): object {
-  const iq = o.inequality, c = iq?.counterexample, eq = o.equality;
+export function relationJson(o: RelationOutput): RelationJson {
+  const eq = o.equality;
   return {
     matcalc: 1,
     command: 'verify',
@@ -116,20 +115,8 @@ export function relationJson(o: RelationOutput): object {
     claim: { input: o.input.claim, text: relationText(o), latex: relationLatex(o), relation: o.relation, left: toText(o.left), right: toText(o.right) },
     definitions: (o.input.defs ?? []).slice(),
     at: o.assumptions.map((a) => ({ symbol: a.symbol.name, value: toText(a.value) })),
-    ...(iq
-      ? {
-          evidence: { points: iq.points, searches: iq.searches, evaluations: iq.evaluations, tolerance: iq.tolerance, closest: iq.closest ?? null },
-          reason: iq.reason ?? null,
-          counterexample: c
-            ? { sizes: c.sizes, values: Object.fromEntries([...c.values].map(([k, v]) => [k, matJson(v)])), left: c.left, right: c.right, margin: c.margin, relative: c.relative, foundBy: c.foundBy, index: c.index, rounded: c.rounded }
-            : null,
-        }
-      : {
-          evidence: { tolerance: eq!.verdict.tolerance, error: Math.max(...eq!.verdict.steps.map((s) => s.error)) },
-          counterexample: eq!.counterexample
-            ? { sizes: eq!.counterexample.sizes, entries: eq!.counterexample.entries, values: Object.fromEntries([...eq!.counterexample.inputs].map(([k, v]) => [k, matJson(v)])), left: matJson(eq!.counterexample.left), right: matJson(eq!.counterexample.right) }
-            : null,
-        }),
+    evidence: o.inequality ? inequalityJson(o.inequality) : { tolerance: eq!.verdict.tolerance, error: Math.max(...eq!.verdict.steps.map((s) => s.error)) },
+    counterexample: counterexampleJson(eq?.counterexample),
     errors: [],
   };
 }

@@ -222,7 +222,7 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
       params.forEach(({ s, p }, i) => {
         if (!p) return;
         const n = p.length(dimValue(s.shape.rows, ctx.sizes), dimValue(s.shape.cols, ctx.sizes));
-        if (plain[i]) for (let j = k; j < k + n; j++) t[j] = Math.round(theta[j] * c);
+        if (plain[i]) for (let j = k; j < k + n; j++) t[j] = Math.round(theta[j] * c) || 0; // no -0
         k += n;
       });
       const m = margin(t, ctx);
