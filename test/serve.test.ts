@@ -83,6 +83,11 @@ describe('the JSON API', () => {
     expect((await post('check', { paths: ['/etc'] })).json.errors[0].message).toMatch(/reads and writes no files/);
     expect((await post('nothing', {})).status).toBe(404);
     expect((await fetch(`${base}api/derive`)).status).toBe(405);
+    // what another site's page could send without asking first (text/plain), and a foreign host name
+    expect((await fetch(`${base}api/derive`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ f: 'sum(x)', decl: 'x: n' }) })).status).toBe(415);
+    const port = new URL(base).port;
+    const foreign = spawnSync('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-H', `Host: attacker.example:${port}`, base], { encoding: 'utf8' });
+    if (foreign.status === 0) expect(foreign.stdout).toBe('403');
   });
 
   it('a request larger than the limit is refused with 413', async () => {

@@ -26,7 +26,7 @@ const positive = (v: string) => {
 const DOCUMENTS = 'derivation documents (*.matcalc) or directories of them; - reads one document from standard input';
 const EXPR = 'the function, e.g. "0.5*norm(W2*W1*X - Y)^2"; - reads it from standard input';
 
-export function program(): Command {
+function program(): Command {
   const p = new Command('matcalc')
     .description('Matrix calculus you can check: gradients and Jacobians in denominator layout, verified by finite differences.')
     .version('0.1.0')
@@ -112,12 +112,15 @@ async function fromStdin(arg: string, what: string): Promise<string> {
   return text;
 }
 
+const EXPRESSION_FIRST = new Set(['derive', 'codegen']);
+const NEGATIVE_HINT = '(an expression that starts with a minus sign: put -- before it, e.g. matcalc derive --decl "x: n" -- -x\'*x)';
+
 /**
  * An expression that starts with a minus sign (`-0.5*logdet(S) + …`) is taken as the expression when it
  * cannot be an option (it holds a character no option name has); it moves behind `--`, where commander
  * reads only arguments. Anything else that starts with `-` stays an option.
  */
-export function expressionsBehindDashes(p: Command, argv: readonly string[]): string[] {
+function expressionsBehindDashes(p: Command, argv: readonly string[]): string[] {
   const cmd = p.commands.find((c) => c.name() === argv[0]);
   if (!cmd || !EXPRESSION_FIRST.has(cmd.name())) return [...argv];
   const takesValue = new Set(cmd.options.filter((o) => o.required || o.optional).flatMap((o) => [o.long, o.short].filter(Boolean) as string[]));
@@ -132,9 +135,6 @@ export function expressionsBehindDashes(p: Command, argv: readonly string[]): st
   }
   return moved.length ? [argv[0], ...rest.filter((x) => x !== undefined), '--', ...moved] : [...argv];
 }
-
-const EXPRESSION_FIRST = new Set(['derive', 'codegen']);
-const NEGATIVE_HINT = '(an expression that starts with a minus sign: put -- before it, e.g. matcalc derive --decl "x: n" -- -x\'*x)';
 
 export async function main(argv: string[]): Promise<void> {
   const json = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json'));

@@ -104,14 +104,21 @@ export async function serve(opts: ServeOptions = {}): Promise<Playground> {
   const pool = new WorkerPool(workerScript(), Math.max(1, Math.min(4, availableParallelism())), (opts.timeout ?? DEFAULT_TIMEOUT_S) * 1000);
   // rendered documents, for the Document tab's frame: the last few, by an unguessable id
   const rendered = new Map<string, string>();
+  const local = ['127.0.0.1', 'localhost', '::1'].includes(host);
+  const allowedHosts = new Set<string>();
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     try {
+      // on this machine only, answer only to its own names (a foreign name pointed at 127.0.0.1 is refused)
+      if (local && !allowedHosts.has(req.headers.host ?? '')) return error(res, 403, 'usage', `this server answers to ${[...allowedHosts][0]}`);
       if (url.pathname.startsWith('/api/')) {
         const endpoint = url.pathname.slice(5);
         if (!ENDPOINTS.has(endpoint)) return error(res, 404, 'usage', `no endpoint ${url.pathname} (POST /api/derive, /api/verify, /api/check, /api/codegen, /api/render)`);
         if (req.method !== 'POST') return error(res, 405, 'usage', `${url.pathname} takes POST with a JSON body`);
+        // a JSON content type makes a browser ask first (CORS preflight, which this server does not grant):
+        // another site's page cannot make a visitor's browser run requests here
+        if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) return error(res, 415, 'usage', 'send the body as JSON, with content-type: application/json');
         const text = await readBody(req, maxBody);
         if (text === undefined) return error(res, 413, 'too-large', `the request is larger than ${maxBody} bytes`);
         let body: unknown;
@@ -157,6 +164,7 @@ export async function serve(opts: ServeOptions = {}): Promise<Playground> {
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  for (const name of [host, 'localhost', '127.0.0.1', '[::1]']) allowedHosts.add(`${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}:${port}`);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   return {
     server,
