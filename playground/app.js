@@ -62,8 +62,9 @@ const exp = (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toExponentia
 function verdictLine(check, what = 'check', testid = 'verdict') {
   if (!check) return el('p', { class: 'verdict skipped', 'data-testid': testid, text: `${what} skipped` });
   const sizes = (check.points ?? []).map((p) => Object.entries(p.sizes).map(([k, v]) => `${k}=${v}`).join(',')).join(' | ');
-  const gradient = check.gradient ? `gradient ${exp(check.gradient.maxError)}, ` : '';
-  const text = `${check.passed ? '✓ check passed' : '✗ CHECK FAILED'}: max relative error ${gradient}${exp(check.maxError)} (tolerance ${exp(check.tolerance)}) at ${(check.points ?? []).length} random points [${sizes}], ${check.evaluations} evaluations`;
+  // a Hessian's verdict also has the gradient's
+  const errors = check.gradient ? `gradient ${exp(check.gradient.maxError)}, Hessian ${exp(check.maxError)}` : exp(check.maxError);
+  const text = `${check.passed ? '✓ check passed' : '✗ CHECK FAILED'}: max relative error ${errors} (tolerance ${exp(check.tolerance)}) at ${(check.points ?? []).length} random points [${sizes}], ${check.evaluations} evaluations`;
   const p = el('p', { class: `verdict ${check.passed ? 'ok' : 'bad'}`, 'data-testid': testid, text });
   for (const n of check.notes ?? []) p.append(el('span', { class: 'note', text: n }));
   return p;

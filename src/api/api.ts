@@ -63,6 +63,13 @@ const names = (v: Names | undefined): string[] | undefined =>
   v === undefined ? undefined : (typeof v === 'string' ? splitTopLevel(v) : v).map((s) => s.trim()).filter(Boolean);
 const many = (v: string | readonly string[] | undefined): string[] | undefined => (v === undefined ? undefined : typeof v === 'string' ? [v] : [...v]);
 
+/** The app layer's input for derive (and render) from the library's options. */
+function deriveInput(req: DeriveRequest) {
+  return { expr: req.f, decl: req.decl, wrt: names(req.wrt), defs: many(req.def), check: req.check, seed: req.seed };
+}
+const hessianPoint = (req: DeriveRequest) => ({ ...deriveInput(req), at: many(req.at), assume: many(req.assume) });
+const UNNAMED = '<document>';
+
 function required(o: object, fields: readonly string[], what: string): void {
   const missing = fields.filter((k) => typeof (o as Record<string, unknown>)[k] !== 'string');
   if (missing.length) throw new InputError(`${what} needs ${missing.join(', ')} (strings)`);
@@ -77,14 +84,12 @@ export function derive(req: DeriveRequest): DeriveJson;
 export function derive(req: DeriveRequest): DeriveJson | HessianJson | FamilyHessianJson {
   return guarded(() => {
     required(req, ['f', 'decl'], 'derive');
-    const input = { expr: req.f, decl: req.decl, wrt: names(req.wrt), defs: many(req.def), check: req.check, seed: req.seed };
     if (req.hessian) {
       if (req.steps) throw new UnsupportedError('steps are recorded for gradients; a Hessian has none yet');
-      const point = { ...input, at: many(req.at), assume: many(req.assume) };
-      return wrtIsFamily(input) ? familyHessianJson(runFamilyHessian(point)) : hessianJson(runHessian(point));
+      return wrtIsFamily(deriveInput(req)) ? familyHessianJson(runFamilyHessian(hessianPoint(req))) : hessianJson(runHessian(hessianPoint(req)));
     }
     if (req.at || req.assume) throw new InputError('at and assume choose the point of a Hessian; use them with hessian: true');
-    return toJson(runDerive({ ...input, jacobian: req.jacobian, steps: req.steps }));
+    return toJson(runDerive({ ...deriveInput(req), jacobian: req.jacobian, steps: req.steps }));
   });
 }
 
@@ -107,7 +112,7 @@ export function verify(req: VerifyRequest | RelationRequest): VerifyJson | Relat
 }
 
 function documentTexts(req: CheckRequest): DocumentText[] {
-  const texts = (req.documents ?? []).map((d) => ({ file: d.name ?? '<document>', text: d.text }));
+  const texts = (req.documents ?? []).map((d) => ({ file: d.name ?? UNNAMED, text: d.text }));
   const files = req.paths?.length ? readDocuments(req.paths) : [];
   if (!texts.length && !files.length) throw new InputError('checkDocuments needs documents (as text) or paths');
   return [...texts, ...files];
@@ -145,17 +150,16 @@ export function render(req: RenderRequest): RenderJson {
     let doc, passed: boolean;
     if ('document' in req) {
       const rules = loadRules();
-      const r = verifyDocument({ file: req.name ?? '<document>', text: req.document }, req.seed, rules);
+      const r = verifyDocument({ file: req.name ?? UNNAMED, text: req.document }, req.seed, rules);
       [doc, passed] = [documentPage(r, rules), r.passed];
     } else {
       required(req, ['f', 'decl'], 'render');
-      const input = { expr: req.f, decl: req.decl, wrt: names(req.wrt), defs: many(req.def), check: req.check, seed: req.seed };
       if (req.hessian) {
-        if (wrtIsFamily(input)) throw new UnsupportedError('a Hessian over a whole family renders as text, latex or json (derive), not as a document yet');
-        const h = runHessian({ ...input, at: many(req.at), assume: many(req.assume) });
+        if (wrtIsFamily(deriveInput(req))) throw new UnsupportedError('a Hessian over a whole family renders as text, latex or json (derive), not as a document yet');
+        const h = runHessian(hessianPoint(req));
         [doc, passed] = [hessianDocument(h), !h.checkError && (h.verdict?.passed ?? true)];
       } else {
-        const d = runDerive({ ...input, jacobian: req.jacobian, steps: req.steps });
+        const d = runDerive({ ...deriveInput(req), jacobian: req.jacobian, steps: req.steps });
         [doc, passed] = [deriveDocument(d), !d.checkError && (d.verdict?.passed ?? true) && !d.derivations?.some((x) => !x.verdict.passed)];
       }
     }
