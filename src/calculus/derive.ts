@@ -5,6 +5,7 @@ import { InputError } from '../expr/errors.js';
 import { shapeText } from '../expr/shape.js';
 import { simplify } from '../rewrite/simplify.js';
 import { factorCommon } from '../rewrite/present.js';
+import { authorForm } from '../rewrite/author.js';
 import { toText } from '../render/print.js';
 import { differential } from './differential.js';
 import { gradients, vecJacobians } from './identify.js';
@@ -29,7 +30,7 @@ function checkWrt(f: Expr, wrt: readonly SymNode[]): void {
 }
 
 export function present(e: Expr): Expr {
-  return factorCommon(simplify(e));
+  return authorForm(factorCommon(simplify(e)));
 }
 
 /** Gradients of a scalar function: df = ⟨G, dX⟩ ⇒ ∇_X f = G. */

@@ -9,6 +9,7 @@ import { Dim, dimEq, dimMul } from '../expr/dim.js';
 import { elementwise } from '../ops/elementwise.js';
 import { simplify } from './simplify.js';
 import type { Rule } from './rules.js';
+import { ShapeError } from '../expr/errors.js';
 import { dependsOn } from '../calculus/differential.js';
 import { Idx, IndexVar, coefficientOf, idxLinear, idxOf, idxSub, idxVarsDeep, indexVar, provablyLE, solveFor } from '../expr/indices.js';
 import { bodyAt, prodOver } from '../expr/families.js';
@@ -98,7 +99,15 @@ function matchChain(ps: readonly Expr[], ts: readonly Expr[], vars: ReadonlySet<
   for (let take = 1; take <= maxTake; take++) {
     // only a pattern variable can stand for several factors
     if (take > 1 && !(p.kind === 'sym' && vars.has(p.name))) break;
-    for (const c of matchAt(p, product(ts.slice(0, take)), vars, b)) out.push(...matchChain(rest, ts.slice(take), vars, c));
+    // a run across a scalar that was itself a product (xᵀy inside c·xᵀy·z flattens to xᵀ, y) may not be a product
+    let run: Expr;
+    try {
+      run = product(ts.slice(0, take));
+    } catch (e) {
+      if (e instanceof ShapeError) continue;
+      throw e;
+    }
+    for (const c of matchAt(p, run, vars, b)) out.push(...matchChain(rest, ts.slice(take), vars, c));
   }
   return out;
 }
@@ -295,7 +304,7 @@ function patternIndexVars(rule: Rule): Set<IndexVar> {
   return s;
 }
 
-function conditionsHold(rule: Rule, b: Bindings): boolean {
+export function conditionsHold(rule: Rule, b: Bindings): boolean {
   if (!pendingHold(b)) return false;
   // the ranges of the index variables (k in b..a): provably, for the indices matched
   for (const v of rule.decls.indices.values()) {

@@ -1,0 +1,229 @@
+// The presentation search: from a canonical result to the form an author writes. Rewriting with the
+// identities of rules/simplify.rules, and two algebraic moves no fixed pattern can state (expansion by
+// multilinearity; (ab)ᵏ = aᵏbᵏ for scalars), keeping whatever prints shortest.
+//
+// It works like a small e-graph extracted bottom-up: every node gets a class of equivalent forms (the
+// few cheapest found), computed once per node (hash-consing makes equal subexpressions one node). A node's
+// class is searched best-first from its canonical form and from the forms its arguments' classes allow,
+// a bounded number of rewrites deep; every candidate goes through the canonical `simplify`, which does
+// the associative-commutative bookkeeping an e-graph would otherwise need AC rules for. Cost: printed
+// length, then fewer negative coefficients, then the text (so the result does not depend on search order).
+import { Expr, OpNode, isOp, isScalar, num, op, withArgs } from '../expr/ast.js';
+import { mul, pow } from '../expr/build.js';
+import { opDef, type Printer } from '../ops/registry.js';
+import { numberText, symText } from '../render/names.js';
+import { precedence } from '../render/print.js';
+import { simplify } from './simplify.js';
+import { expand } from './expand.js';
+import { loadRules, type Rule } from './rules.js';
+import { NO_BINDINGS, instantiate, matchAt, conditionsHold } from './match.js';
+
+/** The rule file whose rules the search uses. */
+export const AUTHOR_RULES = 'simplify.rules';
+/** forms kept per node */
+const CLASS_SIZE = 3;
+/** rewrites tried from one node's forms */
+const EXPANSIONS = 8;
+/** terms of a sum (factors of a Hadamard product) beyond which subsets are not enumerated */
+const MAX_SUBSET_SOURCE = 12;
+
+let rulesCache: Rule[] | undefined;
+function authorRules(): Rule[] {
+  return (rulesCache ??= [...loadRules().values()].filter((r) => r.file === AUTHOR_RULES));
+}
+
+// ── cost ────────────────────────────────────────────────────────────────────────────────────────
+const textMemo = new Map<Expr, string>();
+/** A long-lived text printer (nodes are hash-consed and live for the process anyway). */
+const printText: Printer = (e: Expr, min = 0): string => {
+  let s = textMemo.get(e);
+  if (s === undefined) {
+    s = e.kind === 'op' ? opDef(e.op).text(e, printText) : e.kind === 'num' ? numberText(e.value) : symText(e);
+    textMemo.set(e, s);
+  }
+  return precedence(e, 'text') < min ? `(${s})` : s;
+};
+
+export function printedSize(e: Expr): number {
+  return printText(e).length;
+}
+
+function negatives(e: Expr): number {
+  if (e.kind === 'num') return e.value < 0 ? 1 : 0;
+  if (e.kind !== 'op') return 0;
+  return e.args.reduce((n, a) => n + negatives(a), 0);
+}
+
+/** Negative if a is preferred to b. */
+export function compareCost(a: Expr, b: Expr): number {
+  return printedSize(a) - printedSize(b) || negatives(a) - negatives(b) || (printText(a) < printText(b) ? -1 : printText(a) > printText(b) ? 1 : 0);
+}
+
+// ── rewriting at the top of one node ──────────────────────────────────────────────────────────────
+function combinations<T>(xs: readonly T[], k: number): T[][] {
+  if (k === 0) return [[]];
+  if (xs.length < k) return [];
+  const [first, ...rest] = xs;
+  return [...combinations(rest, k - 1).map((c) => [first, ...c]), ...combinations(rest, k)];
+}
+
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [xs.slice()];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((r) => [x, ...r]));
+}
+
+/** A pattern term p*A with p a scalar pattern variable: a target term without a coefficient is 1*term. */
+function hasScalarCoefficient(p: Expr, rule: Rule): boolean {
+  return isOp(p, 'mul') && p.args[0].kind === 'sym' && rule.vars.has(p.args[0].name) && isScalar(p.args[0]);
+}
+
+function withUnitCoefficient(t: Expr): Expr {
+  return isOp(t, 'mul') && t.args[0].kind === 'num' ? t : op('mul', [num(1), t]);
+}
+
+function apply(rule: Rule, site: Expr): Expr[] {
+  const out: Expr[] = [];
+  for (const b of matchAt(rule.lhs, site, rule.vars, NO_BINDINGS)) {
+    if (!conditionsHold(rule, b)) continue;
+    try {
+      out.push(instantiate(rule.rhs, rule.vars, b));
+    } catch {
+      /* a binding the right side cannot use */
+    }
+  }
+  return out;
+}
+
+/** Rewrites of the node itself, of any k terms of a sum or factors of a Hadamard product, of any sub-chain of a product. */
+function rewritesAtTop(e: OpNode): Expr[] {
+  const out: Expr[] = [];
+  for (const rule of authorRules()) {
+    const p = rule.lhs;
+    const commutative = isOp(p, 'add') || isOp(p, 'hadamard');
+    if (commutative && isOp(e, p.op) && e.args.length <= MAX_SUBSET_SOURCE) {
+      const k = (p as OpNode).args.length;
+      for (const chosen of combinations(e.args.map((_, i) => i), k)) {
+        const picked = chosen.map((i) => e.args[i]);
+        const rest = e.args.filter((_, i) => !chosen.includes(i));
+        for (const order of permutations(picked)) {
+          const raw = order.map((t, i) => (p.op === 'add' && hasScalarCoefficient((p as OpNode).args[i], rule) ? withUnitCoefficient(t) : t));
+          for (const r of applyOrdered(rule, op(e.op, raw))) out.push(rest.length ? op(e.op, [r, ...rest]) : r);
+        }
+      }
+      continue;
+    }
+    out.push(...apply(rule, e));
+    if (isOp(e, 'mul') && e.args.length > 2) {
+      for (let len = e.args.length - 1; len >= 2; len--)
+        for (let i = 0; i + len <= e.args.length; i++)
+          for (const r of apply(rule, simplify(mul(...e.args.slice(i, i + len))))) out.push(mul(...e.args.slice(0, i), r, ...e.args.slice(i + len)));
+    }
+  }
+  return out;
+}
+
+/** Match a sum or Hadamard pattern term by term in the order given (no further permutation). */
+function applyOrdered(rule: Rule, site: OpNode): Expr[] {
+  const p = rule.lhs as OpNode;
+  let states = [NO_BINDINGS];
+  p.args.forEach((pa, i) => (states = states.flatMap((s) => matchAt(pa, site.args[i], rule.vars, s))));
+  const out: Expr[] = [];
+  for (const b of states) {
+    if (!conditionsHold(rule, b)) continue;
+    try {
+      out.push(instantiate(rule.rhs, rule.vars, b));
+    } catch {
+      /* a binding the right side cannot use */
+    }
+  }
+  return out;
+}
+
+/** (ab)ᵏ = aᵏbᵏ for scalars and integer k, so that common scalar factors cancel in quotients. */
+function splitPowers(e: OpNode): Expr[] {
+  if (!isOp(e, 'mul')) return [];
+  let changed = false;
+  const args = e.args.map((a) => {
+    if (isOp(a, 'pow') && Number.isInteger(a.attrs.k!) && isOp(a.args[0], 'mul') && a.args[0].args.every(isScalar)) {
+      changed = true;
+      return mul(...a.args[0].args.map((f) => pow(f, a.attrs.k!)));
+    }
+    return a;
+  });
+  return changed ? [mul(...args)] : [];
+}
+
+function moves(e: OpNode): Expr[] {
+  const out = rewritesAtTop(e);
+  const x = expand(e);
+  if (x && x !== e) out.push(x);
+  out.push(...splitPowers(e));
+  return out;
+}
+
+// ── classes ─────────────────────────────────────────────────────────────────────────────────────
+const classes = new Map<Expr, Expr[]>();
+const inProgress = new Set<Expr>();
+
+export function clearAuthorCache(): void {
+  classes.clear();
+}
+
+/** The few cheapest forms equal to e, cheapest first. */
+function classOf(e: Expr): Expr[] {
+  if (e.kind !== 'op') return [e];
+  const known = classes.get(e);
+  if (known) return known;
+  if (inProgress.has(e)) return [e];
+  inProgress.add(e);
+  try {
+    const found = new Set<Expr>();
+    const queue: Expr[] = [];
+    const consider = (x: Expr) => {
+      const s = simplify(x);
+      if (found.has(s)) return;
+      found.add(s);
+      queue.push(s);
+    };
+    consider(e);
+    // the node with each argument replaced by one of its own forms (one argument at a time)
+    e.args.forEach((a, i) => {
+      const alts = classOf(a);
+      for (const alt of alts) if (alt !== a) consider(withArgs(e, e.args.map((b, j) => (j === i ? alt : b))));
+    });
+    if (e.args.length > 1) consider(withArgs(e, e.args.map((a) => classOf(a)[0])));
+    let expansions = 0;
+    while (queue.length && expansions < EXPANSIONS) {
+      queue.sort(compareCost);
+      const x = queue.shift()!;
+      if (x.kind !== 'op') continue;
+      expansions++;
+      for (const y of moves(x)) {
+        let s: Expr;
+        try {
+          s = simplify(y);
+        } catch {
+          continue;
+        }
+        if (found.has(s)) continue;
+        consider(s);
+        // what the rewrite built may itself simplify further
+        if (s.kind === 'op' && s !== x) {
+          const better = withArgs(s, s.args.map((a) => classOf(a)[0]));
+          if (better !== s) consider(better);
+        }
+      }
+    }
+    const best = [...found].sort(compareCost).slice(0, CLASS_SIZE);
+    classes.set(e, best);
+    return best;
+  } finally {
+    inProgress.delete(e);
+  }
+}
+
+/** The cheapest form found for e (equal to e; the derive pipeline checks every result numerically). */
+export function authorForm(e: Expr): Expr {
+  return classOf(simplify(e))[0];
+}
+
