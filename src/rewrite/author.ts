@@ -14,6 +14,7 @@ import { opDef, type Printer } from '../ops/registry.js';
 import { numberText, symText } from '../render/names.js';
 import { precedence } from '../render/print.js';
 import { simplify } from './simplify.js';
+import { ShapeError } from '../expr/errors.js';
 import { expand } from './expand.js';
 import { loadRules, type Rule } from './rules.js';
 import { NO_BINDINGS, instantiate, matchAt, conditionsHold } from './match.js';
@@ -26,6 +27,11 @@ const CLASS_SIZE = 3;
 const EXPANSIONS = 8;
 /** terms of a sum (factors of a Hadamard product) beyond which subsets are not enumerated */
 const MAX_SUBSET_SOURCE = 12;
+/** printed length beyond which a node is not expanded (expansion can be exponential) */
+const MAX_EXPAND = 400;
+/** node searches per call of authorForm: past it, the remaining nodes keep their canonical form */
+const SEARCH_BUDGET = 400;
+let budget = SEARCH_BUDGET;
 
 let rulesCache: Rule[] | undefined;
 function authorRules(): Rule[] {
@@ -154,10 +160,14 @@ function splitPowers(e: OpNode): Expr[] {
 }
 
 function moves(e: OpNode): Expr[] {
-  const out = rewritesAtTop(e);
-  const x = expand(e);
-  if (x && x !== e) out.push(x);
-  out.push(...splitPowers(e));
+  const out: Expr[] = [];
+  // a rewrite whose pieces do not fit together (a sub-chain across a flattened scalar xᵀAx) is no candidate
+  for (const move of [rewritesAtTop, (x: OpNode) => (printedSize(x) <= MAX_EXPAND ? [expand(x)] : []), splitPowers])
+    try {
+      for (const y of move(e)) if (y && y !== e) out.push(y);
+    } catch (err) {
+      if (!(err instanceof ShapeError)) throw err;
+    }
   return out;
 }
 
@@ -174,7 +184,8 @@ function classOf(e: Expr): Expr[] {
   if (e.kind !== 'op') return [e];
   const known = classes.get(e);
   if (known) return known;
-  if (inProgress.has(e)) return [e];
+  if (inProgress.has(e) || budget <= 0) return [e];
+  budget--;
   inProgress.add(e);
   try {
     const found = new Set<Expr>();
@@ -224,6 +235,7 @@ function classOf(e: Expr): Expr[] {
 
 /** The cheapest form found for e (equal to e; the derive pipeline checks every result numerically). */
 export function authorForm(e: Expr): Expr {
+  budget = SEARCH_BUDGET;
   return classOf(simplify(e))[0];
 }
 
