@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { clearSimplifyCache } from '../src/rewrite/simplify.js';
+import { clearAuthorCache } from '../src/rewrite/author.js';
 
 // Paths are taken from this file (dist/bench/common.js), so the bench works from any directory.
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -60,6 +61,7 @@ export function timeCold(run: () => unknown): Timing {
     if (samples.length >= MAX_REPS || (samples.length >= MIN_REPS && spent > BUDGET_MS)) break;
     if (samples.length >= 3 && spent > HARD_CAP_MS) break;
     clearSimplifyCache();
+    clearAuthorCache();
     const t0 = process.hrtime.bigint();
     run();
     samples.push(Number(process.hrtime.bigint() - t0) / 1e6);

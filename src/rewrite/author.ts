@@ -16,7 +16,9 @@ import { precedence } from '../render/print.js';
 import { simplify } from './simplify.js';
 import { ShapeError } from '../expr/errors.js';
 import { expand } from './expand.js';
-import { loadRules, type Rule } from './rules.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultRulesDir, parseRules, type Rule } from './rules.js';
 import { NO_BINDINGS, instantiate, matchAt, conditionsHold } from './match.js';
 
 /** The rule file whose rules the search uses. */
@@ -35,7 +37,7 @@ let budget = SEARCH_BUDGET;
 
 let rulesCache: Rule[] | undefined;
 function authorRules(): Rule[] {
-  return (rulesCache ??= [...loadRules().values()].filter((r) => r.file === AUTHOR_RULES));
+  return (rulesCache ??= parseRules(readFileSync(join(defaultRulesDir(), AUTHOR_RULES), 'utf8'), AUTHOR_RULES));
 }
 
 // ── cost ────────────────────────────────────────────────────────────────────────────────────────
@@ -66,18 +68,6 @@ export function compareCost(a: Expr, b: Expr): number {
 }
 
 // ── rewriting at the top of one node ──────────────────────────────────────────────────────────────
-function combinations<T>(xs: readonly T[], k: number): T[][] {
-  if (k === 0) return [[]];
-  if (xs.length < k) return [];
-  const [first, ...rest] = xs;
-  return [...combinations(rest, k - 1).map((c) => [first, ...c]), ...combinations(rest, k)];
-}
-
-function permutations<T>(xs: readonly T[]): T[][] {
-  if (xs.length <= 1) return [xs.slice()];
-  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((r) => [x, ...r]));
-}
-
 /** A pattern term p*A with p a scalar pattern variable: a target term without a coefficient is 1*term. */
 function hasScalarCoefficient(p: Expr, rule: Rule): boolean {
   return isOp(p, 'mul') && p.args[0].kind === 'sym' && rule.vars.has(p.args[0].name) && isScalar(p.args[0]);
@@ -100,30 +90,58 @@ function apply(rule: Rule, site: Expr): Expr[] {
   return out;
 }
 
-/** Rewrites of the node itself, of any k terms of a sum or factors of a Hadamard product, of any sub-chain of a product. */
+/** The operator a term is built with, numeric and scalar factors aside (a cheap test before matching). */
+function headOf(e: Expr): string {
+  if (e.kind !== 'op') return e.kind;
+  if (isOp(e, 'mul')) {
+    const core = e.args.filter((a) => a.kind !== 'num' && !(isScalar(a) && !isScalar(e)));
+    return core.length === 1 ? headOf(core[0]) : 'mul';
+  }
+  return e.op === 'ew' ? `ew:${e.attrs.fn}` : e.op;
+}
+
+/** What a pattern term needs of a term's head; undefined: anything. */
+function patternHead(p: Expr, rule: Rule): string | undefined {
+  if (p.kind === 'sym') return rule.vars.has(p.name) ? undefined : 'sym';
+  if (p.kind === 'num') return 'num';
+  if (isOp(p, 'mul')) {
+    const core = p.args.filter((a) => a.kind !== 'num' && !(a.kind === 'sym' && rule.vars.has(a.name) && isScalar(a)));
+    return core.length === 1 ? patternHead(core[0], rule) : 'mul';
+  }
+  if (p.op === 'ew') return p.attrs.fn === 'sigma' ? undefined : `ew:${p.attrs.fn}`;
+  return p.op;
+}
+
+function compatible(need: string | undefined, t: Expr): boolean {
+  return need === undefined || headOf(t) === need || (need === 'mul' && isOp(t, 'mul'));
+}
+
+/** Ordered choices of distinct indices, one from each list. */
+function choices(lists: readonly number[][], used: readonly number[] = []): number[][] {
+  if (used.length === lists.length) return [used.slice()];
+  return lists[used.length].filter((i) => !used.includes(i)).flatMap((i) => choices(lists, [...used, i]));
+}
+
+/** Rewrites of the node itself, and of any k terms of a sum (factors of a Hadamard product) matching a k-term pattern. */
 function rewritesAtTop(e: OpNode): Expr[] {
   const out: Expr[] = [];
   for (const rule of authorRules()) {
     const p = rule.lhs;
-    const commutative = isOp(p, 'add') || isOp(p, 'hadamard');
-    if (commutative && isOp(e, p.op) && e.args.length <= MAX_SUBSET_SOURCE) {
-      const k = (p as OpNode).args.length;
-      for (const chosen of combinations(e.args.map((_, i) => i), k)) {
-        const picked = chosen.map((i) => e.args[i]);
+    if (p.kind !== 'op' || p.op !== e.op) continue;
+    if ((p.op === 'add' || p.op === 'hadamard') && e.args.length <= MAX_SUBSET_SOURCE) {
+      const fits = p.args.map((pa) => {
+        const need = patternHead(pa, rule);
+        return e.args.map((_, i) => i).filter((i) => compatible(need, e.args[i]));
+      });
+      if (fits.some((f) => f.length === 0)) continue;
+      for (const chosen of choices(fits)) {
+        const raw = chosen.map((ti, i) => (p.op === 'add' && hasScalarCoefficient(p.args[i], rule) ? withUnitCoefficient(e.args[ti]) : e.args[ti]));
         const rest = e.args.filter((_, i) => !chosen.includes(i));
-        for (const order of permutations(picked)) {
-          const raw = order.map((t, i) => (p.op === 'add' && hasScalarCoefficient((p as OpNode).args[i], rule) ? withUnitCoefficient(t) : t));
-          for (const r of applyOrdered(rule, op(e.op, raw))) out.push(rest.length ? op(e.op, [r, ...rest]) : r);
-        }
+        for (const r of applyOrdered(rule, op(e.op, raw))) out.push(rest.length ? op(e.op, [r, ...rest]) : r);
       }
       continue;
     }
     out.push(...apply(rule, e));
-    if (isOp(e, 'mul') && e.args.length > 2) {
-      for (let len = e.args.length - 1; len >= 2; len--)
-        for (let i = 0; i + len <= e.args.length; i++)
-          for (const r of apply(rule, simplify(mul(...e.args.slice(i, i + len))))) out.push(mul(...e.args.slice(0, i), r, ...e.args.slice(i + len)));
-    }
   }
   return out;
 }

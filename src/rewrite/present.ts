@@ -2,11 +2,11 @@
 // and a sum that occurs more than once across the results is named (E = W2W1X − Y), or given the user's
 // name for it when a definition says so.
 import { Expr, OpNode, isOp, isScalar, mapDag, num, substitute, sym } from '../expr/ast.js';
-import { add, inner, mul, T } from '../expr/build.js';
+import { add, ew, inner, mul, ones, T } from '../expr/build.js';
 import { productParts } from '../ops/mul.js';
 import { splitCoefficient } from '../ops/add.js';
 import { simplify } from './simplify.js';
-import { weight } from './order.js';
+import { structuralText, weight } from './order.js';
 import { renameBound } from '../expr/families.js';
 
 function chainOf(e: Expr): { front: Expr[]; chain: Expr[] } {
@@ -86,11 +86,12 @@ export function nameSubexpressions(
   }
   let rs = results.map((r) => substitute(r, replace));
   const counts = countSums(rs);
-  let k = 0;
-  const fresh = () => {
+  const counters = new Map<string, number>();
+  const fresh = (letter = 'E') => {
     for (;;) {
-      const n = k === 0 ? 'E' : `E${k}`;
-      k++;
+      const k = counters.get(letter) ?? 0;
+      const n = k === 0 ? letter : `${letter}${k}`;
+      counters.set(letter, k + 1);
       if (!taken.has(n) && !defs.has(n)) return n;
     }
   };
@@ -120,8 +121,95 @@ export function nameSubexpressions(
     named.push({ name, value });
   }
   if (more.size) rs = rs.map((r) => substitute(r, more));
+  rs = nameRepeated(rs, named, fresh);
   // for display: a product's variable does not share its name with a free index (prod(k = …) next to W[k])
   return { results: rs.map(renameBound), named: named.map((n) => ({ ...n, value: renameBound(n.value) })) };
+}
+
+/**
+ * Operators whose repeated applications are named, with how long (printed) and how often used they must
+ * be: entrywise functions and inverses (σ(W1x), not W2W1X), and more sparingly entrywise products.
+ */
+const NAMEABLE: ReadonlyMap<string, { length: number; uses: number }> = new Map([
+  ['ew', { length: 12, uses: 2 }],
+  ['inv', { length: 12, uses: 2 }],
+  ['hadamard', { length: 16, uses: 3 }],
+  ['hpow', { length: 16, uses: 3 }],
+]);
+const MAX_NAMES = 8;
+
+/** How often each node occurs in the printed results (occurrences in the tree, not in the DAG). */
+function treeCounts(roots: readonly Expr[]): Map<Expr, number> {
+  const below = new Map<Expr, Map<Expr, number>>();
+  const counts = new Map<Expr, number>();
+  // count by walking the DAG with multiplicities: a node's count is the sum over its parents' counts
+  const order: Expr[] = [];
+  const seen = new Set<Expr>();
+  const visit = (e: Expr) => {
+    if (seen.has(e) || e.kind !== 'op') return;
+    seen.add(e);
+    e.args.forEach(visit);
+    order.push(e);
+  };
+  roots.forEach(visit);
+  for (const r of roots) counts.set(r, (counts.get(r) ?? 0) + 1);
+  for (let i = order.length - 1; i >= 0; i--) {
+    const e = order[i] as OpNode;
+    const c = counts.get(e) ?? 0;
+    for (const a of e.args) counts.set(a, (counts.get(a) ?? 0) + c);
+  }
+  below.clear();
+  return counts;
+}
+
+/**
+ * Name what the results repeat beyond sums: σ(W1x) used eight times in a network's Hessian is Z. Inner
+ * subexpressions first, so that names nest as a forward pass does (Z = σ(W1x), Z1 = σ(W2Z)).
+ */
+function nameRepeated(results: Expr[], named: Named[], fresh: (letter?: string) => string): Expr[] {
+  let rs = pairSigmoids(results);
+  for (let round = 0; round < MAX_NAMES; round++) {
+    const counts = treeCounts(rs);
+    let pick: Expr | undefined;
+    for (const [e, c] of counts) {
+      const need = e.kind === 'op' ? NAMEABLE.get(e.op) : undefined;
+      if (!need || c < need.uses || e.hasDelta || !isPlainShape(e) || structuralText(e).length < need.length) continue;
+      const [te, tp] = [structuralText(e), pick && structuralText(pick)];
+      if (!pick || !tp || weight(e) < weight(pick) || (weight(e) === weight(pick) && (te.length < tp.length || (te.length === tp.length && te < tp)))) pick = e;
+    }
+    if (!pick) break;
+    const name = fresh(isOp(pick, 'ew') ? 'Z' : 'F');
+    const s = sym(name, pick.shape);
+    named.push({ name, value: pick });
+    const t = simplify(T(pick));
+    const map = new Map<Expr, Expr>([[pick, s]]);
+    if (t !== pick) map.set(t, T(s));
+    rs = rs.map((r) => substitute(r, map));
+  }
+  return rs;
+}
+
+/**
+ * σ(−z) next to σ(z) is 1 − σ(z) (rules/simplify.rules, sigmoid-complement, read backwards): one
+ * quantity to name, not two.
+ */
+function pairSigmoids(results: Expr[]): Expr[] {
+  const present = new Set<Expr>();
+  const stack = [...results];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (e.kind !== 'op' || present.has(e)) continue;
+    present.add(e);
+    stack.push(...e.args);
+  }
+  const map = new Map<Expr, Expr>();
+  for (const e of present) {
+    if (!isOp(e, 'ew') || e.attrs.fn !== 'sigmoid') continue;
+    const partner = simplify(ew('sigmoid', simplify(mul(num(-1), e.args[0]))));
+    const [c] = splitCoefficient(e.args[0]);
+    if (c < 0 && present.has(partner)) map.set(e, add(ones(e.shape.rows, e.shape.cols), mul(num(-1), partner)));
+  }
+  return map.size ? results.map((r) => simplify(substitute(r, map))) : results;
 }
 
 function isPlainShape(e: Expr): boolean {

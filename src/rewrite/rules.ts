@@ -140,7 +140,7 @@ export function loadRules(dir = defaultRulesDir()): Map<string, Rule> {
   return out;
 }
 
-function defaultRulesDir(): string {
+export function defaultRulesDir(): string {
   // the package's rules/, found from here: src/rewrite (tests), dist/src/rewrite (tsc), dist/bundle/chunks
   const here = new URL('.', import.meta.url).pathname;
   for (const up of ['../..', '../../..']) {
