@@ -13,6 +13,7 @@ import { idxConst } from '../src/expr/indices.js';
 import { reindex } from '../src/expr/families.js';
 import { associateProducts, planningSizes, productCount } from '../src/codegen/lower.js';
 import { clearSimplifyCache } from '../src/rewrite/simplify.js';
+import { clearAuthorCache } from '../src/rewrite/author.js';
 import { simplify } from '../src/rewrite/simplify.js';
 
 const DEPTHS = [2, 4, 8, 16, 32, 64];
@@ -39,6 +40,7 @@ function medianMs(run: () => unknown, reps = 9): number {
   const t: number[] = [];
   for (let i = 0; i < reps; i++) {
     clearSimplifyCache();
+    clearAuthorCache();
     const t0 = process.hrtime.bigint();
     run();
     t.push(Number(process.hrtime.bigint() - t0) / 1e6);

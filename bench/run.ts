@@ -2,8 +2,9 @@
 // without its numerical check, side by side with SymPy's matrix-expression `diff` on the same cases
 // (bench/sympy_diff.py, which also checks SymPy's answers numerically); then the same for the
 // Hessian battery (bench/hessians.ts); then the gradients of an L-layer network through indexed families
-// (bench/families.ts); then the command line's start-up (bench/startup.ts) and the memory of a long run
-// (bench/memory.ts); then code generation and the compiled evaluator (bench/codegen.ts). Writes
+// (bench/families.ts); the printed size of the results against the shortest forms found (bench/printed.ts);
+// then the command line's start-up (bench/startup.ts) and the memory of a long run (bench/memory.ts);
+// then code generation and the compiled evaluator (bench/codegen.ts). Writes
 // bench/results.json.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import {
 } from './common.js';
 import { benchHessians } from './hessians.js';
 import { benchFamilies } from './families.js';
+import { benchPrinted } from './printed.js';
 import { benchCodegen } from './codegen.js';
 import { benchStartup } from './startup.js';
 import { benchMemory } from './memory.js';
@@ -160,12 +162,15 @@ function main() {
   const startup = benchStartup();
   const memory = benchMemory();
   const hessians = benchHessians(benchStart);
+  const printedForms = benchPrinted();
+  console.log(['', 'Printed forms', ...printedForms.lines].join('\n'));
+  const printed = { medianRatio: printedForms.medianRatio, worstRatio: printedForms.worstRatio, rows: printedForms.rows };
   const families = benchFamilies();
   const codegen = benchCodegen();
 
   const env = { node: process.version, cpu, platform: `${os.platform()} ${os.release()}` };
   const settings = { minReps: MIN_REPS, maxReps: MAX_REPS, budgetMs: BUDGET_MS, hardCapMs: HARD_CAP_MS, clearSimplifyCacheEachRep: true };
-  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians, families, codegen, startup, memory }, null, 1) + '\n');
+  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians, printed, families, codegen, startup, memory }, null, 1) + '\n');
   console.log(`\nwrote ${RESULTS}`);
 }
 

@@ -23,17 +23,32 @@ import { NO_BINDINGS, instantiate, matchAt, conditionsHold } from './match.js';
 
 /** The rule file whose rules the search uses. */
 export const AUTHOR_RULES = 'simplify.rules';
-/** forms kept per node */
-const CLASS_SIZE = 3;
-/** rewrites tried from one node's forms */
-const EXPANSIONS = 8;
+/** How hard the search works: forms kept per node, rewrites tried from one node's forms, node searches per call. */
+export interface SearchBudget {
+  readonly classSize: number;
+  readonly expansions: number;
+  readonly nodes: number;
+}
+export const DEFAULT_BUDGET: SearchBudget = { classSize: 3, expansions: 8, nodes: 400 };
+let settings: SearchBudget = DEFAULT_BUDGET;
+/** Change the budget (the bench compares against a larger one; 0 nodes turns the search off); returns the previous one. */
+export function setSearchBudget(b: SearchBudget): SearchBudget {
+  const prev = settings;
+  settings = b;
+  classes.clear();
+  return prev;
+}
 /** terms of a sum (factors of a Hadamard product) beyond which subsets are not enumerated */
-const MAX_SUBSET_SOURCE = 12;
-/** printed length beyond which a node is not expanded (expansion can be exponential) */
+const MAX_SUBSET_SOURCE = 6;
+/** printed length beyond which a node is not expanded, and the most terms an expansion may have (it can be exponential) */
 const MAX_EXPAND = 400;
-/** node searches per call of authorForm: past it, the remaining nodes keep their canonical form */
-const SEARCH_BUDGET = 400;
-let budget = SEARCH_BUDGET;
+const MAX_EXPANDED_TERMS = 16;
+/** a candidate printing longer than this many times its source is dropped unseen (it would only be searched in vain) */
+const MAX_GROWTH = 2;
+/** rewrites produced per call of authorForm, past which no node is searched */
+const MAX_REWRITES = 20000;
+let budget = 0;
+let work = 0;
 
 let rulesCache: Rule[] | undefined;
 function authorRules(): Rule[] {
@@ -180,7 +195,7 @@ function splitPowers(e: OpNode): Expr[] {
 function moves(e: OpNode): Expr[] {
   const out: Expr[] = [];
   // a rewrite whose pieces do not fit together (a sub-chain across a flattened scalar xᵀAx) is no candidate
-  for (const move of [rewritesAtTop, (x: OpNode) => (printedSize(x) <= MAX_EXPAND ? [expand(x)] : []), splitPowers])
+  for (const move of [rewritesAtTop, (x: OpNode) => (printedSize(x) <= MAX_EXPAND ? [expand(x, MAX_EXPANDED_TERMS)] : []), splitPowers])
     try {
       for (const y of move(e)) if (y && y !== e) out.push(y);
     } catch (err) {
@@ -202,7 +217,7 @@ function classOf(e: Expr): Expr[] {
   if (e.kind !== 'op') return [e];
   const known = classes.get(e);
   if (known) return known;
-  if (inProgress.has(e) || budget <= 0) return [e];
+  if (inProgress.has(e) || budget <= 0 || work > MAX_REWRITES) return [e];
   budget--;
   inProgress.add(e);
   try {
@@ -222,19 +237,21 @@ function classOf(e: Expr): Expr[] {
     });
     if (e.args.length > 1) consider(withArgs(e, e.args.map((a) => classOf(a)[0])));
     let expansions = 0;
-    while (queue.length && expansions < EXPANSIONS) {
+    while (queue.length && expansions < settings.expansions) {
       queue.sort(compareCost);
       const x = queue.shift()!;
       if (x.kind !== 'op') continue;
       expansions++;
+      const limit = MAX_GROWTH * printedSize(x) + 20;
       for (const y of moves(x)) {
+        work++;
         let s: Expr;
         try {
           s = simplify(y);
         } catch {
           continue;
         }
-        if (found.has(s)) continue;
+        if (found.has(s) || printedSize(s) > limit) continue;
         consider(s);
         // what the rewrite built may itself simplify further
         if (s.kind === 'op' && s !== x) {
@@ -243,7 +260,7 @@ function classOf(e: Expr): Expr[] {
         }
       }
     }
-    const best = [...found].sort(compareCost).slice(0, CLASS_SIZE);
+    const best = [...found].sort(compareCost).slice(0, settings.classSize);
     classes.set(e, best);
     return best;
   } finally {
@@ -253,7 +270,8 @@ function classOf(e: Expr): Expr[] {
 
 /** The cheapest form found for e (equal to e; the derive pipeline checks every result numerically). */
 export function authorForm(e: Expr): Expr {
-  budget = SEARCH_BUDGET;
+  budget = settings.nodes;
+  work = 0;
   return classOf(simplify(e))[0];
 }
 

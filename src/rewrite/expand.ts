@@ -18,22 +18,22 @@ function termsOf(e: Expr): readonly Expr[] {
 }
 
 /** Distribute a multilinear node over the sums among its arguments (already expanded). */
-function distribute(node: OpNode): Expr {
+function distribute(node: OpNode, maxTerms: number): Expr {
   if (node.op === 'add' || !opDef(node.op).adjoint || !node.args.some((a) => isOp(a, 'add'))) return node;
   let combos: Expr[][] = [[]];
   for (const a of node.args) {
     const ts = termsOf(a);
-    if (combos.length * ts.length > MAX_TERMS) throw new TooLarge();
+    if (combos.length * ts.length > maxTerms) throw new TooLarge();
     combos = combos.flatMap((c) => ts.map((t) => [...c, t]));
   }
   return add(...combos.map((args) => withArgs(node, args)));
 }
 
-function expandOnce(e: Expr): Expr {
+function expandOnce(e: Expr, maxTerms: number): Expr {
   return mapDag(e, (_orig, rebuilt) => {
     if (rebuilt.kind !== 'op') return rebuilt;
-    const d = distribute(rebuilt);
-    if (isOp(d, 'add') && d.args.length > MAX_TERMS) throw new TooLarge();
+    const d = distribute(rebuilt, maxTerms);
+    if (isOp(d, 'add') && d.args.length > maxTerms) throw new TooLarge();
     return d;
   });
 }
@@ -42,11 +42,11 @@ function expandOnce(e: Expr): Expr {
  * The expanded, simplified form of e, or undefined when it would be too large. Simplification may
  * create new sums to distribute over (it pushes transposes into them), so the two alternate to a fixpoint.
  */
-export function expand(e: Expr): Expr | undefined {
+export function expand(e: Expr, maxTerms = MAX_TERMS): Expr | undefined {
   try {
     let cur = simplify(e);
     for (let round = 0; round < 6; round++) {
-      const next = simplify(expandOnce(cur));
+      const next = simplify(expandOnce(cur, maxTerms));
       if (next === cur) return cur;
       cur = next;
     }

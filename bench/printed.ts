@@ -1,0 +1,67 @@
+// The printed-form part of `npm run bench`: how long the printed results of the gradient and Hessian
+// batteries are (characters of the input-language text, before names are given), three ways:
+// - canonical: the canonical simplifier alone (the presentation search turned off);
+// - printed: what matcalc prints (the search with its default budget);
+// - shortest: the shortest equivalent form found, by the same search with a much larger budget
+//   (more forms kept per node, more rewrites per node, no limit on the nodes searched), or the printed
+//   form when that is shorter.
+// The ratio printed/shortest says how far the default budget stays from what more search finds.
+import { runDerive } from '../src/app/derive.js';
+import { runHessian } from '../src/app/hessian.js';
+import { clearAuthorCache, DEFAULT_BUDGET, printedSize, setSearchBudget, type SearchBudget } from '../src/rewrite/author.js';
+import { clearSimplifyCache } from '../src/rewrite/simplify.js';
+import { GRADIENTS } from '../test/battery.js';
+import { HESSIANS } from '../test/hessians.js';
+import { median } from './common.js';
+
+const OFF: SearchBudget = { ...DEFAULT_BUDGET, nodes: 0 };
+const LARGE: SearchBudget = { classSize: 8, expansions: 40, nodes: 1e9 };
+
+export interface PrintedRow {
+  readonly kind: 'gradient' | 'hessian';
+  readonly name: string;
+  readonly canonical: number;
+  readonly printed: number;
+  readonly shortest: number;
+  readonly ratio: number;
+}
+
+function sizes(run: () => number): [number, number, number] {
+  const out = [OFF, DEFAULT_BUDGET, LARGE].map((b) => {
+    setSearchBudget(b);
+    clearSimplifyCache();
+    clearAuthorCache();
+    return run();
+  });
+  setSearchBudget(DEFAULT_BUDGET);
+  return out as [number, number, number];
+}
+
+export function printedRows(): PrintedRow[] {
+  const rows: PrintedRow[] = [];
+  const push = (kind: PrintedRow['kind'], name: string, [canonical, printed, large]: [number, number, number]) => {
+    const shortest = Math.min(printed, large);
+    rows.push({ kind, name, canonical, printed, shortest, ratio: printed / shortest });
+  };
+  for (const c of GRADIENTS)
+    push('gradient', c.name, sizes(() => runDerive({ expr: c.f, decl: c.decl, wrt: c.wrt, check: false }).results.reduce((n, r) => n + printedSize(r.value), 0)));
+  for (const c of HESSIANS)
+    push('hessian', c.name, sizes(() => runHessian({ expr: c.f, decl: c.decl, wrt: c.wrt, at: c.at, assume: c.assume, check: false }).hessian.blocks.flat().reduce((n, b) => n + printedSize(b), 0)));
+  return rows;
+}
+
+export function benchPrinted(): { rows: PrintedRow[]; medianRatio: number; worstRatio: number; worst: PrintedRow[]; lines: string[] } {
+  const rows = printedRows();
+  const ratios = rows.map((r) => r.ratio);
+  const worst = [...rows].sort((a, b) => b.ratio - a.ratio || b.canonical / b.printed - a.canonical / a.printed).slice(0, 10);
+  const lines = [
+    `printed size (characters, before naming) on the gradient and Hessian batteries, ${rows.length} cases:`,
+    `  printed/shortest: median ${median(ratios).toFixed(2)}, worst ${Math.max(...ratios).toFixed(2)}; canonical/printed: median ${median(rows.map((r) => r.canonical / r.printed)).toFixed(2)}`,
+    '  the ten worst (canonical = the canonical simplifier alone, printed = with the presentation search, shortest = the search with a larger budget):',
+    `  ${'case'.padEnd(44)} ${'canonical'.padStart(9)} ${'printed'.padStart(8)} ${'shortest'.padStart(8)} ${'ratio'.padStart(6)}`,
+    ...worst.map((r) => `  ${`${r.kind === 'hessian' ? 'H: ' : ''}${r.name}`.slice(0, 44).padEnd(44)} ${String(r.canonical).padStart(9)} ${String(r.printed).padStart(8)} ${String(r.shortest).padStart(8)} ${r.ratio.toFixed(2).padStart(6)}`),
+  ];
+  return { rows, medianRatio: median(ratios), worstRatio: Math.max(...ratios), worst, lines };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) for (const l of benchPrinted().lines) console.log(l);
