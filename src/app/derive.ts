@@ -145,7 +145,7 @@ export function runDerive(input: DeriveInput): DeriveOutput {
   const lines = recorded.flatMap((d) => [d.start, ...d.steps.map((s) => s.expr)]);
   const roots = derived.flatMap((d) => (d.cookbook ? [d.value, d.cookbook] : [d.value]));
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
-  const { results: shownAll, named } = nameSubexpressions([...roots, ...lines], defs, taken);
+  const { results: shownAll, named } = nameSubexpressions([...roots, ...lines], defs, taken, roots.length);
   const shown = shownAll.slice(0, roots.length);
   let at = roots.length;
   const derivations: RecordedDerivation[] = recorded.map((d, i) => {

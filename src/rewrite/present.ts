@@ -70,6 +70,8 @@ export function nameSubexpressions(
   results: readonly Expr[],
   defs: ReadonlyMap<string, Expr>,
   taken: ReadonlySet<string>,
+  /** how many of the results (the first ones) count towards naming repeated non-sums: the derivative, not the step lines */
+  countOver = results.length,
 ): { results: Expr[]; named: Named[] } {
   const named: Named[] = [];
   const replace = new Map<Expr, Expr>();
@@ -121,7 +123,7 @@ export function nameSubexpressions(
     named.push({ name, value });
   }
   if (more.size) rs = rs.map((r) => substitute(r, more));
-  rs = nameRepeated(rs, named, fresh);
+  rs = nameRepeated(rs, named, fresh, countOver);
   // for display: a product's variable does not share its name with a free index (prod(k = …) next to W[k])
   return { results: rs.map(renameBound), named: named.map((n) => ({ ...n, value: renameBound(n.value) })) };
 }
@@ -131,8 +133,8 @@ export function nameSubexpressions(
  * be: entrywise functions and inverses (σ(W1x), not W2W1X), and more sparingly entrywise products.
  */
 const NAMEABLE: ReadonlyMap<string, { length: number; uses: number }> = new Map([
-  ['ew', { length: 12, uses: 2 }],
-  ['inv', { length: 12, uses: 2 }],
+  ['ew', { length: 12, uses: 5 }],
+  ['inv', { length: 12, uses: 3 }],
   ['hadamard', { length: 16, uses: 3 }],
   ['hpow', { length: 16, uses: 3 }],
 ]);
@@ -166,10 +168,10 @@ function treeCounts(roots: readonly Expr[]): Map<Expr, number> {
  * Name what the results repeat beyond sums: σ(W1x) used eight times in a network's Hessian is Z. Inner
  * subexpressions first, so that names nest as a forward pass does (Z = σ(W1x), Z1 = σ(W2Z)).
  */
-function nameRepeated(results: Expr[], named: Named[], fresh: (letter?: string) => string): Expr[] {
+function nameRepeated(results: Expr[], named: Named[], fresh: (letter?: string) => string, countOver: number): Expr[] {
   let rs = pairSigmoids(results);
   for (let round = 0; round < MAX_NAMES; round++) {
-    const counts = treeCounts(rs);
+    const counts = treeCounts(rs.slice(0, countOver));
     let pick: Expr | undefined;
     for (const [e, c] of counts) {
       const need = e.kind === 'op' ? NAMEABLE.get(e.op) : undefined;
