@@ -80,8 +80,9 @@ export function runHessian(input: HessianInput): HessianOutput {
   const hessian = deriveHessian(f, wrt, subs);
   const roots = [...hessian.blocks.flat(), hessian.bilinear, ...hessian.hvp.values()];
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
-  const { results, named } = nameSubexpressions(roots, defs, taken);
+  // repeated entrywise functions and inverses are counted in the blocks only, as derive counts in the gradients
   const n = wrt.length;
+  const { results, named } = nameSubexpressions(roots, defs, taken, n * n);
   const display = {
     blocks: wrt.map((_, i) => results.slice(i * n, i * n + n)),
     bilinear: results[n * n],

@@ -142,7 +142,6 @@ const MAX_NAMES = 8;
 
 /** How often each node occurs in the printed results (occurrences in the tree, not in the DAG). */
 function treeCounts(roots: readonly Expr[]): Map<Expr, number> {
-  const below = new Map<Expr, Map<Expr, number>>();
   const counts = new Map<Expr, number>();
   // count by walking the DAG with multiplicities: a node's count is the sum over its parents' counts
   const order: Expr[] = [];
@@ -160,7 +159,6 @@ function treeCounts(roots: readonly Expr[]): Map<Expr, number> {
     const c = counts.get(e) ?? 0;
     for (const a of e.args) counts.set(a, (counts.get(a) ?? 0) + c);
   }
-  below.clear();
   return counts;
 }
 
