@@ -35,7 +35,7 @@ let settings: SearchBudget = DEFAULT_BUDGET;
 export function setSearchBudget(b: SearchBudget): SearchBudget {
   const prev = settings;
   settings = b;
-  classes.clear();
+  classes = new WeakMap();
   return prev;
 }
 /** terms of a sum (factors of a Hadamard product) beyond which subsets are not enumerated */
@@ -56,8 +56,9 @@ function authorRules(): Rule[] {
 }
 
 // ── cost ────────────────────────────────────────────────────────────────────────────────────────
-const textMemo = new Map<Expr, string>();
-/** A long-lived text printer (nodes are hash-consed and live for the process anyway). */
+// held weakly, like the simplifier's cache: a long-running process (serve, the library) does not keep every node it printed
+const textMemo = new WeakMap<Expr, string>();
+/** A memoised text printer (nodes are hash-consed, so equal subexpressions are printed once). */
 const printText: Printer = (e: Expr, min = 0): string => {
   let s = textMemo.get(e);
   if (s === undefined) {
@@ -205,11 +206,11 @@ function moves(e: OpNode): Expr[] {
 }
 
 // ── classes ─────────────────────────────────────────────────────────────────────────────────────
-const classes = new Map<Expr, Expr[]>();
+let classes = new WeakMap<Expr, Expr[]>();
 const inProgress = new Set<Expr>();
 
 export function clearAuthorCache(): void {
-  classes.clear();
+  classes = new WeakMap();
 }
 
 /** The few cheapest forms equal to e, cheapest first. */
