@@ -5,17 +5,20 @@
 // skipped otherwise. Screenshots and PDFs go to scratch/ (git-ignored) for a person to look at.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runDerive } from '../src/app/derive.js';
 import { runHessian } from '../src/app/hessian.js';
 import { writeDocument } from '../src/app/document-output.js';
+import { checkAndRender } from '../src/app/documents.js';
 import { deriveDocument } from '../src/render/derive-document.js';
 import { renderDocument, type Block, type DocumentInput } from '../src/render/document.js';
 import { hessianRows, hvpRows } from '../src/render/hessian-output.js';
 import { toLatex } from '../src/render/print.js';
+import { MATH_COMMANDS } from '../src/render/prose.js';
+import { mathCommandUse } from './math-commands.js';
 import type { Derivation } from '../src/derivation/model.js';
 import { GRADIENTS } from './battery.js';
 import { HESSIANS } from './hessians.js';
@@ -99,6 +102,13 @@ describe('pdflatex', () => {
     }
   });
 
+  it.skipIf(!PDFLATEX)(`every command math may use compiles with pdflatex (amsmath, amssymb, bm)${NO_PDFLATEX}`, () => {
+    const rows = [...MATH_COMMANDS].map((c) => ({ lhs: '', rhs: mathCommandUse(c), tag: null }));
+    const r = pdflatex(renderDocument({ title: 'Commands', sections: [{ blocks: [{ kind: 'equations', rows }] }] }).tex, 'commands');
+    expect(r.ok, errors(r.log).join('\n')).toBe(true);
+    expect(errors(r.log)).toEqual([]);
+  });
+
   it.skipIf(!PDFLATEX)(`derive --steps --out DIR --format latex writes a standalone document that compiles${NO_PDFLATEX}`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'matcalc-out-'));
     const out = runDerive({ expr: '0.5*norm(W2*sigma(W1*X) - Y)^2', decl: 'W1, W2: d x d; X, Y: d x n', wrt: ['W1', 'W2'], steps: true, defs: ['e = W2*sigma(W1*X) - Y'] });
@@ -177,5 +187,114 @@ describe('headless Chromium', () => {
     expect(r.dialogs).toBe(0);
     expect(r.errors).toEqual([]);
     expect(r.requests.filter((u) => !u.startsWith('data:'))).toEqual([`file://${join(dir, 'hostile.html')}`]); // no <img src=x>
+  });
+});
+
+// ── the seeds' documents, as rendered by `matcalc check` ────────────────────────────────────────────
+
+describe('the rendered documents of derivations/', () => {
+  let out = '';
+  const rendered = () => {
+    if (!out) {
+      out = mkdtempSync(join(tmpdir(), 'matcalc-docs-'));
+      checkAndRender([fileURLToPath(new URL('../derivations/', import.meta.url))], out);
+    }
+    return readdirSync(out).filter((f) => f.endsWith('.tex')).map((f) => f.replace(/\.tex$/, ''));
+  };
+
+  it('the appendices are proofs with the paper\'s numbers: ZL (91), (92)–(97), (98)–(100), (101)–(105), (106)–(109), (24), Zhu et al. (32)', () => {
+    rendered();
+    const tags = (name: string) => [...readFileSync(join(out, `${name}.tex`), 'utf8').matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1]);
+    const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, i) => String(a + i));
+    const expected: Record<string, string[]> = {
+      'zl-deep-linear-stacked': ['91'],
+      'zl-deep-linear-gradient': range(92, 97),
+      'zl-deep-linear-hessian': range(98, 100),
+      'zl-residual-gradient': range(101, 105),
+      'zl-residual-hessian': range(106, 109),
+      'zl-one-hidden-layer-hessian': ['24', '24', '24'],
+      'zsew-hessian-form': ['32'],
+    };
+    for (const [name, numbers] of Object.entries(expected)) expect(tags(name).slice(0, numbers.length), name).toEqual(numbers);
+    // the (24) proofs are chains of equalities, not only claims
+    const oneHidden = readFileSync(join(out, 'zl-one-hidden-layer-hessian.tex'), 'utf8');
+    expect(oneHidden.match(/\\stackrel\{\(i\)\}/g)!.length).toBe(3);
+  });
+
+  it.skipIf(!PDFLATEX)(`every .tex compiles with pdflatex: no overfull line over 10pt, no literal \\_, no tool chatter${NO_PDFLATEX}`, () => {
+    const names = rendered();
+    expect(names.length).toBeGreaterThanOrEqual(12);
+    const problems: string[] = [];
+    for (const name of names) {
+      const tex = readFileSync(join(out, `${name}.tex`), 'utf8');
+      if (tex.includes('\\_')) problems.push(`${name}: a literal \\_`);
+      const r = pdflatex(tex, name);
+      if (!r.ok) problems.push(`${name}: ${errors(r.log).join(' ')}`);
+      for (const m of r.log.matchAll(/Overfull \\hbox \(([\d.]+)pt too wide\)[^\n]*/g)) if (Number(m[1]) > 10) problems.push(`${name}: ${m[0]}`);
+      const text = pdfText(r.pdf);
+      if (text !== undefined)
+        for (const chatter of [/random points/, /\bline \d+/, /Status/, /verified/, /✓|✗/, /relative difference/, /\?\?/])
+          if (chatter.test(text)) problems.push(`${name}: "${chatter.source}" in the PDF`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it.skipIf(!PDFLATEX)(`the deep linear gradient carries the paper's numbers (92)–(97); \\input into a paper typesets its body only${NO_PDFLATEX}`, () => {
+    rendered();
+    const host = `\\documentclass{article}\n\\usepackage{amsmath,amssymb,bm}\n\\begin{document}\nHOST BEFORE\n\\input{${join(out, 'zl-deep-linear-gradient')}}\nHOST AFTER\n\\end{document}\n`;
+    const r = pdflatex(host, 'host');
+    expect(r.ok, errors(r.log).join('\n')).toBe(true);
+    const text = pdfText(r.pdf);
+    if (text === undefined) return;
+    const flat = text.replace(/\s+/g, ' ');
+    for (const n of [92, 93, 94, 95, 96, 97]) expect(flat).toContain(`(${n})`);
+    expect(flat.indexOf('(92)')).toBeLessThan(flat.indexOf('(97)'));
+    expect(flat).toMatch(/^ ?HOST BEFORE .* HOST AFTER/);
+    expect(flat).not.toContain('Deep linear network: the gradient'); // the standalone title is not in the paper
+  });
+
+  it.skipIf(!CHROMIUM)(`no display overflows its column, has a scrollbar, or runs into its equation number, at 1000 px and at 375 px${NO_CHROMIUM}`, async () => {
+    const names = rendered();
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    const problems: string[] = [];
+    try {
+      for (const width of [1000, 375]) {
+        const page = await browser.newPage({ viewport: { width, height: 800 } });
+        for (const name of names) {
+          await page.goto(`file://${join(out, `${name}.html`)}`);
+          await page.evaluate(() => document.fonts.ready);
+          const found: string[] = await page.evaluate(() => {
+            const out: string[] = [];
+            const main = document.querySelector('main')!;
+            const box = main.getBoundingClientRect();
+            const right = box.right - parseFloat(getComputedStyle(main).paddingRight) + 1;
+            if (document.documentElement.scrollWidth > window.innerWidth) out.push(`the page scrolls sideways (${document.documentElement.scrollWidth} px)`);
+            for (const el of main.querySelectorAll('*')) {
+              const s = getComputedStyle(el);
+              if (/(auto|scroll)/.test(s.overflowX) && el.scrollWidth > el.clientWidth) out.push(`a scrollbar on ${el.className}`);
+            }
+            document.querySelectorAll('.katex-display').forEach((d, i) => {
+              if (!(d as HTMLElement).offsetParent) return; // the other layout
+              const bases = [...d.querySelectorAll('.base')].map((b) => b.getBoundingClientRect());
+              const tags = [...d.querySelectorAll('.tag')].map((b) => b.getBoundingClientRect());
+              const text = (d.querySelector('annotation')?.textContent ?? '').slice(0, 60);
+              for (const b of [...bases, ...tags]) if (b.right > right) return void out.push(`display ${i} ends ${Math.round(b.right - right)} px beyond the column: ${text}`);
+              for (const t of tags) for (const b of bases) if (b.right > t.left && b.left < t.right && b.bottom > t.top && b.top < t.bottom) return void out.push(`display ${i} runs into its number: ${text}`);
+            });
+            return out;
+          });
+          problems.push(...found.map((f) => `${name} at ${width} px: ${f}`));
+          if (existsSync(SCRATCH) && name === 'zl-deep-linear-gradient') await page.screenshot({ path: join(SCRATCH, `${name}-${width}.png`), fullPage: true });
+        }
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+    expect(problems).toEqual([]);
   });
 });

@@ -11,11 +11,13 @@ import { verifyChain } from '../src/check/steps.js';
 import type { Derivation } from '../src/derivation/model.js';
 import { formatLatex } from '../src/render/derive-output.js';
 import { deriveDocument, hessianDocument } from '../src/render/derive-document.js';
-import { alignLatex, breakRow, derivationLatex, layoutDerivation, reasonProse, roman, units, visibleLength } from '../src/render/derivation-latex.js';
+import { derivationLatex, layoutDerivation, reasonProse, roman } from '../src/render/derivation-latex.js';
+import { alignLatex, breakMath, units, visibleLength } from '../src/render/layout.js';
 import { renderDocument, renderKatex, type DocumentInput } from '../src/render/document.js';
 import { formatHessianLatex, hessianRows, hvpRows } from '../src/render/hessian-output.js';
 import { toLatex } from '../src/render/print.js';
-import { checkMath, latexText, mdText, proseLatex, UnsafeLatexError } from '../src/render/prose.js';
+import { checkMath, latexText, MATH_COMMANDS, mdText, proseLatex, UnsafeLatexError } from '../src/render/prose.js';
+import { mathCommandUse } from './math-commands.js';
 import { loadRules } from '../src/rewrite/rules.js';
 import { GRADIENTS } from './battery.js';
 import { HESSIANS } from './hessians.js';
@@ -44,8 +46,8 @@ describe('a derivation in the style of Zhou & Liang App. B (92)–(97)', () => {
     expect(tex.match(/\\tag\{(\d+)\}/g)).toEqual(['92', '93', '94', '95', '96', '97'].map((n) => `\\tag{${n}}`));
     expect(tex.match(/\\stackrel\{\(([ivx]+)\)\}\{=\}/g)!.map((s) => s.slice(10, -4))).toEqual(['(i)', '(ii)', '(iii)', '(iv)']);
     // the unjustified bookkeeping line (94) is a plain =
-    expect(tex).toContain('&= \\left(\\nabla_{\\operatorname{vec}(\\boldsymbol{W}_{2})} \\operatorname{vec}\\left(\\boldsymbol{W}_{3}');
-    expect(tex).toMatch(/&\\stackrel\{\(iv\)\}\{=\} \\boldsymbol\{G\}_\{2\}\^\\top\\operatorname\{vec\}\\left\(\\boldsymbol\{e\}\\right\) \\tag\{97\}/);
+    expect(tex).toContain('&= (\\nabla_{\\operatorname{vec}(\\boldsymbol{W}_{2})} \\operatorname{vec}(\\boldsymbol{W}_{3}');
+    expect(tex).toMatch(/&\\stackrel\{\(iv\)\}\{=\} \\boldsymbol\{G\}_\{2\}\^\\top\\operatorname\{vec\}\(\\boldsymbol\{e\}\) \\tag\{97\}/);
   });
 
   it('says why each step holds as the paper does', () => {
@@ -57,10 +59,10 @@ describe('a derivation in the style of Zhou & Liang App. B (92)–(97)', () => {
     );
   });
 
-  it('numbers lines on from a counter when the derivation has no equation number, and lets LaTeX number them otherwise', () => {
+  it('numbers lines on from a given number, or leaves them unnumbered, and lets LaTeX number them otherwise', () => {
     const plain: Derivation = { ...ZL_DEEP_LINEAR, equation: undefined };
-    expect(layoutDerivation(plain, { number: 7 }).next).toBe(13);
-    expect(layoutDerivation(plain, { number: 7 }).rows.map((r) => r.tag)).toEqual(['7', '8', '9', '10', '11', '12']);
+    expect(layoutDerivation(plain, { first: '7' }).rows.map((r) => r.tag)).toEqual(['7', '8', '9', '10', '11', '12']);
+    expect(layoutDerivation(ZL_DEEP_LINEAR, { first: null }).rows.map((r) => r.tag)).toEqual([null, null, null, null, null, null]);
     expect(derivationLatex(plain)).not.toMatch(/\\tag|\\notag/);
     expect(layoutDerivation({ ...plain, equation: 'B.9' }).rows.map((r) => r.tag)).toEqual(['B.9', 'B.10', 'B.11', 'B.12', 'B.13', 'B.14']);
     expect(layoutDerivation({ ...plain, equation: '17a' }).rows.map((r) => r.tag)).toEqual(['17a', null, null, null, null, null]);
@@ -106,6 +108,12 @@ describe('line breaking', () => {
       ' 2',
       ' x',
     ]);
+    // plain delimiters group too: (…), ‖…‖, ⟨…⟩, with their scripts
+    expect(units('(\\boldsymbol{A} + \\boldsymbol{B})^\\top\\|\\boldsymbol{x}\\|_F^{2}\\langle \\boldsymbol{A}, \\boldsymbol{B}\\rangle')).toEqual([
+      '(\\boldsymbol{A} + \\boldsymbol{B})^\\top',
+      '\\|\\boldsymbol{x}\\|_F^{2}',
+      '\\langle \\boldsymbol{A}, \\boldsymbol{B}\\rangle',
+    ]);
     for (const c of GRADIENTS.slice(0, 20)) {
       const o = runDerive({ expr: c.f, decl: c.decl, wrt: c.wrt, check: false });
       for (const r of o.results) expect(units(toLatex(r.display)).join('')).toBe(toLatex(r.display));
@@ -114,33 +122,58 @@ describe('line breaking', () => {
 
   it('a long sum breaks before + and −, each row within the width', () => {
     const rhs = Array.from({ length: 6 }, (_, i) => `\\boldsymbol{A}_{${i}}\\boldsymbol{X}\\boldsymbol{B}_{${i}}\\boldsymbol{C}_{${i}}`).join(' + ') + ' - \\boldsymbol{Y}';
-    const rows = breakRow(units(rhs), 12);
+    const { rows } = breakMath(rhs, 12);
     expect(rows.length).toBeGreaterThan(2);
-    for (const r of rows.slice(1)) expect(r[0].trim()).toMatch(/^[+-]$/);
-    for (const r of rows) expect(visibleLength(r.join(''))).toBeLessThanOrEqual(12);
-    const tex = alignLatex([{ lhs: 'f', rel: '=', rhs, tag: '1' }]);
-    expect(tex).toContain('&\\quad {}+ ');
+    for (const r of rows.slice(1)) expect(r).toMatch(/^[+-] /);
+    for (const r of rows) expect(visibleLength(r)).toBeLessThanOrEqual(12);
+    expect(rows.join(' ')).toBe(rhs);
+    const tex = alignLatex([{ lhs: 'f', rel: '=', rhs, tag: '1' }], 16);
+    expect(tex).toContain('&\\qquad {}+ ');
     expect(tex.match(/\\notag/g)!.length).toBe(tex.split('\\\\').length - 1); // only the last row is numbered
     katexOk(tex);
   });
 
-  it('a long product breaks between factors, never after ∇ or a function name', () => {
+  it('a long product breaks between factors, never after ∇ or a function name, nor beside ⋯', () => {
     const lines = long.derivations![0].display.steps.map((s) => toLatex(s.expr));
     const widest = lines.reduce((a, b) => (visibleLength(a) > visibleLength(b) ? a : b));
-    const rows = breakRow(units(widest), 15);
+    const { rows } = breakMath(widest, 15);
     expect(rows.length).toBeGreaterThan(1);
-    for (const r of rows) expect(r[r.length - 1]).not.toMatch(/^\s*(\\nabla|\\operatorname|\\sigma)/);
-    expect(rows.flat().join('')).toBe(widest);
+    for (const r of rows) expect(r).not.toMatch(/(\\nabla_\{[^}]*\}|\\operatorname\{\w+\}|\\sigma|\\cdots)\s*$/);
+    const plain = (s: string) => s.replace(/\\[bB]ig[lr]/g, '').replace(/\s+/g, '');
+    expect(plain(rows.join(''))).toBe(plain(widest));
+    expect(breakMath('\\boldsymbol{W}_{l} \\cdots \\boldsymbol{W}_{1}', 1).rows).toEqual(['\\boldsymbol{W}_{l} \\cdots \\boldsymbol{W}_{1}']);
   });
 
-  it('an over-long parenthesis opens into \\bigl( … \\bigr)', () => {
-    const rhs = `\\left(${Array.from({ length: 12 }, (_, i) => `\\boldsymbol{A}_{${i}}`).join(' + ')}\\right)^\\top\\boldsymbol{X}`;
-    const tex = alignLatex([{ lhs: 'f', rel: '=', rhs }], 12);
+  it('prefers a break outside parentheses to one inside, and a + to a break between factors', () => {
+    const A = (i: number) => `\\boldsymbol{A}_{${i}}`;
+    const rhs = `${A(1)}${A(2)}${A(3)}${A(4)} + (${A(5)} + ${A(6)} + ${A(7)})${A(8)}`;
+    expect(breakMath(rhs, 12).rows).toEqual([`${A(1)}${A(2)}${A(3)}${A(4)}`, `+ (${A(5)} + ${A(6)} + ${A(7)})${A(8)}`]);
+  });
+
+  it('an over-long parenthesis opens into \\bigl( … \\bigr) (\\Bigl for a tall one), a short one stays whole', () => {
+    const inside = Array.from({ length: 12 }, (_, i) => `\\boldsymbol{A}_{${i}}`).join(' + ');
+    const tex = alignLatex([{ lhs: 'f', rel: '=', rhs: `(${inside})^\\top\\boldsymbol{X}` }], 12);
     expect(tex).toContain('\\bigl(');
     expect(tex).toMatch(/\\bigr\)\^\\top/);
     katexOk(tex);
+    const tall = alignLatex([{ lhs: 'f', rel: '=', rhs: `\\left(\\frac{1}{2} ${inside}\\right)^\\top\\boldsymbol{X}` }], 12);
+    expect(tall).toContain('\\Bigl(');
+    katexOk(tall);
+    expect(alignLatex([{ lhs: 'f', rel: '=', rhs: `(${A(1)} + ${A(2)})${inside}` }], 12)).toContain(`(${A(1)} + ${A(2)})`);
+  });
+
+  it('a left side too wide to share its row goes on a row of its own, broken itself when it must be', () => {
+    const wide = Array.from({ length: 14 }, (_, i) => `\\boldsymbol{B}_{${i}}`).join(' + ');
+    const tex = alignLatex([{ lhs: wide, rel: '=', rhs: '\\boldsymbol{0}', tag: '3' }], 20);
+    const lines = tex.split(' \\\\\n');
+    expect(lines[0]).toMatch(/^\\begin\{align\}\n&\\boldsymbol\{B\}_\{0\}/);
+    expect(lines[lines.length - 1]).toMatch(/^&\\qquad = \\boldsymbol\{0\} \\tag\{3\}/);
+    for (const l of lines) expect(visibleLength(l.replace(/\\(begin|end)\{align\}|\\notag|\\tag\{\d+\}|&/g, ''))).toBeLessThanOrEqual(22);
+    katexOk(tex);
   });
 });
+
+const A = (i: number) => `\\boldsymbol{A}_{${i}}`;
 
 describe('how a step is justified', () => {
   const say = (text: string, latex = 'x = y', citation?: string) => reasonProse({ says: { text, latex }, ...(citation ? { citation } : {}) }).map((p) => ('text' in p ? p.text : `$${p.math}$`)).join('');
@@ -191,6 +224,9 @@ describe('KaTeX accepts every LaTeX string the tool emits (strict, throwOnError)
     const tied = runDerive({ expr: '0.5*norm(prod(j = l..1, W)*X - Y)^2', decl: 'W: d x d; X, Y: d x m; l >= 1', wrt: ['W'], check: false });
     katexOk(checkMath(toLatex(tied.results[0].display)));
   });
+  it('every command math may use (MATH_COMMANDS)', () => {
+    for (const c of MATH_COMMANDS) katexOk(checkMath(mathCommandUse(c)), false);
+  });
   it('every rule of rules/ (the "follows because" formulas)', () => {
     for (const r of loadRules().values()) katexOk(checkMath(`${toLatex(r.lhs)} = ${toLatex(r.rhs)}`, r.name));
   });
@@ -224,7 +260,7 @@ describe('hostile text stays text', () => {
   it('HTML: escaped, no element or attribute from the text', () => {
     // the only elements are the page's own and KaTeX's (HTML spans and MathML); no event handlers, no links
     const tags = new Set([...r.html.matchAll(/<([a-zA-Z][\w-]*)/g)].map((m) => m[1].toLowerCase()));
-    const page = ['html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'h2', 'h3', 'p', 'footer', 'span', 'svg', 'path', 'line'];
+    const page = ['html', 'head', 'meta', 'title', 'style', 'body', 'main', 'h1', 'h2', 'h3', 'p', 'div', 'footer', 'span', 'svg', 'path', 'line'];
     for (const t of tags) expect(page.includes(t) || /^(math|semantics|annotation|m[a-z]+)$/.test(t), t).toBe(true);
     expect(r.html).not.toMatch(/<[^>]*\s(on\w+|href|src)\s*=/i);
     expect(r.html).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -205,18 +205,18 @@ describe('printing', () => {
   it('text round-trips, LaTeX is the papers\' notation and passes the renderers\' whitelist', () => {
     const decls = parseDeclarations(DECL + '; r: scalar; W2: n x n');
     const cases: [string, string][] = [
-      ['lambda_min(S)', '\\lambda_{\\min}\\left(\\boldsymbol{S}\\right)'],
-      ['sigma_max(A)', '\\sigma_{\\max}\\left(\\boldsymbol{A}\\right)'],
-      ['opnorm(A)', '\\left\\|\\boldsymbol{A}\\right\\|_2'],
+      ['lambda_min(S)', '\\lambda_{\\min}(\\boldsymbol{S})'],
+      ['sigma_max(A)', '\\sigma_{\\max}(\\boldsymbol{A})'],
+      ['opnorm(A)', '\\|\\boldsymbol{A}\\|_2'],
       ['pinv(A)', '\\boldsymbol{A}^{\\dagger}'],
       ['sqrtm(P)', '\\boldsymbol{P}^{1/2}'],
       ['P^(-1/2)', '\\boldsymbol{P}^{-1/2}'],
-      ['eigval(S, 2)', '\\lambda_{2}\\left(\\boldsymbol{S}\\right)'],
-      ['eigvec(S, n)', '\\boldsymbol{v}_{n}\\left(\\boldsymbol{S}\\right)'],
-      ['svdval(A, 1)', '\\sigma_{1}\\left(\\boldsymbol{A}\\right)'],
+      ['eigval(S, 2)', '\\lambda_{2}(\\boldsymbol{S})'],
+      ['eigvec(S, n)', '\\boldsymbol{v}_{n}(\\boldsymbol{S})'],
+      ['svdval(A, 1)', '\\sigma_{1}(\\boldsymbol{A})'],
       ['cols(W2, 1, 2)', '{\\boldsymbol{W}_{2}}_{:,1{:}2}'],
-      ["rows(A', 1, 1)", '{\\left(\\boldsymbol{A}^\\top\\right)}_{1,:}'],
-      ['rgrad(sum(x.^4), x)', '\\operatorname{grad}_{\\boldsymbol{x}} \\operatorname{sum}\\left(\\boldsymbol{x}^{\\circ 4}\\right)'],
+      ["rows(A', 1, 1)", '{(\\boldsymbol{A}^\\top)}_{1,:}'],
+      ['rgrad(sum(x.^4), x)', '\\operatorname{grad}_{\\boldsymbol{x}} \\operatorname{sum}(\\boldsymbol{x}^{\\circ 4})'],
     ];
     for (const [src, latex] of cases) {
       const e = parseExpression(src, { decls });

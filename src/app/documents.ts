@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'n
 import { basename, dirname, join } from 'node:path';
 import { renderDocument } from '../render/document.js';
 import { documentPage, documentStatus } from '../render/document-page.js';
-import { htmlEscape, mdText } from '../render/prose.js';
+import { htmlEscape, mdText, typography } from '../render/prose.js';
 import { InputError } from '../expr/errors.js';
 import { parseDocument } from '../doc/format.js';
 import { checkDocument, type DocumentResult } from '../doc/check.js';
@@ -114,21 +114,51 @@ export function documentText(r: DocumentResult): string {
 export interface CheckedDocument {
   readonly file: string;
   readonly result: DocumentResult;
+  /** the files' common name in the output directory (the page is NAME.html) */
+  readonly name: string;
   /** the page, relative to the output directory */
   readonly page: string;
 }
 
 /**
- * `matcalc check`: verify every document and render each (HTML, .tex, Markdown) into `out`, with an
- * index page that shows each document's status. KaTeX's stylesheet and fonts are written once, next to
- * the pages, so the directory works offline.
+ * A link to one of the files written into the output directory: relative (./), with every byte outside
+ * [A-Za-z0-9._~-] percent-encoded, so that no file name can become a scheme (javascript:), a path
+ * outside the directory, markup, or a Markdown link's end.
+ */
+export function fileHref(file: string): string {
+  const enc = [...Buffer.from(file, 'utf8')].map((b) => (/[A-Za-z0-9._~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`));
+  return './' + enc.join('');
+}
+
+/** The output name of each document: its file's base name (stdin for standard input), made unique (two inputs called a.matcalc give a and a-2). */
+function outputNames(files: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return files.map((f) => {
+    const base = f === STDIN_DOCUMENT ? 'stdin' : basename(f, DOCUMENT_EXTENSION);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}-${n}`;
+  });
+}
+
+export interface CheckOptions {
+  /** the .tex files mark every checked line with ✓ (✗ where it fails) */
+  readonly checkmarks?: boolean;
+}
+
+/**
+ * `matcalc check`: verify every document and render each (HTML, .tex, Markdown) into `out`, next to a
+ * copy of its source, with an index page that shows each document's status. KaTeX's stylesheet and fonts
+ * are written once, next to the pages, so the directory works offline.
  */
 export function checkAndRender(
   docs: readonly string[] | readonly DocumentText[],
   out: string,
   progress?: (done: number, total: number, file: string) => void,
+  opts: CheckOptions = {},
 ): CheckedDocument[] {
   const texts = docs.map((d) => (typeof d === 'string' ? readDocuments([d]) : [d])).flat();
+  const names = outputNames(texts.map((d) => d.file));
   const rules = loadRules();
   mkdirSync(out, { recursive: true });
   const checked: CheckedDocument[] = [];
@@ -136,18 +166,19 @@ export function checkAndRender(
   texts.forEach((doc, i) => {
     progress?.(i, texts.length, doc.file);
     const result = verifyDocument(doc, undefined, rules);
-    const name = doc.file === STDIN_DOCUMENT ? 'stdin' : basename(doc.file, DOCUMENT_EXTENSION);
-    const rendered = renderDocument(documentPage(result, rules), { assets: 'files' });
+    const name = names[i];
+    const rendered = renderDocument(documentPage(result, rules), { assets: 'files', checkmarks: opts.checkmarks });
     writeFileSync(join(out, `${name}.html`), rendered.html);
     writeFileSync(join(out, `${name}.tex`), rendered.tex);
     writeFileSync(join(out, `${name}.md`), rendered.md);
+    writeFileSync(join(out, `${name}${DOCUMENT_EXTENSION}`), doc.text);
     if (!assetsWritten)
       for (const a of rendered.assets) {
         mkdirSync(dirname(join(out, a.path)), { recursive: true });
         writeFileSync(join(out, a.path), a.data);
       }
     assetsWritten = true;
-    checked.push({ file: doc.file, result, page: `${name}.html` });
+    checked.push({ file: doc.file, result, name, page: `${name}.html` });
   });
   progress?.(texts.length, texts.length, '');
   writeFileSync(join(out, 'index.html'), indexHtml(checked));
@@ -157,22 +188,24 @@ export function checkAndRender(
 
 function indexHtml(docs: readonly CheckedDocument[]): string {
   const ok = docs.filter((d) => d.result.passed).length;
+  const link = (file: string, label: string) => `<a href="${htmlEscape(fileHref(file))}">${label}</a>`;
   const rows = docs
     .map((d) => {
-      const base = d.page.replace(/\.html$/, '');
       const refuted = d.result.results.filter((x) => x.kind === 'claim' && !x.item.expected).length;
       const note = refuted ? `<div class="src">${refuted} printed formula${refuted > 1 ? 's' : ''} shown false</div>` : '';
       const status = d.result.passed ? `<span class="ok">✓&nbsp;verified</span>${note}` : `<span class="bad">✗ ${htmlEscape(documentStatus(d.result))}</span>`;
-      return `<tr><td><a href="${htmlEscape(d.page)}">${htmlEscape(d.result.doc.title ?? base)}</a><div class="src">${htmlEscape(d.result.doc.source ?? '')}</div></td><td>${status}</td><td><a href="${htmlEscape(base)}.tex">.tex</a> · <a href="${htmlEscape(base)}.md">.md</a>${d.file === STDIN_DOCUMENT ? '' : ` · <a href="../../${htmlEscape(d.file)}">source</a>`}</td></tr>`;
+      const title = htmlEscape(typography(d.result.doc.title ?? d.name));
+      return `<tr><td>${link(`${d.name}.html`, title)}<div class="src">${htmlEscape(typography(d.result.doc.source ?? ''))}</div></td><td>${status}</td><td>${link(`${d.name}.tex`, '.tex')} · ${link(`${d.name}.md`, '.md')} · ${link(`${d.name}${DOCUMENT_EXTENSION}`, 'source')}</td></tr>`;
     })
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>matcalc: derivations</title>
 <style>body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.6rem .4rem;vertical-align:top;text-align:left}td:nth-child(3){white-space:nowrap}.src{color:#666;font-size:.85em;margin-top:.2rem}.ok{color:#1a7f37;font-weight:bold}.bad{color:#b42318;font-weight:bold}</style>
 </head><body>
 <h1>Derivations checked by matcalc</h1>
-<p>${ok} of ${docs.length} documents verified: every claim and every step checked numerically at random points, and every cited rule checked to produce its step.</p>
+<p>${ok} of ${docs.length} documents verified: every claim and every step checked numerically at random points, and every cited rule checked to produce its step. The .tex files are the papers' text, ready to \\input into an appendix; the pages are the verification reports.</p>
 <table><thead><tr><th>Document</th><th>Status</th><th>Files</th></tr></thead><tbody>
 ${rows}
 </tbody></table>
@@ -181,6 +214,7 @@ ${rows}
 }
 
 function indexMd(docs: readonly CheckedDocument[]): string {
-  const rows = docs.map((d) => `| [${mdText(d.result.doc.title ?? d.page)}](${d.page.replace(/\.html$/, '.md')}) | ${d.result.passed ? '✓ verified' : '✗ ' + mdText(documentStatus(d.result))} |`);
-  return `# Derivations checked by matcalc\n\n| Document | Status |\n| --- | --- |\n${rows.join('\n')}\n`;
+  const link = (label: string, file: string) => `[${label}](${fileHref(file)})`;
+  const rows = docs.map((d) => `| ${link(mdText(d.result.doc.title ?? d.name), `${d.name}.md`)} | ${d.result.passed ? '✓ verified' : '✗ ' + mdText(documentStatus(d.result))} | ${link('.tex', `${d.name}.tex`)} · ${link('source', `${d.name}${DOCUMENT_EXTENSION}`)} |`);
+  return `# Derivations checked by matcalc\n\n| Document | Status | Files |\n| --- | --- | --- |\n${rows.join('\n')}\n`;
 }

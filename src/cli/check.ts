@@ -4,12 +4,12 @@ import { documentStatus } from '../render/document-page.js';
 import { readStdin, STDIN } from './stdin.js';
 import { documentsJson } from '../api/json.js';
 
-export async function check(paths: string[], o: { out: string; format: string }): Promise<void> {
+export async function check(paths: string[], o: { out: string; format: string; checkmarks?: boolean }): Promise<void> {
   const docs = readDocuments(paths, paths.includes(STDIN) ? await readStdin() : undefined);
   const tty = process.stderr.isTTY;
   const checked = checkAndRender(docs, o.out, (done, total, file) => {
     if (tty) process.stderr.write(`\rchecking ${done}/${total} ${file}`.padEnd(80).slice(0, 80) + (done === total ? '\n' : ''));
-  });
+  }, { checkmarks: o.checkmarks === true });
   if (o.format === 'json') process.stdout.write(JSON.stringify(documentsJson('check', checked.map((c) => c.result), o.out), null, 2) + '\n');
   else for (const c of checked) process.stdout.write(`${c.result.passed ? '✓' : '✗'} ${c.file}: ${documentStatus(c.result)}\n`);
   const failed = checked.filter((c) => !c.result.passed).length;

@@ -89,6 +89,7 @@ function program(): Command {
     .argument('[paths...]', DOCUMENTS, ['derivations'])
     .option('--out <dir>', 'where the rendered pages go (- as a path: standard input, rendered as stdin.html)', 'docs/derivations')
     .addOption(new Option('--format <format>', 'what is printed: a line per document, or JSON (docs/json.md)').choices(['text', 'json']).default('text'))
+    .option('--checkmarks', 'mark every checked line of the .tex files with ✓ (by default the .tex is the paper\'s text, without verdicts)')
     .action(async (paths: string[], o) => (await import('./check.js')).check(paths, o));
 
   p.command('serve')

@@ -3,11 +3,14 @@
 // The engine records derivations in this form; the renderers (LaTeX, Markdown, HTML) print it; the
 // checker verifies each step. Nothing here depends on how a derivation was produced.
 import type { Expr } from '../expr/ast.js';
+import type { Inline } from '../render/prose.js';
 
 /** Text in two notations: the input language (or plain prose) and LaTeX. */
 export interface Label {
   readonly text: string;
   readonly latex: string;
+  /** the text as typeset prose (an author's reason with $…$ math), when it is not plain */
+  readonly parts?: readonly Inline[];
 }
 
 export interface Reason {
@@ -17,6 +20,8 @@ export interface Reason {
   readonly says: Label;
   /** where the identity comes from: "Magnus & Neudecker (2019), Thm 2.2", "Matrix Cookbook eq. (520)" */
   readonly citation?: string;
+  /** further rules the same step applies, in order (Zhou & Liang's (iii): the chain rule and (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ) */
+  readonly with?: readonly Reason[];
 }
 
 export interface Step {

@@ -8,7 +8,9 @@ import { InputError, ShapeError, UnsupportedError } from '../expr/errors.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
-import { allRewrites, rewriteOnce } from '../rewrite/match.js';
+import { allRewrites, indexPatternName, NO_BINDINGS, rewriteOnce } from '../rewrite/match.js';
+import { freeIndexVars } from '../expr/families.js';
+import type { Idx, IndexVar } from '../expr/indices.js';
 import { loadRules, type Rule } from '../rewrite/rules.js';
 import { simplify } from '../rewrite/simplify.js';
 import { verifyChain } from '../check/steps.js';
@@ -28,6 +30,7 @@ export interface LineResult {
   readonly passed: boolean;
   /** relative difference from the previous line at random points */
   readonly error?: number;
+  /** the rules the step cites (their names joined by ", " when there are several), and whether they produce it */
   readonly rule?: { readonly name: string; readonly justified: boolean; readonly says?: string };
   readonly because?: string;
   readonly message?: string;
@@ -88,16 +91,69 @@ function normal(e: Expr, rules: ReadonlyMap<string, Rule>): Expr {
   return cur;
 }
 
-function justified(rule: Rule, prev: Expr, cur: Expr, rules: ReadonlyMap<string, Rule>): boolean {
-  const target = normal(cur, rules);
-  if (allRewrites(rule, prev).some((r) => normal(r, rules) === target)) return true;
-  // an equality may be read from right to left: the rule applied to this line gives the previous one
-  const back = normal(prev, rules);
-  if (allRewrites(rule, cur).some((r) => normal(r, rules) === back)) return true;
-  // a rule whose right side has a variable of its own (the k of prod-split) is matched on the line it
-  // produced, and must give back the line before
-  const reversed: Rule = { ...rule, lhs: rule.rhs, rhs: rule.lhs };
-  return allRewrites(reversed, cur).some((r) => normal(r, rules) === back);
+/** Index variables of a rule's right side that its left side does not bind (the k of prod-split). */
+function unboundIndices(rule: Rule): IndexVar[] {
+  const left = freeIndexVars([rule.lhs]);
+  return [...freeIndexVars([rule.rhs])].filter((v) => !left.has(v) && rule.vars.has(indexPatternName(v)));
+}
+
+/** The indices of the members in expressions (the k of W[k], the k and q of A[k,q]): values for such a variable. */
+function memberIndices(es: readonly Expr[]): Idx[] {
+  const out = new Set<Idx>();
+  const seen = new Set<Expr>();
+  const visit = (e: Expr) => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    if (e.kind === 'sym') e.member?.index.forEach((i) => out.add(i));
+    else if (e.kind === 'op') e.args.forEach(visit);
+  };
+  es.forEach(visit);
+  return [...out];
+}
+
+/**
+ * Everything one application of the rule to e gives. A rule with an index of its own on its right side
+ * (split W_l⋯W_1 at k) takes it from the indices of `indices` (the lines of the step).
+ */
+function forward(rule: Rule, e: Expr, indices: readonly Idx[]): Expr[] {
+  const free = unboundIndices(rule);
+  if (free.length !== 1) return free.length ? [] : allRewrites(rule, e);
+  return indices.flatMap((i) => allRewrites(rule, e, 200, { ...NO_BINDINGS, idx: new Map([[free[0], i]]) }));
+}
+/** What gives e by one application of the rule (the rule read backwards). */
+const backward = (rule: Rule, e: Expr): Expr[] => allRewrites({ ...rule, lhs: rule.rhs, rhs: rule.lhs }, e);
+
+/** At most this many candidates are carried from one rule of a chain to the next. */
+const FRONTIER = 64;
+
+/**
+ * Do the rules, applied once each and in order to the line before, give this line? Each rule may be
+ * applied forwards to what the rules before it gave, or read backwards from this line (a rule whose right
+ * side has a variable of its own, such as the k of prod-split, can only be matched on the line it
+ * produced); the two halves meet at one rule boundary. A single rule may also read the equality from right
+ * to left (the rule applied to this line gives the line before).
+ */
+function justified(chain: readonly Rule[], prev: Expr, cur: Expr, rules: ReadonlyMap<string, Rule>): boolean {
+  const norm = new Map<Expr, Expr>();
+  const n = (e: Expr) => {
+    let v = norm.get(e);
+    if (!v) norm.set(e, (v = normal(e, rules)));
+    return v;
+  };
+  const step = (es: readonly Expr[], f: (e: Expr) => Expr[]) => [...new Set(es.flatMap(f))].slice(0, FRONTIER);
+  // ahead[i]: what rules 0..i-1 give from prev; behind[i]: what rules i..end read backwards give from cur
+  const indices = memberIndices([prev, cur]);
+  const ahead: Expr[][] = [[prev]];
+  for (const r of chain) ahead.push(step(ahead[ahead.length - 1], (e) => forward(r, e, indices)));
+  const behind: Expr[][] = Array.from({ length: chain.length + 1 }, () => []);
+  behind[chain.length] = [cur];
+  for (let i = chain.length - 1; i >= 0; i--) behind[i] = step(behind[i + 1], (e) => backward(chain[i], e));
+  for (let i = 0; i <= chain.length; i++) {
+    const targets = new Set(behind[i].map(n));
+    if (ahead[i].some((e) => targets.has(n(e)))) return true;
+  }
+  // an equality read from right to left: the rule applied to this line gives the line before
+  return chain.length === 1 && forward(chain[0], cur, indices).some((e) => n(e) === n(prev));
 }
 
 /**
@@ -222,19 +278,24 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
     const chain = exprs.length > 1 ? verifyChain(exprs, symbols, decls.dims, { seed: opts.seed, assign }) : undefined;
     parsed.forEach((p, i) => {
       if (!p.expr) return lines.push({ line: p.s.line, source: p.s.expr, passed: false, message: p.message });
+      // a line after one that does not parse is not compared with it
+      if (i >= exprs.length) return lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: false, message: `not checked: line ${parsed[firstBad].s.line} before it does not parse` });
       const error = i === 0 ? undefined : chain?.steps[i].error;
       const numeric = i === 0 || (error !== undefined && error <= (chain?.tolerance ?? 0));
       let rule: LineResult['rule'];
       let message: string | undefined = numeric ? undefined : `not equal to the line before (relative difference ${error !== undefined && Number.isFinite(error) ? error.toExponential(2) : '∞'})`;
-      if (p.s.rule && i > 0) {
-        const r = rules.get(p.s.rule);
-        if (!r) {
-          rule = { name: p.s.rule, justified: false };
-          message ??= `cites "${p.s.rule}", which is not a rule in rules/`;
+      if (p.s.rules && i > 0) {
+        const name = p.s.rules.join(', ');
+        const missing = p.s.rules.find((r) => !rules.get(r));
+        if (missing) {
+          rule = { name, justified: false };
+          message ??= `cites "${missing}", which is not a rule in rules/`;
         } else {
-          const ok = justified(r, exprs[i - 1], p.expr, rules);
-          rule = { name: r.name, justified: ok, says: r.says };
-          if (!ok) message ??= `true, but not what ${r.name} (${r.says ?? toText(r.lhs) + ' = ' + toText(r.rhs)}) gives from the line before`;
+          const chain = p.s.rules.map((r) => rules.get(r)!);
+          const ok = justified(chain, exprs[i - 1], p.expr, rules);
+          const says = chain.map((r) => r.says ?? toText(r.lhs) + ' = ' + toText(r.rhs)).join('; then ');
+          rule = { name, justified: ok, says };
+          if (!ok) message ??= `true, but not what ${chain.length > 1 ? `${name}, applied in this order,` : name} (${says}) ${chain.length > 1 ? 'give' : 'gives'} from the line before`;
         }
       }
       // the first step that is false (not merely unjustified): why, and where

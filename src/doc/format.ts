@@ -16,10 +16,12 @@
 //   proof (92)-(97): jac(0.5*norm(e)^2, W2)
 //     = 0.5*jac(vec(e)'*vec(e), W2)               by frobenius-vec
 //     = jac(vec(e), W2)*vec(e)                    by jac-square
-//     = jac(vec(W3*W2*W1*X), W2)*vec(e)           because Y does not depend on W2
+//     = jac(vec(W3*W2*W1*X), W2)*vec(e)           because $Y$ does not depend on $W_2$
+//     = kron(W1*X, W3')*vec(e)                    by vec-kron, jac-linear, kron-transpose
 //
-// A claim is one equation or inequality; a proof is a chain whose steps start with "=", each optionally justified
-// "by RULE" (a rule of rules/, checked to justify the step) or "because free text".
+// A claim is one equation or inequality; a proof is a chain whose steps start with "=", each optionally
+// justified "by RULE" (rules of rules/, applied in order, checked to justify the step) or "because free
+// text" (prose, where $…$ is math).
 import { InputError } from '../expr/errors.js';
 
 export interface DocLine {
@@ -30,7 +32,8 @@ export interface DocLine {
 export interface DocStep {
   readonly line: number;
   readonly expr: string;
-  readonly rule?: string;
+  /** the rules cited, applied in this order ("by prod-split, vec-kron") */
+  readonly rules?: readonly string[];
   readonly because?: string;
 }
 
@@ -78,10 +81,10 @@ export class DocumentError extends InputError {}
 
 const HEADERS = new Set(['title', 'source', 'decl', 'def', 'at', 'assume']);
 
-/** "expr   by rule" / "expr   because text" */
-function splitJustification(s: string): { expr: string; rule?: string; because?: string } {
-  const by = /^(.*?)\s+by\s+([A-Za-z][\w-]*)\s*$/.exec(s);
-  if (by) return { expr: by[1].trim(), rule: by[2] };
+/** "expr   by rule" / "expr   by rule1, rule2" / "expr   because text" */
+function splitJustification(s: string): { expr: string; rules?: string[]; because?: string } {
+  const by = /^(.*?)\s+by\s+([A-Za-z][\w-]*(?:\s*,\s*[A-Za-z][\w-]*)*)\s*$/.exec(s);
+  if (by) return { expr: by[1].trim(), rules: by[2].split(',').map((r) => r.trim()) };
   const because = /^(.*?)\s+because\s+(.+)$/.exec(s);
   if (because) return { expr: because[1].trim(), because: because[2].trim() };
   return { expr: s.trim() };
@@ -175,8 +178,8 @@ export function parseDocument(text: string, file: string): DocumentSource {
         const j = splitJustification(body);
         const eq = splitRelation(j.expr);
         if (!eq || !eq.lhs || !eq.rhs) throw fail(line, `a ${m[1]} is one equation "lhs = rhs" or one inequality "lhs <= rhs" (<, >=, >), found "${body}"`);
-        if (eq.relation !== '=' && j.rule) throw fail(line, `an inequality cannot cite a rule (rules are equalities): drop "by ${j.rule}"`);
-        items.push({ kind: 'claim', expected: m[1] === 'claim', label, line, lhs: eq.lhs, relation: eq.relation, rhs: eq.rhs, ...(j.rule ? { rule: j.rule } : {}) });
+        if (eq.relation !== '=' && j.rules) throw fail(line, `an inequality cannot cite a rule (rules are equalities): drop "by ${j.rules.join(', ')}"`);
+        items.push({ kind: 'claim', expected: m[1] === 'claim', label, line, lhs: eq.lhs, relation: eq.relation, rhs: eq.rhs, ...(j.rules ? { rule: j.rules.join(', ') } : {}) });
       } else proof = { label, line, first: { line, expr: body }, steps: [] };
       return;
     }

@@ -9,7 +9,8 @@ import { dimMul, isOne } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { PREC, register, type EvalContext, type PointContext } from './registry.js';
+import { PREC, register, type EvalContext, type PointContext, type Printer } from './registry.js';
+import { delimit } from '../render/delimiters.js';
 import { needShape } from './util.js';
 
 const H = 1e-4;
@@ -60,8 +61,17 @@ const inert = (what: string) => () => {
   throw new UnsupportedError(`differentiating ${what} itself is not supported: write the derivative out`);
 };
 
-/** ∇ reaches to the end of a product: in LaTeX (∇_x u) v needs its parentheses; jac(u, x)*v does not. */
-const REACHES_RIGHT = { precedence: PREC.mul, textPrecedence: PREC.atom };
+/**
+ * ∇ reaches to the end of a product: in LaTeX (∇_x u) v needs its parentheses, u ∇_x v and ∇_x uᵀv do not
+ * (Zhou & Liang (92): ∇_{vec(W_k)} ½ vec(e)ᵀvec(e)); jac(u, x)*v needs none.
+ */
+const REACHES_RIGHT = { precedence: PREC.mul, textPrecedence: PREC.atom, reachesRight: true };
+
+/** The subscript of ∇: vec(X) for a matrix, x itself for a vector (vec of a vector is the vector). */
+const wrtLatex = (x: Expr, p: Printer) => (isOne(x.shape.cols) ? p(x) : `\\operatorname{vec}(${p(x)})`);
+
+/** What ∇ applies to: a product needs no parentheses (∇ reaches right), a sum does. */
+const operand = (e: Expr, p: Printer) => p(e, PREC.mul);
 
 register({
   name: 'grad',
@@ -80,7 +90,7 @@ register({
     return new Mat(x0.rows, x0.cols, Float64Array.from(ps.map((p) => p.data[0])));
   },
   text: (n, p) => `grad(${p(n.args[0])}, ${p(n.args[1])})`,
-  latex: (n, p) => `\\nabla_{${p(n.args[1])}} ${p(n.args[0], PREC.mul + 1)}`,
+  latex: (n, p) => `\\nabla_{${p(n.args[1])}} ${operand(n.args[0], p)}`,
 });
 
 register({
@@ -94,8 +104,8 @@ register({
   // vec of a vector is the vector itself: ∇_{vec(W)} vec(e), as ZL (93) writes it, not vec(vec(e))
   latex: (n, p) => {
     const F = n.args[0];
-    const body = isScalarShape(F.shape) || isOne(F.shape.cols) ? p(F, PREC.mul + 1) : `\\operatorname{vec}\\left(${p(F)}\\right)`;
-    return `\\nabla_{\\operatorname{vec}(${p(n.args[1])})} ${body}`;
+    const body = isScalarShape(F.shape) || isOne(F.shape.cols) ? operand(F, p) : `\\operatorname{vec}${delimit(p(F))}`;
+    return `\\nabla_{${wrtLatex(n.args[1], p)}} ${body}`;
   },
 });
 
@@ -117,7 +127,7 @@ register({
     return derivative((t) => ctx.with(X.name, new Mat(x0.rows, x0.cols, x0.data.map((a, i) => a + t * v.data[i]))).eval(F), 1e-3);
   },
   text: (n, p) => `diff(${p(n.args[0])}, ${p(n.args[1])}, ${p(n.args[2])})`,
-  latex: (n, p) => `\\mathrm{d}_{${p(n.args[1])}} ${p(n.args[0], PREC.mul + 1)}\\left[${p(n.args[2])}\\right]`,
+  latex: (n, p) => `\\mathrm{d}_{${p(n.args[1])}} ${p(n.args[0], PREC.mul + 1)}${delimit(p(n.args[2]), '[', ']')}`,
 });
 
 register({
@@ -141,6 +151,11 @@ register({
     return stackRows(partials(ctx, gradY, X, 1e-2));
   },
   text: (n, p) => `hess(${p(n.args[0])}, ${p(n.args[1])}, ${p(n.args[2])})`,
-  latex: (n, p) => `\\nabla_{\\operatorname{vec}(${p(n.args[1])})}\\nabla_{\\operatorname{vec}(${p(n.args[2])})} ${p(n.args[0], PREC.mul + 1)}`,
+  // ∇²_{vec(W_k)} h for one variable; ∇_{vec(W_k′)}(∇_{vec(W_k)} h) for a block, as Zhou & Liang (98) write it
+  latex: (n, p) => {
+    const [f, X, Y] = n.args;
+    if (X === Y) return `\\nabla^2_{${wrtLatex(X, p)}} ${operand(f, p)}`;
+    return `\\nabla_{${wrtLatex(X, p)}}${delimit(`\\nabla_{${wrtLatex(Y, p)}} ${operand(f, p)}`)}`;
+  },
 });
 

@@ -5,6 +5,7 @@ import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
+import { delimit } from '../render/delimiters.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.det(${c.code(n.args[0])})`;
 
@@ -22,7 +23,7 @@ register({
   },
   evaluate: (_n, [a]) => Mat.scalar(determinant(a)),
   text: (n, p) => `det(${p(n.args[0])})`,
-  latex: (n, p) => `\\det\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\det${delimit(p(n.args[0]))}`,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('det')}(${c.code(n.args[0])})` },
   simplify(node) {
     const [a] = node.args;

@@ -7,6 +7,7 @@ import { isScalarShape, isSquare, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { CODE_PREC, PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
+import { delimit } from '../render/delimiters.js';
 
 const isColumn = (s: import('../expr/shape.js').Shape) => isOne(s.cols);
 
@@ -86,7 +87,7 @@ function diagv(a: Matrix): Matrix {
     return out;
   },
   text: (n, p) => `diag(${p(n.args[0])})`,
-  latex: (n, p) => `\\operatorname{diag}\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\operatorname{diag}${delimit(p(n.args[0]))}`,
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return a;

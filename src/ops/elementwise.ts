@@ -9,6 +9,7 @@ import { isScalarShape } from '../expr/shape.js';
 import { map } from '../numeric/mat.js';
 import { numberLatex, numberText } from '../render/names.js';
 import { CODE_PREC, PREC, register, unary, type EmitContext, type EmitFn, type LangFunction } from './registry.js';
+import { delimit } from '../render/delimiters.js';
 
 interface Elementwise {
   /** input-language name */
@@ -73,7 +74,8 @@ export const ELEMENTWISE: readonly Elementwise[] = [
   {
     name: 'sigmoid', doc: '1/(1 + e⁻ˣ)', f: sigmoid,
     derivative: (a) => hadamard(ew('sigmoid', a), add(onesLike(a), neg(ew('sigmoid', a)))),
-    latex: () => '\\operatorname{sigmoid}',
+    // the logistic function is σ in the papers (Ma §3)
+    latex: () => '\\sigma',
     // NumPy has no sigmoid; σ(x) = (1 + tanh(x/2))/2 cannot overflow
     py: (x, lib) => (lib === 'torch' ? `torch.sigmoid(${x()})` : `0.5 * (1 + np.tanh(0.5 * ${x(ATOM)}))`),
     ts: helper('sigmoid'), tsHelper: 'const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));',
@@ -200,7 +202,7 @@ register({
   },
   latex(node, p) {
     const fn = elementwise(node.attrs.fn!);
-    return fn.braces ? `${fn.latex(param(node))}{${p(node.args[0])}}` : `${fn.latex(param(node))}\\left(${p(node.args[0])}\\right)`;
+    return fn.braces ? `${fn.latex(param(node))}{${p(node.args[0])}}` : `${fn.latex(param(node))}${delimit(p(node.args[0]))}`;
   },
   emit: { numpy: emitPython, torch: emitPython, ts: emitTs },
   kernel(node) {

@@ -10,6 +10,7 @@ import { compareStructural } from '../rewrite/order.js';
 import { productParts } from './mul.js';
 import { CODE_PREC, PREC, register } from './registry.js';
 import { shapeMismatch } from './util.js';
+import { delimit } from '../render/delimiters.js';
 
 register({
   name: 'inner',
@@ -42,8 +43,8 @@ rule d-inner
   text: (n, p) => (n.args[0] === n.args[1] ? `norm(${p(n.args[0])})^2` : `inner(${p(n.args[0])}, ${p(n.args[1])})`),
   latex: (n, p) =>
     n.args[0] === n.args[1]
-      ? `\\left\\|${p(n.args[0])}\\right\\|_${isOne(n.args[0].shape.cols) ? '2' : 'F'}^2`
-      : `\\left\\langle ${p(n.args[0])}, ${p(n.args[1])}\\right\\rangle`,
+      ? `${delimit(p(n.args[0]), '\\|', '\\|')}_${isOne(n.args[0].shape.cols) ? '2' : 'F'}^2`
+      : delimit(`${p(n.args[0])}, ${p(n.args[1])}`, '\\langle', '\\rangle'),
   emit: {
     numpy: (n, c) => `np.vdot(${c.code(n.args[0])}, ${c.code(n.args[1])})`,
     torch: (n, c) => `torch.sum(${c.code(n.args[0], CODE_PREC.mul)} * ${c.code(n.args[1], CODE_PREC.pow)})`,

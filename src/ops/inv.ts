@@ -22,7 +22,8 @@ register({
   },
   evaluate: (_n, [a]) => (a.isScalar() ? Mat.scalar(1 / a.data[0]) : inverse(a)),
   text: (n, p) => `inv(${p(n.args[0])})`,
-  latex: (n, p) => `${p(n.args[0], PREC.postfix + 0.5)}^{-1}`,
+  // (Xᵀ)⁻¹ prints as X^{-⊤}
+  latex: (n, p) => (isOp(n.args[0], 'transpose') ? `${p(n.args[0].args[0], PREC.postfix + 0.5)}^{-\\top}` : `${p(n.args[0], PREC.postfix + 0.5)}^{-1}`),
   simplify(node) {
     const [a] = node.args;
     if (isScalarShape(a.shape)) return pow(a, -1);

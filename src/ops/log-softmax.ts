@@ -7,6 +7,7 @@ import { Mat } from '../numeric/mat.js';
 import { logsumexpColumns } from './logsumexp.js';
 import { PREC, register, type EmitFn } from './registry.js';
 import { softmax } from './softmax.js';
+import { delimit } from '../render/delimiters.js';
 
 export const logSoftmax = (a: Expr): Expr => op('log_softmax', [a]);
 
@@ -36,7 +37,7 @@ register({
   },
   evaluate: (_n, [a]) => logSoftmaxColumns(a),
   text: (n, p) => `log_softmax(${p(n.args[0])})`,
-  latex: (n, p) => `\\log\\operatorname{softmax}\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\log\\operatorname{softmax}${delimit(p(n.args[0]))}`,
   simplify: (node) => (isScalarShape(node.shape) ? num(0) : node),
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('logSoftmax')}(${c.code(n.args[0])})` },
   helpers: {

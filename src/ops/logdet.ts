@@ -6,6 +6,7 @@ import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
+import { delimit } from '../render/delimiters.js';
 
 /** log |det A|, like the engine's evaluation (same derivative, defined wherever A is invertible). */
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.slogdet(${c.code(n.args[0])})[1]`;
@@ -28,7 +29,7 @@ register({
     return Mat.scalar(Math.log(Math.abs(det)));
   },
   text: (n, p) => `logdet(${p(n.args[0])})`,
-  latex: (n, p) => `\\log\\det\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\log\\det${delimit(p(n.args[0]))}`,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('logabsdet')}(${c.code(n.args[0])})` },
   simplify(node) {
     const [a] = node.args;

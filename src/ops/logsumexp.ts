@@ -8,6 +8,7 @@ import { isScalarShape, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn } from './registry.js';
 import { softmax } from './softmax.js';
+import { delimit } from '../render/delimiters.js';
 
 export const logsumexp = (a: Expr): Expr => op('logsumexp', [a]);
 
@@ -53,7 +54,7 @@ register({
   },
   evaluate: (_n, [a]) => logsumexpColumns(a),
   text: (n, p) => `logsumexp(${p(n.args[0])})`,
-  latex: (n, p) => `\\operatorname{logsumexp}\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\operatorname{logsumexp}${delimit(p(n.args[0]))}`,
   // log exp z = z
   simplify: (node) => (isScalarShape(node.args[0].shape) ? node.args[0] : node),
   emit: {

@@ -7,7 +7,7 @@ import { Shape, shape, isScalarShape, isSquare } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
 import { compareStructural } from '../rewrite/order.js';
 import { numberLatex, niceFraction } from '../render/names.js';
-import { CODE_PREC, PREC, register, type EmitContext, type EmitFn, type Kernel, type KernelContext, type Printer } from './registry.js';
+import { CODE_PREC, PREC, opDef, register, type EmitContext, type EmitFn, type Kernel, type KernelContext, type Printer } from './registry.js';
 import { gemm } from '../numeric/kernels.js';
 import { shapeMismatch } from './util.js';
 
@@ -176,8 +176,22 @@ function flatChain(chain: readonly Expr[]): Expr[] {
   return chain.flatMap((c) => (isOp(c, 'mul') && c.args.every((a) => !isScalar(a)) ? flatChain(c.args) : [c]));
 }
 
+/**
+ * The factors of a product as written, nested products flattened ((1/n·Aᵀ)·B is 1/n·AᵀB, μ/4·ρ is
+ * (1/4)·μ·ρ); a product that is a scalar made of matrices (vᵀ∇f) stays one factor.
+ */
+function printedParts(node: OpNode): Product {
+  const flat: Expr[] = [];
+  const visit = (e: Expr) => {
+    if (isOp(e, 'mul') && (!isScalar(e) || e.args.every(isScalar))) e.args.forEach(visit);
+    else flat.push(e);
+  };
+  node.args.forEach(visit);
+  return productParts(flat.length === 1 ? flat[0] : { ...node, args: flat });
+}
+
 function printProduct(node: OpNode, p: Printer, latex: boolean): string {
-  const parts0 = productParts(node);
+  const parts0 = printedParts(node);
   const { coef, scalars } = parts0;
   const chain = flatChain(parts0.chain);
   const sign = coef < 0 ? '-' : '';
@@ -195,21 +209,28 @@ function printProduct(node: OpNode, p: Printer, latex: boolean): string {
     if (denom.length) s += '/' + (denom.length === 1 ? p(denom[0], PREC.pow) : '(' + denom.map(factor).join('*') + ')');
     return sign + s;
   }
-  // LaTeX: fractions for coefficients and denominators, juxtaposition for products
+  // LaTeX as the papers write it: ½‖e‖²_F, (μ/4)ρ as \frac{μ}{4}ρ, \frac{1}{n}Aᵀ…: the coefficient, with the
+  // plain scalar symbols and simple denominators, is a fraction in front of the other factors; a
+  // denominator that is itself an expression takes the whole product over the bar
   const f = niceFraction(c);
-  let coefNum = f ? String(f.num) : c === 1 ? '' : numberLatex(c);
-  let coefDen = f ? String(f.den) : '';
-  const numerTex = numer.map(factor).join(' ');
-  const denomTex = denom.map(factor).join(' ');
-  let front: string;
-  if (coefDen || denomTex) {
-    const top = [coefNum === '1' && numerTex ? '' : coefNum, numerTex].filter(Boolean).join(' ') || '1';
-    const bottom = [coefDen, denomTex].filter(Boolean).join(' ');
-    front = `\\frac{${top}}{${bottom}}`;
-  } else front = [coefNum, numerTex].filter(Boolean).join(' ');
-  const chainTex = chain.map(factor).join('');
-  const needDot = front !== '' && chainTex !== '' && /\d$/.test(front) && /^\d/.test(chainTex);
-  return sign + front + (front && chainTex ? (needDot ? ' \\cdot ' : ' ') : '') + chainTex;
+  const simple = (e: Expr) => e.kind === 'sym' || e.kind === 'num' || isOp(e, 'dimval');
+  const frontNumer = denom.every(simple) ? numer.filter(simple) : numer;
+  const restNumer = numer.filter((e) => !frontNumer.includes(e));
+  const coefTex = f ? String(f.num) : c === 1 ? '' : numberLatex(c);
+  const top = [coefTex === '1' && frontNumer.length ? '' : coefTex, ...frontNumer.map(factor)].filter(Boolean).join(' ');
+  const bottom = [f ? String(f.den) : '', ...denom.map(factor)].filter(Boolean).join(' ');
+  const front = bottom ? `\\frac{${top || '1'}}{${bottom}}` : top;
+  // W_l⋯W_{k+1} needs no parentheses between other factors, and ∇ none at the end of a product
+  const chainTex = chain
+    .map((e, i) => {
+      const def = e.kind === 'op' ? opDef(e.op) : undefined;
+      const bare = e.kind === 'op' && (def!.juxtaposed?.(e) || (def!.reachesRight && i === chain.length - 1));
+      return p(e, bare ? PREC.mul : PREC.mul + 0.5);
+    })
+    .join('');
+  const factors = [...restNumer.map(factor), chainTex].filter(Boolean).join(' ');
+  const needDot = front !== '' && factors !== '' && /\d$/.test(front) && /^\d/.test(factors);
+  return sign + front + (front && factors ? (needDot ? ' \\cdot ' : ' ') : '') + factors;
 }
 
 /** c·s₁⋯ as code: "-a * b", "0.5 * a", or the coefficient alone. */

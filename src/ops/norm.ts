@@ -6,6 +6,7 @@ import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { frob, Mat } from '../numeric/mat.js';
 import { dotArrays } from '../numeric/kernels.js';
 import { PREC, register, type EmitFn } from './registry.js';
+import { delimit } from '../render/delimiters.js';
 
 /** The default norm of a 2-D array is Frobenius in both libraries. */
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.norm(${c.code(n.args[0])})`;
@@ -24,7 +25,7 @@ register({
   // A/‖A‖ is not finite, which makes the checker resample anyway
   evaluate: (_n, [a]) => Mat.scalar(frob(a)),
   text: (n, p) => `norm(${p(n.args[0])})`,
-  latex: (n, p) => `\\left\\|${p(n.args[0])}\\right\\|_${isOne(n.args[0].shape.cols) ? '2' : 'F'}`,
+  latex: (n, p) => `${delimit(p(n.args[0]), '\\|', '\\|')}_${isOne(n.args[0].shape.cols) ? '2' : 'F'}`,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('norm')}(${c.code(n.args[0])})` },
   kernel: (node) => ({ inputs: node.args, run: (out, [x]) => void (out[0] = Math.sqrt(dotArrays(x, x))) }),
   simplify(node) {

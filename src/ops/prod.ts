@@ -5,13 +5,21 @@
 // d(B_a⋯B_b) = Σ_i (B_a⋯B_{i+1}) dB_i (B_{i−1}⋯B_b) over the factors i that contain a variable: for
 // W_k with symbolic k that is one split at k, as Zhou & Liang App. B (95) writes it; for a matrix in every
 // factor (tied weights: prod(j = l..1, W) = W^l) it is a sum over i.
-import { Expr, OpNode } from '../expr/ast.js';
+import { Expr, OpNode, type SymNode } from '../expr/ast.js';
 import { add, mul } from '../expr/build.js';
 import { bodyAt, freeIndexVars, freshIndexName, productShape, subProduct, sumOver } from '../expr/families.js';
 import { Idx, idxOf, idxPlus, idxSub, indexVar } from '../expr/indices.js';
 import { dependence, idxLatex, rangeLatex, rangeText, symbolicRange } from './range.js';
 import { PREC, register } from './registry.js';
 import { symLatex } from '../render/names.js';
+
+/** W_l ⋯ W_{k+1}: the first and last factor, when the factors are members of a family (as the papers write it). */
+function dotted(n: OpNode): [SymNode, SymNode] | undefined {
+  const r = n.attrs.range!, body = n.args[0];
+  if (body.kind !== 'sym' || !body.member || !freeIndexVars([body]).has(r.v)) return undefined;
+  const first = bodyAt(r, body, r.from), last = bodyAt(r, body, r.to);
+  return first.kind === 'sym' && last.kind === 'sym' ? [first, last] : undefined;
+}
 
 register({
   name: 'prod',
@@ -47,11 +55,10 @@ register({
       const count = idxPlus(r.down ? idxSub(r.from, r.to) : idxSub(r.to, r.from), 1);
       return `${p(body, PREC.postfix + 0.5)}^{${idxLatex(count)}}`;
     }
-    // W_l ⋯ W_{k+1} when the factors are members of a family, as the papers write it
-    if (body.kind === 'sym' && body.member) {
-      const first = bodyAt(r, body, r.from), last = bodyAt(r, body, r.to);
-      if (first.kind === 'sym' && last.kind === 'sym') return `${symLatex(first)} \\cdots ${symLatex(last)}`;
-    }
+    const ends = dotted(n);
+    if (ends) return `${symLatex(ends[0])} \\cdots ${symLatex(ends[1])}`;
     return `\\prod${rangeLatex(r)} ${p(body, PREC.postfix)}`;
   },
+  // W_{k−1}⋯W_1X, not (W_{k−1}⋯W_1)X
+  juxtaposed: (n) => dotted(n) !== undefined,
 });

@@ -4,18 +4,19 @@ import { IndexRange } from '../expr/ast.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { Idx, IndexVar, coefficientOf, idxLinear, idxSub, idxVars, inRange, isConstIdx, provablyDistinct, solveFor } from '../expr/indices.js';
 import { toText } from '../render/print.js';
+import { primed } from '../render/names.js';
 
 export function rangeText(r: IndexRange): string {
   return `${r.v.name} = ${r.from.text}..${r.to.text}`;
 }
 
 export function idxLatex(i: Idx): string {
-  return i.text.replace(/(\d)\*/g, '$1');
+  return primed(i.text.replace(/(\d)\*/g, '$1'));
 }
 
 /** _{j=l}^{k+1}, for \prod and \sum. */
 export function rangeLatex(r: IndexRange): string {
-  return `_{${r.v.name}=${idxLatex(r.from)}}^{${idxLatex(r.to)}}`;
+  return `_{${primed(r.v.name)}=${idxLatex(r.from)}}^{${idxLatex(r.to)}}`;
 }
 
 export function symbolicRange(n: OpNode): never {

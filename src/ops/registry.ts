@@ -151,6 +151,13 @@ export interface OpDef {
   evaluate(node: OpNode, args: Mat[], ctx: EvalContext): Mat;
   text(node: OpNode, p: Printer): string;
   latex(node: OpNode, p: Printer): string;
+  /**
+   * LaTeX: the node prints as factors side by side (W_l⋯W_{k+1}), so as a factor of a product it needs no
+   * parentheses: W_l⋯W_{k+1}W_k, not (W_l⋯W_{k+1})W_k.
+   */
+  juxtaposed?(node: OpNode): boolean;
+  /** LaTeX: a prefix operator that reaches to the end of a product (∇_x, Σ_i): the last factor needs no parentheses. */
+  readonly reachesRight?: boolean;
   /** Local simplification with already simplified arguments; return the node itself when nothing applies. */
   simplify?(node: OpNode): Expr;
   /** Push a transpose into this node: return an expression equal to nodeᵀ, or undefined to keep (node)ᵀ. */

@@ -6,6 +6,7 @@ import { add, hadamard, mul, neg, ones } from '../expr/build.js';
 import { isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn } from './registry.js';
+import { delimit } from '../render/delimiters.js';
 
 export const softmax = (a: Expr): Expr => op('softmax', [a]);
 
@@ -46,7 +47,7 @@ register({
   },
   evaluate: (_n, [a]) => softmaxColumns(a),
   text: (n, p) => `softmax(${p(n.args[0])})`,
-  latex: (n, p) => `\\operatorname{softmax}\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\operatorname{softmax}${delimit(p(n.args[0]))}`,
   // a scalar is a column of one entry
   simplify: (node) => (isScalarShape(node.shape) ? num(1) : node),
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('softmax')}(${c.code(n.args[0])})` },

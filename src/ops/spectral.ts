@@ -20,6 +20,7 @@ import { asymmetry, pinv, spdPower, svd, symmetricEigen } from '../numeric/linal
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EvalContext, type LangFunction, type Printer } from './registry.js';
 import { needShape } from './util.js';
+import { delimit } from '../render/delimiters.js';
 
 /** Beyond this relative asymmetry a matrix is not symmetric (finite-difference Hessians are within ~1e-8). */
 export const SYMMETRY_TOLERANCE = 1e-6;
@@ -49,8 +50,8 @@ const column = (v: ArrayLike<number>) => new Mat(v.length, 1, Float64Array.from(
 const col = (m: Mat, j: number) => new Mat(m.rows, 1, m.data.slice(j * m.rows, (j + 1) * m.rows));
 const squareCount = (a: Mat) => a.rows;
 const svdCount = (a: Mat) => Math.min(a.rows, a.cols);
-const named = (name: string, arg: string) => `\\operatorname{${name}}\\left(${arg}\\right)`;
-const fn = (name: string, plain: string) => `${name}\\left(${plain}\\right)`;
+const named = (name: string, arg: string) => `\\operatorname{${name}}${delimit(arg)}`;
+const fn = (name: string, plain: string) => `${name}${delimit(plain)}`;
 
 /** min(m, n) when the smaller dimension is known symbolically (the number of singular values). */
 function svdRank(s: Shape): Dim | undefined {
@@ -142,14 +143,14 @@ export const SPECTRAL: readonly SpectralFunction[] = [
     name: 'opnorm', doc: { meaning: 'the spectral norm, σ_max(A) (= `norm(A, 2)`)', latex: '‖A‖₂' }, help: 'opnorm(A): the spectral norm ‖A‖₂ = sigma_max(A) (norm(A, 2) for a matrix)',
     domain: 'any', shape: () => SCALAR,
     value: (a) => Mat.scalar(svd(a).values[0]),
-    latex: (_x, _i, _k, plain) => `\\left\\|${plain}\\right\\|_2`,
+    latex: (_x, _i, _k, plain) => `${delimit(plain, '\\|', '\\|')}_2`,
   },
   {
     // not spectral, but of the same kind: a norm evaluated numerically, not differentiable in general
     name: 'maxabs', doc: { meaning: 'the largest absolute entry', latex: '‖A‖_max' }, help: 'maxabs(A): the largest absolute entry of A, ‖A‖_max (Zhou & Liang write ‖·‖_∞)',
     domain: 'any', shape: () => SCALAR,
     value: (a) => Mat.scalar(a.data.reduce((m, x) => Math.max(m, Math.abs(x)), 0)),
-    latex: (_x, _i, _k, plain) => `\\left\\|${plain}\\right\\|_{\\max}`,
+    latex: (_x, _i, _k, plain) => `${delimit(plain, '\\|', '\\|')}_{\\max}`,
   },
   {
     name: 'pinv', doc: { meaning: 'the Moore–Penrose pseudo-inverse (singular values below max(m, n)·ε·σ_max count as zero)', latex: 'A^†' }, help: 'pinv(A): the Moore–Penrose pseudo-inverse',

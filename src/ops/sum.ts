@@ -6,6 +6,7 @@ import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { sumArray } from '../numeric/kernels.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
+import { delimit } from '../render/delimiters.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.sum(${c.code(n.args[0])})`;
 
@@ -22,7 +23,7 @@ register({
   vecLinear: (node) => ones(ONE, dimMul(node.args[0].shape.rows, node.args[0].shape.cols)),
   evaluate: (_n, [a]) => Mat.scalar(a.data.reduce((s, x) => s + x, 0)),
   text: (n, p) => `sum(${p(n.args[0])})`,
-  latex: (n, p) => `\\operatorname{sum}\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\operatorname{sum}${delimit(p(n.args[0]))}`,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('sum')}(${c.code(n.args[0])})` },
   kernel: (node) => ({ inputs: node.args, run: (out, [x]) => void (out[0] = sumArray(x)) }),
   simplify(node) {

@@ -7,6 +7,7 @@ import { Mat, trace } from '../numeric/mat.js';
 import { productParts } from './mul.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
+import { delimit } from '../render/delimiters.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.trace(${c.code(n.args[0])})`;
 
@@ -55,7 +56,7 @@ register({
   vecLinear: (node) => T(vec(eye(node.args[0].shape.rows))),
   evaluate: (_n, [a]) => Mat.scalar(trace(a)),
   text: (n, p) => `tr(${p(n.args[0])})`,
-  latex: (n, p) => `\\operatorname{tr}\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\operatorname{tr}${delimit(p(n.args[0]))}`,
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('trace')}(${c.code(n.args[0])})` },
   simplify,
   kernel(node, k) {

@@ -8,6 +8,7 @@ import { shape, shapeText } from '../expr/shape.js';
 import { reshape } from '../numeric/mat.js';
 import { toText } from '../render/print.js';
 import { CODE_PREC, PREC, register } from './registry.js';
+import { delimit } from '../render/delimiters.js';
 
 register({
   name: 'unvec',
@@ -36,7 +37,7 @@ rule d-unvec
   vecLinear: (node) => eye(node.args[0].shape.rows),
   evaluate: (n, [a], ctx) => reshape(a, ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1])),
   text: (n, p) => `unvec(${p(n.args[0])}, ${dimKey(n.attrs.dims![0])}, ${dimKey(n.attrs.dims![1])})`,
-  latex: (n, p) => `\\operatorname{vec}^{-1}_{${dimLatex(n.attrs.dims![0])}\\times ${dimLatex(n.attrs.dims![1])}}\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\operatorname{vec}^{-1}_{${dimLatex(n.attrs.dims![0])}\\times ${dimLatex(n.attrs.dims![1])}}${delimit(p(n.args[0]))}`,
   emit: {
     numpy: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.reshape(${c.dim(n.attrs.dims![0])}, ${c.dim(n.attrs.dims![1])}, order='F')`,
     torch: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.reshape(${c.dim(n.attrs.dims![1])}, ${c.dim(n.attrs.dims![0])}).T`,

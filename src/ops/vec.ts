@@ -5,6 +5,7 @@ import { dimMul, isOne, ONE } from '../expr/dim.js';
 import { shape } from '../expr/shape.js';
 import { vec as vecMat } from '../numeric/mat.js';
 import { CODE_PREC, PREC, register, unary } from './registry.js';
+import { delimit } from '../render/delimiters.js';
 
 register({
   name: 'vec',
@@ -19,7 +20,7 @@ register({
   vecLinear: (node) => eye(node.shape.rows),
   evaluate: (_n, [a]) => vecMat(a),
   text: (n, p) => `vec(${p(n.args[0])})`,
-  latex: (n, p) => `\\operatorname{vec}\\left(${p(n.args[0])}\\right)`,
+  latex: (n, p) => `\\operatorname{vec}${delimit(p(n.args[0]))}`,
   emit: {
     numpy: (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.reshape(-1, 1, order='F')`,
     // torch has no order=: the rows of Aᵀ are the columns of A

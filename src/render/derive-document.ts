@@ -18,8 +18,8 @@ import { math, text, type Inline } from './prose.js';
 import type { Block, DocumentInput, Section } from './document.js';
 
 const prose = (...parts: Inline[]): Block => ({ kind: 'prose', parts });
-/** Messages of the checker as sentences: a capital and a full stop. */
-const sentence = (s: string): Block => prose(text(s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?)]$/.test(s) ? '' : '.')));
+/** Messages of the checker as sentences: a capital and a full stop (the report's, not the paper's). */
+const sentence = (s: string): Block => ({ kind: 'prose', parts: [text(s.charAt(0).toUpperCase() + s.slice(1) + (/[.!?)]$/.test(s) ? '' : '.'))], report: true });
 
 function membership(s: SymNode): Inline[] {
   const space = isScalarShape(s.shape)
@@ -64,7 +64,7 @@ export function deriveDocument(o: DeriveOutput): DocumentInput {
       blocks: [{ kind: 'derivation', derivation: d.display }, sentence(chainVerdictLine(d))],
     });
   const check = o.verdict ? [verdictLine(o.verdict), ...o.verdict.notes.map((n) => `note: ${n}`)] : [o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)'];
-  sections.push({ title: 'Check', blocks: check.map(sentence) });
+  sections.push({ title: 'Check', blocks: check.map(sentence), report: true });
   return { title: `${gradient ? 'Gradient' : 'Jacobian'} of f = ${o.input.expr.trim()}`, sections };
 }
 
@@ -77,7 +77,7 @@ export function hessianDocument(o: HessianOutput): DocumentInput {
   const check = o.verdict ? hessianVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)';
   return {
     title: `Hessian of f = ${o.input.expr.trim()}`,
-    sections: [functionSection(o.f, o.decls, at), { title: 'Hessian', blocks }, { title: 'Check', blocks: [sentence(check)] }],
+    sections: [functionSection(o.f, o.decls, at), { title: 'Hessian', blocks }, { title: 'Check', blocks: [sentence(check)], report: true }],
   };
 }
 

@@ -1,24 +1,28 @@
-// A checked derivation document as a page (HTML, .tex, Markdown through render/document.ts): the
-// setting, then every comment, claim and proof in the author's order, each followed by its verdict;
-// definitions are shown by name, as the author wrote them.
-import { Expr, substitute, sym } from '../expr/ast.js';
+// A checked derivation document as a page (HTML, .tex, Markdown through render/document.ts). Two readers:
+// the paper, for which the .tex holds the author's comments, claims and proofs as an appendix prints them
+// (each line as the author wrote it, the paper's equation numbers as tags, no verdicts), and the
+// verification report (HTML and Markdown), which adds the setting, a heading with the source line for
+// each claim and proof, and the checker's verdict, diagnosis and counterexample after each.
+import { sym, type Expr } from '../expr/ast.js';
 import { toLatex } from './print.js';
 import { matText, numText } from './verify-output.js';
 import { evidenceText, type InequalityVerdict } from '../check/inequality.js';
 import type { EqualityCounterexample } from '../verify/counterexample.js';
 import { symLatex } from './names.js';
 import { dimLatex } from '../expr/dim.js';
-import type { Shape } from '../expr/shape.js';
-import { familyMember } from '../lang/decl.js';
+import { isScalarShape, type Shape } from '../expr/shape.js';
+import { familyMember, type Declarations } from '../lang/decl.js';
+import { parseExpression } from '../lang/parse.js';
 import { idxOf, indexVar } from '../expr/indices.js';
 import { idxLatex } from '../ops/range.js';
 import { math, text, type Inline } from './prose.js';
-import type { Block, DocumentInput, Section } from './document.js';
-import type { DocumentResult } from '../doc/check.js';
-import type { Derivation, Step } from '../derivation/model.js';
+import { authorParagraph, authorProse, type AuthorNames } from './author-math.js';
+import type { Block, DocumentInput, Mark, Section, Tag } from './document.js';
+import type { DocumentResult, LineResult } from '../doc/check.js';
+import type { Derivation, Reason, Step } from '../derivation/model.js';
 import type { Rule } from '../rewrite/rules.js';
 
-const prose = (...parts: Inline[]): Block => ({ kind: 'prose', parts });
+const report = (...parts: Inline[]): Block => ({ kind: 'prose', parts, report: true });
 
 export function documentStatus(r: DocumentResult): string {
   return r.passed ? 'verified: every claim and every step holds' : `FALSE at line ${r.firstFailure!.line}: ${r.firstFailure!.message}`;
@@ -32,6 +36,8 @@ function counterexampleProse(c: EqualityCounterexample, left: string, right: str
 }
 
 const RELATION_LATEX = { '=': '=', '<=': '\\le', '<': '<', '>=': '\\ge', '>': '>' } as const;
+/** What a refutation shows: the relation does not hold. */
+const NEGATED_LATEX = { '=': '\\neq', '<=': '\\not\\le', '<': '\\not<', '>=': '\\not\\ge', '>': '\\not>' } as const;
 
 /** Where an inequality fails: the point, both sides and the margin, in one sentence. */
 function inequalityCounterexampleProse(v: InequalityVerdict): string {
@@ -42,11 +48,44 @@ function inequalityCounterexampleProse(v: InequalityVerdict): string {
   return `at ${values}${sizes ? ` (${sizes}; ${by})` : ` (${by})`} the left side is ${numText(c.left)} and the right side ${numText(c.right)}: it fails by ${numText(Math.abs(c.margin))} (relative margin ${c.relative.toExponential(1)})`;
 }
 
-export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentInput {
-  const fold = new Map<Expr, Expr>([...r.defs].map(([name, value]) => [value, sym(name, value.shape)]));
-  const show = (e: Expr) => toLatex(substitute(e, fold));
+/**
+ * The paper's equation number in a label: "(92)–(97)" → 92 to 97, "(17), k′ = k" → 17, "(4.2) as printed"
+ * → 4.2; none in "§4.1 corrected" or "App. B, W2–W2".
+ */
+export function labelNumbers(label: string | undefined): { first: string; last?: string } | undefined {
+  const m = /^\s*\(([A-Z]?\.?\d+(?:\.\d+)?[a-z]?)\)(?:\s*[–—-]+\s*\(([A-Z]?\.?\d+(?:\.\d+)?[a-z]?)\))?/.exec(label ?? '');
+  return m ? { first: m[1], ...(m[2] ? { last: m[2] } : {}) } : undefined;
+}
+
+/** The single-letter bases of the names that print bold (matrices and vectors): W of W1 and W[k], G of G_k. */
+function boldNames(decls: Declarations, defs: ReadonlyMap<string, Expr>): AuthorNames {
+  const bold = new Set<string>();
+  const base = (name: string) => /^[A-Za-z](?=[_\d]|$)/.exec(name)?.[0];
+  for (const f of decls.families.values()) if (!isScalarShape(f.shape)) bold.add(f.name);
+  for (const s of decls.symbols.values()) if (!isScalarShape(s.shape) && !s.member) base(s.name) && bold.add(base(s.name)!);
+  for (const [name, v] of defs) if (!isScalarShape(v.shape)) base(name) && bold.add(base(name)!);
+  return { bold };
+}
+
+/**
+ * The line as the author wrote it: parsed with every definition kept as its name (G_k, h, e), so the
+ * page shows G_k where the author wrote G_k and the Kronecker product where the author wrote it.
+ */
+function asWritten(r: DocumentResult): (src: string, fallback: Expr) => Expr {
+  const symbols = new Map(r.decls.symbols);
+  for (const [name, value] of r.defs) symbols.set(name, sym(name, value.shape));
+  const scope = { decls: { ...r.decls, symbols } };
+  return (src, fallback) => {
+    try {
+      return parseExpression(src, scope);
+    } catch {
+      return fallback; // cannot happen for a line the checker parsed; the checked form is the next best
+    }
+  };
+}
+
+function settingSection(r: DocumentResult): Section {
   const setting: Block[] = [];
-  if (r.doc.source) setting.push(prose(text(`Source: ${r.doc.source}.`)));
   const decl: Inline[] = [text('Symbols: ')];
   const dims = (sh: Shape) => `${dimLatex(sh.rows)} \\times ${dimLatex(sh.cols)}`;
   const parts: Inline[][] = [];
@@ -58,28 +97,58 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
   }
   const members = new Set([...r.decls.families.keys()]);
   for (const s of r.decls.symbols.values())
-    if (!s.member || !members.has(s.member.family)) parts.push([math(toLatex(s)), text(` (${s.shape.rows.syms.join('') || s.shape.rows.coef}×${s.shape.cols.syms.join('') || s.shape.cols.coef}${s.props.size ? ', ' + [...s.props].join(', ') : ''})`)]);
-  for (const v of r.decls.indices.values()) if (v.hi) parts.push([math(`${v.name} \\in \\{${idxLatex(v.lo)}, \\ldots, ${idxLatex(v.hi)}\\}`)]);
+    if (!s.member || !members.has(s.member.family)) parts.push([math(`${toLatex(s)} \\in ${isScalarShape(s.shape) ? '\\mathbb{R}' : `\\mathbb{R}^{${dims(s.shape)}}`}`), ...(s.props.size ? [text(` (${[...s.props].join(', ')})`)] : [])]);
+  for (const v of r.decls.indices.values()) if (v.hi) parts.push([math(`${idxLatex(idxOf(v))} \\in \\{${idxLatex(v.lo)}, \\ldots, ${idxLatex(v.hi)}\\}`)]);
   parts.forEach((p, i) => decl.push(...(i ? [text(', ')] : []), ...p));
-  setting.push(prose(...decl, text('.')));
-  for (const [name, value] of r.defs) setting.push(prose(text('Definition: '), math(`${toLatex(sym(name, value.shape))} = ${toLatex(value)}`), text('.')));
-  for (const a of r.assumptions) setting.push(prose(text('Evaluated at points where '), math(`${toLatex(a.symbol)} = ${toLatex(a.value)}`), text('.')));
-  setting.push(prose(text(`Status: ${documentStatus(r)}.`)));
+  setting.push({ kind: 'prose', parts: [...decl, text('.')] });
+  // displays, not inline math: a definition can be wider than a phone's screen
+  if (r.defs.size) {
+    setting.push({ kind: 'prose', parts: [text(r.defs.size > 1 ? 'Definitions:' : 'Definition:')] });
+    setting.push({ kind: 'equations', rows: [...r.defs].map(([name, value]) => ({ lhs: toLatex(sym(name, value.shape)), rhs: toLatex(value), tag: null })) });
+  }
+  if (r.assumptions.length) {
+    setting.push({ kind: 'prose', parts: [text('Evaluated at points where')] });
+    setting.push({ kind: 'equations', rows: r.assumptions.map((a) => ({ lhs: toLatex(a.symbol), rhs: toLatex(a.value), tag: null })) });
+  }
+  setting.push({ kind: 'prose', parts: [text(`Status: ${documentStatus(r)}.`)] });
+  return { title: 'Setting', blocks: setting, report: true };
+}
 
+/** Why a step holds: the rules it cites (their texts and formulas), or the author's words. */
+function stepReason(l: LineResult, rules: ReadonlyMap<string, Rule>, names: AuthorNames, where: string): Reason | undefined {
+  const cited = l.rule ? l.rule.name.split(', ').map((n) => rules.get(n)) : [];
+  if (cited.length && cited.every(Boolean)) {
+    const [first, ...more] = cited.map((rule): Reason => ({ rule: rule!.name, says: { text: rule!.says ?? rule!.name, latex: `${toLatex(rule!.lhs)} = ${toLatex(rule!.rhs)}` }, ...(rule!.cite ? { citation: rule!.cite } : {}) }));
+    return more.length ? { ...first, with: more } : first;
+  }
+  if (l.because) return { says: { text: l.because.replace(/\$/g, ''), latex: '', parts: authorProse(l.because, names, where) } };
+  return undefined;
+}
+
+export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentInput {
+  const names = boldNames(r.decls, r.defs);
+  const written = asWritten(r);
+  const at = (line: number) => `${r.doc.file}:${line}`;
   const body: Block[] = [];
   let k = 0;
   for (const item of r.doc.items) {
     if (item.kind === 'prose') {
-      body.push(prose(text(item.text)));
+      for (const part of authorParagraph(item.text, names, at(item.line)))
+        body.push('prose' in part ? { kind: 'prose', parts: part.prose } : { kind: 'equations', rows: [{ ...part.display, rel: part.display.lhs ? '=' : '', tag: null }] });
       continue;
     }
     const res = r.results[k++];
+    const numbers = labelNumbers(res.item.label);
     if (res.kind === 'claim') {
-      const head = `${res.item.expected ? 'Claim' : 'Printed formula (refuted)'}${res.item.label ? ' ' + res.item.label : ''}, line ${res.item.line}:`;
-      body.push(prose(text(head)));
+      const what = res.item.expected ? 'Claim' : 'Printed formula, refuted';
+      body.push({ kind: 'heading', title: `${what}${res.item.label ? ' ' + res.item.label : ''} (line ${res.item.line})`, report: true });
       const rel = res.item.relation;
-      if (res.lhs && res.rhs) body.push({ kind: 'equations', rows: [{ lhs: show(res.lhs), rel: RELATION_LATEX[rel], rhs: show(res.rhs) }] });
-      else body.push(prose(text(`${res.item.lhs} ${rel} ${res.item.rhs}`)));
+      if (res.lhs && res.rhs) {
+        const mark: Mark = res.passed ? 'ok' : 'bad';
+        // a refuted formula is shown as what the check found, lhs ≠ rhs, without the paper's number
+        const tag: Tag = !res.item.expected ? null : numbers?.first;
+        body.push({ kind: 'equations', rows: [{ lhs: toLatex(written(res.item.lhs, res.lhs)), rel: (res.item.expected ? RELATION_LATEX : NEGATED_LATEX)[rel], rhs: toLatex(written(res.item.rhs, res.rhs)), tag, mark }] });
+      } else body.push(report(text(`${res.item.lhs} ${rel} ${res.item.rhs}`)));
       const iq = res.inequality;
       const verdict = iq
         ? iq.status === 'holds'
@@ -90,46 +159,48 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
         : res.holds
           ? `holds at random points (relative difference ${res.error?.toExponential(1)})`
           : `does not hold: ${res.message}`;
-      body.push(prose(text(`${res.passed ? '✓' : '✗'} The ${iq ? 'inequality' : 'equation'} ${verdict}.`)));
-      for (const f of res.diagnosis?.findings ?? []) body.push(prose(text(`Diagnosis: ${f}.`)));
-      if (res.diagnosis) body.push(prose(text(`Correct: ${res.diagnosis.correct}.`)));
-      if (res.counterexample) body.push(prose(text(counterexampleProse(res.counterexample, 'the left side', 'the right side'))));
+      body.push(report(text(`${res.passed ? '✓' : '✗'} The ${iq ? 'inequality' : 'equation'} ${verdict}${res.passed && !res.item.expected ? ', as the document says' : ''}.`)));
+      for (const f of res.diagnosis?.findings ?? []) body.push(report(text(`Diagnosis: ${f}.`)));
+      if (res.diagnosis) body.push(report(text(`Correct: ${res.diagnosis.correct}.`)));
+      if (res.counterexample) body.push(report(text(counterexampleProse(res.counterexample, 'the left side', 'the right side'))));
       continue;
     }
+    body.push({ kind: 'heading', title: `Proof${res.item.label ? ' ' + res.item.label : ''} (lines ${res.item.line}–${res.lines[res.lines.length - 1].line})`, report: true });
     const [first, ...rest] = res.lines;
-    if (!first.expr || rest.some((l) => !l.expr)) {
-      body.push(prose(text(`Proof${res.item.label ? ' ' + res.item.label : ''}, line ${res.item.line}: ✗ a line does not parse or typecheck: ${res.lines.find((l) => !l.passed)?.message ?? ''}`)));
+    if (!first.expr || rest.some((l) => !l.expr) || !rest.length) {
+      body.push(report(text(`✗ A line does not parse or typecheck: ${res.lines.find((l) => !l.passed)?.message ?? 'the proof has no steps'}.`)));
       continue;
     }
     const steps: Step[] = rest.map((l) => {
-      const rule = l.rule ? rules.get(l.rule.name) : undefined;
-      const says = rule
-        ? { text: rule.says ?? l.rule!.name, latex: `${toLatex(rule.lhs)} = ${toLatex(rule.rhs)}` }
-        : l.because
-          ? { text: l.because, latex: '' }
-          : undefined;
-      return { expr: substitute(l.expr!, fold), ...(says ? { reason: { rule: l.rule?.name, says, citation: rule?.cite } } : {}) };
+      const reason = stepReason(l, rules, names, at(l.line));
+      return { expr: written(l.source, l.expr!), ...(reason ? { reason } : {}) };
     });
-    if (!steps.length) continue;
     // the first written line is the quantity, the first step its first right-hand side
     const derivation: Derivation = {
-      title: `Proof${res.item.label ? ' ' + res.item.label : ''} (line ${res.item.line})`,
-      quantity: { text: first.source, latex: show(first.expr) },
+      quantity: { text: first.source, latex: toLatex(written(first.source, first.expr)) },
       start: steps[0].expr,
       ...(steps[0].reason ? { startReason: steps[0].reason } : {}),
       steps: steps.slice(1),
       where: [],
     };
-    body.push({ kind: 'derivation', derivation });
+    // a range (92)–(97) numbers the lines; a single number is the result the chain ends in (Zhu et al.'s (32))
+    const tag: Tag = numbers?.first;
+    body.push({
+      kind: 'derivation',
+      derivation,
+      tag,
+      ...(numbers?.last ? { lastTag: numbers.last } : {}),
+      ...(numbers && !numbers.last ? { numbering: 'last' as const } : {}),
+      marks: rest.map((l) => (l.passed ? 'ok' : 'bad')),
+    });
     const bad = res.lines.find((l) => !l.passed);
-    body.push(prose(text(res.passed ? `✓ Every step holds at random points, and every cited rule produces its step.` : `✗ Line ${bad!.line}: ${bad!.message}.`)));
-    for (const f of bad?.findings ?? []) body.push(prose(text(`Diagnosis: ${f}.`)));
-    if (bad?.counterexample) body.push(prose(text(counterexampleProse(bad.counterexample, 'the line before', 'this line'))));
+    body.push(report(text(res.passed ? '✓ Every step holds at random points, and every cited rule produces its step.' : `✗ Line ${bad!.line}: ${bad!.message}.`)));
+    for (const f of bad?.findings ?? []) body.push(report(text(`Diagnosis: ${f}.`)));
+    if (bad?.counterexample) body.push(report(text(counterexampleProse(bad.counterexample, 'the line before', 'this line'))));
   }
-  const sections: Section[] = [
-    { title: 'Setting', blocks: setting },
-    { title: 'Claims and proofs', blocks: body },
-  ];
-  return { title: r.doc.title ?? r.doc.file, sections };
+  return {
+    title: r.doc.title ?? r.doc.file,
+    ...(r.doc.source ? { source: r.doc.source } : {}),
+    sections: [settingSection(r), { blocks: body }],
+  };
 }
-

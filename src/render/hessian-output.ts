@@ -1,6 +1,6 @@
 // Output of `matcalc derive --hessian` in text, LaTeX and JSON.
 import { sym, type Expr, type SymNode } from '../expr/ast.js';
-import { dimMul } from '../expr/dim.js';
+import { dimMul, isOne } from '../expr/dim.js';
 import { shape, shapeText } from '../expr/shape.js';
 import type { FamilyHessianOutput, HessianOutput } from '../app/hessian.js';
 import type { QuadraticVerdict } from '../check/instances.js';
@@ -51,11 +51,12 @@ export function formatHessianText(o: HessianOutput): string {
 
 /** The blocks on and above the diagonal and the bilinear form, as LaTeX equations. */
 export function hessianRows(o: HessianOutput): { lhs: string; rhs: string }[] {
-  const v = (w: (typeof o.wrt)[number]) => `\\operatorname{vec}(${symLatex(w)})`;
+  // ∇²_{vec(W)} f on the diagonal, ∇_{vec(W_1)}(∇_{vec(W_2)} f) off it (Zhou & Liang (98)); a vector is its own vec
+  const v = (w: (typeof o.wrt)[number]) => (isOne(w.shape.cols) ? symLatex(w) : `\\operatorname{vec}(${symLatex(w)})`);
   const rows: { lhs: string; rhs: string }[] = [];
   o.wrt.forEach((wi, i) =>
     o.wrt.forEach((wj, j) => {
-      if (j >= i) rows.push({ lhs: `\\nabla_{${v(wi)}}\\nabla_{${v(wj)}} f`, rhs: toLatex(o.display.blocks[i][j]) });
+      if (j >= i) rows.push({ lhs: i === j ? `\\nabla^2_{${v(wi)}} f` : `\\nabla_{${v(wi)}}(\\nabla_{${v(wj)}} f)`, rhs: toLatex(o.display.blocks[i][j]) });
     }),
   );
   rows.push({ lhs: '\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}]', rhs: toLatex(o.display.bilinear, 'Delta') });

@@ -29,7 +29,7 @@ export function latexIdent(name: string, bold: boolean): string {
   else if (/^[A-Za-z]$/.test(base)) b = base;
   else b = `\\mathrm{${latexEscapeText(base)}}`;
   if (bold) b = `\\boldsymbol{${b}}`;
-  return sub === undefined ? b : `${b}_{${sub.length > 1 && !/^\d+$/.test(sub) ? latexEscapeText(sub) : sub}}`;
+  return sub === undefined ? b : `${b}_{${sub.length > 1 && !/^\d+$/.test(sub) ? primed(latexEscapeText(sub), /^[a-z0-9]+$/.test(sub)) : sub}}`;
 }
 
 /**
@@ -38,10 +38,19 @@ export function latexIdent(name: string, bold: boolean): string {
  */
 export type DeltaStyle = 'd' | 'Delta';
 
+/**
+ * Related index variables are primed, as the papers write them: an index named k2 (a letter and a digit
+ * from 2 to 9) prints as k′, k3 as k″. Applies to index expressions ("k2+1") and, with `packed`, to the
+ * subscript of a name written with an underscore (Q_k2q2 → Q_{k′q′}).
+ */
+export function primed(t: string, packed = false): string {
+  return t.replace(packed ? /([a-z])([2-9])/g : /\b([a-z])([2-9])\b/g, (_m, v: string, n: string) => v + "'".repeat(Number(n) - 1));
+}
+
 /** The subscript of a member: W_{k+1}, A_{kq}, A_{k(q-1)} (compound indices in parentheses when there are several). */
 export function memberSubscript(index: readonly { text: string }[]): string {
-  const t = index.map((i) => i.text.replace(/(\d)\*/g, '$1'));
-  return t.length === 1 ? t[0] : t.map((x) => (/^[A-Za-z0-9]+$/.test(x) && (x.length === 1 || /^\d+$/.test(x)) ? x : `(${x})`)).join('');
+  const t = index.map((i) => primed(i.text.replace(/(\d)\*/g, '$1')));
+  return t.length === 1 ? t[0] : t.map((x) => (/^([A-Za-z]'*|\d+)$/.test(x) ? x : `(${x})`)).join('');
 }
 
 export function symLatex(s: SymNode, delta: DeltaStyle = 'd'): string {

@@ -4,6 +4,7 @@
 import type { Expr } from '../expr/ast.js';
 import { opDef, PREC, type Printer } from '../ops/registry.js';
 import { numberLatex, numberText, symLatex, symText, type DeltaStyle } from './names.js';
+import { delimit } from './delimiters.js';
 
 export function precedence(e: Expr, kind: 'text' | 'latex' = 'latex'): number {
   if (e.kind === 'num') return e.value < 0 || !Number.isInteger(e.value) ? PREC.mul : PREC.atom;
@@ -31,5 +32,5 @@ export function toText(e: Expr): string {
 }
 
 export function toLatex(e: Expr, delta: DeltaStyle = 'd'): string {
-  return makePrinter((l) => (l.kind === 'num' ? numberLatex(l.value) : l.kind === 'sym' ? symLatex(l, delta) : '?'), 'latex', (s) => `\\left(${s}\\right)`)(e);
+  return makePrinter((l) => (l.kind === 'num' ? numberLatex(l.value) : l.kind === 'sym' ? symLatex(l, delta) : '?'), 'latex', (s) => delimit(s))(e);
 }

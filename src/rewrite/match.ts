@@ -325,11 +325,11 @@ export function conditionsHold(rule: Rule, b: Bindings): boolean {
 }
 
 /** Every result of applying the rule once, anywhere (for checking that a cited rule justifies a step). */
-export function allRewrites(rule: Rule, e: Expr, limit = 200): Expr[] {
+export function allRewrites(rule: Rule, e: Expr, limit = 200, pre: Bindings = NO_BINDINGS): Expr[] {
   const out: Expr[] = [];
   const sites = (n: Expr, rebuild: (r: Expr) => Expr) => {
     if (out.length >= limit) return;
-    for (const b of matchAt(rule.lhs, n, rule.vars, NO_BINDINGS)) {
+    for (const b of matchAt(rule.lhs, n, rule.vars, pre)) {
       if (!conditionsHold(rule, b)) continue;
       try {
         out.push(rebuild(instantiate(rule.rhs, rule.vars, b)));
