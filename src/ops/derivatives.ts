@@ -10,7 +10,7 @@ import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, shape, shapeEq, shapeText } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EvalContext, type PointContext, type Printer } from './registry.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 import { needShape } from './util.js';
 
 const H = 1e-4;

@@ -5,7 +5,7 @@ import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.det(${c.code(n.args[0])})`;
 

@@ -7,7 +7,7 @@ import { isScalarShape, isSquare, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { CODE_PREC, PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 const isColumn = (s: import('../expr/shape.js').Shape) => isOne(s.cols);
 

@@ -7,9 +7,9 @@ import { add, ew, hadamard, hpow, mul, neg, ones } from '../expr/build.js';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { isScalarShape } from '../expr/shape.js';
 import { map } from '../numeric/mat.js';
-import { numberLatex, numberText } from '../render/names.js';
+import { numberLatex, numberText } from '../expr/names.js';
 import { CODE_PREC, PREC, register, unary, type EmitContext, type EmitFn, type LangFunction } from './registry.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 interface Elementwise {
   /** input-language name */

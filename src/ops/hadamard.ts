@@ -4,7 +4,7 @@ import { Expr, OpNode, isOp, num } from '../expr/ast.js';
 import { add, diag, ew, hadamard, hpow, mul, ones, T, vec, zeroLike } from '../expr/build.js';
 import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { zip } from '../numeric/mat.js';
-import { compareStructural } from '../rewrite/order.js';
+import { compareStructural } from '../expr/order.js';
 import { entrywiseQuotient } from './elementwise.js';
 import { productParts } from './mul.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';

@@ -3,7 +3,7 @@ import { isOp, num } from '../expr/ast.js';
 import { hadamard, hpow, mul, ones, pow, T } from '../expr/build.js';
 import { isScalarShape } from '../expr/shape.js';
 import { map } from '../numeric/mat.js';
-import { numberLatex } from '../render/names.js';
+import { numberLatex } from '../expr/names.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 
 const emitPython: EmitFn = (n, c) =>

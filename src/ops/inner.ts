@@ -6,11 +6,11 @@ import { SCALAR, isScalarShape, shapeEq } from '../expr/shape.js';
 import { isOne } from '../expr/dim.js';
 import { dot, Mat } from '../numeric/mat.js';
 import { dotArrays } from '../numeric/kernels.js';
-import { compareStructural } from '../rewrite/order.js';
+import { compareStructural } from '../expr/order.js';
 import { productParts } from './mul.js';
 import { CODE_PREC, PREC, register } from './registry.js';
 import { shapeMismatch } from './util.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 register({
   name: 'inner',

@@ -7,7 +7,7 @@ import { Mat } from '../numeric/mat.js';
 import { logsumexpColumns } from './logsumexp.js';
 import { PREC, register, type EmitFn } from './registry.js';
 import { softmax } from './softmax.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 export const logSoftmax = (a: Expr): Expr => op('log_softmax', [a]);
 

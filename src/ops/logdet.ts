@@ -6,7 +6,7 @@ import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
 import { determinant, Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 /** log |det A|, like the engine's evaluation (same derivative, defined wherever A is invertible). */
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.slogdet(${c.code(n.args[0])})[1]`;

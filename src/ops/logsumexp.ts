@@ -8,7 +8,7 @@ import { isScalarShape, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn } from './registry.js';
 import { softmax } from './softmax.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 export const logsumexp = (a: Expr): Expr => op('logsumexp', [a]);
 

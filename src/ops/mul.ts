@@ -5,8 +5,8 @@ import { add, dimval, eye, inner, kron, mpow, mul, ones, pow, T, vec, zeros, zer
 import { dimEq, isOne, ONE, type Dim } from '../expr/dim.js';
 import { Shape, shape, isScalarShape, isSquare } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
-import { compareStructural } from '../rewrite/order.js';
-import { numberLatex, niceFraction } from '../render/names.js';
+import { compareStructural } from '../expr/order.js';
+import { numberLatex, niceFraction } from '../expr/names.js';
 import { CODE_PREC, PREC, opDef, register, type EmitContext, type EmitFn, type Kernel, type KernelContext, type Printer } from './registry.js';
 import { gemm } from '../numeric/kernels.js';
 import { shapeMismatch } from './util.js';

@@ -6,7 +6,7 @@ import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { frob, Mat } from '../numeric/mat.js';
 import { dotArrays } from '../numeric/kernels.js';
 import { PREC, register, type EmitFn } from './registry.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 /** The default norm of a 2-D array is Frobenius in both libraries. */
 const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.norm(${c.code(n.args[0])})`;

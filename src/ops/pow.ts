@@ -3,7 +3,7 @@ import { Expr, isOp, num } from '../expr/ast.js';
 import { mul, pow } from '../expr/build.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { numberLatex } from '../render/names.js';
+import { numberLatex } from '../expr/names.js';
 import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 import { needShape } from './util.js';
 

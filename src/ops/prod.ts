@@ -11,7 +11,7 @@ import { bodyAt, freeIndexVars, freshIndexName, productShape, subProduct, sumOve
 import { Idx, idxOf, idxPlus, idxSub, indexVar } from '../expr/indices.js';
 import { dependence, idxLatex, rangeLatex, rangeText, symbolicRange } from './range.js';
 import { PREC, register } from './registry.js';
-import { symLatex } from '../render/names.js';
+import { symLatex } from '../expr/names.js';
 
 /** W_l ⋯ W_{k+1}: the first and last factor, when the factors are members of a family (as the papers write it). */
 function dotted(n: OpNode): [SymNode, SymNode] | undefined {

@@ -3,8 +3,8 @@ import type { Expr, OpNode, SymNode } from '../expr/ast.js';
 import { IndexRange } from '../expr/ast.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { Idx, IndexVar, coefficientOf, idxLinear, idxSub, idxVars, inRange, isConstIdx, provablyDistinct, solveFor } from '../expr/indices.js';
-import { toText } from '../render/print.js';
-import { primed } from '../render/names.js';
+import { toText } from './print.js';
+import { primed } from '../expr/names.js';
 
 export function rangeText(r: IndexRange): string {
   return `${r.v.name} = ${r.from.text}..${r.to.text}`;

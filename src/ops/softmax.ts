@@ -6,7 +6,7 @@ import { add, hadamard, mul, neg, ones } from '../expr/build.js';
 import { isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EmitFn } from './registry.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 export const softmax = (a: Expr): Expr => op('softmax', [a]);
 

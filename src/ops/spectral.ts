@@ -20,7 +20,7 @@ import { asymmetry, pinv, spdPower, svd, symmetricEigen } from '../numeric/linal
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EvalContext, type LangFunction, type Printer } from './registry.js';
 import { needShape } from './util.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 /** Beyond this relative asymmetry a matrix is not symmetric (finite-difference Hessians are within ~1e-8). */
 export const SYMMETRY_TOLERANCE = 1e-6;

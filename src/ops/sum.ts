@@ -6,7 +6,7 @@ import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { sumArray } from '../numeric/kernels.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.sum(${c.code(n.args[0])})`;
 

@@ -7,7 +7,7 @@ import { Mat, trace } from '../numeric/mat.js';
 import { productParts } from './mul.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.trace(${c.code(n.args[0])})`;
 

@@ -6,9 +6,9 @@ import { dimEq, dimLatex, dimMul, dimKey, isOne, type Dim } from '../expr/dim.js
 import { ShapeError } from '../expr/errors.js';
 import { shape, shapeText } from '../expr/shape.js';
 import { reshape } from '../numeric/mat.js';
-import { toText } from '../render/print.js';
+import { toText } from './print.js';
 import { CODE_PREC, PREC, register } from './registry.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 register({
   name: 'unvec',

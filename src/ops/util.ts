@@ -1,7 +1,7 @@
 import type { Expr } from '../expr/ast.js';
 import { ShapeError } from '../expr/errors.js';
 import { shapeText } from '../expr/shape.js';
-import { toText } from '../render/print.js';
+import { toText } from './print.js';
 
 /** "operator: A has shape m×n but B has shape p×q; <what is needed>". */
 export function shapeMismatch(opName: string, a: Expr, b: Expr, need: string): ShapeError {

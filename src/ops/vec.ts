@@ -5,7 +5,7 @@ import { dimMul, isOne, ONE } from '../expr/dim.js';
 import { shape } from '../expr/shape.js';
 import { vec as vecMat } from '../numeric/mat.js';
 import { CODE_PREC, PREC, register, unary } from './registry.js';
-import { delimit } from '../render/delimiters.js';
+import { delimit } from './delimiters.js';
 
 register({
   name: 'vec',
