@@ -81,8 +81,9 @@ describe('Hessians through diag(·) (its vec-Jacobian, both ways)', () => {
     expect(h.verdict!.passed, JSON.stringify(h.verdict)).toBe(true);
     return h;
   };
-  it('tr(diag(x)*A*diag(x)*B): a column to a diagonal matrix', () => {
-    hessianPasses('tr(diag(x)*A*diag(x)*B)', 'x: n; A, B: n x n', ['x']);
+  it("tr(diag(x)*A*diag(x)*B): a column to a diagonal matrix; the block reads A' .* B + A .* B'", () => {
+    const h = hessianPasses('tr(diag(x)*A*diag(x)*B)', 'x: n; A, B: n x n', ['x']);
+    expect(toText(h.display.blocks[0][0])).toBe("A' .* B + A .* B'");
   });
   it('the Jacobian norm of a tanh layer, norm(diag(1 - tanh(W*x).^2)*W)^2, in x and in W', () => {
     hessianPasses('norm(diag(1 - tanh(W*x).^2)*W)^2', 'W: n x n; x: n', ['x']);

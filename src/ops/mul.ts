@@ -1,7 +1,7 @@
 // Products: matrix products and scalar multiples in one n-ary node. Shapes fold left; a 1×1 factor is a
 // scalar and commutes. Canonical form: [numeric coefficient] [scalar factors, sorted] [matrix chain].
 import { Expr, OpNode, isNum, isOp, isScalar, num } from '../expr/ast.js';
-import { add, dimval, eye, inner, kron, mpow, mul, ones, pow, T, vec, zeros, zeroLike } from '../expr/build.js';
+import { add, dimval, eye, hadamard, inner, kron, mpow, mul, ones, pow, T, vec, zeros, zeroLike } from '../expr/build.js';
 import { dimEq, isOne, ONE, type Dim } from '../expr/dim.js';
 import { Shape, shape, isScalarShape, isSquare } from '../expr/shape.js';
 import { matmul } from '../numeric/mat.js';
@@ -52,6 +52,12 @@ export function productParts(e: Expr): Product {
 }
 
 const isStochastic = (e: Expr) => e.kind === 'sym' && e.props.has('stochastic');
+
+/** diag(vec(I)): the mask of the diagonal entries among the n² entries of a vec. */
+const isMask = (e: Expr) => isOp(e, 'diag') && isOp(e.args[0], 'vec') && isOp(e.args[0].args[0], 'eye');
+/** 1ᵀ ⊗ I (a row of identities: sums the n blocks of a vec) or 1 ⊗ I (n copies of a column). */
+const isSelector = (e: Expr, ones1: 'row' | 'column') =>
+  isOp(e, 'kron') && isOp(e.args[0], 'ones') && isOp(e.args[1], 'eye') && isOne(ones1 === 'row' ? e.args[0].shape.rows : e.args[0].shape.cols);
 
 /** 𝟏_{a×1} without the factor 1 when it is 1×1. */
 const onesOrNothing = (rows: Dim, cols: Dim): Expr[] => (isOne(rows) && isOne(cols) ? [] : [ones(rows, cols)]);
@@ -130,6 +136,19 @@ function simplify(node: OpNode): Expr {
     if (!merged) continue;
     chain.splice(i, 2, ...merged);
     i = Math.max(-1, i - 2);
+  }
+  // diag's vec-Jacobian is made of selectors: E = (1ᵀ ⊗ I) diag(vec I) takes the diagonal and Eᵀ builds a
+  // diagonal matrix, so E (P ⊗ Q) Eᵀ = Q ∘ P; a sum between selectors is multiplied out first
+  const flank = (i: number) => (i > 0 && (isMask(chain[i - 1]) || isSelector(chain[i - 1], 'row'))) || (i + 1 < chain.length && (isMask(chain[i + 1]) || isSelector(chain[i + 1], 'column')));
+  const between = chain.findIndex((c, i) => isOp(c, 'add') && flank(i));
+  if (between >= 0) {
+    const prefix = [num(coef), ...scalarOrder.map((b) => pow(b, scalarPowers.get(b)!))];
+    const [before, after] = [chain.slice(0, between), chain.slice(between + 1)];
+    return add(...(chain[between] as OpNode).args.map((t) => mul(...prefix, ...before, t, ...after)));
+  }
+  for (let i = 0; i + 4 < chain.length; i++) {
+    const [l, m1, k, m2, r] = chain.slice(i, i + 5);
+    if (isSelector(l, 'row') && isMask(m1) && isOp(k, 'kron') && isMask(m2) && isSelector(r, 'column')) chain.splice(i, 5, hadamard(k.args[1], k.args[0]));
   }
   // drop identities between matrices: the neighbours' dimensions already agree
   const kept0 = chain.length > 1 ? chain.filter((c) => !isOp(c, 'eye')) : chain;
