@@ -39,8 +39,6 @@ function cancelsAgainst(term: Expr, others: readonly Expr[]): boolean {
 
 function simplify(node: OpNode): Expr {
   if (isScalarShape(node.shape)) return mul(...node.args);
-  // M ∘ I keeps the diagonal: diag(diag(M))
-  if (node.args.length === 2 && node.args.some((a) => isOp(a, 'eye'))) return diag(diag(node.args.find((a) => !isOp(a, 'eye'))!));
   // (A − B∘C^{∘−1})∘C = A∘C − B: distribute over a sum when one of its terms cancels against the other factors
   const i = node.args.findIndex((a, j) => isOp(a, 'add') && a.args.some((t) => cancelsAgainst(t, node.args.filter((_, k) => k !== j))));
   if (i >= 0) {
