@@ -19,8 +19,8 @@ function derived(expr: string, decl: string, wrt: string[]) {
 }
 
 describe('scalar broadcasting', () => {
-  it('logistic loss: 1 + exp(-y .* (X*w)) is derived and checked', () => {
-    derived('sum(log(1 + exp(-y .* (X*w))))', 'X: m x n; y: m; w: n', ['w']);
+  it('logistic loss: 1 + exp(-y .* (X*w)) is derived and checked, and eˣ/(1 + eˣ) reads as the sigmoid', () => {
+    expect(derived('sum(log(1 + exp(-y .* (X*w))))', 'X: m x n; y: m; w: n', ['w']).w).toBe("-X'*(sigmoid(-((X*w) .* y)) .* y)");
   });
 
   it('a scalar on either side, subtracted or added, symbolic scalars too', () => {

@@ -66,14 +66,17 @@ function simplify(node: OpNode): Expr {
   node.args.forEach(visit);
   if (order.some((b) => isOp(b, 'zeros'))) return zeroLike(node);
   for (const b of order) if (b.kind === 'sym' && b.props.has('mask') && powers.get(b)! > 0) powers.set(b, 1); // Ω ∘ Ω = Ω
-  // f(A)^{∘k} ∘ g(A)^{∘−k} = (f/g)(A)^{∘k} for the entrywise quotients (sinh/cosh = tanh)
+  // f(A)^{∘k} ∘ g(A)^{∘−k} = (f/g)(A)^{∘k} for the entrywise quotients (sinh/cosh = tanh, eˣ/(eˣ + 1) = σ(x))
   for (const b of [...order]) {
     const k = powers.get(b)!;
     if (!isOp(b, 'ew') || k <= 0) continue;
+    const a = b.args[0];
     const q = entrywiseQuotient(b.attrs.fn!);
-    const over = q && ew(q.denominator, b.args[0]);
-    if (!q || !over || powers.get(over) !== -k) continue;
-    const ratio = ew(q.name, b.args[0]);
+    // eˣ/(eˣ + 1) = σ(x), the logistic function
+    const one = isScalarShape(a.shape) ? num(1) : ones(a.shape.rows, a.shape.cols);
+    const [over, name] = q ? [ew(q.denominator, a), q.name] : b.attrs.fn === 'exp' ? [add(b, one), 'sigmoid'] : [];
+    if (!over || !name || powers.get(over) !== -k) continue;
+    const ratio = ew(name, a);
     powers.set(b, 0);
     powers.set(over, 0);
     if (!powers.has(ratio)) order.push(ratio);
