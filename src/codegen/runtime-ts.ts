@@ -1,7 +1,9 @@
 // The run-time library of the TypeScript target: small column-major Float64Array kernels, copied into
 // each generated module as needed (only the helpers the module uses, with what they use), so the module
-// has no dependencies. Operators name the helpers in their `emit.ts` hooks (src/ops/*). `mm` is the
-// loop of src/numeric/kernels.ts's gemm, kept as text here because the module must stand alone.
+// has no dependencies. Operators name the helpers in their `emit.ts` hooks (src/ops/*). Here are the
+// ones several operators share (matrices, products, maps, transposes, dot products, the LU factorisation,
+// the Hessian's blocks); a helper of one operator is in its module (`helpers.ts`). `mm` is the loop of
+// src/numeric/kernels.ts's gemm, kept as text here because the module must stand alone.
 import { operatorHelper, type TsHelper } from '../ops/registry.js';
 
 export const TS_HELPERS: Readonly<Record<string, TsHelper>> = {
@@ -94,31 +96,6 @@ function mm(a: Matrix, b: Matrix, ta = false, tb = false): Matrix {
   return out;
 }`,
   },
-  lin: {
-    deps: ['mat'],
-    source: `/** a + c·b, entrywise. */
-function lin(a: Matrix, c: number, b: Matrix): Matrix {
-  const out = mat(a.rows, a.cols), o = out.data, x = a.data, y = b.data;
-  for (let i = 0; i < o.length; i++) o[i] = x[i] + c * y[i];
-  return out;
-}`,
-  },
-  scale: {
-    deps: ['mat'],
-    source: `function scale(a: Matrix, s: number): Matrix {
-  const out = mat(a.rows, a.cols), o = out.data, x = a.data;
-  for (let i = 0; i < o.length; i++) o[i] = s * x[i];
-  return out;
-}`,
-  },
-  hadamard: {
-    deps: ['mat'],
-    source: `function hadamard(a: Matrix, b: Matrix): Matrix {
-  const out = mat(a.rows, a.cols), o = out.data, x = a.data, y = b.data;
-  for (let i = 0; i < o.length; i++) o[i] = x[i] * y[i];
-  return out;
-}`,
-  },
   map: {
     deps: ['mat'],
     source: `function map(a: Matrix, f: (x: number) => number): Matrix {
@@ -136,13 +113,6 @@ function lin(a: Matrix, c: number, b: Matrix): Matrix {
   return out;
 }`,
   },
-  sum: {
-    source: `function sum(a: Matrix): number {
-  let s = 0;
-  for (const x of a.data) s += x;
-  return s;
-}`,
-  },
   dot: {
     source: `/** ⟨A, B⟩ = Σ a_ij b_ij. */
 function dot(a: Matrix, b: Matrix): number {
@@ -150,40 +120,6 @@ function dot(a: Matrix, b: Matrix): number {
   const x = a.data, y = b.data;
   for (let i = 0; i < x.length; i++) s += x[i] * y[i];
   return s;
-}`,
-  },
-  norm: {
-    deps: ['dot'],
-    source: `/** Frobenius norm. */
-function norm(a: Matrix): number {
-  return Math.sqrt(dot(a, a));
-}`,
-  },
-  fill: {
-    deps: ['mat'],
-    source: `function fill(rows: number, cols: number, v: number): Matrix {
-  const out = mat(rows, cols);
-  out.data.fill(v);
-  return out;
-}`,
-  },
-  eye: {
-    deps: ['mat'],
-    source: `function eye(n: number): Matrix {
-  const out = mat(n, n);
-  for (let i = 0; i < n; i++) out.data[i * n + i] = 1;
-  return out;
-}`,
-  },
-  vec: {
-    source: `/** vec stacks the columns: column-major storage already is vec(A). */
-function vec(a: Matrix): Matrix {
-  return { rows: a.data.length, cols: 1, data: a.data };
-}`,
-  },
-  reshape: {
-    source: `function reshape(a: Matrix, rows: number, cols: number): Matrix {
-  return { rows, cols, data: a.data };
 }`,
   },
   lu: {
@@ -209,41 +145,6 @@ function lu(a: Matrix): { lu: Float64Array; perm: Int32Array; sign: number } {
     }
   }
   return { lu: L, perm, sign };
-}`,
-  },
-  det: {
-    deps: ['lu'],
-    source: `function det(a: Matrix): number {
-  const { lu: L, sign } = lu(a), n = a.rows;
-  let d = sign;
-  for (let i = 0; i < n; i++) d *= L[i * n + i];
-  return d;
-}`,
-  },
-  logabsdet: {
-    deps: ['lu'],
-    source: `/** log |det A|. */
-function logabsdet(a: Matrix): number {
-  const { lu: L } = lu(a), n = a.rows;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += Math.log(Math.abs(L[i * n + i]));
-  return s;
-}`,
-  },
-  inv: {
-    deps: ['lu', 'mat'],
-    source: `function inv(a: Matrix): Matrix {
-  const n = a.rows, { lu: L, perm } = lu(a), out = mat(n, n), X = out.data;
-  for (let c = 0; c < n; c++) {
-    const x = X.subarray(c * n, c * n + n);
-    for (let i = 0; i < n; i++) x[i] = perm[i] === c ? 1 : 0;
-    for (let k = 0; k < n; k++) for (let i = k + 1; i < n; i++) x[i] -= L[k * n + i] * x[k];
-    for (let k = n - 1; k >= 0; k--) {
-      x[k] /= L[k * n + k];
-      for (let i = 0; i < k; i++) x[i] -= L[k * n + i] * x[k];
-    }
-  }
-  return out;
 }`,
   },
   blocks: {

@@ -88,6 +88,19 @@ const emitTs: EmitFn = (node, c) => {
 
 register({
   name: 'add',
+  helpers: {
+    ts: {
+      lin: {
+        deps: ['mat'],
+        source: `/** a + c·b, entrywise. */
+function lin(a: Matrix, c: number, b: Matrix): Matrix {
+  const out = mat(a.rows, a.cols), o = out.data, x = a.data, y = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = x[i] + c * y[i];
+  return out;
+}`,
+      },
+    },
+  },
   rules: `
 rule d-sum-of-terms
   says: d(U + W) = dU + dW

@@ -24,6 +24,18 @@ const dimCode: EmitFn = (n, c) => c.dim(n.attrs.dims![0]);
 register({
   ...constant,
   name: 'eye',
+  helpers: {
+    ts: {
+      eye: {
+        deps: ['mat'],
+        source: `function eye(n: number): Matrix {
+  const out = mat(n, n);
+  for (let i = 0; i < n; i++) out.data[i * n + i] = 1;
+  return out;
+}`,
+      },
+    },
+  },
   functions: [{ name: 'eye', args: ['dim'], build: ([n]) => eye(n as Dim), help: 'eye(n): identity', word: true, doc: { usage: '`eye(n)`', meaning: 'identity n×n', rules: 'n a dimension' } }],
   shape: (_a, at) => shape(at.dims![0], at.dims![0]),
   evaluate: (n, _a, ctx) => Mat.eye(ctx.size(n.attrs.dims![0])),
@@ -52,6 +64,18 @@ register({
 register({
   ...constant,
   name: 'ones',
+  helpers: {
+    ts: {
+      fill: {
+        deps: ['mat'],
+        source: `function fill(rows: number, cols: number, v: number): Matrix {
+  const out = mat(rows, cols);
+  out.data.fill(v);
+  return out;
+}`,
+      },
+    },
+  },
   functions: [{ name: 'ones', args: ['dim', 'dim'], build: ([m, n]) => ones(m as Dim, n as Dim), help: 'ones(m, n)', word: true, doc: { usage: '`ones(m, n)`', meaning: 'the m×n matrix of ones', rules: 'm, n dimensions' } }],
   shape: (_a, at) => shape(at.dims![0], at.dims![1]),
   evaluate: (n, _a, ctx) => Mat.fill(ctx.size(n.attrs.dims![0]), ctx.size(n.attrs.dims![1]), 1),

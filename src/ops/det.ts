@@ -11,6 +11,19 @@ const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.det(${c.code(n.args[0])})`
 
 register({
   name: 'det',
+  helpers: {
+    ts: {
+      det: {
+        deps: ['lu'],
+        source: `function det(a: Matrix): number {
+  const { lu: L, sign } = lu(a), n = a.rows;
+  let d = sign;
+  for (let i = 0; i < n; i++) d *= L[i * n + i];
+  return d;
+}`,
+      },
+    },
+  },
   functions: [unary('det', det, 'det(A)', { meaning: 'determinant', rules: 'square' })],
   precedence: PREC.atom,
   shape(args) {

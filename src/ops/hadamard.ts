@@ -94,6 +94,18 @@ function simplify(node: OpNode): Expr {
 
 register({
   name: 'hadamard',
+  helpers: {
+    ts: {
+      hadamard: {
+        deps: ['mat'],
+        source: `function hadamard(a: Matrix, b: Matrix): Matrix {
+  const out = mat(a.rows, a.cols), o = out.data, x = a.data, y = b.data;
+  for (let i = 0; i < o.length; i++) o[i] = x[i] * y[i];
+  return out;
+}`,
+      },
+    },
+  },
   precedence: PREC.hadamard,
   shape(args) {
     for (let i = 1; i < args.length; i++)

@@ -10,6 +10,26 @@ const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.inv(${c.code(n.args[0])})`
 
 register({
   name: 'inv',
+  helpers: {
+    ts: {
+      inv: {
+        deps: ['lu', 'mat'],
+        source: `function inv(a: Matrix): Matrix {
+  const n = a.rows, { lu: L, perm } = lu(a), out = mat(n, n), X = out.data;
+  for (let c = 0; c < n; c++) {
+    const x = X.subarray(c * n, c * n + n);
+    for (let i = 0; i < n; i++) x[i] = perm[i] === c ? 1 : 0;
+    for (let k = 0; k < n; k++) for (let i = k + 1; i < n; i++) x[i] -= L[k * n + i] * x[k];
+    for (let k = n - 1; k >= 0; k--) {
+      x[k] /= L[k * n + k];
+      for (let i = 0; i < k; i++) x[i] -= L[k * n + i] * x[k];
+    }
+  }
+  return out;
+}`,
+      },
+    },
+  },
   functions: [unary('inv', inv, 'inv(A): inverse of a square matrix', { meaning: 'inverse A⁻¹', rules: 'square' })],
   precedence: PREC.postfix,
   shape(args) {

@@ -13,6 +13,20 @@ const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.slogdet(${c.code(n.args[0]
 
 register({
   name: 'logdet',
+  helpers: {
+    ts: {
+      logabsdet: {
+        deps: ['lu'],
+        source: `/** log |det A|. */
+function logabsdet(a: Matrix): number {
+  const { lu: L } = lu(a), n = a.rows;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += Math.log(Math.abs(L[i * n + i]));
+  return s;
+}`,
+      },
+    },
+  },
   functions: [unary('logdet', logdet, 'logdet(A) = log det A', { meaning: 'log det A, evaluated as log\\|det A\\|', rules: 'square' })],
   precedence: PREC.atom,
   shape(args) {

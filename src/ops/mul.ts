@@ -330,6 +330,18 @@ function kernel(node: OpNode, k: KernelContext): Kernel | undefined {
 
 register({
   name: 'mul',
+  helpers: {
+    ts: {
+      scale: {
+        deps: ['mat'],
+        source: `function scale(a: Matrix, s: number): Matrix {
+  const out = mat(a.rows, a.cols), o = out.data, x = a.data;
+  for (let i = 0; i < o.length; i++) o[i] = s * x[i];
+  return out;
+}`,
+      },
+    },
+  },
   precedence: PREC.mul,
   shape: (args) => foldShape(args),
   differential(node, d) {

@@ -13,6 +13,17 @@ const emitPython: EmitFn = (n, c) => `${c.lib}.linalg.norm(${c.code(n.args[0])})
 
 register({
   name: 'norm',
+  helpers: {
+    ts: {
+      norm: {
+        deps: ['dot'],
+        source: `/** Frobenius norm. */
+function norm(a: Matrix): number {
+  return Math.sqrt(dot(a, a));
+}`,
+      },
+    },
+  },
   functions: [{ name: 'norm', args: ['expr', 'string'], optional: 1, build: ([a, kind]) => (kind === '2' ? spectral('opnorm', a as Expr) : norm(a as Expr)), help: "norm(A) or norm(A, 'fro'): Frobenius norm (2-norm of a vector); norm(A, 2) is opnorm(A), the spectral norm", doc: { usage: "`norm(A)`, `norm(A, 'fro')`", meaning: 'Frobenius norm ‖A‖_F (2-norm of a vector)', rules: 'any; `norm(x, 2)` for a column x is the same; `norm(A, 2)` for a matrix is `opnorm(A)`, the spectral norm (below); other norms are errors' } }],
   precedence: PREC.atom,
   shape: () => SCALAR,

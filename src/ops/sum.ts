@@ -12,6 +12,17 @@ const emitPython: EmitFn = (n, c) => `${c.lib}.sum(${c.code(n.args[0])})`;
 
 register({
   name: 'sum',
+  helpers: {
+    ts: {
+      sum: {
+        source: `function sum(a: Matrix): number {
+  let s = 0;
+  for (const x of a.data) s += x;
+  return s;
+}`,
+      },
+    },
+  },
   functions: [unary('sum', sum, 'sum(A): sum of all entries', { meaning: 'sum of **all** entries, a scalar (`sum(j = a..b, …)` over an index range: [families.md](families.md))', rules: 'any' })],
   precedence: PREC.atom,
   shape: () => SCALAR,

@@ -12,6 +12,15 @@ import { delimit } from './delimiters.js';
 
 register({
   name: 'unvec',
+  helpers: {
+    ts: {
+      reshape: {
+        source: `function reshape(a: Matrix, rows: number, cols: number): Matrix {
+  return { rows, cols, data: a.data };
+}`,
+      },
+    },
+  },
   rules: `
 rule d-unvec
   says: d unvec(x) = unvec(dx)

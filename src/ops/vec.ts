@@ -9,6 +9,16 @@ import { delimit } from './delimiters.js';
 
 register({
   name: 'vec',
+  helpers: {
+    ts: {
+      vec: {
+        source: `/** vec stacks the columns: column-major storage already is vec(A). */
+function vec(a: Matrix): Matrix {
+  return { rows: a.data.length, cols: 1, data: a.data };
+}`,
+      },
+    },
+  },
   functions: [unary('vec', vec, 'vec(A): stack the columns', { meaning: 'stack the columns: (mn)×1 for A m×n', rules: 'any' })],
   precedence: PREC.atom,
   shape: (args) => shape(dimMul(args[0].shape.rows, args[0].shape.cols), ONE),
