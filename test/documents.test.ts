@@ -56,7 +56,7 @@ proof: x'*(A + B)*x
   = x'*A*x
 `);
     const t = term.results[0];
-    expect(t.kind === 'proof' && t.lines[2].findings).toEqual(["missing term: the line drops `x'*B*x` of the line before"]);
+    expect(t.kind === 'proof' && t.lines[2].findings).toEqual(["missing term: the line is the line before without the term `x'*B*x`"]);
     const tr = check(`decl: A: m x n; B: n x p
 proof: A*B
   = (B'*A')'

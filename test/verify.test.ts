@@ -158,7 +158,7 @@ describe('verdicts', () => {
     expect(verifyClaim({ ...axb, claim: "kron(B, A')" }).verified).toBe(true); // jacobian is the default for a matrix F
     const swapped = verifyClaim({ ...axb, claim: "kron(A', B)" });
     expect(swapped.verified).toBe(false);
-    expect(swapped.diagnosis!.findings[0].sentence).toContain("the claim has `kron(A', B)` where the truth has `kron(B, A')`");
+    expect(swapped.diagnosis!.findings[0].sentence).toContain("the claim has `kron(A', B)` where `kron(B, A')` belongs");
     const numerator = verifyClaim({ ...axb, claim: "kron(B', A)" });
     expect(numerator.illTyped?.message).toContain('(p·q)×(m·n)');
     expect([...kindsOf(numerator)]).toEqual(['layout']);
@@ -181,29 +181,29 @@ describe('verdicts', () => {
     const o = verifyClaim({ decl, f: "tr(X'*A*X)", wrt: 'X', claim: '2*A*X' });
     expect(o.diagnosis!.findings.map((f) => f.sentence)).toEqual([
       "missing transpose: the claim has `A` where the truth has `A'`",
-      "symmetrisation: the claim treats A as symmetric: it is the true result with A' written as A; unless A is declared symmetric, both A and A' appear",
+      "symmetrisation: the claim treats A as symmetric: it is the true gradient with A' written as A; unless A is declared symmetric, both A and A' appear",
     ]);
     const missing = verifyClaim({ decl, f: "tr(X'*A*X)", wrt: 'X', claim: 'A*X' });
-    expect(missing.diagnosis!.findings.map((f) => f.sentence)).toEqual(["missing term: the claim is the true result without the term `A'*X`"]);
+    expect(missing.diagnosis!.findings.map((f) => f.sentence)).toEqual(["missing term: the claim is the true gradient without the term `A'*X`"]);
     expect(verifyNet("W2'*W2*W1*X*X'").diagnosis!.findings.map((f) => f.sentence)).toEqual([
-      "missing term: the claim is the true result without the term `-W2'*Y*X'`",
+      "missing term: the claim is the true gradient without the term `-W2'*Y*X'`",
     ]);
   });
   it('a constant factor is fitted and named', () => {
     expect(verifyNet("2*W2'*(W2*W1*X - Y)*X'").diagnosis!.findings.map((f) => f.sentence)).toEqual([
-      'factor: the claim is 2 times the true result (off by a constant factor 2)',
+      'factor: the claim is 2 times the true gradient',
     ]);
     expect(verifyNet("W2'*(Y - W2*W1*X)*X'").diagnosis!.findings[0].kinds).toEqual(['sign']);
-    expect(verifyNet("0.37*W2'*(W2*W1*X - Y)*X'").diagnosis!.findings[0].sentence).toContain('0.37 times the true result');
+    expect(verifyNet("0.37*W2'*(W2*W1*X - Y)*X'").diagnosis!.findings[0].sentence).toContain('0.37 times the true gradient');
   });
   it("entrywise functions: σ′ left out, or σ written for σ′ (the chain rule)", () => {
     const net = { decl: NET, f: '0.5*norm(W2*sigma(W1*X) - Y)^2', wrt: 'W1' };
     expect(verifyClaim({ ...net, claim: "W2'*(W2*sigma(W1*X) - Y)*X'" }).diagnosis!.findings.map((f) => f.sentence)).toEqual([
-      "chain rule: the entrywise factor `dsigma(W1*X)` is missing (in `(W2'*(W2*sigma(W1*X) - Y)) .* dsigma(W1*X)`)",
+      "chain rule: the claim lacks the entrywise factor `dsigma(W1*X)` (in `(W2'*(W2*sigma(W1*X) - Y)) .* dsigma(W1*X)`)",
     ]);
     const glm = { decl: 'A: n x d; w: d; y: n', f: '0.5/n*norm(y - sigma(A*w))^2', wrt: 'w' };
     expect(verifyClaim({ ...glm, claim: "1/n*A'*((sigma(A*w) - y) .* sigma(A*w))" }).diagnosis!.findings[0].sentence).toBe(
-      'chain rule: the claim has `sigma(A*w)` where the derivative `dsigma(A*w)` belongs',
+      'function for its derivative: the claim has `sigma(A*w)` where its derivative `dsigma(A*w)` belongs',
     );
   });
   it('the counterexample: smallest sizes, integer entries in −2..2, claimed and true values that differ', () => {

@@ -172,8 +172,16 @@ function diagnoseClaim(doc: DocumentSource, item: DocClaim): { diagnosis?: Claim
   }
 }
 
-function explainStep(prev: Expr, cur: Expr, symbols: readonly SymNode[], dims: ReadonlySet<string>, seed: number | undefined, assign: readonly (readonly [string, Expr])[]) {
-  const findings = diagnoseStep(prev, cur, symbols, dims, { seed, assign });
+function explainStep(
+  prev: Expr,
+  cur: Expr,
+  symbols: readonly SymNode[],
+  dims: ReadonlySet<string>,
+  seed: number | undefined,
+  assign: readonly (readonly [string, Expr])[],
+  cited?: { rule: Rule; results: readonly Expr[] },
+) {
+  const findings = diagnoseStep(prev, cur, symbols, dims, { seed, assign, ...(cited ? { rule: cited.rule.name, ruleResults: cited.results } : {}) }).map((f) => f.sentence);
   const counterexample = findEqualityCounterexample({ left: prev, right: cur, symbols, dims, seed: seed ?? 5, assign });
   return { ...(findings.length ? { findings } : {}), ...(counterexample ? { counterexample } : {}) };
 }
@@ -298,8 +306,12 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
           if (!ok) message ??= `true, but not what ${chain.length > 1 ? `${name}, applied in this order,` : name} (${says}) ${chain.length > 1 ? 'give' : 'gives'} from the line before`;
         }
       }
-      // the first step that is false (not merely unjustified): why, and where
-      const explain = !numeric && !lines.some((x) => x.counterexample || x.findings) ? explainStep(exprs[i - 1], p.expr, symbols, decls.dims, opts.seed, assign) : {};
+      // the first step that is false (not merely unjustified): why — against what the cited rule gives, and the line before — and where
+      const cited = p.s.rule && i > 0 ? rules.get(p.s.rule) : undefined;
+      const explain =
+        !numeric && i < exprs.length && !lines.some((x) => x.counterexample || x.findings)
+          ? explainStep(exprs[i - 1], p.expr, symbols, decls.dims, opts.seed, assign, cited && { rule: cited, results: allRewrites(cited, exprs[i - 1]).map((r) => normal(r, rules)) })
+          : {};
       lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: !message, error, ...(rule ? { rule } : {}), ...(p.s.because ? { because: p.s.because } : {}), ...(message ? { message } : {}), ...explain });
     });
     results.push({ kind: 'proof', item, lines, passed: lines.every((l) => l.passed) });

@@ -44,8 +44,12 @@ export function formatVerifyText(o: VerifyOutput): string {
     if (o.diagnosis) {
       if (o.diagnosis.findings.length) {
         lines.push('diagnosis:');
-        for (const f of o.diagnosis.findings) lines.push(`  - ${f.sentence}`);
-      } else if (!o.claim) lines.push('diagnosis: no single transpose added or removed makes the claim well-typed and right');
+        for (const f of o.diagnosis.findings) {
+          lines.push(`  - ${f.sentence}`);
+          if (f.corrected) lines.push(`    corrected: ${toText(f.corrected)}`);
+        }
+      } else if (!o.claim)
+        lines.push('diagnosis: no transpose added or removed, no factors reordered, no product of the other kind (* or .*) and no arguments swapped make the claim well-typed and right');
       else if (!o.diagnosis.claimMatchesTruth)
         lines.push(`diagnosis: none of the usual mistakes (${MISTAKES.map((m) => m.name).join(', ')}) explains the difference exactly`);
     }
@@ -93,7 +97,7 @@ export function verifyJson(o: VerifyOutput): VerifyJson {
       ...(o.truth.cookbook ? { cookbook: toText(o.truth.cookbook) } : {}),
       check: o.truthCheck ?? null,
     },
-    diagnosis: o.diagnosis ? o.diagnosis.findings.map((f) => ({ kinds: f.kinds, sentence: f.sentence })) : null,
+    diagnosis: o.diagnosis ? o.diagnosis.findings.map((f) => ({ kinds: f.kinds, slips: f.slips, sentence: f.sentence, corrected: f.corrected ? toText(f.corrected) : null })) : null,
     counterexample: c
       ? {
           sizes: c.sizes,

@@ -20,8 +20,9 @@ import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
 import { CheckError, PointSampler, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
 import { Rng } from '../numeric/random.js';
-import type { Point } from '../numeric/evaluate.js';
-import { diagnose, repairIllTyped, type Diagnosis } from './diagnose.js';
+import { atPoints, closeness, comparable, diagnose, type Diagnosis, type Evaluate } from './diagnose.js';
+import type { MistakeContext, Words } from './catalogue.js';
+import { repairIllTyped } from './ill-typed.js';
 import { findCounterexample, type Counterexample } from './counterexample.js';
 
 /**
@@ -152,17 +153,26 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
   // a claim at any depth is diagnosed at concrete indices: the first instance where it fails
   let at: Concrete = { f, variable, symbols, dims: decls.dims, map: (e) => e };
   /** the diagnosis, at random points where f and the given expressions are finite (none when there are no such points) */
-  const diagnoseAt = (exprs: Expr[], run: (points: Point[]) => Diagnosis): Diagnosis | undefined => {
-    const claims = new Map(exprs.map((e, i) => [String(i), at.map(e)]));
-    const sampler = new PointSampler({ f: at.f, claims, symbols: at.symbols, dims: at.dims }, new Rng(seed + 1));
-    try {
-      return run([0, 1, 2].map(() => sampler.sample().point));
-    } catch (e) {
-      if (!(e instanceof CheckError)) throw e;
-      notes.push(`no diagnosis: ${e.message}`);
-      return undefined;
-    }
+  const diagnoseAt = (exprs: Expr[], run: (evaluate: Evaluate) => Diagnosis): Diagnosis | undefined => {
+    const evaluate = checkPoints(at, exprs.map(at.map), checkAs, seed, notes);
+    return evaluate && run(evaluate);
   };
+  const words: Words = {
+    claim: 'the claim',
+    truth: 'the truth',
+    whole: `the true ${kind === 'jacobian' ? 'Jacobian' : 'gradient'}`,
+    layout:
+      kind === 'grad'
+        ? `numerator layout (∂f/∂${variable.name} shaped like ${variable.name}ᵀ) where matcalc uses denominator layout (∇_${variable.name} f has the shape of ${variable.name})`
+        : `numerator layout (∂vec F/∂vec(${variable.name})ᵀ) where matcalc uses denominator layout (∇_vec(${variable.name}) vec F, with d vec F = (∇_vec(${variable.name}) vec F)ᵀ d vec ${variable.name})`,
+  };
+  const contextFor = (claim: Expr): MistakeContext => ({
+    truth: simplify(at.map(truth.value)),
+    claim: at.map(claim),
+    symbols: at.symbols,
+    words,
+    ...(isSymmetricSymbol(variable) && kind === 'grad' ? { symmetricVariable: { name: variable.name, cookbook: truth.cookbook && at.map(truth.cookbook) } } : {}),
+  });
 
   let claim: Expr;
   try {
@@ -181,8 +191,8 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
     at = concreteAt(chooseInstances([f, truth.value, variable])[0], f, variable, symbols, decls.dims);
     const diagnosis = chooseInstances([f, truth.value, variable]).length
       ? undefined // repairs rebuild the claim's text, which has no concrete form to compare with
-      : diagnoseAt([truth.value], (points) => ({
-          findings: repairIllTyped(input.claim, read, truth.value, variable, checkAs, points),
+      : diagnoseAt([truth.value], (evaluate) => ({
+          findings: repairIllTyped(input.claim, read, truth.value, evaluate, closeness(evaluate(truth.value) ?? []), (c) => diagnose(contextFor(c), evaluate)),
           claimMatchesTruth: false,
         }));
     return { ...base, illTyped: { message: e.message, detail: e.detail }, verified: false, diagnosis };
@@ -212,8 +222,25 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
   }
   if (!truthCheck.passed) notes.push("matcalc's own result failed the numerical check — an engine bug; the diagnosis below compares with that result and may be wrong (please report it)");
   if (symbolic?.holds) notes.push("the claim agrees with matcalc's result symbolically, yet the numerical check rejects it");
-  const context = { truth: at.map(truth.value), claim: simplify(at.map(claim)), variable: at.variable, kind: checkAs, cookbook: truth.cookbook && at.map(truth.cookbook), symbols: at.symbols };
-  const diagnosis = diagnoseAt([claim, truth.value], (points) => diagnose(context, points));
+  const diagnosis = diagnoseAt([claim, truth.value], (evaluate) => diagnose(contextFor(claim), evaluate));
   const counterexample = findCounterexample({ f: at.f, variable: at.variable, kind: checkAs, claim: at.map(claim), truth: at.map(truth.value), symbols: at.symbols, dims: at.dims, seed });
   return { ...base, claim, illTyped, symbolic, numerical, verified: false, diagnosis, truthCheck, counterexample };
+}
+
+/**
+ * The check points of a diagnosis: 3 random points where f and the given expressions are finite, each value
+ * compared as derivatives are (the symmetric part, for a symmetric variable). Undefined, with a note, when
+ * no such points are found.
+ */
+function checkPoints(at: Concrete, exprs: readonly Expr[], kind: ClaimKind, seed: number, notes: string[]): Evaluate | undefined {
+  const claims = new Map(exprs.map((e, i) => [String(i), e]));
+  const sampler = new PointSampler({ f: at.f, claims, symbols: at.symbols, dims: at.dims }, new Rng(seed + 1));
+  try {
+    const points = [0, 1, 2].map(() => sampler.sample().point);
+    return atPoints(points, points.map((p) => comparable(at.variable, kind, p.values.get(at.variable.name)!.rows)));
+  } catch (e) {
+    if (!(e instanceof CheckError)) throw e;
+    notes.push(`no diagnosis: ${e.message}`);
+    return undefined;
+  }
 }

@@ -6,21 +6,24 @@
 // gradient, with everything `--kind jacobian` gives (the mistake catalogue, a counterexample); the
 // gradient is matcalc's, and is itself checked against differences of f.
 // hessian-form: the claim against the second central difference of f along random directions; when it
-// is a constant multiple of the true form (½ of it: the Taylor term ½∇²f[Δ, Δ] taken for the form), the
-// diagnosis says so.
-import { Expr, num, substitute, sym, delta } from '../expr/ast.js';
-import { mul } from '../expr/build.js';
+// is false, the mistake catalogue compares it with matcalc's form (itself checked the same way) at points
+// with a direction dX: a term dropped or with its sign flipped, a transpose, a constant multiple (½ of
+// it: the Taylor term ½∇²f[Δ, Δ] taken for the form), ….
+import { Expr, SymNode, substitute, sym, delta } from '../expr/ast.js';
 import { InputError, ShapeError } from '../expr/errors.js';
 import { isScalarShape, shapeText, SCALAR } from '../expr/shape.js';
 import { parseExpression } from '../lang/parse.js';
 import { toText } from '../render/print.js';
+import { simplify } from '../rewrite/simplify.js';
 import { deriveGradients } from '../calculus/derive.js';
 import { deriveHessian } from '../calculus/hessian.js';
-import { checkDerivativeAnyDepth, checkQuadraticForm, type QuadraticVerdict } from '../check/instances.js';
+import { checkDerivativeAnyDepth, checkQuadraticForm, chooseInstances, type QuadraticVerdict } from '../check/instances.js';
+import { CheckError, PointSampler } from '../check/derivative.js';
+import { Rng, randomDirection } from '../numeric/random.js';
 import { parseScope, parseWrt } from '../app/derive.js';
 import type { Verdict } from '../check/derivative.js';
 import { compareSymbolically, type VerifyInput, type VerifyOutput } from './claim.js';
-import { factorText, type Finding } from './diagnose.js';
+import { atPoints, diagnose, type Diagnosis } from './diagnose.js';
 
 type Verify = (input: VerifyInput) => VerifyOutput;
 
@@ -82,11 +85,38 @@ export function verifyHessianForm(input: VerifyInput): VerifyOutput {
   const symbolic = compareSymbolically(claim, truth, false);
   const notes = [`the direction is ${dname}: ${label} = Σ ∂²f/∂x_a∂x_b (${dname})_a (${dname})_b, the second derivative of f along ${dname}`];
   if (numerical.passed) return { ...base, claim, symbolic, numerical: asVerdict(numerical), verified: true, notes };
-  // a constant multiple of the true form: the usual ½ of the Taylor expansion f(X + Δ) ≈ f + ⟨∇f, Δ⟩ + ½∇²f[Δ, Δ]
-  const c = [0.5, 2, -1, -0.5, -2].find((k) => check(mul(num(1 / k), claim)).passed);
-  const findings: Finding[] =
-    c === undefined
-      ? []
-      : [{ kinds: ['factor'], sentence: `factor: the claim is ${factorText(c)} times ${label}${c === 0.5 ? ' — the second-order term ½∇²f[Δ, Δ] of the Taylor expansion, not the form itself' : ''}` }];
-  return { ...base, claim, symbolic, numerical: asVerdict(numerical), notes, truthCheck: asVerdict(check(truth)), diagnosis: { findings, claimMatchesTruth: false } };
+  const diagnosis = diagnoseForm(claim, truth, { f, variable, symbols, dims: decls.dims, label, seed: input.seed }, notes);
+  return { ...base, claim, symbolic, numerical: asVerdict(numerical), notes, truthCheck: asVerdict(check(truth)), diagnosis };
+}
+
+/**
+ * The catalogue on a form: the claim against matcalc's form at 3 random points, each with a random
+ * direction dX (symmetric for a symmetric X). Forms at any depth are not diagnosed (none is printed).
+ */
+function diagnoseForm(
+  claim: Expr,
+  truth: Expr,
+  s: { f: Expr; variable: SymNode; symbols: readonly SymNode[]; dims: ReadonlySet<string>; label: string; seed?: number },
+  notes: string[],
+): Diagnosis | undefined {
+  if (chooseInstances([s.f, claim, truth]).length) return undefined;
+  const rng = new Rng((s.seed ?? 20261122) + 1);
+  const sampler = new PointSampler({ f: s.f, claims: new Map(), symbols: s.symbols, dims: s.dims }, rng);
+  let points;
+  try {
+    points = [0, 1, 2].map(() => {
+      const { point } = sampler.sample();
+      const values = new Map(point.values);
+      values.set('d' + s.variable.name, randomDirection(s.variable, point.sizes, rng));
+      return { sizes: point.sizes, values };
+    });
+  } catch (e) {
+    if (!(e instanceof CheckError)) throw e;
+    notes.push(`no diagnosis: ${e.message}`);
+    return undefined;
+  }
+  const d = diagnose({ truth: simplify(truth), claim, symbols: s.symbols, words: { claim: 'the claim', truth: s.label, whole: s.label } }, atPoints(points));
+  // ½ of the form: the usual reading of the Taylor expansion f(X + Δ) ≈ f + ⟨∇f, Δ⟩ + ½∇²f[Δ, Δ]
+  const taylor = ' — the second-order term ½∇²f[Δ, Δ] of the Taylor expansion, not the form itself';
+  return { ...d, findings: d.findings.map((x) => (x.kinds.length === 1 && x.kinds[0] === 'factor' && x.sentence.startsWith('factor: the claim is 1/2 times') ? { ...x, sentence: x.sentence + taylor } : x)) };
 }

@@ -1,73 +1,76 @@
-// Why a step of a proof is not equal to the line before: the slips people make between two lines of an
-// appendix — a constant factor or a sign, a transpose, a term dropped, added or with its sign flipped —
-// each tested numerically at random points (at concrete indices when the lines hold for any depth).
-import { Expr, isOp, num } from '../expr/ast.js';
-import { add, mul, T } from '../expr/build.js';
-import { shapeEq, transposeShape } from '../expr/shape.js';
+// Why a step of a proof is not equal to the line before: the mistake catalogue of claims (catalogue.ts),
+// with the line as the wrong formula and, as the reference, what the rule the step cites gives from the
+// line before (when it cites one) and the line before itself. Every finding is exact at random points (at
+// concrete indices when the lines hold for any depth).
+import type { Expr, SymNode } from '../expr/ast.js';
 import { Evaluator } from '../numeric/evaluate.js';
-import { axpy, dot, frob, Mat } from '../numeric/mat.js';
+import { Mat } from '../numeric/mat.js';
 import { Rng, randomSizes, randomValue } from '../numeric/random.js';
 import { assignRoots, atInstance, chooseInstances } from '../check/instances.js';
-import { factorText, nice } from './diagnose.js';
-import { toText } from '../render/print.js';
-import type { SymNode } from '../expr/ast.js';
+import { diagnose, TOLERANCE, type Evaluate, type Finding } from './diagnose.js';
 
-const CLOSE = 1e-6;
+/** Lines with derivative operators are evaluated by differences, to about 1e-8: compared at the checker's 1e-6. */
+const DIFFERENCED = 1e-6;
+const hasDerivative = (e: Expr): boolean => e.kind === 'op' && (['grad', 'jac', 'hess', 'diff'].includes(e.op) || e.args.some(hasDerivative));
 
-export function diagnoseStep(
-  prev: Expr,
-  cur: Expr,
-  symbols: readonly SymNode[],
-  dims: ReadonlySet<string>,
-  opts: { seed?: number; assign?: readonly (readonly [string, Expr])[] } = {},
-): string[] {
-  const instances = chooseInstances([prev, cur, ...assignRoots(opts.assign)]);
-  const at = instances[0]?.at ?? ((e: Expr) => e);
-  const scope = instances.length ? atInstance(instances[0], [prev, cur], symbols) : { symbols, dims };
-  const rng = new Rng(opts.seed ?? 3);
+/**
+ * The check points of a step: 3 random points (fresh distinct sizes) with the `assign`ed symbols computed
+ * from the others. Expressions are evaluated at the instance `at` maps them to.
+ */
+function stepPoints(symbols: readonly SymNode[], dims: ReadonlySet<string>, at: (e: Expr) => Expr, seed: number, assign: readonly (readonly [string, Expr])[]): Evaluate {
+  const rng = new Rng(seed);
   const evaluators = [0, 1, 2].map(() => {
-    const sizes = randomSizes(scope.dims, rng);
+    const sizes = randomSizes(dims, rng);
     const values = new Map<string, Mat>();
-    for (const s of scope.symbols) values.set(s.name, randomValue(s, sizes, rng));
-    for (const [name, e] of opts.assign ?? []) values.set(name, new Evaluator({ sizes, values }).eval(at(e)));
+    for (const s of symbols) values.set(s.name, randomValue(s, sizes, rng));
+    for (const [name, e] of assign) values.set(name, new Evaluator({ sizes, values }).eval(at(e)));
     return new Evaluator({ sizes, values });
   });
-  const values = (e: Expr): Mat[] | undefined => {
+  return (e) => {
     try {
-      const vs = evaluators.map((ev) => ev.eval(at(e)));
+      const vs = evaluators.map((ev) => ev.eval(e));
       return vs.every((m) => m.data.every(Number.isFinite)) ? vs : undefined;
     } catch {
       return undefined;
     }
   };
-  const p = values(prev), c = values(cur);
-  if (!p || !c) return [];
-  const scale = Math.max(...p.map(frob), ...c.map(frob), 1e-12);
-  const close = (a: Mat[], b: Mat[]) => a.every((m, i) => m.rows === b[i].rows && m.cols === b[i].cols && frob(axpy(m, -1, b[i])) <= CLOSE * scale);
-  const out: string[] = [];
-  // a constant factor (or a sign)
-  if (shapeEq(prev.shape, cur.shape)) {
-    const pp = p.reduce((s, m) => s + dot(m, m), 0);
-    const s = pp > 0 ? nice(c.reduce((acc, m, i) => acc + dot(m, p[i]), 0) / pp) : 0;
-    if (s !== 0 && s !== 1 && close(c, p.map((m) => new Mat(m.rows, m.cols, m.data.map((x) => s * x)))))
-      out.push(s === -1 ? 'sign: the line is minus the line before' : `factor: the line is ${factorText(s)} times the line before`);
+}
+
+export interface StepReference {
+  readonly expr: Expr;
+  /** how findings name it: "the line before", "what kron-transpose gives" */
+  readonly name: string;
+}
+
+/**
+ * The findings for a false step `cur` after `prev`: against each reference in turn (what the cited rule
+ * gives first, then the line before), keeping the simplest explanation found. Each finding names the
+ * reference it was found against.
+ */
+export function diagnoseStep(
+  prev: Expr,
+  cur: Expr,
+  symbols: readonly SymNode[],
+  dims: ReadonlySet<string>,
+  opts: { seed?: number; assign?: readonly (readonly [string, Expr])[]; ruleResults?: readonly Expr[]; rule?: string } = {},
+): Finding[] {
+  const references: StepReference[] = [
+    ...(opts.ruleResults ?? []).slice(0, 4).map((expr) => ({ expr, name: `what ${opts.rule} gives` })),
+    { expr: prev, name: 'the line before' },
+  ];
+  const instances = chooseInstances([prev, cur, ...references.map((r) => r.expr), ...assignRoots(opts.assign)]);
+  const inst = instances[0];
+  const at = inst?.at ?? ((e: Expr) => e);
+  const scope = inst ? atInstance(inst, [prev, cur], symbols) : { symbols, dims };
+  const evaluate = stepPoints(scope.symbols, scope.dims, at, opts.seed ?? 3, opts.assign ?? []);
+  const where = inst ? `at ${inst.label.replace(/,/g, ', ').replace(/=/g, ' = ')}: ` : '';
+  let best: readonly Finding[] = [];
+  for (const r of references) {
+    const truth = at(r.expr), claim = at(cur);
+    const tolerance = hasDerivative(truth) || hasDerivative(claim) ? DIFFERENCED : TOLERANCE;
+    const { findings } = diagnose({ truth, claim, symbols: scope.symbols, words: { claim: 'the line', truth: r.name, whole: r.name } }, evaluate, { tolerance });
+    if (findings.length && (!best.length || findings[0].slips < best[0].slips)) best = findings;
+    if (best.length && best[0].slips === 1) break;
   }
-  // a transpose
-  if (shapeEq(transposeShape(prev.shape), cur.shape)) {
-    const t = values(T(prev));
-    if (t && close(c, t) && !close(c, p)) out.push('transpose: the line is the transpose of the line before');
-  }
-  // a term dropped, added, or with its sign flipped
-  const terms = (e: Expr) => (isOp(e, 'add') && e.args.length <= 8 ? e.args : []);
-  for (const t of terms(prev)) {
-    const missing = values(add(prev, mul(num(-1), t)));
-    if (missing && close(c, missing)) out.push(`missing term: the line drops \`${toText(t)}\` of the line before`);
-    const flipped = values(add(prev, mul(num(-2), t)));
-    if (flipped && close(c, flipped)) out.push(`sign of a term: \`${toText(t)}\` of the line before has the opposite sign`);
-  }
-  for (const t of terms(cur)) {
-    const without = values(add(cur, mul(num(-1), t)));
-    if (without && close(without, p)) out.push(`extra term: \`${toText(t)}\` is not in the line before`);
-  }
-  return out;
+  return best.map((f) => ({ ...f, sentence: where + f.sentence }));
 }
