@@ -156,6 +156,14 @@ function justified(chain: readonly Rule[], prev: Expr, cur: Expr, rules: Readonl
   return chain.length === 1 && forward(chain[0], cur, indices).some((e) => n(e) === n(prev));
 }
 
+/** What the cited rules, applied once each and in order to the line before, give (in the form steps are compared). */
+export function ruleResults(chain: readonly Rule[], prev: Expr, cur: Expr, rules: ReadonlyMap<string, Rule>): Expr[] {
+  const indices = memberIndices([prev, cur]);
+  let frontier: Expr[] = [prev];
+  for (const r of chain) frontier = [...new Set(frontier.flatMap((e) => forward(r, e, indices)))].slice(0, FRONTIER);
+  return frontier.map((e) => normal(e, rules));
+}
+
 /**
  * A false claim "grad(f, X) = G" (or jac) gets the diagnosis of `matcalc verify`: which usual mistake
  * (a factor, a transpose, a missing term, …) explains it, and the correct formula.
@@ -179,9 +187,9 @@ function explainStep(
   dims: ReadonlySet<string>,
   seed: number | undefined,
   assign: readonly (readonly [string, Expr])[],
-  cited?: { rule: Rule; results: readonly Expr[] },
+  cited?: { name: string; results: readonly Expr[] },
 ) {
-  const findings = diagnoseStep(prev, cur, symbols, dims, { seed, assign, ...(cited ? { rule: cited.rule.name, ruleResults: cited.results } : {}) }).map((f) => f.sentence);
+  const findings = diagnoseStep(prev, cur, symbols, dims, { seed, assign, ...(cited ? { rule: cited.name, ruleResults: cited.results } : {}) }).map((f) => f.sentence);
   const counterexample = findEqualityCounterexample({ left: prev, right: cur, symbols, dims, seed: seed ?? 5, assign });
   return { ...(findings.length ? { findings } : {}), ...(counterexample ? { counterexample } : {}) };
 }
@@ -306,11 +314,11 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
           if (!ok) message ??= `true, but not what ${chain.length > 1 ? `${name}, applied in this order,` : name} (${says}) ${chain.length > 1 ? 'give' : 'gives'} from the line before`;
         }
       }
-      // the first step that is false (not merely unjustified): why — against what the cited rule gives, and the line before — and where
-      const cited = p.s.rule && i > 0 ? rules.get(p.s.rule) : undefined;
+      // the first step that is false (not merely unjustified): why — against what the cited rules give, and the line before — and where
+      const cited = p.s.rules && i > 0 && p.s.rules.every((r) => rules.get(r)) ? p.s.rules.map((r) => rules.get(r)!) : undefined;
       const explain =
         !numeric && i < exprs.length && !lines.some((x) => x.counterexample || x.findings)
-          ? explainStep(exprs[i - 1], p.expr, symbols, decls.dims, opts.seed, assign, cited && { rule: cited, results: allRewrites(cited, exprs[i - 1]).map((r) => normal(r, rules)) })
+          ? explainStep(exprs[i - 1], p.expr, symbols, decls.dims, opts.seed, assign, cited && { name: p.s.rules!.join(', '), results: ruleResults(cited, exprs[i - 1], p.expr, rules) })
           : {};
       lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: !message, error, ...(rule ? { rule } : {}), ...(p.s.because ? { because: p.s.because } : {}), ...(message ? { message } : {}), ...explain });
     });

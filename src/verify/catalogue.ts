@@ -9,7 +9,7 @@ import { add, commutation, ew, hadamard, isZero, kron, mul, T, zeroLike } from '
 import { Dim, ONE, dimMul, isOne } from '../expr/dim.js';
 import { InputError } from '../expr/errors.js';
 import { ancestors, replaceAt, type Path } from '../expr/paths.js';
-import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
+import { SCALAR, isScalarShape, isSquare, shapeEq } from '../expr/shape.js';
 import { productParts } from '../ops/mul.js';
 import { ELEMENTWISE } from '../ops/elementwise.js';
 import { opDef } from '../ops/registry.js';
@@ -93,11 +93,16 @@ export const q = (e: Expr): string => '`' + toText(e) + '`';
 
 /** Build, or undefined when the transformation is ill-typed (a transpose dropped from a non-square factor). */
 export function attempt<R>(build: () => R): R | undefined {
+  // most transformations are tried blind and many are ill-typed: a stack trace per rejection costs more than the try
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return build();
   } catch (e) {
     if (e instanceof InputError) return undefined;
     throw e;
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 
@@ -105,6 +110,13 @@ export function attempt<R>(build: () => R): R | undefined {
 function transposable(e: Expr): boolean {
   return !isScalarShape(e.shape) && isSquare(e.shape) && !isSymmetricSymbol(e);
 }
+
+/**
+ * Where a transpose may be missing or too many: any matrix but a symmetric one (a non-square one too,
+ * inside a Kronecker product or where the whole changes shape) — but not K_{mn}, whose transpose K_{nm}
+ * is the commutation entry's.
+ */
+const transposeSite = (e: Expr) => !isScalarShape(e.shape) && !isSymmetricSymbol(e) && !isOp(e, 'commutation');
 
 /** Derivative operators are evaluated by differences: a slip is in what is written around them, not inside. */
 const OPAQUE = new Set(['grad', 'jac', 'hess', 'diff']);
@@ -125,6 +137,20 @@ function* sites(root: Expr, test: (e: Expr) => boolean, includeRoot = false, lim
     if (s.node.kind === 'op' && !OPAQUE.has(s.node.op))
       for (let i = s.node.args.length - 1; i >= 0; i--) stack.push({ path: [...s.path, i], node: s.node.args[i], parent: s.node });
   }
+}
+
+/**
+ * `root` with the node at `path` replaced by `by` (the ill-typed results left out) — and, when that node
+ * occurs elsewhere too (the DAG shares it: ‖A‖² is ⟨A, A⟩ with one A), with every occurrence replaced, as
+ * a slip in a subexpression written once is.
+ */
+function edited(root: Expr, path: Path, by: Expr): Expr[] {
+  const one = attempt(() => replaceAt(root, path, by));
+  const node = path.reduce<Expr>((e, i) => (e as OpNode).args[i], root);
+  let count = 0;
+  for (const _ of sites(root, (e) => e === node, true)) if (++count > 1) break;
+  const all = count > 1 ? attempt(() => substitute(root, new Map([[node, by]]))) : undefined;
+  return [one, all].filter((e, i, a): e is Expr => e !== undefined && a.indexOf(e) === i);
 }
 
 /** Is root linear in the node at path (every operator on the way is multilinear)? */
@@ -279,35 +305,31 @@ const transposes: Mistake = {
     const extra = (has: Expr, belongs: Expr, side: 'truth' | 'claim') => () =>
       `transpose too many: ${C} has ${q(has)} where ${side === 'truth' ? `${R} has ` : ''}${q(belongs)}${side === 'claim' ? ' belongs' : ''}`;
     const isT = (e: Expr) => isOp(e, 'transpose');
-    // R's transposes dropped, and its square subexpressions transposed, one at a time
-    for (const { path, node } of sites(ctx.truth, isT)) {
+    // the claim's transposes removed, and its square subexpressions transposed, one at a time (the claim
+    // corrected: removing what is written first), then the same slips made in the reference
+    for (const { path, node } of sites(ctx.claim, (e) => isT(e) && transposeSite((e as OpNode).args[0]))) {
       const inner = (node as OpNode).args[0];
-      const expr = attempt(() => replaceAt(ctx.truth, path, inner));
-      if (expr) yield { side: 'truth', expr, kinds: ['dropped-transpose'], sentence: missing(inner, node, 'truth') };
+      for (const expr of edited(ctx.claim, path, inner)) yield { side: 'claim', expr, kinds: ['extra-transpose'], sentence: extra(node, inner, 'claim') };
     }
-    for (const { path, node, parent } of sites(ctx.truth, transposable)) {
+    for (const { path, node, parent } of sites(ctx.claim, transposeSite)) {
       if (isT(node) || (parent && isT(parent))) continue;
-      const expr = attempt(() => replaceAt(ctx.truth, path, T(node)));
-      if (expr) yield { side: 'truth', expr, kinds: ['extra-transpose'], sentence: extra(T(node), node, 'truth') };
+      for (const expr of edited(ctx.claim, path, T(node))) yield { side: 'claim', expr, kinds: ['dropped-transpose'], sentence: missing(node, T(node), 'claim') };
     }
-    // C's square subexpressions transposed (a transpose put back), and C's transposes removed
-    for (const { path, node, parent } of sites(ctx.claim, transposable)) {
-      if (isT(node) || (parent && isT(parent))) continue;
-      const expr = attempt(() => replaceAt(ctx.claim, path, T(node)));
-      if (expr) yield { side: 'claim', expr, kinds: ['dropped-transpose'], sentence: missing(node, T(node), 'claim') };
-    }
-    for (const { path, node } of sites(ctx.claim, isT)) {
+    for (const { path, node } of sites(ctx.truth, (e) => isT(e) && transposeSite((e as OpNode).args[0]))) {
       const inner = (node as OpNode).args[0];
-      const expr = attempt(() => replaceAt(ctx.claim, path, inner));
-      if (expr) yield { side: 'claim', expr, kinds: ['extra-transpose'], sentence: extra(node, inner, 'claim') };
+      for (const expr of edited(ctx.truth, path, inner)) yield { side: 'truth', expr, kinds: ['dropped-transpose'], sentence: missing(inner, node, 'truth') };
+    }
+    for (const { path, node, parent } of sites(ctx.truth, transposeSite)) {
+      if (isT(node) || (parent && isT(parent))) continue;
+      for (const expr of edited(ctx.truth, path, T(node))) yield { side: 'truth', expr, kinds: ['extra-transpose'], sentence: extra(T(node), node, 'truth') };
     }
   },
 };
 
 /** A sum whose other terms are all ones: the derivative factor 1 − tanh² of the chain rule, not a sum the writer made. */
 const derivativeLike = (sum: OpNode, i: number) => {
-  const rest = without(sum, i);
-  return isOp(rest, 'ones') || (rest.kind === 'num' && rest.value === 1);
+  const rest = attempt(() => simplify(without(sum, i)));
+  return rest !== undefined && (isOp(rest, 'ones') || (rest.kind === 'num' && rest.value === 1));
 };
 
 const terms: Mistake = {
@@ -322,10 +344,9 @@ const terms: Mistake = {
         const term = sum.args[i];
         // named only when a finding is reported (naming simplifies)
         const name = () => termName(root, path, sum, term);
-        const dropped = attempt(() => replaceAt(root, path, without(sum, i)));
         // dropping −tanh² from (1 − tanh²) ∘ E leaves E: the chain-rule factor is what is missing (chain-rule)
-        if (dropped && !(parent && isOp(parent, 'hadamard') && derivativeLike(sum, i)))
-          yield {
+        if (!(parent && isOp(parent, 'hadamard') && derivativeLike(sum, i)))
+          for (const dropped of edited(root, path, without(sum, i))) yield {
             side: 'truth', expr: dropped, kinds: ['missing-term'],
             sentence: () => `missing term: ${C} is ${whole} without the term ${name()}`,
             corrected: () => {
@@ -333,21 +354,21 @@ const terms: Mistake = {
               return c && attempt(() => add(ctx.claim, c));
             },
           };
-        const negated = attempt(() => replaceAt(root, path, withTerm(sum, i, mul(num(-1), term))));
-        if (negated) yield { side: 'truth', expr: negated, kinds: ['sign'], sentence: () => `sign: the term ${name()} has the wrong sign` };
-        const doubled = attempt(() => replaceAt(root, path, withTerm(sum, i, mul(num(2), term))));
-        if (doubled) yield { side: 'truth', expr: doubled, kinds: ['extra-term'], sentence: () => `extra term: the term ${name()} is counted twice` };
-        const halved = attempt(() => replaceAt(root, path, withTerm(sum, i, mul(num(0.5), term))));
-        if (halved) yield { side: 'truth', expr: halved, kinds: ['factor'], sentence: () => `factor: ${C} has 1/2 times the term ${name()}` };
+        for (const negated of edited(root, path, withTerm(sum, i, mul(num(-1), term)))) yield { side: 'truth', expr: negated, kinds: ['sign'], sentence: () => `sign: the term ${name()} has the wrong sign` };
+        for (const doubled of edited(root, path, withTerm(sum, i, mul(num(2), term)))) yield { side: 'truth', expr: doubled, kinds: ['extra-term'], sentence: () => `extra term: the term ${name()} is counted twice` };
+        for (const halved of edited(root, path, withTerm(sum, i, mul(num(0.5), term)))) yield { side: 'truth', expr: halved, kinds: ['factor'], sentence: () => `factor: ${C} has 1/2 times the term ${name()}` };
       }
     }
-    // a term the reference does not have: the claim without it is right
+    // the claim's own terms: one too many (the claim without it is right), or with the wrong sign or coefficient
     for (const { path, node } of sites(ctx.claim, (e) => isOp(e, 'add'), true)) {
       const sum = node as OpNode;
       for (let i = 0; i < sum.args.length; i++) {
-        const dropped = attempt(() => replaceAt(ctx.claim, path, without(sum, i)));
-        if (dropped)
-          yield { side: 'claim', expr: dropped, kinds: ['extra-term'], sentence: () => `extra term: without its term ${termName(ctx.claim, path, sum, sum.args[i])}, ${C} would be right` };
+        const term = sum.args[i];
+        const name = () => termName(ctx.claim, path, sum, term);
+        for (const expr of edited(ctx.claim, path, without(sum, i))) yield { side: 'claim', expr, kinds: ['extra-term'], sentence: () => `extra term: without its term ${name()}, ${C} would be right` };
+        for (const expr of edited(ctx.claim, path, withTerm(sum, i, mul(num(-1), term)))) yield { side: 'claim', expr, kinds: ['sign'], sentence: () => `sign: the term ${name()} of ${C} has the wrong sign` };
+        for (const expr of edited(ctx.claim, path, withTerm(sum, i, mul(num(0.5), term)))) yield { side: 'claim', expr, kinds: ['extra-term'], sentence: () => `extra term: the term ${name()} of ${C} is counted twice` };
+        for (const expr of edited(ctx.claim, path, withTerm(sum, i, mul(num(2), term)))) yield { side: 'claim', expr, kinds: ['factor'], sentence: () => `factor: ${C} has 1/2 times its term ${name()}` };
       }
     }
   },
@@ -362,13 +383,11 @@ const kronSwap: Mistake = {
       for (const { path, node } of sites(root, (e) => isOp(e, 'kron'), true)) {
         const [a, b] = (node as OpNode).args;
         const swapped = kron(b, a);
-        const expr = attempt(() => replaceAt(root, path, swapped));
-        if (!expr) continue;
         const sentence =
           side === 'truth'
             ? () => `Kronecker factors swapped: ${C} has ${q(swapped)} where ${R} has ${q(node)} (vec(AXB) = kron(B', A) vec(X))`
             : () => `Kronecker factors swapped: ${C} has ${q(node)} where ${q(swapped)} belongs (vec(AXB) = kron(B', A) vec(X))`;
-        yield { side, expr, kinds: ['kron-swap'], sentence };
+        for (const expr of edited(root, path, swapped)) yield { side, expr, kinds: ['kron-swap'], sentence };
       }
   },
 };
@@ -385,7 +404,7 @@ const commutations: Mistake = {
     const swap = (k: OpNode) => commutation(k.attrs.dims![1], k.attrs.dims![0]);
     /** the product without the factor at `path` (the factor's parent is a product) */
     const dropFactor = (root: Expr, path: Path, parent: Expr | undefined) => {
-      if (!parent || !isOp(parent, 'mul')) return path.length === 0 ? undefined : undefined;
+      if (!parent || !isOp(parent, 'mul')) return undefined;
       const i = path[path.length - 1];
       const rest = parent.args.filter((_, j) => j !== i);
       return attempt(() => replaceAt(root, path.slice(0, -1), rest.length === 1 ? rest[0] : mul(...rest)));
@@ -394,15 +413,13 @@ const commutations: Mistake = {
       const node = n as OpNode;
       const dropped = dropFactor(ctx.truth, path, parent);
       if (dropped) yield { side: 'truth', expr: dropped, kinds: ['missing-commutation'], sentence: () => `missing commutation matrix: ${C} lacks the factor ${q(node)} = ${kText(node)} that ${R} has (${WHY_K})` };
-      const swapped = attempt(() => replaceAt(ctx.truth, path, swap(node)));
-      if (swapped) yield { side: 'truth', expr: swapped, kinds: ['commutation-swap'], sentence: () => `commutation matrix with its indices swapped: ${C} has ${q(swap(node))} where ${R} has ${q(node)} (${WHY_K})` };
+      for (const swapped of edited(ctx.truth, path, swap(node))) yield { side: 'truth', expr: swapped, kinds: ['commutation-swap'], sentence: () => `commutation matrix with its indices swapped: ${C} has ${q(swap(node))} where ${R} has ${q(node)} (${WHY_K})` };
     }
     for (const { path, node: n, parent } of sites(ctx.claim, K, true)) {
       const node = n as OpNode;
       const dropped = dropFactor(ctx.claim, path, parent);
       if (dropped) yield { side: 'claim', expr: dropped, kinds: ['extra-commutation'], sentence: () => `commutation matrix too many: without ${q(node)}, ${C} would be right (${WHY_K})` };
-      const swapped = attempt(() => replaceAt(ctx.claim, path, swap(node)));
-      if (swapped) yield { side: 'claim', expr: swapped, kinds: ['commutation-swap'], sentence: () => `commutation matrix with its indices swapped: ${C} has ${q(node)} where ${q(swap(node))} belongs (${WHY_K})` };
+      for (const swapped of edited(ctx.claim, path, swap(node))) yield { side: 'claim', expr: swapped, kinds: ['commutation-swap'], sentence: () => `commutation matrix with its indices swapped: ${C} has ${q(node)} where ${q(swap(node))} belongs (${WHY_K})` };
     }
     // K put back on the left or the right of a subexpression whose rows (columns) are a product m·n
     for (const { path, node, parent } of sites(ctx.claim, (e) => !isScalarShape(e.shape) && !K(e), true)) {
@@ -411,9 +428,8 @@ const commutations: Mistake = {
         for (const [a, b] of splits(dim)) {
           const k = commutation(a, b);
           const fixed = attempt(() => (left ? mul(k, node) : mul(node, k)));
-          const expr = fixed && attempt(() => replaceAt(ctx.claim, path, fixed));
-          if (expr)
-            yield { side: 'claim', expr, kinds: ['missing-commutation'], sentence: () => `missing commutation matrix: ${C} has ${q(node)} where ${q(fixed!)} belongs (${WHY_K})` };
+          if (fixed)
+            for (const expr of edited(ctx.claim, path, fixed)) yield { side: 'claim', expr, kinds: ['missing-commutation'], sentence: () => `missing commutation matrix: ${C} has ${q(node)} where ${q(fixed!)} belongs (${WHY_K})` };
         }
     }
   },
@@ -432,16 +448,29 @@ const swappedFactors: Mistake = {
         for (const r of outerReversals(chain)) orders.push({ order: r.order, outer: [r.outer, r.reversed] });
         for (const { order, outer } of orders) {
           const other = attempt(() => reordered(node, order));
-          const expr = other && attempt(() => replaceAt(root, path, other));
-          if (!other || !expr) continue;
+          if (!other) continue;
           const [claimHas, truthHas] = outer ? (side === 'truth' ? [outer[1], outer[0]] : [outer[0], outer[1]]) : side === 'truth' ? [other, node] : [node, other];
           const what = outer ? 'outer product the wrong way round' : 'factors in the wrong order';
           const sentence = side === 'truth' ? () => `${what}: ${C} has ${q(claimHas)} where ${R} has ${q(truthHas)}` : () => `${what}: ${C} has ${q(claimHas)} where ${q(truthHas)} belongs`;
-          yield { side, expr, kinds: ['swapped-factors'], sentence };
+          for (const expr of edited(root, path, other)) yield { side, expr, kinds: ['swapped-factors'], sentence };
         }
       }
+    // b'*a + M read as (b'*a)·1 + M (a scalar broadcast): the factors the other way round give the matrix a*b'
+    for (const { path, node } of sites(ctx.claim, broadcast, true)) {
+      const s = (node as OpNode).args[0];
+      for (const order of [...chainMisorders(productParts(s).chain), ...[...outerReversals(productParts(s).chain)].map((r) => r.order)]) {
+        const other = attempt(() => reordered(s, order));
+        if (!other || !shapeEq(other.shape, node.shape)) continue;
+        for (const expr of edited(ctx.claim, path, other))
+          yield { side: 'claim', expr, kinds: ['swapped-factors'], sentence: () => `factors in the wrong order: ${C} has ${q(s)} (a scalar, added to every entry) where ${q(other)} belongs` };
+      }
+    }
   },
 };
+
+/** A scalar product broadcast over a matrix, s·1 (how b'*a + M reads): s is a product of two or more matrices. */
+const broadcast = (e: Expr) =>
+  isOp(e, 'mul') && e.args.length === 2 && isOp(e.args[1], 'ones') && isScalarShape(e.args[0].shape) && productParts(e.args[0]).chain.length >= 2;
 
 const hadamardProduct: Mistake = {
   name: 'hadamard-product',
@@ -461,12 +490,11 @@ const hadamardProduct: Mistake = {
           if (!other) continue;
           const rest = [...factors.slice(0, i), other, ...factors.slice(i + 2)];
           const whole = attempt(() => (isHadamard ? (rest.length === 1 ? rest[0] : hadamard(...rest)) : reordered(node, rest)));
-          const expr = whole && attempt(() => replaceAt(root, path, whole));
-          if (!expr) continue;
+          if (!whole) continue;
           // the claim has the product where the Hadamard product belongs, or the reverse
           const [claimHas, belongs] = side === 'truth' ? [other, pair] : [pair, other];
           const word = (e: Expr) => (isOp(e, 'hadamard') ? 'Hadamard product' : 'matrix product');
-          yield {
+          for (const expr of edited(root, path, whole)) yield {
             side, expr, kinds: [kindFor(!isOp(claimHas, 'hadamard'))],
             sentence: () => `${word(claimHas)} for a ${word(belongs)}: ${C} has ${q(claimHas)} where ${side === 'truth' ? `${R} has ` : ''}${q(belongs)}${side === 'claim' ? ' belongs' : ''}`,
           };
@@ -530,8 +558,7 @@ const chainRule: Mistake = {
       const factors = (node as OpNode).args;
       for (let i = 0; i < factors.length; i++) {
         const rest = factors.filter((_, j) => j !== i);
-        const expr = attempt(() => replaceAt(ctx.truth, path, rest.length === 1 ? rest[0] : hadamard(...rest)));
-        if (expr) yield { side: 'truth', expr, kinds: ['chain-rule'], sentence: () => `chain rule: ${C} lacks the entrywise factor ${q(factors[i])} (in ${q(node)})` };
+        for (const expr of edited(ctx.truth, path, rest.length === 1 ? rest[0] : hadamard(...rest))) yield { side: 'truth', expr, kinds: ['chain-rule'], sentence: () => `chain rule: ${C} lacks the entrywise factor ${q(factors[i])} (in ${q(node)})` };
       }
     }
   },
@@ -547,9 +574,8 @@ const functionDerivative: Mistake = {
       // f(a) replaced by f′(a)
       for (const { path, node } of sites(root, (e) => isOp(e, 'ew'), true)) {
         const d = derivativeOf(node as OpNode);
-        const expr = d && attempt(() => replaceAt(root, path, d));
-        if (!d || !expr) continue;
-        yield side === 'truth'
+        if (!d) continue;
+        for (const expr of edited(root, path, d)) yield side === 'truth'
           ? { side, expr, kinds: ['derivative-for-function'], sentence: () => `derivative for the function: ${C} has ${q(d)} where ${R} has ${q(node)}` }
           : { side, expr, kinds: ['function-for-derivative'], sentence: () => `function for its derivative: ${C} has ${q(node)} where its derivative ${q(d)} belongs` };
       }
@@ -557,9 +583,7 @@ const functionDerivative: Mistake = {
       for (const n of nodes) {
         const d = derivativeOf(n)!;
         for (const { path, replace } of derivativeSites(root, d)) {
-          const expr = attempt(() => replaceAt(root, path, replace(n)));
-          if (!expr) continue;
-          yield side === 'truth'
+          for (const expr of edited(root, path, replace(n))) yield side === 'truth'
             ? { side, expr, kinds: ['function-for-derivative'], sentence: () => `function for its derivative: ${C} has ${q(n)} where ${R} has its derivative ${q(d)}` }
             : { side, expr, kinds: ['derivative-for-function'], sentence: () => `derivative for the function: ${C} has ${q(d)} where ${q(n)} belongs` };
         }
@@ -568,8 +592,12 @@ const functionDerivative: Mistake = {
   },
 };
 
-/** The catalogue, simplest slips first: when several explain a formula, the findings come in this order. */
-export const MISTAKES: readonly Mistake[] = [factor, layout, transposes, terms, kronSwap, commutations, swappedFactors, hadamardProduct, symmetrisation, functionDerivative, chainRule];
+/**
+ * The catalogue, in the order findings are reported when several explain a formula: the simplest (a
+ * constant, the whole transposed), then the specific stories (a symmetric matrix, f for f′, a chain-rule
+ * factor) before the generic edits that can also reproduce them (a transpose, a term, an order).
+ */
+export const MISTAKES: readonly Mistake[] = [factor, layout, symmetrisation, functionDerivative, chainRule, kronSwap, commutations, transposes, terms, swappedFactors, hadamardProduct];
 
 /** The elementwise functions whose f ↔ f′ slips the catalogue knows (every one with a non-trivial derivative). */
 export const FUNCTIONS_WITH_DERIVATIVES: readonly string[] = DIFFERENTIABLE;

@@ -20,7 +20,7 @@ import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
 import { CheckError, PointSampler, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
 import { Rng } from '../numeric/random.js';
-import { atPoints, closeness, comparable, diagnose, type Diagnosis, type Evaluate } from './diagnose.js';
+import { atPoints, closeness, comparable, diagnose, diagnosisPoints, type Diagnosis, type Evaluate } from './diagnose.js';
 import type { MistakeContext, Words } from './catalogue.js';
 import { repairIllTyped } from './ill-typed.js';
 import { findCounterexample, type Counterexample } from './counterexample.js';
@@ -234,9 +234,8 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
  */
 function checkPoints(at: Concrete, exprs: readonly Expr[], kind: ClaimKind, seed: number, notes: string[]): Evaluate | undefined {
   const claims = new Map(exprs.map((e, i) => [String(i), e]));
-  const sampler = new PointSampler({ f: at.f, claims, symbols: at.symbols, dims: at.dims }, new Rng(seed + 1));
   try {
-    const points = [0, 1, 2].map(() => sampler.sample().point);
+    const points = diagnosisPoints({ f: at.f, claims, symbols: at.symbols, dims: at.dims }, new Rng(seed + 1));
     return atPoints(points, points.map((p) => comparable(at.variable, kind, p.values.get(at.variable.name)!.rows)));
   } catch (e) {
     if (!(e instanceof CheckError)) throw e;

@@ -9,7 +9,8 @@
 import type { Expr, SymNode } from '../expr/ast.js';
 import { isSymmetricSymbol, num } from '../expr/ast.js';
 import { mul } from '../expr/build.js';
-import type { ClaimKind } from '../check/derivative.js';
+import { PointSampler, type ClaimKind } from '../check/derivative.js';
+import type { Rng } from '../numeric/random.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { axpy, dot, Mat, scale, transpose } from '../numeric/mat.js';
 import { MISTAKES, factorText, isNiceFactor, nice, type Candidate, type MistakeContext, type MistakeKind } from './catalogue.js';
@@ -33,8 +34,11 @@ export interface Diagnosis {
   readonly claimMatchesTruth: boolean;
 }
 
-/** The values of an expression at every check point, or undefined where it cannot be evaluated or is not finite. */
-export type Evaluate = (e: Expr) => readonly Mat[] | undefined;
+/**
+ * The values of an expression at the check points (the first `count` of them; all by default), or
+ * undefined where it cannot be evaluated or is not finite.
+ */
+export type Evaluate = (e: Expr, count?: number) => readonly Mat[] | undefined;
 
 export const TOLERANCE = 1e-7;
 const MAX_CANDIDATES = 6000;
@@ -57,12 +61,29 @@ export function comparable(variable: SymNode, kind: ClaimKind, n: number): (m: M
   };
 }
 
+/**
+ * Sizes for the i-th point of a diagnosis: distinct, so a transpose cannot hide, and small, so the many
+ * candidates — Kronecker products among them — are cheap: 2, 3, … at the first point, 3, 4, … at the
+ * second, 4, 5, … at the third, in random order. Growing sizes keep identities that hold only in small
+ * dimensions (K_{23}⁴ = I, Cayley–Hamilton for 2×2) from passing for an explanation.
+ */
+export function diagnosisSizes(dims: Iterable<string>, rng: Rng, i: number): Map<string, number> {
+  const names = [...dims].sort();
+  const pool = rng.shuffle(names.map((_, k) => 2 + i + k));
+  return new Map(names.map((d, k) => [d, pool[k]]));
+}
+
+/** Three points where f and the claims are finite and smooth (PointSampler's conditions), at diagnosis sizes. */
+export function diagnosisPoints(claim: ConstructorParameters<typeof PointSampler>[0], rng: Rng): Point[] {
+  return [0, 1, 2].map((i) => new PointSampler(claim, rng, diagnosisSizes(claim.dims, rng, i)).sample().point);
+}
+
 /** Expressions evaluated at fixed points (each value passed through that point's `project`, if any). */
 export function atPoints(points: readonly Point[], project?: readonly ((m: Mat) => Mat)[]): Evaluate {
   const evaluators = points.map((p) => new Evaluator(p));
-  return (e) => {
+  return (e, count = evaluators.length) => {
     try {
-      const vs = evaluators.map((ev, p) => (project ? project[p](ev.eval(e)) : ev.eval(e)));
+      const vs = evaluators.slice(0, count).map((ev, p) => (project ? project[p](ev.eval(e)) : ev.eval(e)));
       return vs.every((m) => m.data.every(Number.isFinite)) ? vs : undefined;
     } catch {
       return undefined;
@@ -82,20 +103,33 @@ export function closeness(reference: Values, tolerance = TOLERANCE): (a: Values,
   return (a, b) => sameShape(a, b) && normAll(a.map((m, i) => axpy(m, -1, b[i]))) <= tolerance * Math.max(normAll(a), normAll(b), 1e-3 * unit, 1e-300);
 }
 
+type Near = (a: Values, b: Values) => boolean;
+
 interface Tested {
   readonly c: Candidate;
+  /** the values at the first point */
   readonly v: Values;
   /** the catalogue entry's position: simpler slips first */
   readonly entry: number;
 }
 
-/** Test every explanation of the catalogue. */
+/**
+ * Test every explanation of the catalogue: at the first (smallest) point, and — when it explains the
+ * formula there — at every point, which is what a finding needs.
+ */
 export function diagnose(ctx: MistakeContext, evaluate: Evaluate, opts: { tolerance?: number } = {}): Diagnosis {
   const tolerance = opts.tolerance ?? TOLERANCE;
   const R = evaluate(ctx.truth), C = evaluate(ctx.claim);
   if (!R || !C) return { findings: [], claimMatchesTruth: false };
   const close = closeness(R, tolerance);
   if (close(C, R)) return { findings: [], claimMatchesTruth: true };
+  const closeFirst = closeness(R.slice(0, 1), tolerance);
+  /** target ≈ s·v at the given values: the fitted s (2, ½, −1 as written), or undefined */
+  const fit = (target: Values, v: Values, near: typeof close) => {
+    const vv = dotAll(v, v);
+    const s = vv > 0 ? nice(dotAll(target, v) / vv) : 1;
+    return near(target, scaled(v, s)) ? s : undefined;
+  };
 
   const found: Found[] = [];
   const tested: Tested[] = [];
@@ -103,16 +137,20 @@ export function diagnose(ctx: MistakeContext, evaluate: Evaluate, opts: { tolera
   MISTAKES.forEach((mistake, entry) => {
     for (const c of mistake.candidates(ctx)) {
       if (++count > MAX_CANDIDATES) return;
-      const v = evaluate(c.expr);
-      if (!v) continue;
       const [self, target, targetExpr] = c.side === 'truth' ? [R, C, ctx.claim] : [C, R, ctx.truth];
-      // a transformation that changes nothing (a transpose of a symmetric product) explains nothing
-      if (!c.identity && close(v, self)) continue;
-      if (!c.identity) tested.push({ c, v, entry });
-      if (!sameShape(v, target)) continue;
-      const vv = dotAll(v, v);
-      const s = vv > 0 ? nice(dotAll(target, v) / vv) : 1;
-      if (!close(target, scaled(v, s))) continue;
+      const first = evaluate(c.expr, 1);
+      if (!first) continue;
+      // a transformation that changes nothing (a transpose of a symmetric product) explains nothing —
+      // checked at every point when the first cannot tell (relu(Wx) = 0 there, say)
+      if (!c.identity && closeFirst(first, self.slice(0, 1))) {
+        const all = evaluate(c.expr);
+        if (!all || close(all, self)) continue;
+      }
+      if (!c.identity) tested.push({ c, v: first, entry });
+      if (!sameShape(first, target) || fit(target.slice(0, 1), first, closeFirst) === undefined) continue;
+      const v = evaluate(c.expr);
+      const s = v && sameShape(v, target) ? fit(target, v, close) : undefined;
+      if (s === undefined) continue;
       // target ≈ s·v; the claim's own factor is s (truth side: C = s·R′) or 1/s (claim side: C′ = R/s)
       const claimFactor = c.side === 'truth' ? s : s === 0 ? 0 : nice(1 / s);
       const witness: [Expr, Expr] = [targetExpr, s === 1 ? c.expr : mul(num(s), c.expr)];
@@ -127,7 +165,7 @@ export function diagnose(ctx: MistakeContext, evaluate: Evaluate, opts: { tolera
         });
     }
   });
-  if (!found.some((f) => f.finding.slips === 1)) found.push(...pairs(tested, close));
+  if (!found.some((f) => f.finding.slips === 1)) found.push(...pairs(tested, closeFirst, close, evaluate));
   return { findings: ordered(found), claimMatchesTruth: false };
 }
 
@@ -141,7 +179,7 @@ function factorSentence(ctx: MistakeContext, s: number): string {
 }
 
 /** Two slips: one undone on the claim's side, one made on the reference's side, giving the same values. */
-function pairs(tested: readonly Tested[], close: (a: Values, b: Values) => boolean): Found[] {
+function pairs(tested: readonly Tested[], closeFirst: Near, close: Near, evaluate: Evaluate): Found[] {
   const claimSide = tested.filter((t) => t.c.side === 'claim');
   const truthSide = tested.filter((t) => t.c.side === 'truth');
   // a fingerprint (a fixed random projection of the values) to skip pairs that cannot match
@@ -169,10 +207,12 @@ function pairs(tested: readonly Tested[], close: (a: Values, b: Values) => boole
   for (const x of claimSide) {
     const p = print(x.v);
     for (const { t: y, p: py } of byShape.get(key(x.v)) ?? []) {
-      if (Math.abs(p - py) > 1e-5 * (1 + Math.abs(p)) || !close(x.v, y.v)) continue;
-      const kinds = [...new Set([...y.c.kinds, ...x.c.kinds])];
+      if (Math.abs(p - py) > 1e-5 * (1 + Math.abs(p)) || !closeFirst(x.v, y.v)) continue;
+      const [vx, vy] = [evaluate(x.c.expr), evaluate(y.c.expr)];
+      if (!vx || !vy || !close(vx, vy)) continue;
+      const kinds = [...new Set([...x.c.kinds, ...y.c.kinds])];
       out.push({
-        finding: { kinds, sentence: `two slips: ${y.c.sentence()}; and ${x.c.sentence()}`, slips: 2, witness: [x.c.expr, y.c.expr] },
+        finding: { kinds, sentence: `two slips: ${x.c.sentence()}; and ${y.c.sentence()}`, slips: 2, witness: [x.c.expr, y.c.expr] },
         rank: 200 + Math.min(x.entry, y.entry) * 20 + Math.max(x.entry, y.entry),
         side: 'claim',
       });
@@ -186,11 +226,15 @@ function pairs(tested: readonly Tested[], close: (a: Values, b: Values) => boole
  * claim's A transposed) is reported once, as seen in the claim, with the claim corrected in its notation.
  */
 function ordered(found: readonly Found[]): Finding[] {
-  const kindsKey = (f: Found) => f.finding.slips + ':' + f.finding.kinds.join();
+  const kindsKey = (f: Found) => f.finding.slips + ':' + [...f.finding.kinds].sort().join();
   const seenInClaim = new Set(found.filter((f) => f.side === 'claim').map(kindsKey));
   const bySentence = new Map<string, Found>();
-  for (const f of found) {
+  const pairKinds = new Set<string>();
+  for (const f of [...found].sort((a, b) => a.rank - b.rank)) {
     if (f.side === 'truth' && f.finding.slips === 1 && seenInClaim.has(kindsKey(f))) continue;
+    // two slips of the same two kinds are one explanation, however it was found
+    if (f.finding.slips === 2 && pairKinds.has(kindsKey(f))) continue;
+    if (f.finding.slips === 2) pairKinds.add(kindsKey(f));
     if (!bySentence.has(f.finding.sentence)) bySentence.set(f.finding.sentence, f);
   }
   const all = [...bySentence.values()].sort((a, b) => a.finding.slips - b.finding.slips || a.rank - b.rank).map((f) => f.finding);

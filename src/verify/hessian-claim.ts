@@ -18,12 +18,14 @@ import { simplify } from '../rewrite/simplify.js';
 import { deriveGradients } from '../calculus/derive.js';
 import { deriveHessian } from '../calculus/hessian.js';
 import { checkDerivativeAnyDepth, checkQuadraticForm, chooseInstances, type QuadraticVerdict } from '../check/instances.js';
-import { CheckError, PointSampler } from '../check/derivative.js';
+import { CheckError } from '../check/derivative.js';
 import { Rng, randomDirection } from '../numeric/random.js';
 import { parseScope, parseWrt } from '../app/derive.js';
 import type { Verdict } from '../check/derivative.js';
 import { compareSymbolically, type VerifyInput, type VerifyOutput } from './claim.js';
-import { atPoints, diagnose, type Diagnosis } from './diagnose.js';
+import { atPoints, closeness, diagnose, diagnosisPoints, type Diagnosis, type Evaluate } from './diagnose.js';
+import type { MistakeContext } from './catalogue.js';
+import { repairIllTyped } from './ill-typed.js';
 
 type Verify = (input: VerifyInput) => VerifyOutput;
 
@@ -71,51 +73,80 @@ export function verifyHessianForm(input: VerifyInput): VerifyOutput {
   // the direction dX, readable in the claim as a symbol of X's shape, then made the differential of X
   const dirSym = sym(dname, variable.shape);
   const withDir = { ...scope, decls: { ...decls, symbols: new Map([...decls.symbols, [dname, dirSym]]) } };
+  const read = (text: string) => substitute(parseExpression(text, withDir, 'claim'), new Map([[dirSym, delta(variable)]]));
+  const symbols = [...decls.symbols.values()];
+  const form: FormSetting = { f, variable, symbols, dims: decls.dims, label, seed: input.seed };
   let claim: Expr;
   try {
-    claim = substitute(parseExpression(input.claim, withDir, 'claim'), new Map([[dirSym, delta(variable)]]));
+    claim = read(input.claim);
   } catch (e) {
     if (!(e instanceof ShapeError)) throw e;
-    return { ...base, illTyped: { message: e.message, detail: e.detail } };
+    const notes: string[] = [];
+    const evaluate = formPoints(form, [truth], notes);
+    const readable = (text: string) => {
+      try {
+        return read(text);
+      } catch (err) {
+        if (err instanceof InputError) return undefined;
+        throw err;
+      }
+    };
+    const findings = evaluate ? repairIllTyped(input.claim, readable, truth, evaluate, closeness(evaluate(truth) ?? []), (c) => diagnose(formContext(c, truth, label), evaluate)) : [];
+    return { ...base, notes, illTyped: { message: e.message, detail: e.detail }, ...(evaluate ? { diagnosis: { findings, claimMatchesTruth: false } } : {}) };
   }
   if (!isScalarShape(claim.shape)) return { ...base, claim, illTyped: { message: `the claim is ${shapeText(claim.shape)}, but ${label} is a scalar` } };
-  const symbols = [...decls.symbols.values()];
   const check = (q: Expr) => checkQuadraticForm({ f, quadratic: q, vars: [variable], symbols, dims: decls.dims }, { seed: input.seed });
   const numerical = check(claim);
   const symbolic = compareSymbolically(claim, truth, false);
   const notes = [`the direction is ${dname}: ${label} = Σ ∂²f/∂x_a∂x_b (${dname})_a (${dname})_b, the second derivative of f along ${dname}`];
   if (numerical.passed) return { ...base, claim, symbolic, numerical: asVerdict(numerical), verified: true, notes };
-  const diagnosis = diagnoseForm(claim, truth, { f, variable, symbols, dims: decls.dims, label, seed: input.seed }, notes);
+  const diagnosis = diagnoseForm(claim, truth, form, notes);
   return { ...base, claim, symbolic, numerical: asVerdict(numerical), notes, truthCheck: asVerdict(check(truth)), diagnosis };
 }
 
+interface FormSetting {
+  readonly f: Expr;
+  readonly variable: SymNode;
+  readonly symbols: readonly SymNode[];
+  readonly dims: ReadonlySet<string>;
+  readonly label: string;
+  readonly seed?: number;
+}
+
 /**
- * The catalogue on a form: the claim against matcalc's form at 3 random points, each with a random
+ * The check points of a form's diagnosis: 3 random points where f is finite and smooth, each with a random
  * direction dX (symmetric for a symmetric X). Forms at any depth are not diagnosed (none is printed).
  */
-function diagnoseForm(
-  claim: Expr,
-  truth: Expr,
-  s: { f: Expr; variable: SymNode; symbols: readonly SymNode[]; dims: ReadonlySet<string>; label: string; seed?: number },
-  notes: string[],
-): Diagnosis | undefined {
-  if (chooseInstances([s.f, claim, truth]).length) return undefined;
+function formPoints(s: FormSetting, exprs: readonly Expr[], notes: string[]): Evaluate | undefined {
+  if (chooseInstances([s.f, ...exprs]).length) return undefined;
   const rng = new Rng((s.seed ?? 20261122) + 1);
-  const sampler = new PointSampler({ f: s.f, claims: new Map(), symbols: s.symbols, dims: s.dims }, rng);
-  let points;
   try {
-    points = [0, 1, 2].map(() => {
-      const { point } = sampler.sample();
-      const values = new Map(point.values);
-      values.set('d' + s.variable.name, randomDirection(s.variable, point.sizes, rng));
-      return { sizes: point.sizes, values };
-    });
+    return atPoints(
+      diagnosisPoints({ f: s.f, claims: new Map(), symbols: s.symbols, dims: s.dims }, rng).map((point) => {
+        const values = new Map(point.values);
+        values.set('d' + s.variable.name, randomDirection(s.variable, point.sizes, rng));
+        return { sizes: point.sizes, values };
+      }),
+    );
   } catch (e) {
     if (!(e instanceof CheckError)) throw e;
     notes.push(`no diagnosis: ${e.message}`);
     return undefined;
   }
-  const d = diagnose({ truth: simplify(truth), claim, symbols: s.symbols, words: { claim: 'the claim', truth: s.label, whole: s.label } }, atPoints(points));
+}
+
+const formContext = (claim: Expr, truth: Expr, label: string): MistakeContext => ({
+  truth: simplify(truth),
+  claim,
+  symbols: [],
+  words: { claim: 'the claim', truth: label, whole: label },
+});
+
+/** The catalogue on a form: the claim against matcalc's form. */
+function diagnoseForm(claim: Expr, truth: Expr, s: FormSetting, notes: string[]): Diagnosis | undefined {
+  const evaluate = formPoints(s, [claim, truth], notes);
+  if (!evaluate) return undefined;
+  const d = diagnose({ ...formContext(claim, truth, s.label), symbols: s.symbols }, evaluate);
   // ½ of the form: the usual reading of the Taylor expansion f(X + Δ) ≈ f + ⟨∇f, Δ⟩ + ½∇²f[Δ, Δ]
   const taylor = ' — the second-order term ½∇²f[Δ, Δ] of the Taylor expansion, not the form itself';
   return { ...d, findings: d.findings.map((x) => (x.kinds.length === 1 && x.kinds[0] === 'factor' && x.sentence.startsWith('factor: the claim is 1/2 times') ? { ...x, sentence: x.sentence + taylor } : x)) };

@@ -9,7 +9,7 @@ import type { Expr } from '../expr/ast.js';
 import type { Mat } from '../numeric/mat.js';
 import { shapeEq } from '../expr/shape.js';
 import { toText } from '../render/print.js';
-import type { MistakeKind } from './catalogue.js';
+import { attempt, type MistakeKind } from './catalogue.js';
 import type { Diagnosis, Evaluate, Finding } from './diagnose.js';
 
 type AnyNode = MathNode & Record<string, any>;
@@ -134,7 +134,7 @@ export function repairIllTyped(
   for (const edit of [...transposeEdits(text), ...treeEdits(text)]) {
     if (seen.has(edit.text)) continue;
     seen.add(edit.text);
-    const e = read(edit.text);
+    const e = attempt(() => read(edit.text));
     if (!e || !shapeEq(e.shape, truth.shape)) continue;
     const v = evaluate(e);
     if (!v) continue;
@@ -149,7 +149,7 @@ export function repairIllTyped(
       if (f.slips === 1)
         doubles.push({
           kinds: [...new Set([...edit.kinds, ...f.kinds])],
-          sentence: `two slips: ${edit.name}: ${edit.change} the claim is well-typed (${toText(expr)}); and then ${f.sentence}`,
+          sentence: `two slips: ${edit.name}: ${edit.change} the claim is well-typed (${edit.text}); and then ${f.sentence}`,
           slips: 2,
           ...(f.corrected ? { corrected: f.corrected } : {}),
           witness: f.witness,

@@ -1,13 +1,16 @@
 // Why a step of a proof is not equal to the line before: the mistake catalogue of claims (catalogue.ts),
 // with the line as the wrong formula and, as the reference, what the rule the step cites gives from the
-// line before (when it cites one) and the line before itself. Every finding is exact at random points (at
-// concrete indices when the lines hold for any depth).
-import type { Expr, SymNode } from '../expr/ast.js';
+// line before (when it cites one), the line before with its derivative operators worked out by matcalc
+// (grad(f, X) → ∇_X f: a slip in a gradient is a slip against the gradient), and the line before
+// itself. Every finding is exact at random points (at concrete indices when the lines hold for any depth).
+import { mapDag, type Expr, type SymNode } from '../expr/ast.js';
+import { InputError, UnsupportedError } from '../expr/errors.js';
+import { deriveGradients, deriveJacobians } from '../calculus/derive.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { Mat } from '../numeric/mat.js';
-import { Rng, randomSizes, randomValue } from '../numeric/random.js';
+import { Rng, randomValue } from '../numeric/random.js';
 import { assignRoots, atInstance, chooseInstances } from '../check/instances.js';
-import { diagnose, TOLERANCE, type Evaluate, type Finding } from './diagnose.js';
+import { closeness, diagnose, diagnosisSizes, TOLERANCE, type Evaluate, type Finding } from './diagnose.js';
 
 /** Lines with derivative operators are evaluated by differences, to about 1e-8: compared at the checker's 1e-6. */
 const DIFFERENCED = 1e-6;
@@ -19,16 +22,16 @@ const hasDerivative = (e: Expr): boolean => e.kind === 'op' && (['grad', 'jac', 
  */
 function stepPoints(symbols: readonly SymNode[], dims: ReadonlySet<string>, at: (e: Expr) => Expr, seed: number, assign: readonly (readonly [string, Expr])[]): Evaluate {
   const rng = new Rng(seed);
-  const evaluators = [0, 1, 2].map(() => {
-    const sizes = randomSizes(dims, rng);
+  const evaluators = [0, 1, 2].map((i) => {
+    const sizes = diagnosisSizes(dims, rng, i);
     const values = new Map<string, Mat>();
     for (const s of symbols) values.set(s.name, randomValue(s, sizes, rng));
     for (const [name, e] of assign) values.set(name, new Evaluator({ sizes, values }).eval(at(e)));
     return new Evaluator({ sizes, values });
   });
-  return (e) => {
+  return (e, count = evaluators.length) => {
     try {
-      const vs = evaluators.map((ev) => ev.eval(e));
+      const vs = evaluators.slice(0, count).map((ev) => ev.eval(e));
       return vs.every((m) => m.data.every(Number.isFinite)) ? vs : undefined;
     } catch {
       return undefined;
@@ -36,10 +39,29 @@ function stepPoints(symbols: readonly SymNode[], dims: ReadonlySet<string>, at: 
   };
 }
 
+/** The line with grad(f, X) and jac(F, X) replaced by matcalc's derivatives; undefined when it has none or one cannot be derived. */
+function workedOut(line: Expr): Expr | undefined {
+  if (!hasDerivative(line)) return undefined;
+  try {
+    const out = mapDag(line, (e, rebuilt) => {
+      if (rebuilt.kind !== 'op' || !['grad', 'jac', 'hess', 'diff'].includes(rebuilt.op)) return rebuilt;
+      const [f, x] = rebuilt.args;
+      if (x.kind !== 'sym' || rebuilt.op === 'hess' || rebuilt.op === 'diff') throw new UnsupportedError('hess and diff are not worked out');
+      return (rebuilt.op === 'grad' ? deriveGradients(f, [x]) : deriveJacobians(f, [x]))[0].value;
+    });
+    return hasDerivative(out) ? undefined : out;
+  } catch (e) {
+    if (e instanceof InputError || e instanceof UnsupportedError) return undefined;
+    throw e;
+  }
+}
+
 export interface StepReference {
   readonly expr: Expr;
-  /** how findings name it: "the line before", "what kron-transpose gives" */
+  /** how findings name it, in "where ___ has": "the line before", "what kron-transpose gives" */
   readonly name: string;
+  /** … and as a whole: "the line is 2 times the line before" */
+  readonly whole?: string;
 }
 
 /**
@@ -54,8 +76,10 @@ export function diagnoseStep(
   dims: ReadonlySet<string>,
   opts: { seed?: number; assign?: readonly (readonly [string, Expr])[]; ruleResults?: readonly Expr[]; rule?: string } = {},
 ): Finding[] {
+  const worked = workedOut(prev);
   const references: StepReference[] = [
     ...(opts.ruleResults ?? []).slice(0, 4).map((expr) => ({ expr, name: `what ${opts.rule} gives` })),
+    ...(worked ? [{ expr: worked, name: 'the derivative (as matcalc works it out)', whole: 'the line before' }] : []),
     { expr: prev, name: 'the line before' },
   ];
   const instances = chooseInstances([prev, cur, ...references.map((r) => r.expr), ...assignRoots(opts.assign)]);
@@ -65,10 +89,14 @@ export function diagnoseStep(
   const evaluate = stepPoints(scope.symbols, scope.dims, at, opts.seed ?? 3, opts.assign ?? []);
   const where = inst ? `at ${inst.label.replace(/,/g, ', ').replace(/=/g, ' = ')}: ` : '';
   let best: readonly Finding[] = [];
+  const before = evaluate(at(prev));
   for (const r of references) {
     const truth = at(r.expr), claim = at(cur);
+    // a reference must equal the line before at the points (what the engine works out is checked here too)
+    const values = r.expr === prev ? before : evaluate(truth);
+    if (!before || !values || !closeness(before, DIFFERENCED)(values, before)) continue;
     const tolerance = hasDerivative(truth) || hasDerivative(claim) ? DIFFERENCED : TOLERANCE;
-    const { findings } = diagnose({ truth, claim, symbols: scope.symbols, words: { claim: 'the line', truth: r.name, whole: r.name } }, evaluate, { tolerance });
+    const { findings } = diagnose({ truth, claim, symbols: scope.symbols, words: { claim: 'the line', truth: r.name, whole: r.whole ?? r.name } }, evaluate, { tolerance });
     if (findings.length && (!best.length || findings[0].slips < best[0].slips)) best = findings;
     if (best.length && best[0].slips === 1) break;
   }
