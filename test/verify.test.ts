@@ -181,8 +181,8 @@ describe('verdicts', () => {
     const decl = 'X: n x m; A: n x n';
     const o = verifyClaim({ decl, f: "tr(X'*A*X)", wrt: 'X', claim: '2*A*X' });
     expect(o.diagnosis!.findings.map((f) => f.sentence)).toEqual([
-      "missing transpose: the claim has `A` where the truth has `A'`",
       "symmetrisation: the claim treats A as symmetric: it is the true gradient with A' written as A; unless A is declared symmetric, both A and A' appear",
+      "missing transpose: the claim has `A` where the truth has `A'`",
     ]);
     const missing = verifyClaim({ decl, f: "tr(X'*A*X)", wrt: 'X', claim: 'A*X' });
     expect(missing.diagnosis!.findings.map((f) => f.sentence)).toEqual(["missing term: the claim is the true gradient without the term `A'*X`"]);
@@ -242,7 +242,7 @@ describe('the slips of issue #18, named', () => {
     const o = verifyClaim({ decl: 'M: m x n; X: m x n; Y: m x n', f: '0.5*norm(M .* X - Y)^2', wrt: 'X', claim: 'M*(M .* X - Y)' });
     expect(first(o).kinds).toEqual(['product-for-hadamard']);
     expect(toText(first(o).corrected!)).toBe('M .* (M .* X - Y)');
-    const back = verifyClaim({ decl: 'A, X: n x n', f: 'tr(A*X)', wrt: 'X', claim: "A' .* eye(n)" });
+    const back = verifyClaim({ decl: 'A, B, X: n x n', f: 'tr(A*B*X)', wrt: 'X', claim: "B' .* A'" });
     expect(first(back).kinds).toEqual(['hadamard-for-product']);
   });
   it('factors in the wrong order in an ill-typed claim, and an outer product the wrong way round', () => {

@@ -485,6 +485,8 @@ const hadamardProduct: Mistake = {
         const factors = isHadamard ? (node as OpNode).args : productParts(node).chain;
         for (let i = 0; i + 1 < factors.length; i++) {
           const [a, b] = [factors[i], factors[i + 1]];
+          // A .* eye(n) is a mask (diag), A*eye(n) is A: not a product of the other kind, but a factor left out
+          if ([a, b].some((f) => isOp(f, 'eye') || isOp(f, 'ones'))) continue;
           const pair = isHadamard ? hadamard(a, b) : mul(a, b);
           const other = attempt(() => (isHadamard ? mul(a, b) : hadamard(a, b)));
           if (!other) continue;

@@ -60,6 +60,20 @@ function transposeEdits(text: string): Edit[] {
 
 const isOperator = (n: AnyNode, op: string) => n.type === 'OperatorNode' && n.op === op && n.args.length === 2;
 
+/** The text without parentheses around the whole of it: ((A .* B)) → A .* B. */
+function bare(text: string): string {
+  for (;;) {
+    if (text[0] !== '(') return text;
+    let depth = 0, end = -1;
+    for (let i = 0; i < text.length && end < 0; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')' && --depth === 0) end = i;
+    }
+    if (end !== text.length - 1) return text;
+    text = text.slice(1, -1);
+  }
+}
+
 /** The factors of a left-nested chain a*b*c (mathjs reads it as (a*b)*c). */
 function chain(n: AnyNode, op: string): AnyNode[] {
   return isOperator(n, op) ? [...chain(n.args[0], op), n.args[1]] : [n];
@@ -83,7 +97,7 @@ function treeEdits(text: string): Edit[] {
   const edits: Edit[] = [];
   const replaced = (target: AnyNode, by: string) => tidy(root.toString({ handler: (n: AnyNode) => (n === target ? by : undefined) }));
   const add = (target: AnyNode, by: string, kinds: MistakeKind[], name: string) =>
-    edits.push({ text: replaced(target, by), kinds, name, change: `with \`${tidy(by.replace(/^\((.*)\)$/, '$1'))}\` for \`${tidy(target.toString())}\`` });
+    edits.push({ text: replaced(target, by), kinds, name, change: `with \`${tidy(bare(by))}\` for \`${tidy(target.toString())}\`` });
   root.traverse((n: AnyNode, _path: string, parent: AnyNode | null) => {
     // a maximal chain of * (or .*): its top node, not the left argument of another of the same operator
     for (const op of ['*', '.*'] as const) {
