@@ -91,6 +91,10 @@ const MORE_GRADIENTS: readonly [string, string, string][] = [
   ["u'*A*v", 'u: m; v: n; A: m x n', 'A'],
   ["tr(X*A*X')", 'X: n x m; A: m x m', 'X'],
   ['0.5*norm(W*x - y)^2', 'W: m x n; x: n; y: m', 'W'],
+  // softmax is a vector function, not an entrywise one: its slips are the generic ones
+  ['-sum(Y .* log_softmax(W*X))', 'W: k x d; X: d x n; Y: k x n stochastic', 'W'],
+  ['logsumexp(A*x)', 'A: m x n; x: n', 'x'],
+  ["v'*softmax(z)", 'v: n; z: n', 'z'],
 ];
 
 /** The elementwise functions whose derivative is another formula (not 0, not the function itself), from the operator registry. */
