@@ -63,13 +63,13 @@ export function comparable(variable: SymNode, kind: ClaimKind, n: number): (m: M
 
 /**
  * Sizes for the i-th point of a diagnosis: distinct, so a transpose cannot hide, and small, so the many
- * candidates — Kronecker products among them — are cheap: 2, 3, … at the first point, 3, 4, … at the
- * second, 4, 5, … at the third, in random order. Growing sizes keep identities that hold only in small
- * dimensions (K_{23}⁴ = I, Cayley–Hamilton for 2×2) from passing for an explanation.
+ * candidates — Kronecker products among them — are cheap: 2, 3, … in random order at the first two
+ * points, 3, 4, … at the third. The larger third point keeps identities that hold only in the smallest
+ * dimensions (K₂₃⁴ = I, Cayley–Hamilton for 2×2) from passing for an explanation.
  */
 export function diagnosisSizes(dims: Iterable<string>, rng: Rng, i: number): Map<string, number> {
   const names = [...dims].sort();
-  const pool = rng.shuffle(names.map((_, k) => 2 + i + k));
+  const pool = rng.shuffle(names.map((_, k) => (i < 2 ? 2 : 3) + k));
   return new Map(names.map((d, k) => [d, pool[k]]));
 }
 
