@@ -57,7 +57,7 @@ export function documentJson(r: DocumentResult): DocumentJson {
             passed: x.passed,
             error: finite(x.error),
             message: x.message ?? null,
-            diagnosis: x.diagnosis ? { findings: [...x.diagnosis.findings], correct: x.diagnosis.correct } : null,
+            diagnosis: x.diagnosis ? { findings: [...x.diagnosis.findings], correct: x.diagnosis.correct ?? null } : null,
             counterexample: counterexampleJson(x.counterexample),
             inequality: x.inequality ? inequalityJson(x.inequality) : null,
           }

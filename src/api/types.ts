@@ -253,7 +253,8 @@ export interface VerifyJson {
   readonly symbolic: unknown;
   readonly numerical: VerdictJson | null;
   readonly correct: Formula & { readonly shape: string; readonly cookbook?: string; readonly check: VerdictJson | null };
-  readonly diagnosis: readonly { readonly kinds: readonly string[]; readonly sentence: string }[] | null;
+  /** the slips that explain a false claim exactly, simplest first ([verify.md](../../docs/verify.md)) */
+  readonly diagnosis: readonly { readonly kinds: readonly string[]; readonly slips: 1 | 2; readonly sentence: string; readonly corrected: string | null }[] | null;
   /** small sizes and integer entries where the claim is false */
   readonly counterexample: {
     readonly sizes: Readonly<Record<string, number>>;
@@ -333,7 +334,8 @@ export interface ClaimLineJson {
   readonly passed: boolean;
   readonly error: number | null;
   readonly message: string | null;
-  readonly diagnosis: { readonly findings: readonly string[]; readonly correct: string } | null;
+  /** a false equation's slips (the right side against the left); `correct` when the left side is a derivative matcalc works out */
+  readonly diagnosis: { readonly findings: readonly string[]; readonly correct: string | null } | null;
   readonly counterexample: CounterexampleJson | null;
   /** for an inequality: the random points, the searches and what they found */
   readonly inequality: InequalityJson | null;

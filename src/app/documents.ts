@@ -93,7 +93,7 @@ export function documentText(r: DocumentResult): string {
       L.push(`  line ${x.item.line}: ${what}${x.item.label ? ' ' + x.item.label : ''} ${verdict}${x.passed ? '' : '   ← FAILS'}`);
       if (iq?.counterexample) L.push(...inequalityCounterexampleLines(iq));
       for (const f of x.diagnosis?.findings ?? []) L.push(`      diagnosis: ${f}`);
-      if (x.diagnosis) L.push(`      correct: ${x.diagnosis.correct}`);
+      if (x.diagnosis?.correct) L.push(`      correct: ${x.diagnosis.correct}`);
       if (x.counterexample) L.push(...counterexampleText(x.counterexample, 'left side', 'right side'));
     } else {
       L.push(`  line ${x.item.line}: proof${x.item.label ? ' ' + x.item.label : ''}: ${x.lines.length - 1} steps${x.passed ? ', every step holds' : ''}`);

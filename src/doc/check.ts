@@ -14,11 +14,12 @@ import type { Idx, IndexVar } from '../expr/indices.js';
 import { loadRules, type Rule } from '../rewrite/rules.js';
 import { simplify } from '../rewrite/simplify.js';
 import { verifyChain } from '../check/steps.js';
+import { CheckError } from '../check/derivative.js';
 import { toText } from '../render/print.js';
 import { shapeEq, shapeText } from '../expr/shape.js';
 import type { DocClaim, DocProof, DocumentSource, DocStep } from './format.js';
 import { verifyClaim } from '../verify/claim.js';
-import { diagnoseStep } from '../verify/step-diagnosis.js';
+import { diagnoseStep, workedOut } from '../verify/step-diagnosis.js';
 import { findEqualityCounterexample, type EqualityCounterexample } from '../verify/counterexample.js';
 import { checkInequality, evidenceText, type InequalityVerdict, type Relation } from '../check/inequality.js';
 
@@ -50,8 +51,11 @@ export interface ClaimResult {
   readonly passed: boolean;
   readonly error?: number;
   readonly message?: string;
-  /** for a false claim about a derivative: the usual mistakes that explain it, and the right formula */
-  readonly diagnosis?: { readonly findings: readonly string[]; readonly correct: string };
+  /**
+   * for a false claim: the slips that explain it (the right side against the left), and the right formula
+   * when the left side is a derivative matcalc works out
+   */
+  readonly diagnosis?: { readonly findings: readonly string[]; readonly correct?: string };
   /** a small point where the two sides differ (for a false claim, and as the evidence of a refutation) */
   readonly counterexample?: EqualityCounterexample;
   /** for an inequality: what the random points and the search found */
@@ -166,17 +170,25 @@ export function ruleResults(chain: readonly Rule[], prev: Expr, cur: Expr, rules
 
 /**
  * A false claim "grad(f, X) = G" (or jac) gets the diagnosis of `matcalc verify`: which usual mistake
- * (a factor, a transpose, a missing term, …) explains it, and the correct formula.
+ * (a factor, a transpose, a missing term, …) explains it, and the correct formula. Any other false
+ * equation gets the diagnosis of a step: the right side against the left (worked out by matcalc when it
+ * has derivative operators).
  */
-function diagnoseClaim(doc: DocumentSource, item: DocClaim): { diagnosis?: ClaimResult['diagnosis'] } {
+function diagnoseClaim(doc: DocumentSource, item: DocClaim, lhs: Expr, rhs: Expr, symbols: readonly SymNode[], dims: ReadonlySet<string>, seed: number | undefined): { diagnosis?: ClaimResult['diagnosis'] } {
   const m = /^\s*(grad|jac)\((.*),\s*([A-Za-z]\w*(?:\[[^\]]*\])?)\s*\)\s*$/.exec(item.lhs);
-  if (!m) return {};
   try {
-    const out = verifyClaim({ decl: doc.decl.text, f: m[2], wrt: m[3], claim: item.rhs, kind: m[1] === 'grad' ? 'grad' : undefined, defs: doc.defs.map((d) => d.text) });
-    if (out.verified) return {};
-    return { diagnosis: { findings: out.diagnosis?.findings.map((f) => f.sentence) ?? [], correct: `${out.label} = ${toText(out.truth.value)}` } };
-  } catch {
-    return {}; // the diagnosis is a courtesy; the verdict stands without it
+    if (m) {
+      const out = verifyClaim({ decl: doc.decl.text, f: m[2], wrt: m[3], claim: item.rhs, kind: m[1] === 'grad' ? 'grad' : undefined, defs: doc.defs.map((d) => d.text) });
+      if (out.verified) return {};
+      return { diagnosis: { findings: out.diagnosis?.findings.map((f) => f.sentence) ?? [], correct: `${out.label} = ${toText(out.truth.value)}` } };
+    }
+    const findings = diagnoseStep(lhs, rhs, symbols, dims, { seed, words: { line: 'the right side', before: 'the left side' } }).map((f) => f.sentence);
+    const worked = workedOut(lhs);
+    return findings.length ? { diagnosis: { findings, ...(worked ? { correct: `${item.lhs} = ${toText(simplify(worked))}` } : {}) } } : {};
+  } catch (e) {
+    // the diagnosis is a courtesy: a claim matcalc cannot differentiate or sample keeps its verdict without one
+    if (e instanceof InputError || e instanceof UnsupportedError || e instanceof CheckError) return {};
+    throw e;
   }
 }
 
@@ -281,7 +293,7 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
       results.push({
         kind: 'claim', item, lhs: l.expr, rhs: r.expr, holds, passed: holds === item.expected, error,
         message: holds ? undefined : `the two sides differ (relative difference ${Number.isFinite(error) ? error.toExponential(2) : '∞'}${shapes})`,
-        ...(holds || assumptions.length ? {} : diagnoseClaim(doc, item)),
+        ...(holds || assumptions.length ? {} : diagnoseClaim(doc, item, l.expr, r.expr, symbols, decls.dims, opts.seed)),
         ...(counterexample ? { counterexample } : {}),
       });
       continue;

@@ -161,7 +161,7 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
           : `does not hold: ${res.message}`;
       body.push(report(text(`${res.passed ? '✓' : '✗'} The ${iq ? 'inequality' : 'equation'} ${verdict}${res.passed && !res.item.expected ? ', as the document says' : ''}.`)));
       for (const f of res.diagnosis?.findings ?? []) body.push(report(text(`Diagnosis: ${f}.`)));
-      if (res.diagnosis) body.push(report(text(`Correct: ${res.diagnosis.correct}.`)));
+      if (res.diagnosis?.correct) body.push(report(text(`Correct: ${res.diagnosis.correct}.`)));
       if (res.counterexample) body.push(report(text(counterexampleProse(res.counterexample, 'the left side', 'the right side'))));
       continue;
     }

@@ -39,15 +39,21 @@ function stepPoints(symbols: readonly SymNode[], dims: ReadonlySet<string>, at: 
   };
 }
 
-/** The line with grad(f, X) and jac(F, X) replaced by matcalc's derivatives; undefined when it has none or one cannot be derived. */
-function workedOut(line: Expr): Expr | undefined {
+/**
+ * The line with its derivative operators replaced by matcalc's derivatives — grad(f, X) by ∇_X f,
+ * jac(F, X) by ∇_vec(X) vec F, hess(f, X, Y) by ∇_vec(X) vec(∇_Y f) — or undefined when it has none or
+ * one cannot be derived (diff, a variable that is not a symbol).
+ */
+export function workedOut(line: Expr): Expr | undefined {
   if (!hasDerivative(line)) return undefined;
   try {
     const out = mapDag(line, (e, rebuilt) => {
       if (rebuilt.kind !== 'op' || !['grad', 'jac', 'hess', 'diff'].includes(rebuilt.op)) return rebuilt;
-      const [f, x] = rebuilt.args;
-      if (x.kind !== 'sym' || rebuilt.op === 'hess' || rebuilt.op === 'diff') throw new UnsupportedError('hess and diff are not worked out');
-      return (rebuilt.op === 'grad' ? deriveGradients(f, [x]) : deriveJacobians(f, [x]))[0].value;
+      const [f, x, y] = rebuilt.args;
+      if (rebuilt.op === 'diff' || x.kind !== 'sym' || (y && y.kind !== 'sym')) throw new UnsupportedError('not worked out');
+      if (rebuilt.op === 'grad') return deriveGradients(f, [x])[0].value;
+      if (rebuilt.op === 'jac') return deriveJacobians(f, [x])[0].value;
+      return deriveJacobians(deriveGradients(f, [y as SymNode])[0].value, [x])[0].value;
     });
     return hasDerivative(out) ? undefined : out;
   } catch (e) {
@@ -74,13 +80,21 @@ export function diagnoseStep(
   cur: Expr,
   symbols: readonly SymNode[],
   dims: ReadonlySet<string>,
-  opts: { seed?: number; assign?: readonly (readonly [string, Expr])[]; ruleResults?: readonly Expr[]; rule?: string } = {},
+  opts: {
+    seed?: number;
+    assign?: readonly (readonly [string, Expr])[];
+    ruleResults?: readonly Expr[];
+    rule?: string;
+    /** how the two formulas are named: the line and the line before (default), or a claim's two sides */
+    words?: { readonly line: string; readonly before: string };
+  } = {},
 ): Finding[] {
+  const words = opts.words ?? { line: 'the line', before: 'the line before' };
   const worked = workedOut(prev);
   const references: StepReference[] = [
     ...(opts.ruleResults ?? []).slice(0, 4).map((expr) => ({ expr, name: `what ${opts.rule} gives` })),
-    ...(worked ? [{ expr: worked, name: 'the derivative (as matcalc works it out)', whole: 'the line before' }] : []),
-    { expr: prev, name: 'the line before' },
+    ...(worked ? [{ expr: worked, name: 'the derivative (as matcalc works it out)', whole: words.before }] : []),
+    { expr: prev, name: words.before },
   ];
   const instances = chooseInstances([prev, cur, ...references.map((r) => r.expr), ...assignRoots(opts.assign)]);
   const inst = instances[0];
@@ -96,7 +110,7 @@ export function diagnoseStep(
     const values = r.expr === prev ? before : evaluate(truth);
     if (!before || !values || !closeness(before, DIFFERENCED)(values, before)) continue;
     const tolerance = hasDerivative(truth) || hasDerivative(claim) ? DIFFERENCED : TOLERANCE;
-    const { findings } = diagnose({ truth, claim, symbols: scope.symbols, words: { claim: 'the line', truth: r.name, whole: r.whole ?? r.name } }, evaluate, { tolerance });
+    const { findings } = diagnose({ truth, claim, symbols: scope.symbols, words: { claim: words.line, truth: r.name, whole: r.whole ?? r.name } }, evaluate, { tolerance });
     if (findings.length && (!best.length || findings[0].slips < best[0].slips)) best = findings;
     if (best.length && best[0].slips === 1) break;
   }
