@@ -7,8 +7,9 @@
 //   slip undone on each side, found in the same search).
 // Findings come simplest first: one slip before two, then in the catalogue's order.
 import type { Expr, SymNode } from '../expr/ast.js';
-import { isSymmetricSymbol, num } from '../expr/ast.js';
-import { mul } from '../expr/build.js';
+import { isOp, isSymmetricSymbol, mapDag, num } from '../expr/ast.js';
+import { add, ew, mul, ones } from '../expr/build.js';
+import { isScalarShape } from '../expr/shape.js';
 import { PointSampler, type ClaimKind } from '../check/derivative.js';
 import type { Rng } from '../numeric/random.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
@@ -103,7 +104,32 @@ export function closeness(reference: Values, tolerance = TOLERANCE): (a: Values,
   return (a, b) => sameShape(a, b) && normAll(a.map((m, i) => axpy(m, -1, b[i]))) <= tolerance * Math.max(normAll(a), normAll(b), 1e-3 * unit, 1e-300);
 }
 
-type Near = (a: Values, b: Values) => boolean;
+export type Near = (a: Values, b: Values) => boolean;
+
+/**
+ * The generic σ is evaluated as one function (src/ops/elementwise.ts), so an equality found with it might
+ * hold for that function only — σ″(0) = 0 for its sin, where the zeros of diag feed it. A finding about σ
+ * must also hold for σ shifted, x ↦ σ(x + 0.7), another smooth function with the same derivative structure.
+ */
+function shiftedSigma(e: Expr): Expr | undefined {
+  let found = false;
+  const out = mapDag(e, (_, rebuilt) => {
+    if (!isOp(rebuilt, 'ew') || rebuilt.attrs.fn !== 'sigma') return rebuilt;
+    found = true;
+    const [a] = rebuilt.args;
+    const shift = isScalarShape(a.shape) ? num(0.7) : mul(num(0.7), ones(a.shape.rows, a.shape.cols));
+    return ew('sigma', add(a, shift), rebuilt.attrs.k);
+  });
+  return found ? out : undefined;
+}
+
+/** Does a finding's witness hold for the shifted σ too (true when it has no σ)? */
+export function holdsForAnySigma(w: readonly [Expr, Expr], evaluate: Evaluate, close: Near): boolean {
+  const [a, b] = w.map(shiftedSigma);
+  if (!a && !b) return true;
+  const [va, vb] = [evaluate(a ?? w[0]), evaluate(b ?? w[1])];
+  return !!va && !!vb && close(va, vb);
+}
 
 interface Tested {
   readonly c: Candidate;
@@ -154,6 +180,7 @@ export function diagnose(ctx: MistakeContext, evaluate: Evaluate, opts: { tolera
       // target ≈ s·v; the claim's own factor is s (truth side: C = s·R′) or 1/s (claim side: C′ = R/s)
       const claimFactor = c.side === 'truth' ? s : s === 0 ? 0 : nice(1 / s);
       const witness: [Expr, Expr] = [targetExpr, s === 1 ? c.expr : mul(num(s), c.expr)];
+      if (!holdsForAnySigma(witness, evaluate, close)) continue;
       const corrected = c.side === 'claim' ? c.expr : c.corrected?.();
       if (c.identity) found.push({ finding: { kinds: [factorKind(claimFactor)], sentence: factorSentence(ctx, claimFactor), slips: 1, witness }, rank: entry, side: c.side });
       else if (s === 1) found.push({ finding: { kinds: c.kinds, sentence: c.sentence(), slips: 1, witness, ...(corrected ? { corrected } : {}) }, rank: entry, side: c.side });
@@ -209,7 +236,7 @@ function pairs(tested: readonly Tested[], closeFirst: Near, close: Near, evaluat
     for (const { t: y, p: py } of byShape.get(key(x.v)) ?? []) {
       if (Math.abs(p - py) > 1e-5 * (1 + Math.abs(p)) || !closeFirst(x.v, y.v)) continue;
       const [vx, vy] = [evaluate(x.c.expr), evaluate(y.c.expr)];
-      if (!vx || !vy || !close(vx, vy)) continue;
+      if (!vx || !vy || !close(vx, vy) || !holdsForAnySigma([x.c.expr, y.c.expr], evaluate, close)) continue;
       const kinds = [...new Set([...x.c.kinds, ...y.c.kinds])];
       out.push({
         finding: { kinds, sentence: `two slips: ${x.c.sentence()}; and ${y.c.sentence()}`, slips: 2, witness: [x.c.expr, y.c.expr] },

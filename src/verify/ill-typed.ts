@@ -10,7 +10,7 @@ import type { Mat } from '../numeric/mat.js';
 import { shapeEq } from '../expr/shape.js';
 import { toText } from '../render/print.js';
 import { attempt, type MistakeKind } from './catalogue.js';
-import type { Diagnosis, Evaluate, Finding } from './diagnose.js';
+import { holdsForAnySigma, type Diagnosis, type Evaluate, type Finding } from './diagnose.js';
 
 type AnyNode = MathNode & Record<string, any>;
 
@@ -152,7 +152,7 @@ export function repairIllTyped(
     if (!e || !shapeEq(e.shape, truth.shape)) continue;
     const v = evaluate(e);
     if (!v) continue;
-    if (close(v, t)) singles.push({ kinds: edit.kinds, sentence: `${edit.name}: ${edit.change} the claim is well-typed and right`, slips: 1, corrected: e, witness: [e, truth] });
+    if (close(v, t) && holdsForAnySigma([e, truth], evaluate, close)) singles.push({ kinds: edit.kinds, sentence: `${edit.name}: ${edit.change} the claim is well-typed and right`, slips: 1, corrected: e, witness: [e, truth] });
     else typed.push({ edit, expr: e });
   }
   if (singles.length) return dedupe(singles);
