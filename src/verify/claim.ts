@@ -18,7 +18,7 @@ import { atInstance, checkDerivativeAnyDepth, chooseInstances, type Instance } f
 import { verifyHessianClaim, verifyHessianForm } from './hessian-claim.js';
 import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
-import { CheckError, PointSampler, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
+import { CheckError, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
 import { Rng } from '../numeric/random.js';
 import { atPoints, closeness, comparable, diagnose, diagnosisPoints, type Diagnosis, type Evaluate } from './diagnose.js';
 import type { MistakeContext, Words } from './catalogue.js';
