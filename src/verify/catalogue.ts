@@ -222,17 +222,23 @@ function splits(d: Dim): [Dim, Dim][] {
   return [...out.values()];
 }
 
-/** The elementwise functions with a derivative that is neither zero nor the function itself (exp). */
-const DIFFERENTIABLE = ELEMENTWISE.filter((f) => {
-  const z = sym('z', SCALAR);
-  const d = attempt(() => simplify(f.derivative(z, 0)));
-  return d !== undefined && !isZero(d) && d !== simplify(ew(f.name, z));
-}).map((f) => f.name);
+/**
+ * The elementwise functions of the operator registry whose derivative is neither zero nor the function
+ * itself (exp). Worked out on first use: building f′ needs every operator registered.
+ */
+let differentiable: readonly string[] | undefined;
+export function functionsWithDerivatives(): readonly string[] {
+  return (differentiable ??= ELEMENTWISE.filter((f) => {
+    const z = sym('z', SCALAR);
+    const d = attempt(() => simplify(f.derivative(z, 0)));
+    return d !== undefined && !isZero(d) && d !== simplify(ew(f.name, z));
+  }).map((f) => f.name));
+}
 
 /** f′(a) for the elementwise node f(a), simplified; undefined when it is zero or f itself. */
 function derivativeOf(node: OpNode): Expr | undefined {
   const fn = ELEMENTWISE.find((f) => f.name === node.attrs.fn);
-  if (!fn || !DIFFERENTIABLE.includes(fn.name)) return undefined;
+  if (!fn || !functionsWithDerivatives().includes(fn.name)) return undefined;
   const d = attempt(() => simplify(fn.derivative(node.args[0], node.attrs.k ?? 0)));
   return d && d !== node && !isZero(d) ? d : undefined;
 }
@@ -601,5 +607,3 @@ const functionDerivative: Mistake = {
  */
 export const MISTAKES: readonly Mistake[] = [factor, layout, symmetrisation, functionDerivative, chainRule, kronSwap, commutations, transposes, terms, swappedFactors, hadamardProduct];
 
-/** The elementwise functions whose f ↔ f′ slips the catalogue knows (every one with a non-trivial derivative). */
-export const FUNCTIONS_WITH_DERIVATIVES: readonly string[] = DIFFERENTIABLE;
