@@ -1,10 +1,11 @@
 // `npm run bench`: how long matcalc takes to derive each gradient of the test battery, with and
 // without its numerical check, side by side with SymPy's matrix-expression `diff` on the same cases
 // (bench/sympy_diff.py, which also checks SymPy's answers numerically); then the same for the
-// Hessian battery (bench/hessians.ts); then the gradients of an L-layer network through indexed families
-// (bench/families.ts); the printed size of the results against the shortest forms found (bench/printed.ts);
-// then the command line's start-up (bench/startup.ts) and the memory of a long run (bench/memory.ts);
-// then code generation and the compiled evaluator (bench/codegen.ts). Writes
+// Hessian battery (bench/hessians.ts); `derive --steps` over both batteries (bench/steps.ts); then the
+// gradients of an L-layer network through indexed families (bench/families.ts); the printed size of the
+// results against the shortest forms found (bench/printed.ts); then the command line's start-up
+// (bench/startup.ts) and the memory of a long run (bench/memory.ts); then code generation and the
+// compiled evaluator (bench/codegen.ts). Writes
 // bench/results.json.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,7 @@ import {
   type Status, type SympyCase, type Timing,
 } from './common.js';
 import { benchHessians } from './hessians.js';
+import { benchSteps } from './steps.js';
 import { benchFamilies } from './families.js';
 import { benchPrinted } from './printed.js';
 import { benchCodegen } from './codegen.js';
@@ -159,6 +161,7 @@ function main() {
   }
   console.log(out.join('\n'));
 
+  const steps = benchSteps();
   const startup = benchStartup();
   const memory = benchMemory();
   const hessians = benchHessians(benchStart);
@@ -170,7 +173,7 @@ function main() {
 
   const env = { node: process.version, cpu, platform: `${os.platform()} ${os.release()}` };
   const settings = { minReps: MIN_REPS, maxReps: MAX_REPS, budgetMs: BUDGET_MS, hardCapMs: HARD_CAP_MS, clearSimplifyCacheEachRep: true };
-  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, hessians, printed, families, codegen, startup, memory }, null, 1) + '\n');
+  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, steps, hessians, printed, families, codegen, startup, memory }, null, 1) + '\n');
   console.log(`\nwrote ${RESULTS}`);
 }
 

@@ -38,8 +38,12 @@ describe('derive --steps', () => {
     expect(toText(w2.display.steps.at(-1)!.expr)).toBe('kron(sigma(W1*X), eye(d))*vec(e)'); // ZL eq. (14)
     expect(w1.display.steps.map((s) => s.reason?.rule)).toContain('jac-entrywise');
   });
-  it('says so when the rules cannot derive a function step by step', () => {
-    expect(() => runDerive({ expr: 'logdet(X)', decl: 'X: n x n', wrt: ['X'], steps: true })).toThrow(/no step-by-step derivation/);
+  it('--steps vec says so when its rules cannot derive a function; the default then uses differentials', () => {
+    expect(() => runDerive({ expr: 'logdet(X)', decl: 'X: n x n', wrt: ['X'], steps: 'vec' })).toThrow(/no step-by-step derivation/);
+    const d = runDerive({ expr: 'logdet(X)', decl: 'X: n x n', wrt: ['X'], steps: true }).derivations![0];
+    expect(d.style).toBe('differential');
+    expect(d.display.steps.map((s) => toText(s.expr))).toEqual(['tr(inv(X)*dX)', "inner(inv(X'), dX)"]);
+    expect(d.verdict.passed).toBe(true);
   });
 });
 

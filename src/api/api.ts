@@ -85,8 +85,11 @@ export function derive(req: DeriveRequest): DeriveJson | HessianJson | FamilyHes
   return guarded(() => {
     required(req, ['f', 'decl'], 'derive');
     if (req.hessian) {
-      if (req.steps) throw new UnsupportedError('steps are recorded for gradients; a Hessian has none yet');
-      return wrtIsFamily(deriveInput(req)) ? familyHessianJson(runFamilyHessian(hessianPoint(req))) : hessianJson(runHessian(hessianPoint(req)));
+      if (wrtIsFamily(deriveInput(req))) {
+        if (req.steps) throw new UnsupportedError('steps for the Hessian over a whole family are not available yet: derive a block with wrt "W[k]" or concrete layers');
+        return familyHessianJson(runFamilyHessian(hessianPoint(req)));
+      }
+      return hessianJson(runHessian({ ...hessianPoint(req), steps: req.steps }));
     }
     if (req.at || req.assume) throw new InputError('at and assume choose the point of a Hessian; use them with hessian: true');
     return toJson(runDerive({ ...deriveInput(req), jacobian: req.jacobian, steps: req.steps }));

@@ -17,8 +17,12 @@ export interface DeriveRequest {
   readonly jacobian?: boolean;
   /** the Hessian: vec blocks, the bilinear form, Hessian-vector products */
   readonly hessian?: boolean;
-  /** record the derivation of ∇_vec(X) f step by step (gradients) */
-  readonly steps?: boolean;
+  /**
+   * record the derivation step by step: 'differential' (df = … = ⟨G, dX⟩ ⇒ ∇_X f = G; with `hessian`:
+   * every block, d²f, every HVP), 'vec' (∇_vec(X) f, Zhou & Liang App. B), or true: vec where its rules
+   * apply, else differential
+   */
+  readonly steps?: boolean | 'differential' | 'vec';
   /** Hessians: evaluate at a point given by a substitution, e.g. `Y = W2*W1*X` */
   readonly at?: string | readonly string[];
   /** Hessians: evaluate where an equation holds, e.g. `W2*W1*X - Y = 0` */
@@ -143,11 +147,19 @@ export interface DefinitionJson extends Formula {
 
 export interface StepsJson {
   readonly wrt: string;
+  /** differential (df = … ⇒ ∇_X f = G) or vec (∇_vec(X) f, Zhou & Liang App. B) */
+  readonly style: 'differential' | 'vec';
   /** the aligned display with the "where (i) follows …" paragraph, as `--steps --format latex` */
   readonly latex: string;
   /** the lines as text, one per step */
   readonly text: readonly string[];
   readonly check: { readonly passed: boolean; readonly tolerance: number; readonly maxError: number; readonly firstFailure: number | null; readonly summary: string };
+}
+
+/** A recorded Hessian derivation: what it derives ("H[W1, W2]", "d²f", "(HΔ)_W1"), as `StepsJson`. */
+export interface HessianStepsJson extends Omit<StepsJson, 'wrt' | 'style'> {
+  readonly quantity: string;
+  readonly result: 'Hessian block' | 'bilinear form' | 'Hessian-vector product';
 }
 
 /** `derive` (gradients and vec-Jacobians). */
@@ -210,6 +222,8 @@ export interface HessianJson {
   readonly bilinear: Formula;
   readonly hvp: readonly (Formula & { readonly wrt: string })[];
   readonly definitions: readonly DefinitionJson[];
+  /** with `steps`: every block on and above the diagonal, d²f, every HVP */
+  readonly steps?: readonly HessianStepsJson[];
   readonly check: HessianVerdictJson | null;
   readonly errors: readonly ErrorJson[];
 }

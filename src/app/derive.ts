@@ -3,10 +3,11 @@ import { Expr, SymNode } from '../expr/ast.js';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { vec } from '../expr/build.js';
 import { simplify } from '../rewrite/simplify.js';
-import { loadRules } from '../rewrite/rules.js';
 import { vecGradientDerivation } from '../derivation/vec-gradient.js';
-import type { Derivation } from '../derivation/model.js';
-import { verifyChain, type ChainVerdict } from '../check/steps.js';
+import { differentialGradientDerivation } from '../derivation/gradient-steps.js';
+import { ruleLibrary } from '../derivation/rule-reasons.js';
+import { segments, type Derivation } from '../derivation/model.js';
+import { verifyChain, verifyDerivation, type ChainVerdict } from '../check/steps.js';
 import { isScalarShape, shapeText } from '../expr/shape.js';
 import { toText } from '../render/print.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
@@ -29,12 +30,20 @@ export interface DeriveInput {
   readonly check?: boolean;
   readonly seed?: number;
   readonly points?: number;
-  /** record the derivation step by step (∇_{vec X} f, Zhou & Liang App. B style) */
-  readonly steps?: boolean;
+  /**
+   * record the derivation step by step: 'differential' (df = … = ⟨G, dX⟩ ⇒ ∇_X f = G, Magnus &
+   * Neudecker), 'vec' (∇_{vec X} f by the vec/Kronecker rules, Zhou & Liang App. B), or true: the vec
+   * style where its rules derive the gradient (the seeds' deep networks), the differential one otherwise
+   */
+  readonly steps?: boolean | StepsStyle;
 }
+
+export type StepsStyle = 'differential' | 'vec';
+export const STEPS_STYLES: readonly StepsStyle[] = ['differential', 'vec'];
 
 export interface RecordedDerivation {
   readonly variable: SymNode;
+  readonly style: StepsStyle;
   /** as recorded (every line checkable) */
   readonly derivation: Derivation;
   /** the same with repeated subexpressions named, for display */
@@ -141,24 +150,27 @@ export function runDerive(input: DeriveInput): DeriveOutput {
     throw new InputError(`a gradient needs a scalar function, but f = ${toText(f)} is ${shapeText(f.shape)}; for ∇_{vec X} vec F use --jacobian`);
   const derived = jacobian ? deriveJacobians(f, wrt) : deriveGradients(f, wrt);
   if (input.steps && jacobian) throw new UnsupportedError('--steps is available for gradients of scalar functions (∇_{vec X} f); not yet for Jacobians');
-  const recorded = input.steps ? wrt.map((v) => vecGradientDerivation(simplify(f), v, loadRules())) : [];
-  const lines = recorded.flatMap((d) => [d.start, ...d.steps.map((s) => s.expr)]);
+  const recorded = input.steps ? wrt.map((v, i) => recordGradient(f, v, derived[i].value, input.steps!)) : [];
+  const lines = recorded.flatMap(({ derivation }) => segments(derivation).flatMap((d) => [d.start, ...d.steps.map((s) => s.expr)]));
   const roots = derived.flatMap((d) => (d.cookbook ? [d.value, d.cookbook] : [d.value]));
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
   const { results: shownAll, named } = nameSubexpressions([...roots, ...lines], defs, taken, roots.length);
   const shown = shownAll.slice(0, roots.length);
   let at = roots.length;
-  const derivations: RecordedDerivation[] = recorded.map((d, i) => {
-    const display: Derivation = {
-      ...d,
-      start: shownAll[at++],
-      steps: d.steps.map((s) => ({ ...s, expr: shownAll[at++] })),
-      where: named.map((n) => ({ name: n.name, value: n.value })),
-    };
-    // the chain, then its last line against the engine's (independently checked) gradient
-    const chain = [d.start, ...d.steps.map((s) => s.expr), vec(derived[i].value)];
-    const verdict = verifyChain(chain, [...decls.symbols.values()], decls.dims, { seed: input.seed });
-    return { variable: wrt[i], derivation: d, display, verdict };
+  const where = named.map((n) => ({ name: n.name, value: n.value }));
+  const shownAs = (d: Derivation): Derivation => ({
+    ...d,
+    start: shownAll[at++],
+    steps: d.steps.map((s) => ({ ...s, expr: shownAll[at++] })),
+    where: [],
+    ...(d.then ? { then: shownAs(d.then) } : {}),
+  });
+  const derivations: RecordedDerivation[] = recorded.map(({ derivation: d, style }, i) => {
+    const display: Derivation = { ...shownAs(d), where };
+    // every equality of the chain, then its last line against the engine's (independently checked) gradient
+    const final = style === 'vec' ? vec(derived[i].value) : derived[i].value;
+    const verdict = verifyDerivation(d, final, [...decls.symbols.values()], decls.dims, { seed: input.seed });
+    return { variable: wrt[i], style, derivation: d, display, verdict };
   });
   let k = 0;
   const results: DerivedResult[] = derived.map((d) => ({
@@ -188,6 +200,20 @@ export function runDerive(input: DeriveInput): DeriveOutput {
     ),
   );
   return { input, decls, f, kind: jacobian ? 'vec-jacobian' : 'gradient', wrt, results, named, verdict, checkError, ...(input.steps ? { derivations } : {}) };
+}
+
+/**
+ * The recorded derivation of ∇_X f in the style asked for; with no style, the vec style where its rules
+ * derive the gradient (Zhou & Liang's objectives), else the differential one.
+ */
+function recordGradient(f: Expr, x: SymNode, printed: Expr, style: boolean | StepsStyle): { derivation: Derivation; style: StepsStyle } {
+  if (style === 'differential') return { derivation: differentialGradientDerivation(f, x, printed), style };
+  try {
+    return { derivation: vecGradientDerivation(simplify(f), x, ruleLibrary()), style: 'vec' };
+  } catch (e) {
+    if (style === 'vec' || !(e instanceof UnsupportedError)) throw e;
+    return { derivation: differentialGradientDerivation(f, x, printed), style: 'differential' };
+  }
 }
 
 /**

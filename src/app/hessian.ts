@@ -5,13 +5,16 @@ import { isScalarShape, shapeText } from '../expr/shape.js';
 import { parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
-import { deriveFamilyQuadratic, deriveHessian, type Hessian } from '../calculus/hessian.js';
+import { deriveFamilyQuadratic, deriveHessian, type Hessian, type Substitution } from '../calculus/hessian.js';
+import { bilinearDerivation, blockDerivation, hvpDerivation, type HessianDerivation } from '../derivation/hessian-steps.js';
+import { segments, type Derivation } from '../derivation/model.js';
+import { verifyDerivation, type ChainVerdict } from '../check/steps.js';
 import { wholeFamily } from '../calculus/differential.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { type HessianVerdict } from '../check/hessian.js';
 import { checkHessianAnyDepth, checkQuadraticForm, type QuadraticVerdict } from '../check/instances.js';
 import { toText } from '../render/print.js';
-import { defaultWrt, parseWrt, runCheck, withConcreteAgreement } from './derive.js';
+import { defaultWrt, parseWrt, runCheck, withConcreteAgreement, type StepsStyle } from './derive.js';
 
 export interface HessianInput {
   readonly expr: string;
@@ -24,6 +27,14 @@ export interface HessianInput {
   readonly assume?: readonly string[];
   readonly check?: boolean;
   readonly seed?: number;
+  /** record the derivations step by step (differential style: d²f, each block, each HVP) */
+  readonly steps?: boolean | StepsStyle;
+}
+
+/** A Hessian derivation as recorded, as displayed (names for repeated sums), and its check. */
+export interface RecordedHessianDerivation extends HessianDerivation {
+  readonly display: Derivation;
+  readonly verdict: ChainVerdict;
 }
 
 export interface HessianOutput {
@@ -38,6 +49,7 @@ export interface HessianOutput {
   readonly named: readonly Named[];
   readonly verdict?: HessianVerdict;
   readonly checkError?: string;
+  readonly derivations?: readonly RecordedHessianDerivation[];
 }
 
 /** Declarations, definitions and f (a scalar) for --hessian. */
@@ -78,11 +90,28 @@ export function runHessian(input: HessianInput): HessianOutput {
   const assumptions = parseAssumptions(input, { decls, defs }, wrt);
   const subs = new Map<Expr, Expr>(assumptions.map((a) => [a.symbol, a.value]));
   const hessian = deriveHessian(f, wrt, subs);
+  if (input.steps === 'vec') throw new InputError('--steps vec is for gradients; a Hessian is derived step by step in the differential style (--steps or --steps differential), each block through its vec form');
+  const recorded = input.steps ? recordHessian(f, wrt, hessian, subs) : [];
+  const lines = recorded.flatMap((r) => segments(r.derivation).flatMap((d) => [d.start, ...d.steps.map((s) => s.expr)]));
   const roots = [...hessian.blocks.flat(), hessian.bilinear, ...hessian.hvp.values()];
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
-  // repeated entrywise functions and inverses are counted in the blocks only, as derive counts in the gradients
   const n = wrt.length;
-  const { results, named } = nameSubexpressions(roots, defs, taken, n * n);
+  // repeated entrywise functions and inverses are counted in the blocks only, as derive counts in the gradients
+  const { results, named } = nameSubexpressions([...roots, ...lines], defs, taken, n * n);
+  let at = roots.length;
+  const shownAs = (d: Derivation): Derivation => ({
+    ...d,
+    start: results[at++],
+    steps: d.steps.map((s) => ({ ...s, expr: results[at++] })),
+    where: [],
+    ...(d.then ? { then: shownAs(d.then) } : {}),
+  });
+  const assign = assumptions.map((a) => [a.symbol.name, a.value] as const);
+  const derivations: RecordedHessianDerivation[] = recorded.map((r) => ({
+    ...r,
+    display: { ...shownAs(r.derivation), where: named.map((n) => ({ name: n.name, value: n.value })) },
+    verdict: verifyDerivation(r.derivation, r.printed, [...decls.symbols.values()], decls.dims, { seed: input.seed, assign }),
+  }));
   const display = {
     blocks: wrt.map((_, i) => results.slice(i * n, i * n + n)),
     bilinear: results[n * n],
@@ -112,7 +141,16 @@ export function runHessian(input: HessianInput): HessianOutput {
       input.seed,
     ),
   );
-  return { input, decls, f, wrt, assumptions, hessian, display, named, verdict, checkError };
+  return { input, decls, f, wrt, assumptions, hessian, display, named, verdict, checkError, ...(input.steps ? { derivations } : {}) };
+}
+
+/** The blocks on and above the diagonal, the bilinear form, the HVPs: each derived step by step. */
+function recordHessian(f: Expr, wrt: readonly SymNode[], h: Hessian, subs: Substitution): HessianDerivation[] {
+  const out: HessianDerivation[] = [];
+  wrt.forEach((wi, i) => wrt.forEach((wj, j) => j >= i && out.push(blockDerivation(f, wi, wj, h.gradients.get(wj.name)!, h.blocks[i][j], subs))));
+  out.push(bilinearDerivation(f, wrt, h.bilinear, subs));
+  for (const w of wrt) out.push(hvpDerivation(f, wrt, w, h.gradients.get(w.name)!, h.hvp.get(w.name)!, subs));
+  return out;
 }
 
 /** `derive --hessian --wrt W` for a family W: the bilinear form over every layer at once. */

@@ -68,8 +68,8 @@ export interface Verdict {
 
 export const DEFAULT_TOLERANCE = 1e-6;
 const H = 1e-3;
-const KINK_MARGIN = 1e-2;
-const ATTEMPTS = 40;
+export const KINK_MARGIN = 1e-2;
+export const ATTEMPTS = 40;
 
 interface Sample {
   readonly point: Point;

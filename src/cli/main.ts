@@ -43,7 +43,12 @@ function program(): Command {
     .option('--hessian', 'derive the Hessian: vec blocks, the bilinear form ∇²f[Δ,Δ] and Hessian-vector products')
     .option('--at <substitution>', 'evaluate at a point given by a substitution, e.g. "Y = W2*W1*X" (repeatable)', collect)
     .option('--assume <equation>', 'evaluate where an equation holds, e.g. "W2*W1*X - Y = 0" (repeatable)', collect)
-    .option('--steps', 'show the derivation of ∇_vec(X) f step by step, each step justified by a rule from rules/ and checked')
+    .addOption(
+      new Option(
+        '--steps [style]',
+        'show the derivation step by step, each step justified by a rule from rules/ and checked: differential (df = … = ⟨G, dX⟩ ⇒ ∇_X f = G; with --hessian: d²f, every block, every HVP) or vec (∇_vec(X) f by vec/Kronecker rules, Zhou & Liang App. B); default: vec where its rules derive the gradient, else differential',
+      ).choices(['differential', 'vec']),
+    )
     .addOption(new Option('--format <format>', 'output format (md and html: a document with the results, derivations and the check)').choices(['text', 'latex', 'md', 'html', 'json']).default('text'))
     .option('--out <dir>', 'write a complete document into DIR instead of printing: derive.tex (standalone, pdflatex), derive.md, or derive.html with KaTeX\'s CSS and fonts in DIR/katex/ (--format latex, md or html)')
     .option('--no-check', 'skip the numerical check')

@@ -51,4 +51,22 @@ export interface Derivation {
   readonly where: readonly Definition[];
   /** the paper's equation number for the first line, if the derivation reproduces one */
   readonly equation?: string;
+  /**
+   * What the quantity means, for the checker, when the first line is not that by definition: the
+   * checker compares it with the first line (d²f = diff(diff(f, X, dX), X, dX) against d(df) with df
+   * written out). Derivative operators in it are evaluated by finite differences.
+   */
+  readonly definition?: Expr;
+  /**
+   * The derivation goes on with another quantity, "⇒ ∇_X f = G" after "df = ⟨G, dX⟩"; its startReason
+   * says why (the identification theorem).
+   */
+  readonly then?: Derivation;
+}
+
+/** The derivation and the ones it goes on with, in order. */
+export function segments(d: Derivation): Derivation[] {
+  const out: Derivation[] = [];
+  for (let s: Derivation | undefined = d; s; s = s.then) out.push(s);
+  return out;
 }

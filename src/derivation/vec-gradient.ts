@@ -10,9 +10,10 @@ import { UnsupportedError } from '../expr/errors.js';
 import { opDef } from '../ops/registry.js';
 import { NO_BINDINGS, prebind, rewriteOnce, type Bindings } from '../rewrite/match.js';
 import type { Rule } from '../rewrite/rules.js';
-import { toLatex, toText } from '../render/print.js';
+import { toText } from '../render/print.js';
 import { symLatex } from '../render/names.js';
-import type { Derivation, Reason, Step } from './model.js';
+import type { Derivation, Step } from './model.js';
+import { reasonOf } from './rule-reasons.js';
 import { dependsOn } from '../calculus/differential.js';
 
 /** Rules applied silently, folded into the step before them. */
@@ -54,11 +55,6 @@ export function tidy(e: Expr): Expr {
 
 function hasDerivative(e: Expr): boolean {
   return e.kind === 'op' && (['jac', 'grad', 'diff', 'hess'].includes(e.op) || e.args.some(hasDerivative));
-}
-
-function reasonOf(rule: Rule): Reason {
-  const says = rule.says ?? `${toText(rule.lhs)} = ${toText(rule.rhs)}`;
-  return { rule: rule.name, says: { text: says, latex: `${toLatex(rule.lhs)} = ${toLatex(rule.rhs)}` }, citation: rule.cite };
 }
 
 /**

@@ -83,7 +83,7 @@ export interface DocumentResult {
 const located = (file: string, line: number, e: InputError) => new InputError(`${file}:${line}: ${e.message}`, e.detail);
 
 /** Rules a step may use silently on top of the one it cites (as a paper does): constants out of ∇. */
-const BOOKKEEPING = ['jac-scale', 'transpose-transpose'];
+const BOOKKEEPING = ['jac-scale', 'transpose-transpose', 'd-variable'];
 
 function normal(e: Expr, rules: ReadonlyMap<string, Rule>): Expr {
   let cur = simplify(e);

@@ -109,25 +109,48 @@ register({
   },
 });
 
+/** diff(F, X1, V1, …, Xk, Vk): the variables and their directions, in pairs. */
+function pairs(node: OpNode): [SymNode, OpNode['args'][number]][] {
+  const out: [SymNode, OpNode['args'][number]][] = [];
+  for (let i = 1; i + 1 < node.args.length; i += 2) out.push([variable(node, i), node.args[i + 1]]);
+  return out;
+}
+
+/** Every direction is the differential of its variable (V = dX): the node is the differential dF itself. */
+export function isTotalDifferential(node: OpNode): boolean {
+  return pairs(node).every(([x, v]) => v.kind === 'sym' && v.delta && v.name === x.name);
+}
+
 register({
   name: 'diff',
   functions: [{ name: 'diff', args: ['expr', 'expr', 'expr'], build: ([f, x, v]) => derivativeOp('diff', [f as Expr, x as Expr, v as Expr], 1), help: 'diff(F, X, V): the differential dF in the direction V, evaluated by finite differences', word: true, doc: { usage: '`diff(F, X, V)`', meaning: 'the differential dF in the direction V (d/dt F(X + tV) at t = 0), evaluated by finite differences', rules: 'X a declared symbol; V shaped like X' } }],
-  ...REACHES_RIGHT,
-  shape([F, X, V]) {
-    if (!shapeEq(X.shape, V.shape)) throw needShape('diff', V, `the direction must have the shape of the variable (${shapeText(X.shape)})`);
-    return F.shape;
+  // closed on the right by its direction (d_X F[V]) or by its parentheses (d(F)): an atom
+  precedence: PREC.atom,
+  shape(args) {
+    if (args.length < 3 || args.length % 2 === 0) throw needShape('diff', args[0], 'diff(F, X, V) takes a function, then variables and directions in pairs');
+    for (let i = 1; i + 1 < args.length; i += 2)
+      if (!shapeEq(args[i].shape, args[i + 1].shape)) throw needShape('diff', args[i + 1], `the direction must have the shape of the variable (${shapeText(args[i].shape)})`);
+    return args[0].shape;
   },
   differential: inert('diff(F, X, V)'),
-  // dF[V] = d/dt F(X + tV) at t = 0
+  // dF[V] = d/dt F(X + tV) at t = 0; with several variables, all move together: d/dt F(X1 + tV1, …, Xk + tVk)
   evaluate(node, _args, ctx0) {
     const ctx = movable(ctx0);
     const [F] = node.args;
-    const X = variable(node, 1);
-    const x0 = ctx.valueOf(X.name), v = ctx.eval(node.args[2]);
-    return derivative((t) => ctx.with(X.name, new Mat(x0.rows, x0.cols, x0.data.map((a, i) => a + t * v.data[i]))).eval(F), 1e-3);
+    const moves = pairs(node).map(([X, V]) => ({ name: X.name, x0: ctx.valueOf(X.name), v: ctx.eval(V) }));
+    return derivative((t) => {
+      let c: PointContext = ctx;
+      for (const m of moves) c = c.with(m.name, new Mat(m.x0.rows, m.x0.cols, m.x0.data.map((a, i) => a + t * m.v.data[i])));
+      return c.eval(F);
+    }, 1e-3);
   },
-  text: (n, p) => `diff(${p(n.args[0])}, ${p(n.args[1])}, ${p(n.args[2])})`,
-  latex: (n, p) => `\\mathrm{d}_{${p(n.args[1])}} ${p(n.args[0], PREC.mul + 1)}${delimit(p(n.args[2]), '[', ']')}`,
+  text: (n, p) => (isTotalDifferential(n) ? `d(${p(n.args[0])})` : `diff(${n.args.map((a) => p(a)).join(', ')})`),
+  latex: (n, p) => {
+    const F = n.args[0];
+    // \\, keeps a factor apart from the d: a d(‖w‖²), not ad(‖w‖²)
+    if (isTotalDifferential(n)) return F.kind === 'sym' ? `\\,\\mathrm{d}${p(F)}` : `\\,\\mathrm{d}${delimit(p(F))}`;
+    return `\\mathrm{d}_{${pairs(n).map(([x]) => p(x)).join(',')}} ${p(F, PREC.mul + 1)}${delimit(pairs(n).map(([, v]) => p(v)).join(', '), '[', ']')}`;
+  },
 });
 
 register({

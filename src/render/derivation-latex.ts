@@ -3,7 +3,7 @@
 // because vec(AXB) = (Bᵀ ⊗ A) vec(X), …". The rows are laid out to a width by layout.ts.
 import { languageFunctions } from '../ops/registry.js';
 import { sym } from '../expr/ast.js';
-import type { Derivation, Reason } from '../derivation/model.js';
+import { segments, type Derivation, type Reason } from '../derivation/model.js';
 import { toLatex } from './print.js';
 import { checkMath, math, proseLatex, text, type Inline } from './prose.js';
 import { alignLatex, type Row } from './layout.js';
@@ -130,8 +130,13 @@ export function layoutDerivation(d: Derivation, opts: DerivationOptions = {}): D
     return `\\stackrel{${label}}{=}`;
   };
   const mark = (i: number) => (opts.marks?.[i] ? { mark: opts.marks[i] } : {});
-  const rows: Row[] = [{ lhs: checkMath(d.quantity.latex, 'the quantity'), rel: relation(d.startReason), rhs: toLatex(d.start), tag: numbered(), ...mark(0) }];
-  d.steps.forEach((s, i) => rows.push({ lhs: '', rel: relation(s.reason), rhs: toLatex(s.expr), tag: numbered(), ...mark(i + 1) }));
+  const rows: Row[] = [];
+  // a derivation that goes on with another quantity ("⇒ ∇_X f = G") continues the same align
+  segments(d).forEach((seg, i) => {
+    const lhs = checkMath(seg.quantity.latex, 'the quantity');
+    rows.push({ lhs: i === 0 ? lhs : `\\Rightarrow\\quad ${lhs}`, rel: relation(seg.startReason), rhs: toLatex(seg.start), tag: numbered(), ...mark(rows.length) });
+    for (const s of seg.steps) rows.push({ lhs: '', rel: relation(s.reason), rhs: toLatex(s.expr), tag: numbered(), ...mark(rows.length) });
+  });
   const defs = d.where.map((w) => [math(`${toLatex(sym(w.name, w.value.shape))} = ${toLatex(w.value)}`)]);
   const where: Inline[] = [];
   if (reasons.length) where.push(text('where '), ...series(reasons));

@@ -8,8 +8,8 @@ import { isScalarShape } from '../expr/shape.js';
 import type { Declarations } from '../lang/decl.js';
 import type { Named } from '../rewrite/present.js';
 import type { DeriveOutput, RecordedDerivation } from '../app/derive.js';
-import type { HessianOutput } from '../app/hessian.js';
-import { chainVerdictLine, COOKBOOK_NOTE, resultRows, symmetricNote, verdictLine } from './derive-output.js';
+import type { HessianOutput, RecordedHessianDerivation } from '../app/hessian.js';
+import { chainVerdictLine, checkedVerdictLine, COOKBOOK_NOTE, derivedQuantity, resultRows, symmetricNote, verdictLine } from './derive-output.js';
 import { hessianRows, hessianVerdictLine, hvpRows, SYMMETRIC_HESSIAN_NOTE, VEC_CONVENTION } from './hessian-output.js';
 import { derivationLatex } from './derivation-latex.js';
 import { symLatex } from './names.js';
@@ -60,7 +60,7 @@ export function deriveDocument(o: DeriveOutput): DocumentInput {
   const sections: Section[] = [functionSection(o.f, o.decls), { title: gradient ? 'Gradient' : 'Jacobian (denominator layout)', blocks: result }];
   for (const d of o.derivations ?? [])
     sections.push({
-      title: `Derivation of the gradient with respect to vec(${d.variable.name}), step by step`,
+      title: `Derivation of the gradient with respect to ${d.style === 'vec' ? `vec(${d.variable.name})` : d.variable.name}, step by step`,
       blocks: [{ kind: 'derivation', derivation: d.display }, sentence(chainVerdictLine(d))],
     });
   const check = o.verdict ? [verdictLine(o.verdict), ...o.verdict.notes.map((n) => `note: ${n}`)] : [o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)'];
@@ -75,13 +75,28 @@ export function hessianDocument(o: HessianOutput): DocumentInput {
   if (o.wrt.some((w) => w.props.has('symmetric') || w.props.has('spd'))) blocks.push(prose(text(`Note: ${SYMMETRIC_HESSIAN_NOTE}.`)));
   blocks.push(prose(text('Hessian-vector products in matrix form:')), { kind: 'equations', rows: hvpRows(o) }, ...whereBlock(o.named));
   const check = o.verdict ? hessianVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)';
+  const steps: Section[] = (o.derivations ?? []).map((d) => ({
+    title: `Derivation of ${HESSIAN_TITLES[d.result](d.title)}, step by step`,
+    blocks: [{ kind: 'derivation', derivation: d.display }, sentence(checkedVerdictLine(d.verdict, d.result, true))],
+  }));
   return {
     title: `Hessian of f = ${o.input.expr.trim()}`,
-    sections: [functionSection(o.f, o.decls, at), { title: 'Hessian', blocks }, { title: 'Check', blocks: [sentence(check)], report: true }],
+    sections: [functionSection(o.f, o.decls, at), { title: 'Hessian', blocks }, ...steps, { title: 'Check', blocks: [sentence(check)], report: true }],
   };
+}
+
+const HESSIAN_TITLES: Record<RecordedHessianDerivation['result'], (t: string) => string> = {
+  'Hessian block': (t) => `the block ${t}`,
+  'bilinear form': () => 'the second differential (the bilinear form)',
+  'Hessian-vector product': (t) => `the Hessian-vector product ${t}`,
+};
+
+/** --hessian --steps --format latex: each derivation as an align and its "where (i) …" paragraph. */
+export function hessianStepsLatex(derivations: readonly RecordedHessianDerivation[]): string {
+  return derivations.map((d) => `% ${d.title}, step by step (matcalc); ${checkedVerdictLine(d.verdict, d.result, true)}\n${derivationLatex(d.display)}`).join('\n');
 }
 
 /** Each recorded derivation as an align and its "where (i) …" paragraph, after a comment with its check. */
 export function stepsLatex(derivations: readonly RecordedDerivation[]): string {
-  return derivations.map((d) => `% ∇_vec(${d.variable.name}) f, step by step (matcalc); ${chainVerdictLine(d)}\n${derivationLatex(d.display)}`).join('\n');
+  return derivations.map((d) => `% ${derivedQuantity(d)}, step by step (matcalc); ${chainVerdictLine(d)}\n${derivationLatex(d.display)}`).join('\n');
 }

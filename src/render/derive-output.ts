@@ -3,6 +3,8 @@ import { sym, type Expr } from '../expr/ast.js';
 import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shapeText, shape } from '../expr/shape.js';
 import type { DeriveOutput, RecordedDerivation } from '../app/derive.js';
+import { segments, type Derivation, type Reason } from '../derivation/model.js';
+import type { ChainVerdict } from '../check/steps.js';
 import type { Verdict } from '../check/derivative.js';
 import type { Declarations } from '../lang/decl.js';
 import { symLatex } from './names.js';
@@ -76,33 +78,58 @@ export function formatText(o: DeriveOutput): string {
 
 const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii', 'xiii', 'xiv', 'xv'];
 
+/** What a recorded derivation derives: "∇_vec(W2) f" (vec style) or "∇_W2 f" (differential style). */
+export function derivedQuantity(r: RecordedDerivation): string {
+  return r.style === 'vec' ? `∇_vec(${r.variable.name}) f` : `∇_${r.variable.name} f`;
+}
+
+/** A derivation as displayed, with its check. */
+interface Checked {
+  readonly display: Derivation;
+  readonly verdict: ChainVerdict;
+}
+
 /** A recorded derivation in text: one line per step, labelled (i), (ii), … with the rule that justifies it. */
 export function derivationText(r: RecordedDerivation): string[] {
-  const d = r.display;
-  const out = [`derivation of ∇_vec(${r.variable.name}) f, step by step:`, `  ${d.quantity.text} = ${toText(d.start)}`];
+  return checkedDerivationText(r, `derivation of ${derivedQuantity(r)}, step by step (${r.style === 'vec' ? 'vec/Kronecker' : 'differentials'}):`, 'gradient', r.style === 'differential');
+}
+
+export function checkedDerivationText(r: Checked, heading: string, result: string, directions = true): string[] {
+  const out = [heading];
   let k = 0;
+  let line = 0;
   const reasons: string[] = [];
-  d.steps.forEach((s, i) => {
-    const ok = r.verdict.steps[i + 1]?.passed ? '' : '   ← NOT EQUAL to the line before';
-    if (s.reason) {
-      const label = ROMAN[k++] ?? String(k);
-      out.push(`    =(${label}) ${toText(s.expr)}${ok}`);
-      reasons.push(`(${label}) ${s.reason.says.text} [${s.reason.rule}${s.reason.citation ? '; ' + s.reason.citation : ''}]`);
-    } else out.push(`    = ${toText(s.expr)}${ok}`);
+  const label = (reason: Reason | undefined) => {
+    if (!reason) return '';
+    const l = ROMAN[k++] ?? String(k);
+    reasons.push(`(${l}) ${reason.says.text}${reason.rule || reason.citation ? ` [${[reason.rule, reason.citation].filter(Boolean).join('; ')}]` : ''}`);
+    return `(${l})`;
+  };
+  const ok = () => (r.verdict.steps[line++]?.passed === false ? '   ← NOT EQUAL to the line before' : '');
+  segments(r.display).forEach((d, i) => {
+    const head = `  ${i === 0 ? '' : '⇒ '}${d.quantity.text} =${label(d.startReason)} `;
+    out.push(`${head}${toText(d.start)}${ok()}`);
+    for (const s of d.steps) out.push(`    =${label(s.reason)} ${toText(s.expr)}${ok()}`);
   });
-  out.push('  where', ...reasons.map((x) => `    ${x}`));
-  out.push(`  ${chainVerdictLine(r)}`);
+  if (r.verdict.steps[line]?.passed === false) out.push(`    ← the last line is NOT the derived ${result}`);
+  if (reasons.length) out.push('  where', ...reasons.map((x) => `    ${x}`));
+  if (r.display.where.length) out.push(`  ${reasons.length ? 'and ' : 'where '}${r.display.where.map((w) => `${w.name} = ${toText(w.value)}`).join(', ')}`);
+  out.push(`  ${checkedVerdictLine(r.verdict, result, directions)}`);
   return out;
 }
 
 /** What the check of a recorded derivation found, in one sentence. */
 export function chainVerdictLine(r: RecordedDerivation): string {
-  const last = r.verdict.steps[r.verdict.steps.length - 1];
-  return r.verdict.passed
-    ? `steps checked: every equality holds at ${r.verdict.instances ? `random points at the indices ${r.verdict.instances.join(' | ')}` : '3 random points'} (max error ${Math.max(...r.verdict.steps.map((s) => s.error)).toExponential(1)}), and the last line equals the derived gradient`
-    : r.verdict.firstFailure === r.verdict.steps.length - 1
-      ? `STEPS CHECK FAILED: the last line differs from the derived gradient (error ${last.error.toExponential(1)})`
-      : `STEPS CHECK FAILED at line ${r.verdict.firstFailure}`;
+  return checkedVerdictLine(r.verdict, 'gradient', r.style === 'differential');
+}
+
+export function checkedVerdictLine(v: ChainVerdict, result: string, directions: boolean): string {
+  const last = v.steps[v.steps.length - 1];
+  return v.passed
+    ? `steps checked: every equality holds at ${v.instances ? `random points at the indices ${v.instances.join(' | ')}` : '3 random points'}${directions ? ' and random directions dX' : ''} (max error ${Math.max(...v.steps.map((s) => s.error)).toExponential(1)}), and the last line equals the derived ${result}`
+    : v.firstFailure === v.steps.length - 1
+      ? `STEPS CHECK FAILED: the last line differs from the derived ${result} (error ${last.error.toExponential(1)})`
+      : `STEPS CHECK FAILED at line ${v.firstFailure}`;
 }
 
 function nablaLatex(o: DeriveOutput, i: number): string {
@@ -172,6 +199,7 @@ export function toJson(o: DeriveOutput): DeriveJson {
 function stepsJson(r: RecordedDerivation): StepsJson {
   return {
     wrt: r.variable.name,
+    style: r.style,
     latex: derivationLatex(r.display),
     text: derivationText(r).slice(1),
     check: {

@@ -2,13 +2,14 @@
 import { sym, type Expr, type SymNode } from '../expr/ast.js';
 import { dimMul, isOne } from '../expr/dim.js';
 import { shape, shapeText } from '../expr/shape.js';
-import type { FamilyHessianOutput, HessianOutput } from '../app/hessian.js';
+import type { FamilyHessianOutput, HessianOutput, RecordedHessianDerivation } from '../app/hessian.js';
 import type { QuadraticVerdict } from '../check/instances.js';
 import type { HessianVerdict } from '../check/hessian.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
-import { declarationsText, pointsText } from './derive-output.js';
-import type { FamilyHessianJson, HessianJson } from '../api/types.js';
+import { checkedDerivationText, checkedVerdictLine, declarationsText, pointsText } from './derive-output.js';
+import { derivationLatex } from './derivation-latex.js';
+import type { FamilyHessianJson, HessianJson, HessianStepsJson } from '../api/types.js';
 
 export const VEC_CONVENTION =
   'vec stacks columns; H[Wi, Wj] = ∇_vec(Wi) ∇_vec(Wj) f is |Wi|×|Wj| (|W| = number of entries), the full Hessian stacks the blocks with the variables in --wrt order, and d²f = Σ vec(dWi)ᵀ H[Wi, Wj] vec(dWj)';
@@ -44,6 +45,7 @@ export function formatHessianText(o: HessianOutput): string {
     L.push('where');
     for (const n of o.named) L.push(`  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`);
   }
+  for (const d of o.derivations ?? []) L.push('', ...checkedDerivationText(d, `derivation of ${d.title}, step by step (differentials):`, d.result));
   L.push('', o.verdict ? hessianVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
   for (const n of o.verdict?.notes ?? []) L.push(`  note: ${n}`);
   return L.join('\n') + '\n';
@@ -90,8 +92,25 @@ export function hessianJson(o: HessianOutput): HessianJson {
     bilinear: ex(o.display.bilinear),
     hvp: o.wrt.map((w) => ({ wrt: w.name, ...ex(o.display.hvp.get(w.name)!) })),
     definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
+    ...(o.derivations ? { steps: o.derivations.map(hessianStepsJson) } : {}),
     check: o.verdict ?? null,
     errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
+  };
+}
+
+function hessianStepsJson(d: RecordedHessianDerivation): HessianStepsJson {
+  return {
+    quantity: d.title,
+    result: d.result,
+    latex: derivationLatex(d.display),
+    text: checkedDerivationText(d, '', d.result).slice(1),
+    check: {
+      passed: d.verdict.passed,
+      tolerance: d.verdict.tolerance,
+      maxError: Math.max(...d.verdict.steps.map((s) => s.error)),
+      firstFailure: d.verdict.firstFailure ?? null,
+      summary: checkedVerdictLine(d.verdict, d.result, true),
+    },
   };
 }
 

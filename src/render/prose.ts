@@ -19,7 +19,7 @@ export const MATH_COMMANDS: ReadonlySet<string> = new Set([
   // fonts and identifiers
   'boldsymbol', 'mathrm', 'mathbb', 'mathbf', 'operatorname',
   // operators and symbols
-  'nabla', 'otimes', 'circ', 'top', 'prime', 'times', 'cdot', 'cdots', 'ldots', 'dots', 'det', 'log', 'exp', 'sin', 'cos',
+  'nabla', 'otimes', 'circ', 'top', 'prime', 'times', 'cdot', 'cdots', 'ldots', 'dots', 'det', 'log', 'exp', 'sin', 'cos', 'Rightarrow',
   'tanh', 'sqrt', 'frac', 'langle', 'rangle', 'infty', 'partial', 'in', 'le', 'ge', 'neq', 'approx', 'to', 'mapsto',
   'prod', 'sum',
   // what an author's $…$ and MATH_UNICODE may use besides

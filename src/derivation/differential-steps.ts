@@ -1,0 +1,160 @@
+// Differentials step by step, as Magnus & Neudecker, the Matrix Cookbook and Zhu et al.'s App. B write
+// them: d(½‖E‖²) = ⟨E, dE⟩ = ⟨E, d(W2W1X)⟩ = ⟨E, W2 dW1 X⟩. The engine's own differential rules (each
+// operator's `differential` in src/ops/) are applied one level at a time, from the outside in: every
+// pending differential d(U) whose operator has the same rule is expanded in one step, which cites that
+// rule from rules/differentials.rules. Bookkeeping (½·2 = 1, flattening products, Aᵀᵀ = A) is merged.
+import { Expr, OpNode, SymNode, delta, isOp, isScalar, mapDag, num, op, substitute } from '../expr/ast.js';
+import { simplify } from '../rewrite/simplify.js';
+import { inner, mul } from '../expr/build.js';
+import { UnsupportedError } from '../expr/errors.js';
+import { isOne } from '../expr/dim.js';
+import { opDef } from '../ops/registry.js';
+import { isTotalDifferential } from '../ops/derivatives.js';
+import { dependsOn } from '../calculus/differential.js';
+import { toText } from '../render/print.js';
+import type { Step } from './model.js';
+import { tidy } from './vec-gradient.js';
+import { reasonFor } from './rule-reasons.js';
+
+/** The variables among `vars` that e depends on. */
+function varsOf(e: Expr, vars: readonly SymNode[]): SymNode[] {
+  return vars.filter((v) => dependsOn(e, v));
+}
+
+/** d(e) with respect to `vars`: 0 (null) for a constant, dX for a variable, else the pending differential diff(e, X, dX, …). */
+export function pendingDifferential(e: Expr, vars: readonly SymNode[]): Expr | null {
+  if (e.kind === 'sym' && !e.delta && vars.some((v) => v === e)) return delta(e);
+  const on = varsOf(e, vars);
+  if (!on.length) return null;
+  return op('diff', [e, ...on.flatMap((v) => [v, delta(v)])]);
+}
+
+const isPending = (e: Expr): boolean => isOp(e, 'diff') && isTotalDifferential(e);
+
+/** Which rule of rules/ the expansion of d(U) uses, by U's operator and how many of its arguments vary. */
+function ruleFor(U: OpNode, constant: readonly boolean[]): string {
+  const varying = constant.filter((c) => !c).length;
+  const all = varying === U.args.length;
+  switch (U.op) {
+    case 'add':
+      return all ? 'd-add' : varying === 1 ? 'd-add-constant' : 'd-add';
+    case 'mul': {
+      if (varying > 1) return 'd-product-chain';
+      const i = constant.indexOf(false);
+      // constant scalars commute: only constant matrices stand on a side
+      const matrix = (a: Expr) => !isScalar(a);
+      const before = U.args.slice(0, i).some(matrix), after = U.args.slice(i + 1).some(matrix);
+      if (!before && !after) return constant.slice(0, i).some(Boolean) ? 'd-scalar-factor' : 'd-scalar-factor-right';
+      return before && after ? 'd-constant-factor' : before ? 'd-constant-factor-left' : 'd-constant-factor-right';
+    }
+    case 'hadamard':
+      return varying > 1 ? 'd-hadamard-chain' : constant[0] ? 'd-hadamard-constant' : 'd-hadamard-constant-right';
+    case 'inner':
+      return varying > 1 ? 'd-inner' : constant[0] ? 'd-inner-constant' : 'd-inner-constant-right';
+    case 'kron':
+      return varying === 2 ? 'd-kron-chain' : constant[1] ? 'd-kron-left' : 'd-kron-right';
+    case 'pow':
+      return U.attrs.k === -1 ? 'd-reciprocal' : U.attrs.k === 2 ? 'd-scalar-square' : 'd-scalar-power';
+    case 'transpose':
+      return 'd-transpose-chain';
+    case 'inv':
+      return 'd-inverse-chain';
+    case 'det':
+      return 'd-det-chain';
+    case 'logdet':
+      return 'd-logdet-chain';
+    case 'tr':
+      return 'd-trace-chain';
+    case 'vec':
+      return 'd-vec-chain';
+    case 'unvec':
+      return 'd-unvec-chain';
+    case 'sum':
+      return 'd-sum-chain';
+    case 'diag':
+      return isOne(U.args[0].shape.cols) ? 'd-diag-chain' : 'd-diagonal-chain';
+    case 'ew':
+      return 'd-entrywise-chain';
+    case 'hpow':
+      return U.attrs.k === 2 ? 'd-entrywise-square' : U.attrs.k === -1 ? 'd-entrywise-reciprocal' : 'd-entrywise-power';
+    case 'mpow':
+      return U.attrs.k === 2 ? 'd-matrix-square' : 'd-matrix-power';
+    case 'norm':
+      return 'd-norm-chain';
+    default:
+      throw new UnsupportedError(`no step-by-step differential for ${U.op === 'prod' || U.op === 'isum' ? 'a product or sum over a family' : `the operator ${U.op}`} yet; --steps vec derives products over a family, and the result without steps is available without --steps`);
+  }
+}
+
+/** One level of d(U): the engine's differential of U's operator, with d(child) left pending. */
+export function expandOne(pending: OpNode, vars: readonly SymNode[]): { expr: Expr; rule: string } {
+  const U = pending.args[0];
+  if (U.kind !== 'op') throw new Error(`internal: pending differential of a leaf ${toText(U)}`);
+  const on = varsOf(U, vars);
+  // ‖U‖² as papers write it: d‖U‖² = 2⟨U, dU⟩, not 2‖U‖ d‖U‖
+  if (isOp(U, 'pow') && U.attrs.k === 2 && isOp(U.args[0], 'norm')) {
+    const V = U.args[0].args[0];
+    return { expr: mul(num(2), inner(V, pendingDifferential(V, on)!)), rule: 'd-frobenius-chain' };
+  }
+  const rule = ruleFor(U, U.args.map((a) => varsOf(a, on).length === 0));
+  let out = opDef(U.op).differential(U, (child) => pendingDifferential(child, on), on);
+  // a function of a scalar: d log u = u⁻¹ du, a product rather than an entrywise one
+  if (out && isOp(U, 'ew') && isScalar(U) && isOp(out, 'hadamard')) out = mul(simplify(out.args[0]), out.args[1]);
+  if (!out) throw new Error(`internal: the differential of ${toText(U)} vanished though it depends on ${on.map((v) => v.name).join(', ')}`);
+  return { expr: out, rule };
+}
+
+/** The pending differentials of e, in reading order. */
+export function pendingIn(e: Expr): OpNode[] {
+  const out: OpNode[] = [];
+  const seen = new Set<Expr>();
+  const walk = (x: Expr) => {
+    if (seen.has(x) || x.kind !== 'op') return;
+    seen.add(x);
+    if (isPending(x)) out.push(x as OpNode);
+    else x.args.forEach(walk);
+  };
+  walk(e);
+  return out;
+}
+
+/** Products flattened, numbers collected, no double transposes; ⟨U, U⟩ kept as a norm. */
+export function tidyDifferential(e: Expr): Expr {
+  return tidy(
+    mapDag(e, (_o, r) => {
+      if (isOp(r, 'add') && r.args.some((a) => isOp(a, 'add'))) return op('add', r.args.flatMap((a) => (isOp(a, 'add') ? a.args : [a])));
+      return r;
+    }),
+  );
+}
+
+/**
+ * Expand every pending differential in `start` until none is left. Returns the steps (each citing the
+ * rule it applied) and the last line, linear in the differentials dX.
+ */
+export function unfoldDifferential(start: Expr, vars: readonly SymNode[]): { steps: Step[]; result: Expr } {
+  const steps: Step[] = [];
+  let cur = start;
+  for (let guard = 0; guard < 200; guard++) {
+    const pending = pendingIn(cur);
+    if (!pending.length) return { steps, result: cur };
+    const first = expandOne(pending[0], vars);
+    const map = new Map<Expr, Expr>([[pending[0], first.expr]]);
+    for (const p of pending.slice(1)) {
+      const e = expandOne(p, vars);
+      if (e.rule === first.rule) map.set(p, e.expr);
+    }
+    const next = tidyDifferential(substitute(cur, map));
+    const last = steps[steps.length - 1];
+    // the same rule twice in a row is one step, as a paper writes it
+    if (last?.reason?.rule === first.rule) steps[steps.length - 1] = { ...last, expr: next };
+    else steps.push({ expr: next, reason: reasonFor(first.rule) });
+    cur = next;
+  }
+  throw new Error('internal: the differential did not unfold in 200 steps');
+}
+
+/** ⟨U, V⟩ for the bilinear-form printers: a 1×1 U·V stays a product. */
+export function pairing(U: Expr, V: Expr): Expr {
+  return isOne(U.shape.rows) && isOne(U.shape.cols) ? mul(U, V) : inner(U, V);
+}

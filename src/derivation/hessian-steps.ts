@@ -1,0 +1,139 @@
+// Hessians step by step, as the appendices of Zhu et al. (App. B) and Zhou & Liang write them:
+// - the second differential: df unfolded, then d²f = d(df) with the directions held fixed (d(dX) = 0),
+//   unfolded again, collected into norms and inner products — the bilinear form ∇²f[Δ, Δ];
+// - each block: d(∇_Wj f) in the direction dWi, unfolded; d vec(∇_Wj f) = J d vec(Wi) by the vec rules;
+//   the second identification theorem gives ∇_vec(Wi)∇_vec(Wj) f = Jᵀ;
+// - each Hessian-vector product: (HΔ)_Wj = d(∇_Wj f) with every direction dWi = Δi, unfolded.
+// An evaluation point (--at Y = W2W1X) is applied at the end, as the engine does.
+import { Expr, SymNode, delta, isSymmetricSymbol, op, substitute } from '../expr/ast.js';
+import { derivative, vec, zeroLike } from '../expr/build.js';
+import { symLatex } from '../render/names.js';
+import { toLatex, toText } from '../render/print.js';
+import { simplify } from '../rewrite/simplify.js';
+import { T } from '../expr/build.js';
+import type { Derivation, Reason, Step } from './model.js';
+import { pendingDifferential, tidyDifferential, unfoldDifferential } from './differential-steps.js';
+import { identifyJacobian } from './identify-steps.js';
+import { dependsOn } from '../calculus/differential.js';
+import { toPrinted } from './gradient-steps.js';
+import { reasonFor } from './rule-reasons.js';
+
+export type Substitution = ReadonlyMap<Expr, Expr>;
+
+/** A recorded Hessian derivation and what it derives. */
+export interface HessianDerivation {
+  /** "H[W1, W2]", "d²f", "(HΔ)_W1" */
+  readonly title: string;
+  /** what the last line is: the engine's block, bilinear form or HVP */
+  readonly result: 'Hessian block' | 'bilinear form' | 'Hessian-vector product';
+  readonly derivation: Derivation;
+  /** the engine's printed result the last line must equal */
+  readonly printed: Expr;
+}
+
+const say = (text: string, latex = ''): Reason => ({ says: { text, latex } });
+
+/** The steps that evaluate at the point: "at Y = W2W1X", then the printed form. */
+function atPoint(last: Expr, subs: Substitution | undefined, printed: Expr): Step[] {
+  const steps: Step[] = [];
+  let cur = last;
+  if (subs?.size) {
+    const at = simplify(substitute(cur, subs));
+    if (at !== cur) {
+      const where = [...subs].map(([s, v]) => `${toText(s)} = ${toText(v)}`).join(', ');
+      const whereLatex = [...subs].map(([s, v]) => `${toLatex(s)} = ${toLatex(v)}`).join(',\\ ');
+      steps.push({ expr: at, reason: say(`at the point ${where}`, whereLatex) });
+      cur = at;
+    }
+  }
+  return [...steps, ...toPrinted(cur, printed)];
+}
+
+const dirs = (vars: readonly SymNode[]) => vars.flatMap((v) => [v, delta(v)]);
+const total = (e: Expr, vars: readonly SymNode[]) => op('diff', [e, ...dirs(vars)]);
+
+/** A chain that starts with d(e) and unfolds it; a constant e gives 0 at once. */
+function unfolded(e: Expr, vars: readonly SymNode[], constantReason: string): { start: Expr; steps: Step[]; result: Expr } {
+  const start = total(e, vars);
+  if (!pendingDifferential(e, vars)) return { start, steps: [{ expr: zeroLike(e), reason: say(constantReason) }], result: zeroLike(e) };
+  const u = unfoldDifferential(start, vars);
+  return { start, ...u };
+}
+
+/** ∇_vec(Wi)∇_vec(Wj) f: d(∇_Wj f) in the direction dWi, its vec form, the second identification theorem. */
+export function blockDerivation(f: Expr, wi: SymNode, wj: SymNode, Gj: Expr, printed: Expr, subs?: Substitution): HessianDerivation {
+  const dG = unfolded(Gj, [wi], `∇_${wj.name} f does not depend on ${wi.name}`);
+  const L = dG.result;
+  const { steps: vecSteps, J } = identifyJacobian(L, wi);
+  const vecL = vecSteps.length ? vecSteps : [];
+  const H = simplify(T(J));
+  const vw = (w: SymNode) => `\\operatorname{vec}(${symLatex(w)})`;
+  const hessian: Derivation = {
+    quantity: { text: `hess(f, ${wi.name}, ${wj.name})`, latex: `\\nabla_{${vw(wi)}}\\nabla_{${vw(wj)}} f` },
+    start: H,
+    startReason: reasonFor('hessian-identification'),
+    steps: atPoint(H, subs, printed),
+    where: [],
+  };
+  const dvec: Derivation = {
+    quantity: { text: `d vec(grad(f, ${wj.name}))`, latex: `\\mathrm{d}\\operatorname{vec}\\left(\\nabla_{${symLatex(wj)}} f\\right)` },
+    start: tidyDifferential(vec(L)),
+    startReason: reasonFor('d-vec-chain'),
+    steps: vecL,
+    where: [],
+    then: hessian,
+  };
+  return {
+    title: `H[${wi.name}, ${wj.name}]`,
+    result: 'Hessian block',
+    printed,
+    derivation: {
+      quantity: { text: `d(grad(f, ${wj.name}))`, latex: `\\mathrm{d}\\left(\\nabla_{${symLatex(wj)}} f\\right)` },
+      start: dG.start,
+      steps: dG.steps,
+      where: [],
+      // finite differences of finite differences (for a symmetric Wj they give the unconstrained G, not
+      // sym(G); for a block that vanishes they compare rounding noise with rounding noise)
+      ...(isSymmetricSymbol(wj) || !dependsOn(Gj, wi) ? {} : { definition: op('diff', [derivative('grad', [f, wj]), wi, delta(wi)]) }),
+      then: dvec,
+    },
+  };
+}
+
+/** d²f: df unfolded, then d(df) with the directions held fixed, unfolded and collected: ∇²f[Δ, Δ]. */
+export function bilinearDerivation(f: Expr, wrt: readonly SymNode[], printed: Expr, subs?: Substitution): HessianDerivation {
+  const first = unfolded(tidyDifferential(f), wrt, 'f does not depend on the variables');
+  const second = unfolded(first.result, wrt, 'df is constant');
+  const d2: Derivation = {
+    quantity: { text: 'd2f', latex: '\\mathrm{d}^2 f' },
+    start: second.start,
+    startReason: say('d²f = d(df), the directions held fixed (d(dX) = 0), df as above', ''),
+    steps: [...second.steps, ...atPoint(second.result, subs, printed)],
+    where: [],
+    definition: total(total(f, wrt), wrt),
+  };
+  return {
+    title: 'd²f',
+    result: 'bilinear form',
+    printed,
+    derivation: { quantity: { text: 'df', latex: '\\mathrm{d}f' }, start: first.start, steps: first.steps, where: [], then: d2 },
+  };
+}
+
+/** (HΔ)_Wj = d(∇_Wj f) with every direction dWi = Δi. */
+export function hvpDerivation(f: Expr, wrt: readonly SymNode[], wj: SymNode, Gj: Expr, printed: Expr, subs?: Substitution): HessianDerivation {
+  const dG = unfolded(Gj, wrt, `∇_${wj.name} f is constant`);
+  return {
+    title: `(HΔ)_${wj.name}`,
+    result: 'Hessian-vector product',
+    printed,
+    derivation: {
+      quantity: { text: `(H dW)_${wj.name}`, latex: `\\left(\\boldsymbol{H}\\boldsymbol{\\Delta}\\right)_{${symLatex(wj)}}` },
+      start: dG.start,
+      startReason: say(`(HΔ)_${wj.name} = d(∇_${wj.name} f), every direction dW = Δ`),
+      steps: [...dG.steps, ...atPoint(dG.result, subs, printed)],
+      where: [],
+      ...(isSymmetricSymbol(wj) || !pendingDifferential(Gj, wrt) ? {} : { definition: op('diff', [derivative('grad', [f, wj]), ...dirs(wrt)]) }),
+    },
+  };
+}
