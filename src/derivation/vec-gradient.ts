@@ -143,7 +143,7 @@ export function vecGradientDerivation(f: Expr, x: SymNode, rules: ReadonlyMap<st
   }
   if (hasDerivative(cur))
     throw new UnsupportedError(
-      `no step-by-step derivation for ∇_vec(${x.name}) of this function: the rules in rules/ stop at ${toText(cur)}; the result without steps is available without --steps`,
+      `no step-by-step derivation for ∇_vec(${x.name}) of this function: the vec rules in rules/ stop at ${toText(cur)}; --steps differential derives it with differentials`,
     );
   return {
     quantity: { text: `jac(f, ${x.name})`, latex: `\\nabla_{\\operatorname{vec}(${symLatex(x)})} f` },
