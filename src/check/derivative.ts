@@ -96,9 +96,14 @@ export class PointSampler {
     let sizes = this.sizes ?? randomSizes(this.claim.dims, this.rng);
     for (let k = 0; !this.sizes && k < 20 && this.usedSizes.has(JSON.stringify([...sizes])); k++) sizes = randomSizes(this.claim.dims, this.rng);
     this.usedSizes.add(JSON.stringify([...sizes]));
-    const f = compile([this.claim.f], sizes);
+    let f = compile([this.claim.f], sizes);
     let rejectedNearKink = false;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      // some sizes admit no point at all (log det XᵀX for X with fewer rows than columns): draw others
+      if (!this.sizes && attempt > 0 && attempt % 10 === 0) {
+        sizes = randomSizes(this.claim.dims, this.rng);
+        f = compile([this.claim.f], sizes);
+      }
       const entries: Entries = attempt < ATTEMPTS / 2 ? 'gaussian' : 'positive';
       const values = new Map<string, Mat>();
       for (const s of this.claim.symbols) values.set(s.name, randomValue(s, sizes, this.rng, entries));

@@ -66,11 +66,13 @@ function verifyConcreteChain(lines: readonly Expr[], symbols: readonly SymNode[]
   // rounding swamps them
   const directionScale = Math.max(...lines.map(derivativeDepth)) > 1 ? 1 : DIRECTION_SCALE;
   for (let p = 0; p < (opts.points ?? 3); p++) {
-    const sizes = randomSizes(dims, rng);
+    let sizes = randomSizes(dims, rng);
     let ev: Evaluator, vals: Mat[];
     // a point where every line is finite and away from kinks (relu, abs) and domain boundaries (log,
     // sqrt), as the derivative check chooses its points; positive entries when Gaussian ones keep failing
     for (let attempt = 0; ; attempt++) {
+      // some sizes admit no point at all (log det XᵀX for X with fewer rows than columns): draw others
+      if (attempt > 0 && attempt % 10 === 0) sizes = randomSizes(dims, rng);
       const values = new Map<string, Mat>();
       for (const s of symbols) values.set(s.name, randomValue(s, sizes, rng, attempt < ATTEMPTS / 2 ? 'gaussian' : 'positive'));
       for (const [name, rhs] of opts.assign ?? []) values.set(name, new Evaluator({ sizes, values }).eval(rhs));

@@ -8,6 +8,7 @@ import type { ChainVerdict } from '../check/steps.js';
 import type { Verdict } from '../check/derivative.js';
 import type { Declarations } from '../lang/decl.js';
 import { symLatex } from './names.js';
+import { roman } from './derivation-latex.js';
 import { toLatex, toText } from './print.js';
 import type { DeriveJson, StepsJson } from '../api/types.js';
 import { derivationLatex } from './derivation-latex.js';
@@ -76,7 +77,6 @@ export function formatText(o: DeriveOutput): string {
   return lines.join('\n') + '\n';
 }
 
-const ROMAN = ['i', 'ii', 'iii', 'iv', 'v', 'vi', 'vii', 'viii', 'ix', 'x', 'xi', 'xii', 'xiii', 'xiv', 'xv'];
 
 /** What a recorded derivation derives: "∇_vec(W2) f" (vec style) or "∇_W2 f" (differential style). */
 export function derivedQuantity(r: RecordedDerivation): string {
@@ -101,7 +101,7 @@ export function checkedDerivationText(r: Checked, heading: string, result: strin
   const reasons: string[] = [];
   const label = (reason: Reason | undefined) => {
     if (!reason) return '';
-    const l = ROMAN[k++] ?? String(k);
+    const l = roman(++k);
     reasons.push(`(${l}) ${reason.says.text}${reason.rule || reason.citation ? ` [${[reason.rule, reason.citation].filter(Boolean).join('; ')}]` : ''}`);
     return `(${l})`;
   };

@@ -56,7 +56,7 @@ function countSums(roots: readonly Expr[]): Map<Expr, number> {
     if (isOp(e, 'add') && parentIsProduct) count.set(e, (count.get(e) ?? 0) + 1);
     if (seenIn.has(e) && !isOp(e, 'add')) return;
     seenIn.add(e);
-    for (const a of e.args) visit(a, e.op === 'mul' || e.op === 'transpose' || e.op === 'hadamard' || e.op === 'kron' || e.op === 'vec');
+    for (const a of e.args) visit(a, e.op === 'mul' || e.op === 'transpose' || e.op === 'hadamard' || e.op === 'kron' || e.op === 'vec' || e.op === 'inner');
   };
   roots.forEach((r) => visit(r, false));
   return count;
