@@ -34,10 +34,9 @@ const isPending = (e: Expr): boolean => isOp(e, 'diff') && isTotalDifferential(e
 /** Which rule of rules/ the expansion of d(U) uses, by U's operator and how many of its arguments vary. */
 function ruleFor(U: OpNode, constant: readonly boolean[]): string {
   const varying = constant.filter((c) => !c).length;
-  const all = varying === U.args.length;
   switch (U.op) {
     case 'add':
-      return all ? 'd-add' : varying === 1 ? 'd-add-constant' : 'd-add';
+      return varying === 1 && U.args.length > 1 ? 'd-add-constant' : 'd-add';
     case 'mul': {
       if (varying > 1) return 'd-product-chain';
       const i = constant.indexOf(false);
@@ -152,9 +151,4 @@ export function unfoldDifferential(start: Expr, vars: readonly SymNode[]): { ste
     cur = next;
   }
   throw new Error('internal: the differential did not unfold in 200 steps');
-}
-
-/** ⟨U, V⟩ for the bilinear-form printers: a 1×1 U·V stays a product. */
-export function pairing(U: Expr, V: Expr): Expr {
-  return isOne(U.shape.rows) && isOne(U.shape.cols) ? mul(U, V) : inner(U, V);
 }

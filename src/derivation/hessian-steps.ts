@@ -6,11 +6,10 @@
 // - each Hessian-vector product: (HΔ)_Wj = d(∇_Wj f) with every direction dWi = Δi, unfolded.
 // An evaluation point (--at Y = W2W1X) is applied at the end, as the engine does.
 import { Expr, SymNode, delta, isSymmetricSymbol, op, substitute } from '../expr/ast.js';
-import { derivative, vec, zeroLike } from '../expr/build.js';
+import { derivative, T, vec, zeroLike } from '../expr/build.js';
 import { symLatex } from '../render/names.js';
 import { toLatex, toText } from '../render/print.js';
 import { simplify } from '../rewrite/simplify.js';
-import { T } from '../expr/build.js';
 import type { Derivation, Reason, Step } from './model.js';
 import { pendingDifferential, tidyDifferential, unfoldDifferential } from './differential-steps.js';
 import { identifyJacobian } from './identify-steps.js';
@@ -18,7 +17,7 @@ import { dependsOn } from '../calculus/differential.js';
 import { toPrinted } from './gradient-steps.js';
 import { reasonFor } from './rule-reasons.js';
 
-export type Substitution = ReadonlyMap<Expr, Expr>;
+import type { Substitution } from '../calculus/hessian.js';
 
 /** A recorded Hessian derivation and what it derives. */
 export interface HessianDerivation {
@@ -65,7 +64,6 @@ export function blockDerivation(f: Expr, wi: SymNode, wj: SymNode, Gj: Expr, pri
   const dG = unfolded(Gj, [wi], `∇_${wj.name} f does not depend on ${wi.name}`);
   const L = dG.result;
   const { steps: vecSteps, J } = identifyJacobian(L, wi);
-  const vecL = vecSteps.length ? vecSteps : [];
   const H = simplify(T(J));
   const vw = (w: SymNode) => `\\operatorname{vec}(${symLatex(w)})`;
   const hessian: Derivation = {
@@ -79,7 +77,7 @@ export function blockDerivation(f: Expr, wi: SymNode, wj: SymNode, Gj: Expr, pri
     quantity: { text: `d vec(grad(f, ${wj.name}))`, latex: `\\mathrm{d}\\operatorname{vec}\\left(\\nabla_{${symLatex(wj)}} f\\right)` },
     start: tidyDifferential(vec(L)),
     startReason: reasonFor('d-vec-chain'),
-    steps: vecL,
+    steps: vecSteps,
     where: [],
     then: hessian,
   };
