@@ -36,7 +36,7 @@ function ruleFor(U: OpNode, constant: readonly boolean[]): string {
   const varying = constant.filter((c) => !c).length;
   switch (U.op) {
     case 'add':
-      return varying === 1 && U.args.length > 1 ? 'd-add-constant' : 'd-add';
+      return varying === 1 && U.args.length > 1 ? 'd-add-constant' : 'd-sum-of-terms';
     case 'mul': {
       if (varying > 1) return 'd-product-chain';
       const i = constant.indexOf(false);
@@ -75,7 +75,7 @@ function ruleFor(U: OpNode, constant: readonly boolean[]): string {
     case 'ew':
       return 'd-entrywise-chain';
     case 'hpow':
-      return U.attrs.k === 2 ? 'd-entrywise-square' : U.attrs.k === -1 ? 'd-entrywise-reciprocal' : 'd-entrywise-power';
+      return U.attrs.k === 2 ? 'd-entrywise-square' : U.attrs.k === -1 ? 'd-entrywise-reciprocal' : 'd-entrywise-power-chain';
     case 'mpow':
       return U.attrs.k === 2 ? 'd-matrix-square' : 'd-matrix-power';
     case 'norm':
