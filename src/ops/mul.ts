@@ -362,6 +362,8 @@ register({
   kernel,
   transpose(node) {
     const { coef, scalars, chain } = productParts(node);
+    // a chain with a 1×1 run inside (xᵀAx·xxᵀ) does not reverse factor by factor: keep (…)ᵀ
+    if (chain.some((_c, i) => i > 0 && isScalarShape(mul(...chain.slice(0, i)).shape))) return undefined;
     return mul(...(coef !== 1 ? [num(coef)] : []), ...scalars, ...[...chain].reverse().map(T));
   },
 });
