@@ -72,7 +72,9 @@ function isInvertibleExpr(e: Expr): boolean {
 function bindVar(p: SymNode, t: Expr, b: Bindings): Bindings | undefined {
   const bound = b.exprs.get(p.name);
   if (bound) return bound === t ? b : undefined;
-  // a pattern variable may stand for a differential too: V in diff(U, X, V) is dX in a derivation
+  // a pattern variable stands for an expression without differentials, or for a differential dX itself
+  // (V in diff(U, X, V) is dX in a derivation)
+  if (t.hasDelta && t.kind !== 'sym') return undefined;
   let c: Bindings | undefined = bindDim(p.shape.rows, t.shape.rows, b);
   c = c && bindDim(p.shape.cols, t.shape.cols, c);
   if (!c) return undefined;
