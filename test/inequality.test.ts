@@ -73,6 +73,16 @@ describe('verdicts', () => {
     expect(inequality('S: n x n symmetric', 'lambda_min(S)', '>', '0').status).toBe('fails');
   });
 
+  it('the search keeps every property: unit, orthogonal, spd and stochastic values stay what they are declared', () => {
+    // each bound is true exactly on its manifold (so a search that left it would "find" a violation)
+    expect(inequality('x: n unit', 'norm(x)', '<=', '1').status).toBe('holds');
+    expect(inequality('Q: n x n orthogonal; A: n x n', 'norm(Q*A)', '<=', 'norm(A)').status).toBe('holds');
+    expect(inequality('P: n x n spd', '0', '<', 'lambda_min(P)').status).toBe('holds');
+    expect(inequality('Y: n x m stochastic', 'sum(Y)', '<=', 'm').status).toBe('holds');
+    expect(inequality('Y: n x m stochastic', 'm', '<=', 'sum(Y)').status).toBe('holds');
+    expect(inequality('Y: n x m stochastic', 'sum(abs(Y) - Y)', '<=', '0').status).toBe('holds');
+  });
+
   it('sides that are nowhere defined give no verdict; matrix sides are refused', () => {
     const v = inequality('x: n', 'log(-norm(x))', '<=', '0');
     expect(v.status).toBe('unchecked');

@@ -16,8 +16,8 @@
 //
 // The search moves each free symbol through a parametrisation that keeps its declared property: any
 // matrix B as it is, symmetric (B + Bᵀ)/2, spd BBᵀ + εI, orthogonal the Gram–Schmidt factor of B, unit
-// b/‖b‖; a mask keeps the value of its start. Symbols fixed by at: are computed from the others, as
-// everywhere else.
+// b/‖b‖, stochastic the column-wise softmax of B; a mask keeps the value of its start. Symbols fixed
+// by at: are computed from the others, as everywhere else.
 import type { Expr, SymNode } from '../expr/ast.js';
 import { dimValue } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
@@ -123,6 +123,23 @@ function parametrise(s: SymNode): Parametrisation | undefined {
   const all = (rows: number, cols: number) => rows * cols;
   const asIs = (t: Float64Array, rows: number, cols: number) => new Mat(rows, cols, Float64Array.from(t));
   if (p.has('mask')) return undefined;
+  if (p.has('stochastic'))
+    // columns of a softmax: positive, summing to one
+    return {
+      symbol: s, length: all,
+      start: (v) => Float64Array.from(v.data, (x) => Math.log(Math.max(x, 1e-300))),
+      value: (t, r, c) => {
+        const m = asIs(t, r, c);
+        for (let j = 0; j < c; j++) {
+          const col = m.data.subarray(j * r, (j + 1) * r);
+          const top = Math.max(...col);
+          let sum = 0;
+          for (let i = 0; i < r; i++) sum += col[i] = Math.exp(col[i] - top);
+          for (let i = 0; i < r; i++) col[i] /= sum;
+        }
+        return m;
+      },
+    };
   if (p.has('unit'))
     return { symbol: s, length: all, start: (v) => Float64Array.from(v.data), value: (t, r, c) => scaleMat(asIs(t, r, c), 1 / Math.hypot(...t)) };
   if (p.has('orthogonal')) return { symbol: s, length: all, start: (v) => Float64Array.from(v.data), value: (t, r, c) => orthonormalise(asIs(t, r, c)) };
