@@ -87,6 +87,8 @@ const ROWS: readonly Row[] = [
   { op: 'spectral', f: '', decl: 'A: m x n', expr: 'opnorm(A)', numpy: 'np.linalg.norm(A, 2)' },
   { op: 'spectral', f: '', decl: 'A: m x n', expr: 'pinv(A)', numpy: 'np.linalg.pinv(A)' },
   { op: 'spectral', f: '', decl: 'P: n x n spd', expr: 'sqrtm(P)', numpy: '(lambda w, V: V @ np.diag(np.sqrt(w)) @ V.T)(*np.linalg.eigh(P))' },
+  // max and min of scalars: evaluated numerically, not differentiated
+  { op: 'extremum', f: '', decl: 'A: m x n; a: scalar', expr: 'max(opnorm(A), a, 0.5) - min(norm(A), a)', numpy: 'max(np.linalg.norm(A, 2), a, 0.5) - min(np.linalg.norm(A), a)' },
   // blocks of columns and rows
   { op: 'slice', f: 'norm(cols(A, 2, 3))^2 + sum(rows(A, 1, 2) .^ 3)', decl: 'A: 4 x 5', expr: 'cols(A, 2, 3)*rows(A, 1, 2)', numpy: 'A[:, 1:3] @ A[0:2, :]' },
   // derivative operators: evaluated by finite differences, equal to the engine's derivative
@@ -235,8 +237,8 @@ describe('each differential rule states the engine’s differential', () => {
   it('every differentiable operator has one', () => {
     const stated = new Set(rules.map((r) => opOf(r)).filter((f) => f.kind === 'op').map((f) => (f as { op: string }).op));
     // constants have no differential; derivative operators are inert; ranges are rules of families.rules' kind;
-    // spectral functions are not differentiated (their differential is refused with a message)
-    const exempt = new Set(['eye', 'zeros', 'ones', 'dimval', 'commutation', 'grad', 'jac', 'diff', 'hess', 'rgrad', 'rhess', 'prod', 'isum', 'spectral']);
+    // spectral functions and max/min are not differentiated (their differential is refused with a message)
+    const exempt = new Set(['eye', 'zeros', 'ones', 'dimval', 'commutation', 'grad', 'jac', 'diff', 'hess', 'rgrad', 'rhess', 'prod', 'isum', 'spectral', 'extremum']);
     expect(allOps().map((d) => d.name).filter((n) => !exempt.has(n) && !stated.has(n))).toEqual([]);
   });
 

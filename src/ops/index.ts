@@ -29,3 +29,4 @@ import './riemannian.js';
 import './softmax.js';
 import './logsumexp.js';
 import './log-softmax.js';
+import './extremum.js';
