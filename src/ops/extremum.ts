@@ -16,7 +16,7 @@ const language = (fn: 'max' | 'min'): LangFunction => ({
   optional: MAX_ARGS - 2,
   build: (args) => op('extremum', args as Expr[], { fn }),
   help: `${fn}(a, b, …): the ${fn === 'max' ? 'largest' : 'smallest'} of 2 to ${MAX_ARGS} scalars (evaluated numerically)`,
-  doc: { usage: `\`${fn}(a, b, …)\``, meaning: `the ${fn === 'max' ? 'largest' : 'smallest'} of 2 to ${MAX_ARGS} scalars`, latex: `\\${fn}\\{a, b\\}`, table: 'spectral' },
+  doc: { usage: `\`${fn}(a, b, …)\``, meaning: `the ${fn === 'max' ? 'largest' : 'smallest'} of 2 to ${MAX_ARGS} scalars`, latex: `${fn}{a, b}`, table: 'spectral' },
 });
 
 register({
