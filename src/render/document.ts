@@ -270,7 +270,9 @@ p{text-align:left}
 }`;
 
 export function renderKatex(latex: string, displayMode: boolean): string {
-  return katex.renderToString(latex, { displayMode, throwOnError: true, strict: 'error', trust: false, output: 'htmlAndMathml' });
+  // maxExpand: each \boldsymbol is a macro expansion, and a display of two dozen definitions exceeds
+  // KaTeX's default of 1000 (the input admits no user macros, so nothing can recurse)
+  return katex.renderToString(latex, { displayMode, throwOnError: true, strict: 'error', trust: false, output: 'htmlAndMathml', maxExpand: 100_000 });
 }
 
 function proseHtml(parts: readonly Inline[]): string {
