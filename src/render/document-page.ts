@@ -13,6 +13,7 @@ import { dimLatex } from '../expr/dim.js';
 import { isScalarShape, type Shape } from '../expr/shape.js';
 import { familyMember, type Declarations } from '../lang/decl.js';
 import { parseExpression } from '../lang/parse.js';
+import { splitEquation } from '../doc/format.js';
 import { idxOf, indexVar } from '../expr/indices.js';
 import { idxLatex } from '../ops/range.js';
 import { math, text, type Inline } from './prose.js';
@@ -84,7 +85,7 @@ function asWritten(r: DocumentResult): (src: string, fallback: Expr) => Expr {
   };
 }
 
-function settingSection(r: DocumentResult): Section {
+function settingSection(r: DocumentResult, written: (src: string, fallback: Expr) => Expr): Section {
   const setting: Block[] = [];
   const decl: Inline[] = [text('Symbols: ')];
   const dims = (sh: Shape) => `${dimLatex(sh.rows)} \\times ${dimLatex(sh.cols)}`;
@@ -101,14 +102,22 @@ function settingSection(r: DocumentResult): Section {
   for (const v of r.decls.indices.values()) if (v.hi) parts.push([math(`${idxLatex(idxOf(v))} \\in \\{${idxLatex(v.lo)}, \\ldots, ${idxLatex(v.hi)}\\}`)]);
   parts.forEach((p, i) => decl.push(...(i ? [text(', ')] : []), ...p));
   setting.push({ kind: 'prose', parts: [...decl, text('.')] });
+  // each right side as written, earlier definitions by their names (not expanded: a chain of
+  // definitions would otherwise print its first ones over and over)
+  const rhs = (line: string | undefined, value: Expr) => {
+    const eq = line === undefined ? undefined : splitEquation(line);
+    return toLatex(eq ? written(eq[1], value) : value);
+  };
   // displays, not inline math: a definition can be wider than a phone's screen
   if (r.defs.size) {
     setting.push({ kind: 'prose', parts: [text(r.defs.size > 1 ? 'Definitions:' : 'Definition:')] });
-    setting.push({ kind: 'equations', rows: [...r.defs].map(([name, value]) => ({ lhs: toLatex(sym(name, value.shape)), rhs: toLatex(value), tag: null })) });
+    setting.push({ kind: 'equations', rows: [...r.defs].map(([name, value], i) => ({ lhs: toLatex(sym(name, value.shape)), rhs: rhs(r.doc.defs[i]?.text, value), tag: null })) });
   }
   if (r.assumptions.length) {
     setting.push({ kind: 'prose', parts: [text('Evaluated at points where')] });
-    setting.push({ kind: 'equations', rows: r.assumptions.map((a) => ({ lhs: toLatex(a.symbol), rhs: toLatex(a.value), tag: null })) });
+    // at: lines are substitutions "Y = …" (as written); assume: lines were solved for a symbol
+    const at = (i: number) => (i < r.doc.at.length ? r.doc.at[i].text : undefined);
+    setting.push({ kind: 'equations', rows: r.assumptions.map((a, i) => ({ lhs: toLatex(a.symbol), rhs: rhs(at(i), a.value), tag: null })) });
   }
   setting.push({ kind: 'prose', parts: [text(`Status: ${documentStatus(r)}.`)] });
   return { title: 'Setting', blocks: setting, report: true };
@@ -201,6 +210,6 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
   return {
     title: r.doc.title ?? r.doc.file,
     ...(r.doc.source ? { source: r.doc.source } : {}),
-    sections: [settingSection(r), { blocks: body }],
+    sections: [settingSection(r, written), { blocks: body }],
   };
 }
