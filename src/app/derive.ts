@@ -15,6 +15,7 @@ import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { splitTopLevel } from '../lang/source.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
+import { withoutPresentation } from '../rewrite/author.js';
 import { CheckError, type Verdict } from '../check/derivative.js';
 import { checkDerivativeAnyDepth, chooseInstances, concreteScope, instanceSeed } from '../check/instances.js';
 import { CHAIN_TOLERANCE } from '../check/steps.js';
@@ -234,7 +235,8 @@ export function withConcreteAgreement<V extends { passed: boolean; notes?: reado
   if (!instances.length) return v;
   let worst = 0;
   instances.forEach((inst, i) => {
-    const concrete = derive(inst.at(f), vars.map(inst.atSym), inst.at);
+    // compared numerically only: no presentation search on the unrolled expressions
+    const concrete = withoutPresentation(() => derive(inst.at(f), vars.map(inst.atSym), inst.at));
     results.forEach((r, k) => {
       // the engine's concrete result may use symbols the instantiated one does not: draw for both
       const lines = [inst.at(r), concrete[k]];

@@ -107,13 +107,18 @@ function apply(rule: Rule, site: Expr): Expr[] {
 }
 
 /** The operator a term is built with, numeric and scalar factors aside (a cheap test before matching). */
+const heads = new WeakMap<Expr, string>();
 function headOf(e: Expr): string {
   if (e.kind !== 'op') return e.kind;
-  if (isOp(e, 'mul')) {
-    const core = e.args.filter((a) => a.kind !== 'num' && !(isScalar(a) && !isScalar(e)));
-    return core.length === 1 ? headOf(core[0]) : 'mul';
+  let h = heads.get(e);
+  if (h === undefined) {
+    if (isOp(e, 'mul')) {
+      const core = e.args.filter((a) => a.kind !== 'num' && !(isScalar(a) && !isScalar(e)));
+      h = core.length === 1 ? headOf(core[0]) : 'mul';
+    } else h = e.op === 'ew' ? `ew:${e.attrs.fn}` : e.op;
+    heads.set(e, h);
   }
-  return e.op === 'ew' ? `ew:${e.attrs.fn}` : e.op;
+  return h;
 }
 
 /** What a pattern term needs of a term's head; undefined: anything. */
@@ -138,28 +143,137 @@ function choices(lists: readonly number[][], used: readonly number[] = []): numb
   return lists[used.length].filter((i) => !used.includes(i)).flatMap((i) => choices(lists, [...used, i]));
 }
 
+// ── anchors: a cheap necessary condition before matching a sum pattern ─────────────────────────
+// A variable that every term of a sum pattern shares (A in pAB + qAC) sits at a fixed place in each
+// term (the first matrix factor); the terms chosen must then have the same subexpression there. Checking
+// that first rejects almost every pair of terms without running the matcher, which is where the time goes.
+/** A place in a term: its first factor, its first or last non-scalar factor, its only non-scalar factor, an argument. */
+type Step = 'first' | 'firstCore' | 'lastCore' | 'core' | number;
+
+const isScalarVar = (p: Expr, rule: Rule) => p.kind === 'sym' && rule.vars.has(p.name) && isScalar(p);
+
+const flatFactors = (p: Expr): Expr[] => (isOp(p, 'mul') ? p.args.flatMap(flatFactors) : [p]);
+
+function placeOf(p: Expr, v: string, rule: Rule): Step[] | undefined {
+  // a sum inside a pattern is matched in any order: no fixed place
+  if (p.kind !== 'op' || p.op === 'add') return undefined;
+  if (isOp(p, 'mul')) {
+    const fs = flatFactors(p);
+    if (fs[0].kind === 'sym' && fs[0].name === v) return ['first'];
+    const core = fs.filter((a) => a.kind !== 'num' && !isScalarVar(a, rule));
+    if (core.length === 1) {
+      const inner = placeOf(core[0], v, rule);
+      return inner && ['core', ...inner];
+    }
+    if (core[0]?.kind === 'sym' && core[0].name === v) return ['firstCore'];
+    const last = core[core.length - 1];
+    if (last?.kind === 'sym' && last.name === v) return ['lastCore'];
+    return undefined;
+  }
+  for (let j = 0; j < p.args.length; j++) {
+    const a = p.args[j];
+    if (a.kind === 'sym' && a.name === v) return [j];
+    const inner = placeOf(a, v, rule);
+    if (inner) return [j, ...inner];
+  }
+  return undefined;
+}
+
+const factorInfo = new WeakMap<Expr, { fs: Expr[]; core: Expr[] }>();
+function factorsOf(e: Expr): { fs: Expr[]; core: Expr[] } {
+  let f = factorInfo.get(e);
+  if (!f) {
+    const fs = flatFactors(e);
+    factorInfo.set(e, (f = { fs, core: fs.filter((a) => !isScalar(a)) }));
+  }
+  return f;
+}
+
+function at(t: Expr, path: readonly Step[]): Expr | undefined {
+  let cur: Expr | undefined = t;
+  for (const step of path) {
+    if (!cur) return undefined;
+    const { fs, core } = factorsOf(cur);
+    if (step === 'first') cur = fs[0];
+    else if (step === 'firstCore') cur = core[0];
+    else if (step === 'lastCore') cur = core[core.length - 1];
+    else if (step === 'core') cur = core.length === 1 ? core[0] : undefined;
+    else cur = cur.kind === 'op' && step < cur.args.length ? cur.args[step] : undefined;
+  }
+  return cur;
+}
+
+/** For each variable all terms of a sum pattern share, its place in each term. */
+const anchorCache = new WeakMap<Rule, (readonly Step[])[][]>();
+function anchorsOf(rule: Rule): (readonly Step[])[][] {
+  let a = anchorCache.get(rule);
+  if (!a) {
+    const terms = (rule.lhs as OpNode).args;
+    a = [...rule.vars].flatMap((v) => {
+      const paths = terms.map((t) => placeOf(t, v, rule));
+      return paths.every((x) => x) ? [paths as Step[][]] : [];
+    });
+    anchorCache.set(rule, a);
+  }
+  return a;
+}
+
+function anchorsAgree(rule: Rule, terms: readonly Expr[]): boolean {
+  for (const paths of anchorsOf(rule)) {
+    const found = terms.map((t, i) => at(t, paths[i]));
+    if (found.every((x) => x) && found.some((x) => x !== found[0])) return false;
+  }
+  return true;
+}
+
+/** The rules by the operator at the top of their left side, with what each term of a sum pattern needs. */
+interface IndexedRule {
+  readonly rule: Rule;
+  readonly heads: readonly (string | undefined)[];
+  readonly unitCoefficient: readonly boolean[];
+}
+let ruleIndex: Map<string, IndexedRule[]> | undefined;
+function rulesFor(opName: string): readonly IndexedRule[] {
+  if (!ruleIndex) {
+    ruleIndex = new Map();
+    for (const rule of authorRules()) {
+      const p = rule.lhs;
+      if (p.kind !== 'op') continue;
+      const entry = { rule, heads: p.args.map((pa) => patternHead(pa, rule)), unitCoefficient: p.args.map((pa) => p.op === 'add' && hasScalarCoefficient(pa, rule)) };
+      ruleIndex.set(p.op, [...(ruleIndex.get(p.op) ?? []), entry]);
+    }
+  }
+  return ruleIndex.get(opName) ?? [];
+}
+
 /** Rewrites of the node itself, and of any k terms of a sum (factors of a Hadamard product) matching a k-term pattern. */
 function rewritesAtTop(e: OpNode): Expr[] {
   const out: Expr[] = [];
-  for (const rule of authorRules()) {
-    const p = rule.lhs;
-    if (p.kind !== 'op' || p.op !== e.op) continue;
-    if ((p.op === 'add' || p.op === 'hadamard') && e.args.length <= MAX_SUBSET_SOURCE) {
-      const fits = p.args.map((pa) => {
-        const need = patternHead(pa, rule);
-        return e.args.map((_, i) => i).filter((i) => compatible(need, e.args[i]));
-      });
+  for (const { rule, heads, unitCoefficient } of rulesFor(e.op)) {
+    if ((e.op === 'add' || e.op === 'hadamard') && e.args.length <= MAX_SUBSET_SOURCE) {
+      const fits = heads.map((need) => e.args.map((_, i) => i).filter((i) => compatible(need, e.args[i])));
       if (fits.some((f) => f.length === 0)) continue;
       for (const chosen of choices(fits)) {
-        const raw = chosen.map((ti, i) => (p.op === 'add' && hasScalarCoefficient(p.args[i], rule) ? withUnitCoefficient(e.args[ti]) : e.args[ti]));
+        const raw = chosen.map((ti, i) => (unitCoefficient[i] ? withUnitCoefficient(e.args[ti]) : e.args[ti]));
+        if (!anchorsAgree(rule, raw)) continue;
         const rest = e.args.filter((_, i) => !chosen.includes(i));
-        for (const r of applyOrdered(rule, op(e.op, raw))) out.push(rest.length ? op(e.op, [r, ...rest]) : r);
+        for (const r of applyMemo(rule, op(e.op, raw), true)) out.push(rest.length ? op(e.op, [r, ...rest]) : r);
       }
       continue;
     }
-    out.push(...apply(rule, e));
+    out.push(...applyMemo(rule, e, false));
   }
   return out;
+}
+
+/** Rule applications at a site, remembered: the candidates of one node share most of their terms. */
+let applied = new WeakMap<Expr, Map<Rule, Expr[]>>();
+function applyMemo(rule: Rule, site: OpNode, ordered: boolean): Expr[] {
+  let bySite = applied.get(site);
+  if (!bySite) applied.set(site, (bySite = new Map()));
+  let r = bySite.get(rule);
+  if (!r) bySite.set(rule, (r = ordered ? applyOrdered(rule, site) : apply(rule, site)));
+  return r;
 }
 
 /** Match a sum or Hadamard pattern term by term in the order given (no further permutation). */
@@ -193,13 +307,25 @@ function splitPowers(e: OpNode): Expr[] {
   return changed ? [mul(...args)] : [];
 }
 
+/**
+ * The expanded form, kept only when it is no longer than its source: what expansion is for is
+ * cancellation ((1 − y)∘σ − (1 − σ)∘y = σ − y); a longer one would only feed the factor rules terms
+ * to pair up in every way.
+ */
+function expansion(x: OpNode): Expr[] {
+  if (printedSize(x) > MAX_EXPAND) return [];
+  const y = expand(x, MAX_EXPANDED_TERMS);
+  return y && printedSize(y) <= printedSize(x) ? [y] : [];
+}
+
+/** Candidate rewrites of one form. */
 function moves(e: OpNode): Expr[] {
   const out: Expr[] = [];
-  // a rewrite whose pieces do not fit together (a sub-chain across a flattened scalar xᵀAx) is no candidate
-  for (const move of [rewritesAtTop, (x: OpNode) => (printedSize(x) <= MAX_EXPAND ? [expand(x, MAX_EXPANDED_TERMS)] : []), splitPowers])
+  for (const move of [rewritesAtTop, expansion, splitPowers])
     try {
       for (const y of move(e)) if (y && y !== e) out.push(y);
     } catch (err) {
+      // a rewrite whose pieces do not fit together (a sub-chain across a flattened scalar xᵀAx) is no candidate
       if (!(err instanceof ShapeError)) throw err;
     }
   return out;
@@ -211,6 +337,7 @@ const inProgress = new Set<Expr>();
 
 export function clearAuthorCache(): void {
   classes = new WeakMap();
+  applied = new WeakMap();
 }
 
 /** The few cheapest forms equal to e, cheapest first. */
@@ -269,8 +396,23 @@ function classOf(e: Expr): Expr[] {
   }
 }
 
+let off = 0;
+/**
+ * Run without the search (canonical forms only): for derivatives computed only to be compared numerically,
+ * such as the check that a result at any depth agrees with the derivative at concrete depths.
+ */
+export function withoutPresentation<T>(run: () => T): T {
+  off++;
+  try {
+    return run();
+  } finally {
+    off--;
+  }
+}
+
 /** The cheapest form found for e (equal to e; the derive pipeline checks every result numerically). */
 export function authorForm(e: Expr): Expr {
+  if (off) return simplify(e);
   budget = settings.nodes;
   work = 0;
   return classOf(simplify(e))[0];
