@@ -58,6 +58,31 @@ describe('the issue’s examples print the author’s form, checked', () => {
     expect(toText(h.hessian.blocks[0][0])).toBe("commutation(n, n)*(kron(inv(X'), inv(X)^2) + kron(inv(X')^2, inv(X)))");
     expect(h.verdict!.passed).toBe(true);
   });
+  it('Hessians of sums of entrywise functions: the diagonal terms combined into one diag', () => {
+    // before: A'*(diag(…) + diag(…) - diag(…))*A, and -2*(diag(a) - diag(b)) - diag(c)
+    for (const [expr, decl] of [
+      ['sum(exp(A*x)) + sum(log(ones(m,1) + exp(A*x)))', 'A: m x n; x: n'],
+      ['sum(log(sigmoid(A*x))) - 2*sum(sigmoid(A*x)) + sum(exp(A*x)) - 4*sum(tanh(A*x))', 'A: m x n; x: n'],
+      ['sum(log(sigmoid(x))) - 2*sum(sigmoid(x))', 'x: n'],
+    ]) {
+      const h = runHessian({ expr, decl, wrt: ['x'] });
+      const text = toText(h.hessian.blocks[0][0]);
+      expect(text.match(/diag\(/g)?.length, `${expr} → ${text}`).toBe(1);
+      expect(h.verdict!.passed).toBe(true);
+    }
+  });
+  it('Hessians through diag(x) of the variable: the diagonal selection back to matrix form', () => {
+    const cases: [string, string, string][] = [
+      ['tr(diag(x)*A*diag(x)*B)', 'A, B: n x n; x: n', "A .* B' + A' .* B"],
+      ["sum(exp(x)) + x'*diag(x)*x", 'x: n', 'diag(exp(x) + 6*x)'],
+      ["0.5*norm(M - x*x')^2", 'M: n x n symmetric; x: n', "2*(x'*x)*eye(n) + 4*x*x' - 2*M"],
+    ];
+    for (const [expr, decl, want] of cases) {
+      const h = runHessian({ expr, decl, wrt: ['x'] });
+      expect(toText(h.hessian.blocks[0][0]), expr).toBe(want);
+      expect(h.verdict!.passed).toBe(true);
+    }
+  });
   it('a two-layer sigmoid network’s Hessian names sigmoid(W1*x) instead of repeating it', () => {
     const h = runHessian({ expr: 'sum(sigmoid(W2*sigmoid(W1*x)))', decl: 'W1: h x d; W2: k x h; x: d', wrt: ['W1', 'W2'] });
     const z = h.named.find((n) => toText(n.value) === 'sigmoid(W1*x)');
@@ -68,7 +93,7 @@ describe('the issue’s examples print the author’s form, checked', () => {
 });
 
 describe('rules/simplify.rules at work on single expressions (each result equal to its input)', () => {
-  const decls = parseDeclarations('a, b, c, d: n; A, B, C: m x m; p: scalar');
+  const decls = parseDeclarations('a, b, c, d: n; A, B, C: m x m; D: n x n; p: scalar');
   const cases: [string, string][] = [
     ['diag(a) - 2*(diag(b) + diag(c) - 4*diag(d)) - 2*diag(b)', 'diag(a + 8*d - 4*b - 2*c)'],
     ['kron(A, B) + 2*kron(A, C)', 'kron(A, B + 2*C)'],
@@ -78,6 +103,9 @@ describe('rules/simplify.rules at work on single expressions (each result equal 
     ['ones(n, 1) - sigmoid(a)', 'sigmoid(-a)'],
     ['log(ones(n, 1) + exp(a))', 'softplus(a)'],
     ['p^2*a/(p*norm(a))^3', 'a/(p*norm(a)^3)'],
+    ["kron(A, a')*kron(B, b)", "(a'*b)*A*B"],
+    ["D*(kron(eye(n), a') + kron(a', eye(n)))*kron(b, eye(n))", "D*b*a' + a'*b*D"],
+    ["(a*b') .* eye(n)", 'diag(a .* b)'],
   ];
   for (const [input, want] of cases)
     it(`${input} → ${want}`, () => {

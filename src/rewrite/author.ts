@@ -9,7 +9,7 @@
 // the associative-commutative bookkeeping an e-graph would otherwise need AC rules for. Cost: printed
 // length, then fewer negative coefficients, then the text (so the result does not depend on search order).
 import { Expr, OpNode, isOp, isScalar, num, op, withArgs } from '../expr/ast.js';
-import { mul, pow } from '../expr/build.js';
+import { add, mul, pow } from '../expr/build.js';
 import { opDef, type Printer } from '../ops/registry.js';
 import { numberText, symText } from '../render/names.js';
 import { precedence } from '../render/print.js';
@@ -84,9 +84,15 @@ export function compareCost(a: Expr, b: Expr): number {
 }
 
 // ── rewriting at the top of one node ──────────────────────────────────────────────────────────────
+/** The factors of a product, nested products flattened (patterns are written with binary *). */
+function flatFactors(p: Expr): Expr[] {
+  return isOp(p, 'mul') ? p.args.flatMap(flatFactors) : [p];
+}
+
 /** A pattern term p*A with p a scalar pattern variable: a target term without a coefficient is 1*term. */
 function hasScalarCoefficient(p: Expr, rule: Rule): boolean {
-  return isOp(p, 'mul') && p.args[0].kind === 'sym' && rule.vars.has(p.args[0].name) && isScalar(p.args[0]);
+  const first = flatFactors(p)[0];
+  return isOp(p, 'mul') && first.kind === 'sym' && rule.vars.has(first.name) && isScalar(first);
 }
 
 function withUnitCoefficient(t: Expr): Expr {
@@ -151,8 +157,6 @@ function choices(lists: readonly number[][], used: readonly number[] = []): numb
 type Step = 'first' | 'firstCore' | 'lastCore' | 'core' | number;
 
 const isScalarVar = (p: Expr, rule: Rule) => p.kind === 'sym' && rule.vars.has(p.name) && isScalar(p);
-
-const flatFactors = (p: Expr): Expr[] => (isOp(p, 'mul') ? p.args.flatMap(flatFactors) : [p]);
 
 function placeOf(p: Expr, v: string, rule: Rule): Step[] | undefined {
   // a sum inside a pattern is matched in any order: no fixed place
@@ -239,14 +243,16 @@ function rulesFor(opName: string): readonly IndexedRule[] {
     for (const rule of authorRules()) {
       const p = rule.lhs;
       if (p.kind !== 'op') continue;
-      const entry = { rule, heads: p.args.map((pa) => patternHead(pa, rule)), unitCoefficient: p.args.map((pa) => p.op === 'add' && hasScalarCoefficient(pa, rule)) };
+      // a product pattern is written with binary *: its factors, flattened
+      const parts = p.op === 'mul' ? flatFactors(p) : p.args;
+      const entry = { rule, heads: parts.map((pa) => patternHead(pa, rule)), unitCoefficient: parts.map((pa) => p.op === 'add' && hasScalarCoefficient(pa, rule)) };
       ruleIndex.set(p.op, [...(ruleIndex.get(p.op) ?? []), entry]);
     }
   }
   return ruleIndex.get(opName) ?? [];
 }
 
-/** Rewrites of the node itself, and of any k terms of a sum (factors of a Hadamard product) matching a k-term pattern. */
+/** Rewrites of the node itself, of any k terms of a sum (factors of a Hadamard product) matching a k-term pattern, and of any run of a product's factors. */
 function rewritesAtTop(e: OpNode): Expr[] {
   const out: Expr[] = [];
   for (const { rule, heads, unitCoefficient } of rulesFor(e.op)) {
@@ -261,8 +267,76 @@ function rewritesAtTop(e: OpNode): Expr[] {
       }
       continue;
     }
+    if (e.op === 'mul' && heads.length >= 2 && heads[0] !== undefined && heads[heads.length - 1] !== undefined) {
+      out.push(...runRewrites(e, rule, heads));
+      continue;
+    }
     out.push(...applyMemo(rule, e, false));
   }
+  return out;
+}
+
+/**
+ * A product pattern that begins and ends with an operator (S·(B ⊗ A)·Sᵀ) applied to every run of a
+ * product's factors that begins and ends with those operators: products are associative, and the
+ * canonical form has no brackets to say where a run starts.
+ */
+function runRewrites(e: OpNode, rule: Rule, heads: readonly (string | undefined)[]): Expr[] {
+  const out: Expr[] = [];
+  const fs = e.args;
+  const [first, last] = [heads[0], heads[heads.length - 1]];
+  for (let i = 0; i < fs.length; i++) {
+    if (!compatible(first, fs[i])) continue;
+    for (let j = i + heads.length - 1; j < fs.length; j++) {
+      if (!compatible(last, fs[j])) continue;
+      if (i === 0 && j === fs.length - 1) {
+        out.push(...applyMemo(rule, e, false));
+        continue;
+      }
+      let run: Expr;
+      try {
+        run = simplify(mul(...fs.slice(i, j + 1)));
+      } catch (err) {
+        if (err instanceof ShapeError) continue;
+        throw err;
+      }
+      if (run.kind !== 'op') continue;
+      for (const r of applyMemo(rule, run, false)) out.push(mul(...fs.slice(0, i), r, ...fs.slice(j + 1)));
+    }
+  }
+  return out;
+}
+
+/** The rewrites of a product by the product rules alone (runs of its factors). */
+function productRewrites(e: Expr): Expr[] {
+  if (!isOp(e, 'mul')) return [];
+  return rulesFor('mul').flatMap(({ rule, heads }) => (heads.length >= 2 && heads[0] !== undefined && heads[heads.length - 1] !== undefined ? runRewrites(e, rule, heads) : applyMemo(rule, e, false)));
+}
+
+/**
+ * A product with a sum among its factors, distributed over that sum when a product rule then applies to
+ * one of the terms: S(K₁ + K₂)Sᵀ = SK₁Sᵀ + SK₂Sᵀ, each a Hadamard product. (Expansion in general is kept
+ * only when it does not lengthen; this is the expansion that pays off only after a rule.)
+ */
+function distributeForRules(e: OpNode): Expr[] {
+  if (e.op !== 'mul' || rulesFor('mul').length === 0) return [];
+  const out: Expr[] = [];
+  e.args.forEach((a, i) => {
+    if (!isOp(a, 'add') || a.args.length > MAX_SUBSET_SOURCE) return;
+    let rewritten = false;
+    const terms = a.args.map((t) => {
+      const term = simplify(withArgs(e, e.args.map((b, j) => (j === i ? t : b))));
+      const best = productRewrites(term)
+        .map((r) => simplify(r))
+        .sort(compareCost)[0];
+      if (best && compareCost(best, term) < 0) {
+        rewritten = true;
+        return best;
+      }
+      return term;
+    });
+    if (rewritten) out.push(add(...terms));
+  });
   return out;
 }
 
@@ -321,7 +395,7 @@ function expansion(x: OpNode): Expr[] {
 /** Candidate rewrites of one form. */
 function moves(e: OpNode): Expr[] {
   const out: Expr[] = [];
-  for (const move of [rewritesAtTop, expansion, splitPowers])
+  for (const move of [rewritesAtTop, expansion, distributeForRules, splitPowers])
     try {
       for (const y of move(e)) if (y && y !== e) out.push(y);
     } catch (err) {
