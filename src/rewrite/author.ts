@@ -72,15 +72,40 @@ export function printedSize(e: Expr): number {
   return printText(e).length;
 }
 
+const negativeMemo = new WeakMap<Expr, number>();
 function negatives(e: Expr): number {
   if (e.kind === 'num') return e.value < 0 ? 1 : 0;
   if (e.kind !== 'op') return 0;
-  return e.args.reduce((n, a) => n + negatives(a), 0);
+  let n = negativeMemo.get(e);
+  if (n === undefined) negativeMemo.set(e, (n = e.args.reduce((k, a) => k + negatives(a), 0)));
+  return n;
 }
+
+/**
+ * Like terms a sum leaves uncombined (X − μX: two terms, one matrix part), counted in the cost as if
+ * longer than they print: an author writes (1 − μ)X even where X − μX is a character shorter.
+ */
+const LIKE_TERM_PENALTY = 4;
+const likeMemo = new WeakMap<Expr, number>();
+function likeTerms(e: Expr): number {
+  if (e.kind !== 'op') return 0;
+  let n = likeMemo.get(e);
+  if (n === undefined) {
+    n = e.args.reduce((k, a) => k + likeTerms(a), 0);
+    if (e.op === 'add') {
+      const parts = e.args.map((t) => flatFactors(t).filter((f) => !isScalar(f))).filter((c) => c.length > 0);
+      n += parts.length - new Set(parts.map((c) => c.map((f) => f.id).join(','))).size;
+    }
+    likeMemo.set(e, n);
+  }
+  return n;
+}
+
+const cost = (e: Expr) => printedSize(e) + LIKE_TERM_PENALTY * likeTerms(e);
 
 /** Negative if a is preferred to b. */
 export function compareCost(a: Expr, b: Expr): number {
-  return printedSize(a) - printedSize(b) || negatives(a) - negatives(b) || (printText(a) < printText(b) ? -1 : printText(a) > printText(b) ? 1 : 0);
+  return cost(a) - cost(b) || negatives(a) - negatives(b) || (printText(a) < printText(b) ? -1 : printText(a) > printText(b) ? 1 : 0);
 }
 
 // ── rewriting at the top of one node ──────────────────────────────────────────────────────────────
