@@ -292,7 +292,7 @@ function rewritesAtTop(e: OpNode): Expr[] {
       }
       continue;
     }
-    if (e.op === 'mul' && heads.length >= 2 && heads[0] !== undefined && heads[heads.length - 1] !== undefined) {
+    if (e.op === 'mul' && anchoredProduct(heads)) {
       out.push(...runRewrites(e, rule, heads));
       continue;
     }
@@ -301,10 +301,14 @@ function rewritesAtTop(e: OpNode): Expr[] {
   return out;
 }
 
+/** A product pattern that begins or ends with an operator (S·(B ⊗ A)·Sᵀ, A·A⁻¹), not with a variable. */
+function anchoredProduct(heads: readonly (string | undefined)[]): boolean {
+  return heads.length >= 2 && (heads[0] !== undefined || heads[heads.length - 1] !== undefined);
+}
+
 /**
- * A product pattern that begins and ends with an operator (S·(B ⊗ A)·Sᵀ) applied to every run of a
- * product's factors that begins and ends with those operators: products are associative, and the
- * canonical form has no brackets to say where a run starts.
+ * A product pattern applied to every run of a product's factors that begins and ends as the pattern
+ * does: products are associative, and the canonical form has no brackets to say where a run starts.
  */
 function runRewrites(e: OpNode, rule: Rule, heads: readonly (string | undefined)[]): Expr[] {
   const out: Expr[] = [];
@@ -335,7 +339,7 @@ function runRewrites(e: OpNode, rule: Rule, heads: readonly (string | undefined)
 /** The rewrites of a product by the product rules alone (runs of its factors). */
 function productRewrites(e: Expr): Expr[] {
   if (!isOp(e, 'mul')) return [];
-  return rulesFor('mul').flatMap(({ rule, heads }) => (heads.length >= 2 && heads[0] !== undefined && heads[heads.length - 1] !== undefined ? runRewrites(e, rule, heads) : applyMemo(rule, e, false)));
+  return rulesFor('mul').flatMap(({ rule, heads }) => (anchoredProduct(heads) ? runRewrites(e, rule, heads) : applyMemo(rule, e, false)));
 }
 
 /**
@@ -456,18 +460,21 @@ function classOf(e: Expr): Expr[] {
       found.add(s);
       queue.push(s);
     };
+    // a form with each argument replaced by one of the argument's own forms (one argument at a time):
+    // an argument's second-best form may be what lets a rule apply here (A'·inv(A')·… after inv(X'A'))
+    const alternatives = (x: OpNode) =>
+      x.args.forEach((a, i) => {
+        for (const alt of classOf(a)) if (alt !== a) consider(withArgs(x, x.args.map((b, j) => (j === i ? alt : b))));
+      });
     consider(e);
-    // the node with each argument replaced by one of its own forms (one argument at a time)
-    e.args.forEach((a, i) => {
-      const alts = classOf(a);
-      for (const alt of alts) if (alt !== a) consider(withArgs(e, e.args.map((b, j) => (j === i ? alt : b))));
-    });
+    alternatives(e);
     if (e.args.length > 1) consider(withArgs(e, e.args.map((a) => classOf(a)[0])));
     let expansions = 0;
     while (queue.length && expansions < settings.expansions) {
       queue.sort(compareCost);
       const x = queue.shift()!;
       if (x.kind !== 'op') continue;
+      if (x !== e) alternatives(x);
       expansions++;
       const limit = MAX_GROWTH * printedSize(x) + 20;
       for (const y of moves(x)) {
