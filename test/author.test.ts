@@ -12,6 +12,9 @@ import { parseExpression } from '../src/lang/parse.js';
 import { verifyChain } from '../src/check/steps.js';
 import { toText } from '../src/render/print.js';
 import { DECL, matrix, scalar } from './generators.js';
+import { GRADIENTS } from './battery.js';
+import { HESSIANS } from './hessians.js';
+import { SHORT_FORMS } from './shortest.js';
 
 function gradient(expr: string, decl: string, wrt: string): { text: string; passed: boolean } {
   const out = runDerive({ expr, decl, wrt: [wrt] });
@@ -129,4 +132,23 @@ describe('property: the presentation search keeps the value', () => {
       { numRuns: 60, seed: 13 },
     );
   });
+});
+
+describe('the hand-written short forms the bench compares against are equal to what matcalc derives', () => {
+  for (const s of SHORT_FORMS)
+    it(`${s.kind}: ${s.name}`, () => {
+      const c = (s.kind === 'gradient' ? GRADIENTS : HESSIANS).find((x) => x.name === s.name)!;
+      expect(c, s.name).toBeDefined();
+      const decls = parseDeclarations(c.decl);
+      const engine =
+        s.kind === 'gradient'
+          ? runDerive({ expr: c.f, decl: c.decl, wrt: c.wrt, check: false }).results.map((r) => r.value)
+          : runHessian({ expr: c.f, decl: c.decl, wrt: c.wrt, check: false }).hessian.blocks.flat();
+      expect(s.forms.length).toBe(engine.length);
+      s.forms.forEach((text, i) => {
+        const hand = parseExpression(text, { decls });
+        const v = verifyChain([engine[i], hand], [...decls.symbols.values()], decls.dims);
+        expect(v.passed, `${s.name} [${i}]: ${text}`).toBe(true);
+      });
+    });
 });
