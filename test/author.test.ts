@@ -76,8 +76,8 @@ describe('the issue’s examples print the author’s form, checked', () => {
   });
   it('Hessians through diag(x) of the variable: the diagonal selection back to matrix form', () => {
     const cases: [string, string, string][] = [
-      ['tr(diag(x)*A*diag(x)*B)', 'A, B: n x n; x: n', "A .* B' + A' .* B"],
       ["sum(exp(x)) + x'*diag(x)*x", 'x: n', 'diag(exp(x) + 6*x)'],
+      ["x'*diag(x)*A*x", 'A: n x n; x: n', "2*(A'*diag(x) + diag(A*x) + diag(x)*A)"],
       ["0.5*norm(M - x*x')^2", 'M: n x n symmetric; x: n', "2*(x'*x)*eye(n) + 4*x*x' - 2*M"],
     ];
     for (const [expr, decl, want] of cases) {

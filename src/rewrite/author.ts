@@ -301,7 +301,7 @@ function rewritesAtTop(e: OpNode): Expr[] {
   return out;
 }
 
-/** A product pattern that begins or ends with an operator (S·(B ⊗ A)·Sᵀ, A·A⁻¹), not with a variable. */
+/** A product pattern that begins or ends with an operator (S·(c ⊗ M), A·A⁻¹), not with a variable. */
 function anchoredProduct(heads: readonly (string | undefined)[]): boolean {
   return heads.length >= 2 && (heads[0] !== undefined || heads[heads.length - 1] !== undefined);
 }
@@ -344,7 +344,7 @@ function productRewrites(e: Expr): Expr[] {
 
 /**
  * A product with a sum among its factors, distributed over that sum when a product rule then applies to
- * one of the terms: S(K₁ + K₂)Sᵀ = SK₁Sᵀ + SK₂Sᵀ, each a Hadamard product. (Expansion in general is kept
+ * one of the terms: (I ⊗ xᵀ + xᵀ ⊗ I)Sᵀ = (I ⊗ xᵀ)Sᵀ + (xᵀ ⊗ I)Sᵀ = 2 diag(x). (Expansion in general is kept
  * only when it does not lengthen; this is the expansion that pays off only after a rule.)
  */
 function distributeForRules(e: OpNode): Expr[] {
