@@ -1,13 +1,16 @@
 // The presentation search: from a canonical result to the form an author writes. Rewriting with the
-// identities of rules/simplify.rules, and two algebraic moves no fixed pattern can state (expansion by
-// multilinearity; (ab)ᵏ = aᵏbᵏ for scalars), keeping whatever prints shortest.
+// identities of rules/simplify.rules (sum patterns against any k terms of a sum, product patterns against
+// any run of a product's factors), and three algebraic moves no fixed pattern states (expansion by
+// multilinearity, kept when it does not lengthen; distribution over a sum when a product rule then
+// applies to a term; (ab)ᵏ = aᵏbᵏ for scalars), keeping the cheapest form found.
 //
 // It works like a small e-graph extracted bottom-up: every node gets a class of equivalent forms (the
 // few cheapest found), computed once per node (hash-consing makes equal subexpressions one node). A node's
 // class is searched best-first from its canonical form and from the forms its arguments' classes allow,
 // a bounded number of rewrites deep; every candidate goes through the canonical `simplify`, which does
 // the associative-commutative bookkeeping an e-graph would otherwise need AC rules for. Cost: printed
-// length, then fewer negative coefficients, then the text (so the result does not depend on search order).
+// length (like terms left uncombined count longer), then fewer negative coefficients, then the text (so
+// the result does not depend on search order).
 import { Expr, OpNode, isOp, isScalar, num, op, withArgs } from '../expr/ast.js';
 import { add, mul, pow } from '../expr/build.js';
 import { opDef, type Printer } from '../ops/registry.js';
