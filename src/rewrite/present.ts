@@ -107,8 +107,10 @@ export function nameSubexpressions(
   // smaller sums first, so the residual W2W1X − Y is E; sums of vec-sized matrices (Kronecker blocks) are
   // left in place: a name would hide their structure
   const candidates = [...counts].filter(([e]) => isPlainShape(e)).sort(([a], [b]) => weight(a) - weight(b));
+  // a sum that is a whole derivative is printed as it is: named, the result would read "E"
+  const whole = new Set(rs.slice(0, countOver).flatMap((r) => [r, simplify(T(r))]));
   for (const [e, c] of candidates) {
-    if (more.has(e) || e.hasDelta || weight(e) < 3) continue; // A + Aᵀ reads better than a name
+    if (more.has(e) || e.hasDelta || weight(e) < 3 || whole.has(e)) continue; // A + Aᵀ reads better than a name
     const t = transposed.get(e);
     if (c + (t ? counts.get(t)! : 0) < 2) continue;
     const [coef] = splitCoefficient(e);
