@@ -23,9 +23,9 @@ import { runDerive } from '../src/app/derive.js';
 import { checkDerivative } from '../src/check/derivative.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
-import { compile } from '../src/numeric/compile.js';
+import { compile } from '../src/codegen/compile.js';
 import { Mat } from '../src/numeric/mat.js';
-import { gemm } from '../src/numeric/kernels.js';
+import { gemm } from '../src/ops/kernels.js';
 import { Rng, randomMatrix } from '../src/numeric/random.js';
 import { PYTHON, ROOT, timeInterleaved } from './common.js';
 

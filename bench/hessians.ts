@@ -30,7 +30,7 @@ export interface HessianRow {
   assume?: readonly string[];
   blocks: number; // wrt.length², all of them derived (and, by SymPy, all ordered pairs)
   derive?: Timing & { perBlockMs: number };
-  checked?: Timing & { passed: boolean; checkError?: string };
+  checked?: Timing & { passed: boolean; unchecked?: string };
   /** cases with at/assume: the same f at a general point, which is what SymPy computes */
   general?: Timing & { perBlockMs: number };
   /** toText of each block, [i][j], at the case's point and (at/assume cases) at a general point */
@@ -66,7 +66,7 @@ function timeMatcalc(c: HessianCase): HessianRow {
     row.derive = { ...d, perBlockMs: d.medianMs / (n * n) };
     const o = runHessian({ ...input(c), check: true });
     const k = timeCold(() => runHessian({ ...input(c), check: true }));
-    row.checked = { ...k, passed: o.verdict?.passed ?? false, ...(o.checkError ? { checkError: o.checkError } : {}) };
+    row.checked = { ...k, passed: o.verdict?.passed ?? false, ...(o.verdict?.status === 'unchecked' ? { unchecked: o.verdict.reason } : {}) };
     row.printed.atPoint = printBlocks(input(c));
     row.printed.general = row.printed.atPoint;
     if (atPoint(c)) {

@@ -4,8 +4,9 @@
 // Hessian battery (bench/hessians.ts); `derive --steps` over both batteries (bench/steps.ts); then the
 // gradients of an L-layer network through indexed families (bench/families.ts); the printed size of the
 // results against the shortest forms found (bench/printed.ts); then the command line's start-up
-// (bench/startup.ts) and the memory of a long run (bench/memory.ts); then code generation and the
-// compiled evaluator (bench/codegen.ts). Writes
+// (bench/startup.ts), the main job, npm start (bench/main-job.ts; MATCALC_BASELINE=DIR compares with
+// another built checkout in the same run), and the memory of a long run (bench/memory.ts); then code
+// generation and the compiled evaluator (bench/codegen.ts). Writes
 // bench/results.json.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import { benchPrinted } from './printed.js';
 import { benchCodegen } from './codegen.js';
 import { benchStartup } from './startup.js';
 import { benchMemory } from './memory.js';
+import { benchMainJob } from './main-job.js';
 
 const GOAL_MS = 5;
 const GOAL_RATIO = 100;
@@ -163,6 +165,7 @@ function main() {
 
   const steps = benchSteps();
   const startup = benchStartup();
+  const mainJob = benchMainJob();
   const memory = benchMemory();
   const hessians = benchHessians(benchStart);
   const printedForms = benchPrinted();
@@ -173,7 +176,7 @@ function main() {
 
   const env = { node: process.version, cpu, platform: `${os.platform()} ${os.release()}` };
   const settings = { minReps: MIN_REPS, maxReps: MAX_REPS, budgetMs: BUDGET_MS, hardCapMs: HARD_CAP_MS, clearSimplifyCacheEachRep: true };
-  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, steps, hessians, printed, families, codegen, startup, memory }, null, 1) + '\n');
+  writeFileSync(RESULTS, JSON.stringify({ date: new Date().toISOString(), env, settings, summary, cases: rows, steps, hessians, printed, families, codegen, startup, mainJob, memory }, null, 1) + '\n');
   console.log(`\nwrote ${RESULTS}`);
 }
 

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import type { Expr } from '../src/expr/ast.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
-import { compile } from '../src/numeric/compile.js';
+import { compile } from '../src/codegen/compile.js';
 import { Evaluator } from '../src/numeric/evaluate.js';
 import { Mat, frob, axpy } from '../src/numeric/mat.js';
 import { Rng, randomSizes, randomValue } from '../src/numeric/random.js';

@@ -102,7 +102,7 @@ proof: A*B
     expect(check(`decl: A: n x n\nrefute: tr(A') = 2*tr(A)\n`).passed).toBe(true);
     const r = check(`decl: A: n x n\nrefute: tr(A') = tr(A)\n`);
     expect(r.passed).toBe(false);
-    expect(r.firstFailure!.message).toMatch(/holds, but the document says it is false/);
+    expect(r.firstFailure!.message).toMatch(/holds at every point tried, but the document says it is false/);
   });
   it('evaluates at the points an assumption describes', () => {
     const doc = `${DEEP}at: Y = W3*W2*W1*X\nclaim: hess(0.5*norm(e)^2, W1, W2) = kron(X', W3*W2)'*kron((W1*X)', W3)\n`;

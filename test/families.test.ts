@@ -15,7 +15,7 @@ import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
 import { toLatex, toText } from '../src/render/print.js';
 import { chooseInstances } from '../src/check/instances.js';
-import { verifyChain } from '../src/check/steps.js';
+import { verifyChain } from '../src/check/equality.js';
 import { simplify } from '../src/rewrite/simplify.js';
 import { InputError, UnsupportedError } from '../src/expr/errors.js';
 import type { Expr } from '../src/expr/ast.js';
@@ -36,7 +36,7 @@ function sameFunction(decl: string, a: string, b: string | Expr): void {
   const decls = parseDeclarations(decl);
   const ea = parseExpression(a, { decls });
   const eb = typeof b === 'string' ? parseExpression(b, { decls }) : b;
-  const v = verifyChain([ea, eb], [...decls.symbols.values()], decls.dims);
+  const v = verifyChain([ea, eb], { symbols: [...decls.symbols.values()], dims: decls.dims });
   expect(v.instances?.length ?? 0, 'checked at several depths').toBeGreaterThan(0);
   expect(v.passed, `${a} vs ${typeof b === 'string' ? b : toText(b)}: ${v.steps[1].error}`).toBe(true);
 }
@@ -183,7 +183,7 @@ describe('Zhou & Liang at any depth', () => {
     expect(h.verdict!.passed).toBe(true);
     const decls = parseDeclarations(DEEP);
     const gn = parseExpression("kron((prod(j = k-1..1, W[j])*X)', prod(j = l..k+1, W[j]))'*kron((prod(j = q-1..1, W[j])*X)', prod(j = l..q+1, W[j]))", { decls });
-    expect(verifyChain([gn, h.hessian.blocks[0][1]], [...decls.symbols.values()], decls.dims).passed).toBe(false);
+    expect(verifyChain([gn, h.hessian.blocks[0][1]], { symbols: [...decls.symbols.values()], dims: decls.dims }).passed).toBe(false);
   });
   it('eqs. (11)–(12): the residual network, gradient with respect to A_kq = Q_kqᵀ vec(e)', () => {
     const out = runDerive({ expr: RES_LOSS, decl: RES, wrt: ['A[k,q]'] });
@@ -334,7 +334,7 @@ describe('instances', () => {
     const decls = parseDeclarations(DEEP);
     const whole = parseExpression('prod(j = l..1, W[j])', { decls });
     const wrong = parseExpression('prod(j = l..k+1, W[j])*W[k]*prod(j = k-1..1, W[j]) + prod(j = l..k+1, W[j]) - eye(d)', { decls });
-    expect(verifyChain([whole, wrong], [...decls.symbols.values()], decls.dims).passed).toBe(false);
+    expect(verifyChain([whole, wrong], { symbols: [...decls.symbols.values()], dims: decls.dims }).passed).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-// The matrix-product kernels against the definition: the compiled evaluator's gemm (src/numeric/kernels.ts)
+// The matrix-product kernels against the definition: the compiled evaluator's gemm (src/ops/kernels.ts)
 // and the TypeScript target's `mm` (src/codegen/runtime-ts.ts, a text copy of the same loop), on random
 // shapes that exercise every remainder (odd column counts, inner sizes not divisible by four) and every
 // transposition, with leading dimensions larger than the rows (a column block of a bigger buffer).
@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { tsRuntime } from '../src/codegen/runtime-ts.js';
-import { gemm } from '../src/numeric/kernels.js';
+import { gemm } from '../src/ops/kernels.js';
 
 interface Case { m: number; n: number; k: number; ta: boolean; tb: boolean; padA: number; padB: number; seed: number }
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runDerive } from '../src/app/derive.js';
 import { runHessian } from '../src/app/hessian.js';
-import { verifyChain } from '../src/check/steps.js';
+import { verifyChain } from '../src/check/equality.js';
 import type { Derivation } from '../src/derivation/model.js';
 import { formatLatex } from '../src/render/derive-output.js';
 import { deriveDocument, hessianDocument } from '../src/render/derive-document.js';
@@ -37,7 +37,7 @@ const katexOk = (latex: string, display = true) => expect(() => renderKatex(late
 
 describe('a derivation in the style of Zhou & Liang App. B (92)–(97)', () => {
   it('the fixture is a true chain of equalities (checked numerically)', () => {
-    const v = verifyChain(checkable(), [...DECLS.symbols.values()].filter((s) => s.name !== 'e' && s.name !== 'G2'), DECLS.dims);
+    const v = verifyChain(checkable(), { symbols: [...DECLS.symbols.values()].filter((s) => s.name !== 'e' && s.name !== 'G2'), dims: DECLS.dims });
     expect(v.passed, JSON.stringify(v.steps)).toBe(true);
   });
 

@@ -11,7 +11,7 @@ import { ruleLibrary } from '../src/derivation/rule-reasons.js';
 import { allRewrites } from '../src/rewrite/match.js';
 import { simplify } from '../src/rewrite/simplify.js';
 import { expandOne, pendingIn } from '../src/derivation/differential-steps.js';
-import { verifyDerivation } from '../src/check/steps.js';
+import { verifyDerivation } from '../src/derivation/check.js';
 import { parseExpression } from '../src/lang/parse.js';
 import { toText } from '../src/render/print.js';
 import { isOp, type Expr } from '../src/expr/ast.js';
@@ -141,7 +141,7 @@ describe('the checker does not trust the recorder', () => {
     const k = 3;
     const wrong = parseExpression("tr(X'*A'*X)", { decls: out.decls });
     const bad: Derivation = { ...d, steps: d.steps.map((s, i) => (i === k ? { ...s, expr: wrong } : s)) };
-    const v = verifyDerivation(bad, out.results[0].value, [...out.decls.symbols.values()], out.decls.dims);
+    const v = verifyDerivation(bad, out.results[0].value, { symbols: [...out.decls.symbols.values()], dims: out.decls.dims });
     expect(v.passed).toBe(false);
     expect(v.firstFailure).toBe(k + 1);
   });
@@ -150,7 +150,7 @@ describe('the checker does not trust the recorder', () => {
     const d = out.derivations![0].derivation;
     const G = parseExpression("-A'*B'", { decls: out.decls }); // a sign lost
     const bad: Derivation = { ...d, then: { ...d.then!, start: G } };
-    const v = verifyDerivation(bad, G, [...out.decls.symbols.values()], out.decls.dims);
+    const v = verifyDerivation(bad, G, { symbols: [...out.decls.symbols.values()], dims: out.decls.dims });
     expect(v.passed).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 // (14)–(15), every step cites a rule from rules/, every equality is checked, and a wrong step is caught.
 import { describe, expect, it } from 'vitest';
 import { runDerive } from '../src/app/derive.js';
-import { verifyChain } from '../src/check/steps.js';
+import { verifyChain } from '../src/check/equality.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
 import { toText } from '../src/render/print.js';
@@ -50,7 +50,7 @@ describe('derive --steps', () => {
 describe('checking a chain of equalities', () => {
   const decls = parseDeclarations('W1,W2,W3: d x d; X, Y: d x n');
   const e = (s: string) => parseExpression(s, { decls });
-  const chain = (lines: string[]) => verifyChain(lines.map(e), [...decls.symbols.values()], decls.dims);
+  const chain = (lines: string[]) => verifyChain(lines.map(e), { symbols: [...decls.symbols.values()], dims: decls.dims });
   it('accepts the paper\'s chain and points at the first wrong line', () => {
     const ok = ['jac(0.5*norm(W3*W2*W1*X - Y)^2, W2)', "kron(W1*X, W3')*vec(W3*W2*W1*X - Y)"];
     expect(chain(ok).passed).toBe(true);

@@ -160,10 +160,10 @@ export function render(req: RenderRequest): RenderJson {
       if (req.hessian) {
         if (wrtIsFamily(deriveInput(req))) throw new UnsupportedError('a Hessian over a whole family renders as text, latex or json (derive), not as a document yet');
         const h = runHessian(hessianPoint(req));
-        [doc, passed] = [hessianDocument(h), !h.checkError && (h.verdict?.passed ?? true)];
+        [doc, passed] = [hessianDocument(h), h.verdict?.passed ?? true];
       } else {
         const d = runDerive({ ...deriveInput(req), jacobian: req.jacobian, steps: req.steps });
-        [doc, passed] = [deriveDocument(d), !d.checkError && (d.verdict?.passed ?? true) && !d.derivations?.some((x) => !x.verdict.passed)];
+        [doc, passed] = [deriveDocument(d), (d.verdict?.passed ?? true) && !d.derivations?.some((x) => !x.verdict.passed)];
       }
     }
     const r = renderDocument(doc, { assets: 'inline' });

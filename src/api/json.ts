@@ -5,8 +5,9 @@ import type { EqualityCounterexample } from '../verify/counterexample.js';
 import type { Mat } from '../numeric/mat.js';
 import { documentStatus } from '../render/document-page.js';
 import type { CodegenOutput } from '../app/codegen.js';
-import type { CodegenJson, CounterexampleJson, DocumentJson, DocumentsJson, InequalityJson, VerdictJson } from './types.js';
+import type { CodegenJson, CounterexampleJson, DocumentJson, DocumentsJson, InequalityJson } from './types.js';
 import type { InequalityVerdict } from '../check/inequality.js';
+import { verdictJson } from '../render/derive-output.js';
 
 const rows = (m: Mat) => m.toRows();
 
@@ -53,6 +54,7 @@ export function documentJson(r: DocumentResult): DocumentJson {
             lhs: x.item.lhs,
             relation: x.item.relation,
             rhs: x.item.rhs,
+            status: x.status,
             holds: x.holds,
             passed: x.passed,
             error: finite(x.error),
@@ -70,6 +72,7 @@ export function documentJson(r: DocumentResult): DocumentJson {
               line: l.line,
               source: l.source,
               passed: l.passed,
+              status: l.status ?? 'holds',
               error: finite(l.error),
               rule: l.rule ? { name: l.rule.name, justified: l.rule.justified } : null,
               because: l.because ?? null,
@@ -103,7 +106,7 @@ export function codegenJson(out: CodegenOutput): CodegenJson {
     command: 'codegen',
     target: out.target,
     code: out.code,
-    check: (out.derived.verdict as VerdictJson | undefined) ?? null,
+    check: out.derived.verdict ? verdictJson(out.derived.verdict) : null,
     hessianSkipped: 'skipped' in out.hessian ? out.hessian.skipped : null,
   };
 }

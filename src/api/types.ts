@@ -117,15 +117,40 @@ export interface ErrorsJson {
 export interface PointJson {
   readonly instance?: string;
   readonly sizes: Readonly<Record<string, number>>;
-  readonly entries: 'gaussian' | 'positive';
+  readonly entries: 'gaussian' | 'positive' | 'mixed';
   readonly directionalError: number;
   readonly entrywiseError?: number;
   readonly passed: boolean;
 }
 
-/** The numerical verdict on a gradient or Jacobian (docs/checking.md). */
-export interface VerdictJson {
+/** holds; fails (with a counterexample); unchecked (no verdict, with the reason) — docs/checking.md */
+export type StatusJson = 'holds' | 'fails' | 'unchecked';
+
+/** Where a check found the two sides to differ, both finite: the point, and what was compared there. */
+export interface CheckCounterexampleJson {
+  readonly instance?: string;
+  readonly sizes: Readonly<Record<string, number>>;
+  /** a value for every symbol */
+  readonly values: Readonly<Record<string, Rows>>;
+  /** the claim's side (for a derivative: applied to `direction`) and the other side (the finite difference) */
+  readonly left: Rows;
+  readonly right: Rows;
+  readonly direction?: Readonly<Record<string, Rows>>;
+}
+
+/** What every verdict of the checking kernel has. */
+export interface JudgementJson {
+  readonly status: StatusJson;
+  /** status is holds */
   readonly passed: boolean;
+  /** why there is no verdict (unchecked) */
+  readonly reason?: string;
+  /** where it is false (fails) */
+  readonly counterexample?: CheckCounterexampleJson;
+}
+
+/** The numerical verdict on a gradient or Jacobian (docs/checking.md). */
+export interface VerdictJson extends JudgementJson {
   readonly method: string;
   readonly tolerance: number;
   readonly maxError: number;
@@ -153,7 +178,7 @@ export interface StepsJson {
   readonly latex: string;
   /** the lines as text, one per step */
   readonly text: readonly string[];
-  readonly check: { readonly passed: boolean; readonly tolerance: number; readonly maxError: number; readonly firstFailure: number | null; readonly summary: string };
+  readonly check: { readonly status: StatusJson; readonly passed: boolean; readonly reason?: string; readonly tolerance: number; readonly maxError: number; readonly firstFailure: number | null; readonly summary: string };
 }
 
 /** A recorded Hessian derivation: what it derives ("H[W1, W2]", "d²f", "(HΔ)_W1"), as `StepsJson`. */
@@ -186,8 +211,7 @@ export interface DeriveJson {
 }
 
 /** The verdict on a Hessian: the gradient's, H·V against differences of the gradient, ∇²f[V,V] (docs/hessians.md). */
-export interface HessianVerdictJson {
-  readonly passed: boolean;
+export interface HessianVerdictJson extends JudgementJson {
   readonly method: string;
   readonly tolerance: number;
   readonly quadraticTolerance: number;
@@ -238,14 +262,14 @@ export interface FamilyHessianJson {
   readonly assumptions: readonly { readonly symbol: string; readonly value: string; readonly source: string }[];
   readonly bilinear: Formula;
   readonly definitions: readonly DefinitionJson[];
-  readonly check: {
-    readonly passed: boolean;
+  readonly check: (JudgementJson & {
     readonly method: string;
     readonly tolerance: number;
     readonly maxError: number;
     readonly points: readonly { readonly instance?: string; readonly sizes: Readonly<Record<string, number>>; readonly error: number; readonly passed: boolean }[];
     readonly evaluations: number;
-  } | null;
+    readonly notes?: readonly string[];
+  }) | null;
   readonly errors: readonly ErrorJson[];
 }
 
@@ -257,7 +281,9 @@ export interface VerifyJson {
   readonly matcalc: 1;
   readonly command: 'verify';
   readonly kind: string;
-  readonly verdict: 'VERIFIED' | 'FALSE';
+  /** UNCHECKED: the numerical check gave no verdict (numerical.reason) */
+  readonly verdict: 'VERIFIED' | 'FALSE' | 'UNCHECKED';
+  readonly status: StatusJson;
   readonly function: { readonly text: string; readonly shape: string };
   readonly wrt: { readonly name: string; readonly shape: string; readonly properties: readonly string[] };
   /** ∇_W1 f, ∇_vec(X) f, … */
@@ -328,7 +354,8 @@ export interface RelationJson {
 export interface CounterexampleJson {
   readonly instance?: string;
   readonly sizes: Readonly<Record<string, number>>;
-  readonly entries: 'integer' | 'positive integer';
+  /** small integers, or the random point where the checker found the sides to differ */
+  readonly entries: 'integer' | 'positive integer' | 'random';
   readonly inputs: Readonly<Record<string, Rows>>;
   readonly left: Rows;
   readonly right: Rows;
@@ -342,6 +369,8 @@ export interface ClaimLineJson {
   /** = for an equation, <=, <, >=, > for an inequality */
   readonly relation: string;
   readonly rhs: string;
+  /** the checker's verdict on the equation (inequality) */
+  readonly status: StatusJson;
   /** the equation (inequality) holds */
   readonly holds: boolean;
   /** it holds exactly when the document says so (claim: holds, refute: does not) */
@@ -364,6 +393,7 @@ export interface ProofJson {
     readonly line: number;
     readonly source: string;
     readonly passed: boolean;
+    readonly status: StatusJson;
     readonly error: number | null;
     readonly rule: { readonly name: string; readonly justified: boolean } | null;
     readonly because: string | null;

@@ -1,13 +1,15 @@
 // The codegen pipeline: derive (and check) the gradients and the Hessian, then write them as a module of
 // the target. A Hessian the engine cannot derive (an UnsupportedError) leaves the
-// module without `hessian` and `hvp`, saying why; a Hessian that fails its check stops codegen (exit 1).
+// module without `hessian` and `hvp`, saying why. Unless --no-check was given, a gradient or Hessian
+// that fails its check, or could not be checked, stops codegen (exit 1, with the reason): code is only
+// written checked, or unchecked by the user's choice, and its header says which.
 import { isIndexed } from '../expr/families.js';
-import { InputError, UnsupportedError } from '../expr/errors.js';
+import { CheckError, InputError, UnsupportedError } from '../expr/errors.js';
 import { shapeText } from '../expr/shape.js';
 import { toText } from '../render/print.js';
 import { checkTarget, generate, TARGETS, type Target } from '../codegen/index.js';
 import { planningSizes, TYPICAL_SIZE } from '../codegen/lower.js';
-import { CheckError } from '../check/derivative.js';
+import type { Judgement } from '../check/verdict.js';
 import { runDerive, type DeriveOutput } from './derive.js';
 import { runHessian, type HessianOutput } from './hessian.js';
 
@@ -29,8 +31,15 @@ export interface CodegenOutput {
   readonly derived: DeriveOutput;
   /** the Hessian the module's hessian and hvp compute, or why there are none */
   readonly hessian: HessianOutput | { readonly skipped: string };
-  /** the module's source; empty when the check failed */
+  /** the module's source */
   readonly code: string;
+}
+
+/** Stop unless the verdict holds (no verdict: --no-check). */
+function mustHold(what: string, v: (Judgement & { maxError: number }) | undefined): void {
+  if (!v || v.status === 'holds') return;
+  if (v.status === 'fails') throw new CheckError(`the derived ${what} failed its numerical check (max relative error ${v.maxError.toExponential(2)}); no code written`);
+  throw new CheckError(`the derived ${what} could not be checked numerically: ${v.reason}; no code written (--no-check writes it unchecked)`);
 }
 
 export function parseSizes(text: string | undefined, dims: ReadonlySet<string>): Map<string, number> {
@@ -52,11 +61,9 @@ export function runCodegen(input: CodegenInput): CodegenOutput {
     throw new UnsupportedError(
       'code needs a concrete depth: a product over a symbolic range has no fixed number of arrays; declare the family with a constant range (e.g. "W[1..8]: d x d") and differentiate with respect to its members',
     );
-  if (verdict && !verdict.passed) return { target, derived, hessian: { skipped: 'the gradient failed its check' }, code: '' };
+  mustHold('gradient', verdict);
   const hessian = deriveHessian(input, wrt.map((w) => w.name));
-  if ('verdict' in hessian && hessian.verdict && !hessian.verdict.passed)
-    // the CLI reports a CheckError with exit 1, and writes nothing
-    throw new CheckError(`the derived Hessian failed its numerical check (max relative error ${hessian.verdict.maxError.toExponential(2)}); no code written`);
+  if ('verdict' in hessian) mustHold('Hessian', hessian.verdict);
   const sizes = parseSizes(input.sizes, decls.dims);
   const params = [...decls.symbols.values()].filter((s) => f.vars.has(s.name));
   const assumed = [...decls.dims].sort().map((d) => `${d} = ${sizes.get(d) ?? TYPICAL_SIZE}`).join(', ');
@@ -74,8 +81,8 @@ export function runCodegen(input: CodegenInput): CodegenOutput {
       ? []
       : [
           hessian.verdict
-            ? `Hessian checked at ${hessian.verdict.points.length} random points (H·V and entries against differences of the gradient, symmetry): passed, max relative error ${hessian.verdict.maxError.toExponential(1)}`
-            : `Hessian not checked numerically (${hessian.checkError ?? '--no-check'})`,
+            ? `Hessian checked at ${hessian.verdict.points.length} random points (second differences of f, H·V and entries against differences of the gradient, symmetry): passed, max relative error ${hessian.verdict.maxError.toExponential(1)}`
+            : 'Hessian not checked numerically (--no-check)',
         ]),
     '',
     'Conventions: gradients in denominator layout (the gradient with respect to X has the shape of X);',

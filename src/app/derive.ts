@@ -7,18 +7,19 @@ import { vecGradientDerivation } from '../derivation/vec-gradient.js';
 import { differentialGradientDerivation } from '../derivation/gradient-steps.js';
 import { ruleLibrary } from '../derivation/rule-reasons.js';
 import { segments, type Derivation } from '../derivation/model.js';
-import { verifyChain, verifyDerivation, type ChainVerdict } from '../check/steps.js';
+import { verifyDerivation } from '../derivation/check.js';
+import { CHAIN_TOLERANCE, verifyChain, type ChainVerdict } from '../check/equality.js';
 import { isScalarShape, shapeText } from '../expr/shape.js';
 import { toText } from '../render/print.js';
-import { parseDeclarations, type Declarations } from '../lang/decl.js';
+import { checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { splitTopLevel } from '../lang/source.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { withoutPresentation } from '../rewrite/author.js';
-import { CheckError, type Verdict } from '../check/derivative.js';
+import type { Verdict } from '../check/derivative.js';
 import { checkDerivativeAnyDepth, chooseInstances, concreteScope, instanceSeed } from '../check/instances.js';
-import { CHAIN_TOLERANCE } from '../check/steps.js';
+import { combined, type Counterexample, type Judgement, type Status } from '../check/verdict.js';
 import { indexVar, provablyDistinct, splitIndexedName } from '../expr/indices.js';
 
 export interface DeriveInput {
@@ -67,9 +68,8 @@ export interface DeriveOutput {
   readonly wrt: readonly SymNode[];
   readonly results: readonly DerivedResult[];
   readonly named: readonly Named[];
+  /** the numerical check (absent with --no-check) */
   readonly verdict?: Verdict;
-  /** why the numerical check could not run (no admissible point was found) */
-  readonly checkError?: string;
   readonly derivations?: readonly RecordedDerivation[];
 }
 
@@ -170,7 +170,7 @@ export function runDerive(input: DeriveInput): DeriveOutput {
     const display: Derivation = { ...shownAs(d), where };
     // every equality of the chain, then its last line against the engine's (independently checked) gradient
     const final = style === 'vec' ? vec(derived[i].value) : derived[i].value;
-    const verdict = verifyDerivation(d, final, [...decls.symbols.values()], decls.dims, { seed: input.seed });
+    const verdict = verifyDerivation(d, final, checkScope(decls), { seed: input.seed });
     return { variable: wrt[i], style, derivation: d, display, verdict };
   });
   let k = 0;
@@ -179,28 +179,20 @@ export function runDerive(input: DeriveInput): DeriveOutput {
     display: shown[k++],
     ...(d.cookbook ? { cookbookDisplay: shown[k++] } : {}),
   }));
-  const { verdict, checkError } = runCheck(input.check, () =>
+  const verdict = input.check === false ? undefined :
     withConcreteAgreement(
       checkDerivativeAnyDepth(
-        {
-          f,
-          vars: wrt,
-          claims: new Map(derived.map((d) => [d.variable.name, d.value])),
-          kind: jacobian ? 'vec-jacobian' : 'gradient',
-          symbols: [...decls.symbols.values()],
-          dims: decls.dims,
-        },
+        { f, vars: wrt, claims: new Map(derived.map((d) => [d.variable.name, d.value])), kind: jacobian ? 'vec-jacobian' : 'gradient', ...checkScope(decls) },
         { seed: input.seed, points: input.points },
       ),
       f,
       wrt,
       derived.map((d) => d.value),
       (g, vars) => (jacobian ? deriveJacobians(g, vars) : deriveGradients(g, vars)).map((d) => d.value),
-      [...decls.symbols.values()],
+      decls,
       input.seed,
-    ),
-  );
-  return { input, decls, f, kind: jacobian ? 'vec-jacobian' : 'gradient', wrt, results, named, verdict, checkError, ...(input.steps ? { derivations } : {}) };
+    );
+  return { input, decls, f, kind: jacobian ? 'vec-jacobian' : 'gradient', wrt, results, named, verdict, ...(input.steps ? { derivations } : {}) };
 }
 
 /**
@@ -222,41 +214,37 @@ function recordGradient(f: Expr, x: SymNode, printed: Expr, style: boolean | Ste
  * result against the engine's own derivative of the instantiated function (a different route: no
  * product is split at a symbolic k). A disagreement fails the verdict.
  */
-export function withConcreteAgreement<V extends { passed: boolean; notes?: readonly string[] }>(
+export function withConcreteAgreement<V extends Judgement & { passed: boolean; notes?: readonly string[] }>(
   v: V,
   f: Expr,
   vars: readonly SymNode[],
   results: readonly Expr[],
   derive: (f: Expr, vars: SymNode[], at: (e: Expr) => Expr) => Expr[],
-  symbols: readonly SymNode[],
+  decls: Declarations,
   seed?: number,
 ): V {
   const instances = chooseInstances([f, ...vars, ...results]);
-  if (!instances.length) return v;
+  if (!instances.length || v.status !== 'holds') return v;
   let worst = 0;
+  const statuses: Status[] = [];
+  let counterexample: Counterexample | undefined;
   instances.forEach((inst, i) => {
     // compared numerically only: no presentation search on the unrolled expressions
     const concrete = withoutPresentation(() => derive(inst.at(f), vars.map(inst.atSym), inst.at));
     results.forEach((r, k) => {
       // the engine's concrete result may use symbols the instantiated one does not: draw for both
       const lines = [inst.at(r), concrete[k]];
-      const scope = concreteScope(lines, symbols.map(inst.atSym));
-      worst = Math.max(worst, verifyChain(lines, scope.symbols, scope.dims, { points: 1, seed: instanceSeed(seed ?? 5, i) }).steps[1].error);
+      const scope = { ...concreteScope(lines, [...decls.symbols.values()].map(inst.atSym)), constraints: decls.constraints };
+      const step = verifyChain(lines, scope, { points: 1, seed: instanceSeed(seed ?? 5, i) }).steps[1];
+      statuses.push(step.status);
+      if (step.counterexample) counterexample ??= { ...step.counterexample, instance: inst.label };
+      worst = Math.max(worst, step.error);
     });
   });
-  const agrees = worst <= CHAIN_TOLERANCE;
+  const status = combined(statuses);
   const note = `at every instance of the indices the result equals matcalc's derivative of the instantiated function (max relative difference ${worst.toExponential(1)})`;
-  return { ...v, passed: v.passed && agrees, notes: [...(v.notes ?? []), agrees ? note : `DISAGREES: ${note.replace('equals', 'should equal')}`] };
-}
-
-/** Run a check unless disabled; a check that cannot find an admissible point is reported, not thrown. */
-export function runCheck<V>(enabled: boolean | undefined, check: () => V): { verdict?: V; checkError?: string } {
-  if (enabled === false) return {};
-  try {
-    return { verdict: check() };
-  } catch (e) {
-    if (e instanceof CheckError) return { checkError: e.message };
-    throw e;
-  }
+  const notes = [...(v.notes ?? []), status === 'holds' ? note : status === 'fails' ? `DISAGREES: ${note.replace('equals', 'should equal')}` : `not compared with matcalc's derivative of the instantiated function at every instance of the indices (no point decided)`];
+  const why = status === 'unchecked' ? { reason: 'the comparison with the derivative of the instantiated function could not be made' } : status === 'fails' ? { counterexample } : {};
+  return { ...v, status, passed: status === 'holds', ...why, notes };
 }
 

@@ -89,7 +89,7 @@ export function documentText(r: DocumentResult): string {
       const iq = x.inequality;
       const verdict = iq
         ? iq.status === 'holds' ? `holds: ${evidenceText(iq)}` : iq.status === 'fails' ? 'does not hold' : `could not be checked: ${iq.reason}`
-        : x.holds ? 'holds' : `does not hold (${x.message})`;
+        : x.status === 'holds' ? 'holds' : x.status === 'fails' ? `does not hold (${x.message})` : (x.message ?? 'could not be checked');
       L.push(`  line ${x.item.line}: ${what}${x.item.label ? ' ' + x.item.label : ''} ${verdict}${x.passed ? '' : '   ← FAILS'}`);
       if (iq?.counterexample) L.push(...inequalityCounterexampleLines(iq));
       for (const f of x.diagnosis?.findings ?? []) L.push(`      diagnosis: ${f}`);

@@ -2,19 +2,20 @@
 import { Expr, SymNode } from '../expr/ast.js';
 import { InputError } from '../expr/errors.js';
 import { isScalarShape, shapeText } from '../expr/shape.js';
-import { parseDeclarations, type Declarations } from '../lang/decl.js';
+import { checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
 import { deriveFamilyQuadratic, deriveHessian, type Hessian, type Substitution } from '../calculus/hessian.js';
 import { bilinearDerivation, blockDerivation, hvpDerivation, type HessianDerivation } from '../derivation/hessian-steps.js';
 import { segments, type Derivation } from '../derivation/model.js';
-import { verifyDerivation, type ChainVerdict } from '../check/steps.js';
+import { verifyDerivation } from '../derivation/check.js';
+import type { ChainVerdict } from '../check/equality.js';
 import { wholeFamily } from '../calculus/differential.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
 import { type HessianVerdict } from '../check/hessian.js';
 import { checkHessianAnyDepth, checkQuadraticForm, type QuadraticVerdict } from '../check/instances.js';
 import { toText } from '../render/print.js';
-import { defaultWrt, parseWrt, runCheck, withConcreteAgreement, type StepsStyle } from './derive.js';
+import { defaultWrt, parseWrt, withConcreteAgreement, type StepsStyle } from './derive.js';
 
 export interface HessianInput {
   readonly expr: string;
@@ -47,8 +48,8 @@ export interface HessianOutput {
   /** the same with repeated sums named */
   readonly display: { blocks: Expr[][]; bilinear: Expr; hvp: Map<string, Expr> };
   readonly named: readonly Named[];
+  /** the numerical check (absent with --no-check) */
   readonly verdict?: HessianVerdict;
-  readonly checkError?: string;
   readonly derivations?: readonly RecordedHessianDerivation[];
 }
 
@@ -110,38 +111,32 @@ export function runHessian(input: HessianInput): HessianOutput {
   const derivations: RecordedHessianDerivation[] = recorded.map((r) => ({
     ...r,
     display: { ...shownAs(r.derivation), where: named.map((n) => ({ name: n.name, value: n.value })) },
-    verdict: verifyDerivation(r.derivation, r.printed, [...decls.symbols.values()], decls.dims, { seed: input.seed, assign }),
+    verdict: verifyDerivation(r.derivation, r.printed, checkScope(decls, assign), { seed: input.seed }),
   }));
   const display = {
     blocks: wrt.map((_, i) => results.slice(i * n, i * n + n)),
     bilinear: results[n * n],
     hvp: new Map(wrt.map((w, i) => [w.name, results[n * n + 1 + i]])),
   };
-  const { verdict, checkError } = runCheck(input.check, () =>
-    withConcreteAgreement(
-      checkHessianAnyDepth(
-        {
+  const verdict =
+    input.check === false
+      ? undefined
+      : withConcreteAgreement(
+          checkHessianAnyDepth(
+            {
+              f, vars: wrt, gradients: hessian.gradients, blocks: hessian.blocks, bilinear: hessian.bilinear, hvp: hessian.hvp,
+              ...checkScope(decls, assumptions.map((a) => [a.symbol.name, a.value] as const)),
+            },
+            { seed: input.seed },
+          ),
           f,
-          vars: wrt,
-          gradients: hessian.gradients,
-          blocks: hessian.blocks,
-          bilinear: hessian.bilinear,
-          hvp: hessian.hvp,
-          symbols: [...decls.symbols.values()],
-          dims: decls.dims,
-          assign: assumptions.map((a) => [a.symbol.name, a.value] as const),
-        },
-        { seed: input.seed },
-      ),
-      f,
-      wrt,
-      hessian.blocks.flat(),
-      (g, vars, at) => deriveHessian(g, vars, new Map(assumptions.map((a) => [at(a.symbol), at(a.value)]))).blocks.flat(),
-      [...decls.symbols.values()],
-      input.seed,
-    ),
-  );
-  return { input, decls, f, wrt, assumptions, hessian, display, named, verdict, checkError, ...(input.steps ? { derivations } : {}) };
+          wrt,
+          hessian.blocks.flat(),
+          (g, vars, at) => deriveHessian(g, vars, new Map(assumptions.map((a) => [at(a.symbol), at(a.value)]))).blocks.flat(),
+          decls,
+          input.seed,
+        );
+  return { input, decls, f, wrt, assumptions, hessian, display, named, verdict, ...(input.steps ? { derivations } : {}) };
 }
 
 /** The blocks on and above the diagonal, the bilinear form, the HVPs: each derived step by step. */
@@ -165,7 +160,6 @@ export interface FamilyHessianOutput {
   readonly display: Expr;
   readonly named: readonly Named[];
   readonly verdict?: QuadraticVerdict;
-  readonly checkError?: string;
 }
 
 export function runFamilyHessian(input: HessianInput): FamilyHessianOutput {
@@ -178,11 +172,9 @@ export function runFamilyHessian(input: HessianInput): FamilyHessianOutput {
   const quadratic = deriveFamilyQuadratic(f, W, subs);
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
   const { results, named } = nameSubexpressions([quadratic], defs, taken);
-  const { verdict, checkError } = runCheck(input.check, () =>
-    checkQuadraticForm(
-      { f, quadratic, family, symbols: [...decls.symbols.values()], dims: decls.dims, assign: assumptions.map((a) => [a.symbol.name, a.value] as const) },
-      { seed: input.seed },
-    ),
-  );
-  return { input, decls, f, family, assumptions, quadratic, display: results[0], named, verdict, checkError };
+  const verdict =
+    input.check === false
+      ? undefined
+      : checkQuadraticForm({ f, quadratic, family, ...checkScope(decls, assumptions.map((a) => [a.symbol.name, a.value] as const)) }, { seed: input.seed });
+  return { input, decls, f, family, assumptions, quadratic, display: results[0], named, verdict };
 }

@@ -6,11 +6,11 @@
 import type { Expr } from '../expr/ast.js';
 import { InputError } from '../expr/errors.js';
 import { shapeEq, shapeText } from '../expr/shape.js';
-import type { Declarations } from '../lang/decl.js';
+import { checkScope, type Declarations } from '../lang/decl.js';
 import { parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
 import { splitRelation, type Relation } from '../doc/format.js';
-import { verifyChain, type ChainVerdict } from '../check/steps.js';
+import { verifyChain, type ChainVerdict } from '../check/equality.js';
 import { checkInequality, evidenceText, type InequalityVerdict } from '../check/inequality.js';
 import { findEqualityCounterexample, type EqualityCounterexample } from '../verify/counterexample.js';
 import { toLatex, toText } from '../render/print.js';
@@ -56,14 +56,14 @@ export function verifyRelation(input: RelationInput): RelationOutput {
   const symbols = [...decls.symbols.values()];
   const base = { input, decls, left, relation: rel.relation, right, assumptions };
   if (rel.relation !== '=') {
-    const inequality = checkInequality({ left, relation: rel.relation, right, symbols, dims: decls.dims, assign }, { ...COMMAND_LINE_SEARCH, seed: input.seed });
+    const inequality = checkInequality({ left, relation: rel.relation, right, ...checkScope(decls, assign) }, { ...COMMAND_LINE_SEARCH, seed: input.seed });
     return { ...base, status: inequality.status, inequality };
   }
   if (!shapeEq(left.shape, right.shape))
     throw new InputError(`--claim "${input.claim}": the left side is ${shapeText(left.shape)} but the right side is ${shapeText(right.shape)}`);
-  const verdict = verifyChain([left, right], symbols, decls.dims, { seed: input.seed, assign, points: 5 });
-  const counterexample = verdict.passed ? undefined : findEqualityCounterexample({ left, right, symbols, dims: decls.dims, seed: input.seed ?? 5, assign });
-  return { ...base, status: verdict.passed ? 'holds' : 'fails', equality: { verdict, ...(counterexample ? { counterexample } : {}) } };
+  const verdict = verifyChain([left, right], checkScope(decls, assign), { seed: input.seed, points: 5 });
+  const counterexample = verdict.status === 'fails' ? findEqualityCounterexample({ left, right, symbols, dims: decls.dims, seed: input.seed ?? 5, assign }) : undefined;
+  return { ...base, status: verdict.status, equality: { verdict, ...(counterexample ? { counterexample } : {}) } };
 }
 
 const REL_TEXT: Record<Relation, string> = { '=': '=', '<=': '<=', '<': '<', '>=': '>=', '>': '>' };
@@ -97,6 +97,7 @@ export function formatRelationText(o: RelationOutput): string {
   const eq = o.equality!;
   const worst = Math.max(...eq.verdict.steps.map((s) => s.error));
   if (o.status === 'holds') L.push(`  the two sides agree at random points (relative difference ${worst.toExponential(1)}, tolerance ${eq.verdict.tolerance.toExponential(0)})`);
+  else if (o.status === 'unchecked') L.push(`  ${eq.verdict.reason}`);
   else {
     L.push(`  the two sides differ at random points (relative difference ${Number.isFinite(worst) ? worst.toExponential(2) : '∞'})`);
     if (eq.counterexample) L.push(...counterexampleText(eq.counterexample, 'left side', 'right side', '').map((l, i) => (i === 0 ? l : '  ' + l.trimStart())));

@@ -36,14 +36,16 @@ function at(e: Expr, subs: Substitution | undefined): Expr {
 export function deriveHessian(f: Expr, wrt: readonly SymNode[], subs?: Substitution): Hessian {
   const grads = deriveGradients(f, wrt);
   const gradients = new Map(grads.map((g) => [g.variable.name, g.value]));
-  const blocks = wrt.map((wi) =>
-    wrt.map((wj) => {
-      const G = gradients.get(wj.name)!;
-      const dG = differential(G, [wi]);
-      const J = vecJacobians(dG && simplify(dG), G, [wi]).get(wi.name)!;
-      return present(at(simplify(T(J)), subs));
-    }),
-  );
+  const block = (wi: SymNode, wj: SymNode) => {
+    const G = gradients.get(wj.name)!;
+    const dG = differential(G, [wi]);
+    const J = vecJacobians(dG && simplify(dG), G, [wi]).get(wi.name)!;
+    return present(at(simplify(T(J)), subs));
+  };
+  // the blocks below the diagonal are the transposes of those above, so that every output is consistent:
+  // with a symmetric variable, ∇_vec(Wi)∇_vec(Wj) f and ∇_vec(Wj)∇_vec(Wi) f agree only on symmetric directions
+  const upper = wrt.map((wi, i) => wrt.map((wj, j) => (j >= i ? block(wi, wj) : undefined)));
+  const blocks = upper.map((row, i) => row.map((b, j) => b ?? present(simplify(T(upper[j][i]!)))));
   const bilinear = bilinearForm(f, wrt, subs);
   const hvp = new Map(
     wrt.map((w) => {

@@ -1,21 +1,27 @@
-// The numerical verdict on second derivatives. Like the gradient checker it knows nothing of how the
-// results were obtained. At each random point (satisfying the assumptions, e.g. Y := W2 W1 X):
-// - the gradients are checked against central differences of f (checkDerivative);
-// - Hessian-vector products: H·V (from the vec blocks, and from the matrix-form HVP expressions) against
-//   central differences of the gradients along a random direction V (Richardson, O(h⁴));
-// - the quadratic form ∇²f[V, V] against the second central difference of f along V (independent of
-//   the gradients; tolerance 1e-5 because second differences lose more digits to cancellation);
-// - symmetry of the assembled Hessian; and, for ≤ 40 parameters, every column of it entry by entry.
+// The verdict on second derivatives. Like the gradient check it knows nothing of how the results were
+// obtained. The Hessian of f in W1, …, Wk is a bilinear form on the tangent space: all matrices for a
+// plain variable, the symmetric ones for a symmetric or spd variable. At each random point (satisfying
+// the assumptions, e.g. Y := W2 W1 X), with random unit tangent directions U and V:
+// - the gradients against differences of f (derivative.ts);
+// - Uᵀ H V (H assembled from the vec blocks) against the mixed second difference ∂²f/∂s∂t of
+//   f(W + sU + tV): the blocks, independently of the gradients;
+// - ∇²f[V, V] (the bilinear form) against the second difference of f along V;
+// - H·V, from the blocks and from the matrix-form HVP expressions, against the first difference of the
+//   gradients along V, both projected onto the tangent space (sym(·) for a symmetric variable);
+// - consistency: H[Wi, Wj] = H[Wj, Wi]ᵀ, and each diagonal block symmetric on the tangent space;
+// - for ≤ 40 tangent coordinates, every column of H the same way as H·V.
 import type { Expr, SymNode } from '../expr/ast.js';
+import { isSymmetricSymbol } from '../expr/ast.js';
+import { mixed, slope } from '../numeric/differences.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
-import { axpy, frob, Mat, matmul, transpose } from '../numeric/mat.js';
+import { dot, Mat, matmul, transpose } from '../numeric/mat.js';
+import type { PointContext } from '../numeric/meanings.js';
 import { Rng } from '../numeric/random.js';
-import {
-  checkDerivative, coordinateDirections, sizeNear, DEFAULT_TOLERANCE, perturbed, PointSampler, relativeError, richardson,
-  richardson2, unitDirection, type CheckOptions, type Verdict,
-} from './derivative.js';
+import { along, checkDerivative, coordinateDirections, DEFAULT_SEED, DEFAULT_TOLERANCE, unitDirection, type CheckOptions, type Verdict } from './derivative.js';
+import { Sampler, type Sample, type Scope } from './sample.js';
+import { combined, compare, decide, samplingNotes, type Counterexample, type Judgement, type Outcome } from './verdict.js';
 
-export interface HessianClaim {
+export interface HessianClaim extends Scope {
   readonly f: Expr;
   readonly vars: readonly SymNode[];
   readonly gradients: ReadonlyMap<string, Expr>;
@@ -25,9 +31,6 @@ export interface HessianClaim {
   readonly bilinear: Expr;
   /** (HΔ)_W in matrix form */
   readonly hvp: ReadonlyMap<string, Expr>;
-  readonly symbols: readonly SymNode[];
-  readonly dims: ReadonlySet<string>;
-  readonly assign?: readonly (readonly [string, Expr])[];
 }
 
 export interface HessianPoint {
@@ -41,7 +44,7 @@ export interface HessianPoint {
   readonly passed: boolean;
 }
 
-export interface HessianVerdict {
+export interface HessianVerdict extends Judgement {
   readonly passed: boolean;
   readonly method: string;
   readonly tolerance: number;
@@ -53,19 +56,14 @@ export interface HessianVerdict {
   readonly notes?: readonly string[];
 }
 
+/** differences of the gradients carry the gradients' own rounding once more: 1e-5, not 1e-6 */
 const HESSIAN_TOLERANCE = 1e-5;
 export const QUADRATIC_TOLERANCE = 1e-5;
 const SYMMETRY_TOLERANCE = 1e-10;
 
-function withDirections(point: Point, dir: ReadonlyMap<string, Mat>): Point {
-  const values = new Map(point.values);
-  for (const [k, v] of dir) values.set('d' + k, v);
-  return { sizes: point.sizes, values };
-}
-
 /** The stacked vec of per-variable matrices, in variable order. */
-function stack(vars: readonly SymNode[], m: ReadonlyMap<string, Mat>): Mat {
-  const parts = vars.map((v) => m.get(v.name)!.data);
+function stack(vars: readonly SymNode[], m: (v: SymNode) => Mat): Mat {
+  const parts = vars.map((v) => m(v).data);
   const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
   let k = 0;
   for (const p of parts) {
@@ -75,86 +73,154 @@ function stack(vars: readonly SymNode[], m: ReadonlyMap<string, Mat>): Mat {
   return new Mat(out.length, 1, out);
 }
 
+/** The orthogonal projection onto the tangent space, on each column: sym(·) on a symmetric variable's part. */
+function tangent(vars: readonly SymNode[], point: Point, M: Mat): Mat {
+  const out = new Mat(M.rows, M.cols, Float64Array.from(M.data));
+  for (let c = 0; c < M.cols; c++) {
+    let k = c * M.rows;
+    for (const v of vars) {
+      const { rows, cols } = point.values.get(v.name)!;
+      if (isSymmetricSymbol(v))
+        for (let j = 0; j < cols; j++) for (let i = 0; i < rows; i++) out.data[k + j * rows + i] = (M.data[k + j * rows + i] + M.data[k + i * rows + j]) / 2;
+      k += rows * cols;
+    }
+  }
+  return out;
+}
+
 /** The full Hessian from its blocks, rows and columns in variable order. */
-function assemble(claim: HessianClaim, ev: Evaluator): Mat {
-  const blocks = claim.blocks.map((row) => row.map((b) => ev.eval(b)));
-  const sizes = blocks.map((row) => row[0].rows);
-  const N = sizes.reduce((s, n) => s + n, 0);
+function assemble(claim: HessianClaim, at: PointContext): Mat {
+  const blocks = claim.blocks.map((row) => row.map((b) => at.eval(b)));
+  const N = blocks.reduce((s, row) => s + row[0].rows, 0);
   const H = Mat.zeros(N, N);
   let r0 = 0;
-  blocks.forEach((row, i) => {
+  for (const row of blocks) {
     let c0 = 0;
-    row.forEach((B) => {
+    for (const B of row) {
       for (let c = 0; c < B.cols; c++) for (let r = 0; r < B.rows; r++) H.data[(c0 + c) * N + r0 + r] = B.data[c * B.rows + r];
       c0 += B.cols;
-    });
-    r0 += sizes[i];
-  });
+    }
+    r0 += row[0].rows;
+  }
   return H;
 }
 
+/** The point with the differentials dW set to the direction: where the bilinear form and the HVP are evaluated. */
+function withDirections(point: Point, V: ReadonlyMap<string, Mat>): Evaluator {
+  const values = new Map(point.values);
+  for (const [name, D] of V) values.set('d' + name, D);
+  return new Evaluator({ sizes: point.sizes, values });
+}
+
+/** H with the diagonal block of each symmetric variable projected onto its tangent space on both sides: symmetric exactly when the blocks are consistent. */
+function consistencyView(vars: readonly SymNode[], point: Point, H: Mat): Mat {
+  const PHP = transpose(tangent(vars, point, transpose(tangent(vars, point, H))));
+  const out = new Mat(H.rows, H.cols, Float64Array.from(H.data));
+  let k = 0;
+  for (const v of vars) {
+    const n = point.values.get(v.name)!.data.length;
+    if (isSymmetricSymbol(v)) for (let c = k; c < k + n; c++) for (let r = k; r < k + n; r++) out.data[c * H.rows + r] = PHP.data[c * H.rows + r];
+    k += n;
+  }
+  return out;
+}
+
+const worst = (outcomes: Outcome[]): Outcome => (outcomes.includes('differ') ? 'differ' : outcomes.includes('unclear') ? 'unclear' : 'agree');
+
 export function checkHessian(claim: HessianClaim, opts: CheckOptions = {}): HessianVerdict {
-  // differences of the gradient carry the gradient's own O(h⁴) error once more: 1e-5, not 1e-6
   const tolerance = opts.tolerance ?? HESSIAN_TOLERANCE;
-  const gradient = checkDerivative(
-    { f: claim.f, vars: claim.vars, claims: claim.gradients, kind: 'gradient', symbols: claim.symbols, dims: claim.dims, assign: claim.assign },
-    { ...opts, tolerance: DEFAULT_TOLERANCE },
-  );
-  const rng = new Rng((opts.seed ?? 20261122) + 1);
-  const blocks = new Map(claim.blocks.flatMap((row, i) => row.map((b, j) => [`H${i},${j}`, b] as [string, Expr])));
-  const sampler = new PointSampler({ f: claim.f, claims: new Map([...claim.gradients, ...blocks]), symbols: claim.symbols, dims: claim.dims, assign: claim.assign }, rng);
-  const points: HessianPoint[] = [];
+  const gradient = checkDerivative({ ...claim, claims: claim.gradients, kind: 'gradient' }, { ...opts, tolerance: DEFAULT_TOLERANCE });
+  const rng = new Rng((opts.seed ?? DEFAULT_SEED) + 1);
+  const vars = claim.vars;
+  const sampler = new Sampler(claim, [claim.f, ...claim.gradients.values(), ...claim.blocks.flat()], rng, { sizes: opts.sizes });
   let evaluations = gradient.evaluations;
-  let maxError = 0;
-  for (let p = 0; p < (opts.points ?? 3); p++) {
-    const { point, base } = sampler.sample();
-    const H = assemble(claim, base);
-    const asymmetry = frob(axpy(H, -1, transpose(H))) / Math.max(frob(H), 1e-300);
-    const gradAt = (dir: ReadonlyMap<string, Mat>) => (t: number) => {
+
+  const d = decide(sampler, opts.points ?? 3, (s: Sample) => {
+    const { point, at } = s;
+    const P = (M: Mat) => tangent(vars, point, M);
+    const H = assemble(claim, at);
+    const f = (p: PointContext) => {
       evaluations++;
-      const ev = new Evaluator(perturbed(point, claim.vars, dir, t));
-      return stack(claim.vars, new Map(claim.vars.map((v) => [v.name, ev.eval(claim.gradients.get(v.name)!)])));
+      return p.eval(claim.f);
     };
-    const V = unitDirection(claim, point.sizes, rng);
-    // the size of the gradient near the point: the floor under which differences are noise
-    const gNear = frob(stack(claim.vars, new Map(claim.vars.map((v) => [v.name, base.eval(claim.gradients.get(v.name)!)])))) + [1, 0.1, 0.01].map((t) => frob(gradAt(V)(t))).find(Number.isFinite)!;
-    const fdHv = richardson(gradAt(V));
-    const withV = new Evaluator(withDirections(point, V));
-    const hvp = stack(claim.vars, new Map(claim.vars.map((v) => [v.name, withV.eval(claim.hvp.get(v.name)!)])));
-    const hvpError = relativeError(hvp, fdHv, gNear);
-    const blockError = relativeError(matmul(H, stack(claim.vars, V)), fdHv, gNear);
-    const q = withV.eval(claim.bilinear);
-    const fdQ = richardson2((t) => {
+    const gradients = (p: PointContext) => {
       evaluations++;
-      return new Evaluator(perturbed(point, claim.vars, V, t)).eval(claim.f);
-    });
-    // second differences lose ~1e-9·|f| to cancellation: compare against a floor of 1e-3 of f's size
-    const quadraticError = relativeError(q, fdQ, 100 * sizeNear(claim.f, claim.vars, point, base, V));
+      return stack(vars, (v) => p.eval(claim.gradients.get(v.name)!));
+    };
+    const outcomes: Outcome[] = [];
+    let counterexample: Counterexample | undefined;
+    const judge = (a: Mat, b: Mat | undefined, tol: number, noise = 0, direction?: ReadonlyMap<string, Mat>) => {
+      if (!b) {
+        outcomes.push('unclear');
+        return NaN;
+      }
+      const c = compare(a, b, tol, noise);
+      outcomes.push(c.outcome);
+      if (c.outcome === 'differ') counterexample ??= { sizes: Object.fromEntries(point.sizes), values: point.values, left: a, right: b, ...(direction ? { direction } : {}) };
+      return c.error;
+    };
+    const U = unitDirection(vars, point.sizes, rng), V = unitDirection(vars, point.sizes, rng);
+    const u = stack(vars, (v) => U.get(v.name)!), v = stack(vars, (w) => V.get(w.name)!);
+    // consistency: H[Wi, Wj] = H[Wj, Wi]ᵀ, and each diagonal block symmetric on the tangent space
+    const asymmetry = judge(consistencyView(vars, point, H), transpose(consistencyView(vars, point, H)), SYMMETRY_TOLERANCE);
+    // Uᵀ H V and ∇²f[V, V] against second differences of f
+    const fUV = mixed((s1, t) => f(along(along(at, U, s1), V, t)));
+    const blockError = judge(Mat.scalar(dot(u, matmul(H, v))), fUV?.value, tolerance, fUV?.error, V);
+    const atV = withDirections(point, V);
+    const fVV = mixed((s1, t) => f(along(along(at, V, s1), V, t)));
+    const quadraticError = judge(atV.eval(claim.bilinear), fVV?.value, QUADRATIC_TOLERANCE, fVV?.error, V);
+    // H·V and the HVP expressions against differences of the gradients along V, on the tangent space
+    const Hv = slope((t) => gradients(along(at, V, t)));
+    const hvpError = judge(P(stack(vars, (w) => atV.eval(claim.hvp.get(w.name)!))), Hv && P(Hv.value), tolerance, Hv?.error, V);
+    const columnError = judge(P(matmul(H, v)), Hv && P(Hv.value), tolerance, Hv?.error, V);
     let entrywiseError: number | undefined;
     if (H.rows <= (opts.entrywiseLimit ?? 40)) {
       entrywiseError = 0;
-      for (const e of coordinateDirections(claim, point)) {
-        const fd = richardson(gradAt(e));
-        // symmetric variables: the coordinate direction is (E_ij + E_ji), so compare H·vec(direction)
-        const Hcol = matmul(H, stack(claim.vars, e));
-        entrywiseError = Math.max(entrywiseError, relativeError(Hcol, fd, gNear));
+      for (const e of coordinateDirections(vars, point)) {
+        const He = slope((t) => gradients(along(at, e, t)));
+        const err = judge(P(matmul(H, stack(vars, (w) => e.get(w.name)!))), He && P(He.value), tolerance, He?.error, e);
+        if (!Number.isNaN(err)) entrywiseError = Math.max(entrywiseError, err);
       }
     }
-    const err = Math.max(hvpError, blockError, entrywiseError ?? 0);
-    maxError = Math.max(maxError, err, quadraticError * (tolerance / QUADRATIC_TOLERANCE));
-    const passed = err <= tolerance && quadraticError <= QUADRATIC_TOLERANCE && asymmetry <= SYMMETRY_TOLERANCE;
-    points.push({ sizes: Object.fromEntries(point.sizes), hvpError, blockError, quadraticError, asymmetry, entrywiseError, passed });
-  }
+    const outcome = worst(outcomes);
+    const report: HessianPoint = {
+      sizes: Object.fromEntries(point.sizes), hvpError, blockError: Math.max(blockError, columnError), quadraticError, asymmetry, entrywiseError, passed: outcome === 'agree',
+    };
+    return { outcome, counterexample, report };
+  });
+  const status = combined([gradient.status, d.status]);
+  const reports = d.results.map((r) => r.report);
+  const maxError = Math.max(gradient.maxError, ...reports.map((p) => Math.max(p.hvpError, p.blockError, p.entrywiseError ?? 0, p.quadraticError * (tolerance / QUADRATIC_TOLERANCE))));
+  const reason = status === 'unchecked' ? (gradient.reason ?? d.reason) : undefined;
+  const counterexample = status === 'fails' ? (d.counterexample ?? gradient.counterexample) : undefined;
   return {
-    passed: gradient.passed && points.every((p) => p.passed),
+    status,
+    passed: status === 'holds',
+    ...(reason ? { reason } : {}),
+    ...(counterexample ? { counterexample } : {}),
     method:
-      'gradients against central differences of f; H·V and the matrix-form HVP against central differences of the gradients (Richardson, h = 1e-3, 5e-4); ∇²f[V,V] against the second difference of f; symmetry; columns entry by entry for ≤ 40 parameters',
+      'gradients against central differences of f; Uᵀ·H·V and ∇²f[V,V] against mixed second differences of f (Richardson, h = 4e-3, 2e-3, 1e-3); H·V and the matrix-form HVP against differences of the gradients, on the tangent space; consistency of the blocks; columns entry by entry for ≤ 40 parameters',
     tolerance,
     quadraticTolerance: QUADRATIC_TOLERANCE,
     gradient,
-    maxError: Math.max(maxError, gradient.maxError),
-    points,
+    maxError,
+    points: reports,
     evaluations,
+    notes: samplingNotes(sampler, d),
   };
 }
 
+/** ∇²f[V, V] (an expression in the differentials dW of `vars`) against the second difference of f along V, at one point. */
+export function judgeQuadratic(f: Expr, quadratic: Expr, vars: readonly SymNode[], s: Sample, rng: Rng): { outcome: Outcome; error: number; counterexample?: Counterexample; evaluations: number } {
+  const V = unitDirection(vars, s.point.sizes, rng);
+  const q = withDirections(s.point, V).eval(quadratic);
+  let evaluations = 0;
+  const fd = mixed((a, b) => {
+    evaluations++;
+    return along(along(s.at, V, a), V, b).eval(f);
+  });
+  if (!fd) return { outcome: 'unclear', error: NaN, evaluations };
+  const c = compare(q, fd.value, QUADRATIC_TOLERANCE, fd.error);
+  const counterexample = c.outcome === 'differ' ? { sizes: Object.fromEntries(s.point.sizes), values: s.point.values, left: q, right: fd.value, direction: V } : undefined;
+  return { ...c, ...(counterexample ? { counterexample } : {}), evaluations };
+}

@@ -26,20 +26,18 @@ import { freeIndexVars } from '../expr/families.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { add, frob, Mat, matmul, scale as scaleMat, transpose } from '../numeric/mat.js';
 import { orthonormalise, spdPower } from '../numeric/linalg.js';
-import { Rng, randomSizes, randomValue } from '../numeric/random.js';
-import { findViolation } from '../numeric/violation.js';
+import { Rng } from '../numeric/random.js';
+import { KINK_MARGIN, Sampler, Unchecked, type Scope } from './sample.js';
+import { findViolation, type ViolationReport } from '../numeric/violation.js';
 
 export type Relation = '<=' | '<' | '>=' | '>';
 export const RELATIONS: readonly Relation[] = ['<=', '<', '>=', '>'];
 
-export interface InequalityClaim {
+/** The symbols, dimensions (and their constraints) and assumptions (at:) of the scope, as for every check. */
+export interface InequalityClaim extends Scope {
   readonly left: Expr;
   readonly relation: Relation;
   readonly right: Expr;
-  readonly symbols: readonly SymNode[];
-  readonly dims: ReadonlySet<string>;
-  /** symbols fixed by an assumption (at:), computed in order from the others */
-  readonly assign?: readonly (readonly [string, Expr])[];
 }
 
 export interface InequalityOptions {
@@ -209,12 +207,16 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
       return NaN;
     }
   };
+  // the random points are the kernel's (src/check/sample.ts): sizes that satisfy the dimension
+  // constraints, values where both sides are defined; the searches start from them
+  const sampler = new Sampler(claim, [small, large], rng, { margin: tolerance === INEQUALITY_TOLERANCE_DIFFERENCES ? KINK_MARGIN : 0 });
   const draw = () => {
-    const sizes = randomSizes(claim.dims, rng);
+    const { point } = sampler.next();
+    const sizes = new Map(point.sizes);
     const fixed = new Map<string, Mat>();
     const thetas: Float64Array[] = [];
     for (const { s, p } of params) {
-      const v = randomValue(s, sizes, rng);
+      const v = point.values.get(s.name)!;
       if (p) thetas.push(p.start(v));
       else fixed.set(s.name, v);
     }
@@ -251,9 +253,15 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
   const costly = tolerance === INEQUALITY_TOLERANCE_DIFFERENCES;
   // nothing to move (every symbol fixed by at:, or none): the random points differ in their sizes only
   const movable = params.some(({ p }) => p);
-  const report = findViolation({ draw, margin }, {
-    points: opts.points ?? 30, searches: movable ? opts.searches ?? 6 : 0, budget: Math.ceil((opts.budget ?? 300) / (costly ? 4 : 1)), tolerance, normal,
-  });
+  let report: ViolationReport<Context>;
+  try {
+    report = findViolation({ draw, margin }, {
+      points: opts.points ?? 30, searches: movable ? opts.searches ?? 6 : 0, budget: Math.ceil((opts.budget ?? 300) / (costly ? 4 : 1)), tolerance, normal,
+    });
+  } catch (e) {
+    if (!(e instanceof Unchecked)) throw e;
+    return { relation: claim.relation, tolerance, points: 0, searches: 0, evaluations: 0, status: 'unchecked', reason: e.message };
+  }
   const base = { relation: claim.relation, tolerance, points: report.points, searches: report.searches, evaluations: report.evaluations };
   if (report.points === 0)
     return { ...base, status: 'unchecked', reason: `no point was found where both sides are defined (${report.undefinedPoints} random points tried)` };

@@ -5,13 +5,11 @@
 import { Expr, SymNode, isOp } from '../expr/ast.js';
 import { freeIndexVars, reindex } from '../expr/families.js';
 import { Idx, IdxSubst, IndexVar, idxConst, idxVars, isConstIdx, substIdx } from '../expr/indices.js';
-import { Evaluator } from '../numeric/evaluate.js';
 import { Rng } from '../numeric/random.js';
-import {
-  CheckError, PointSampler, checkDerivative, perturbed, relativeError, richardson2, sizeNear, unitDirection,
-  type CheckOptions, type DerivativeClaim, type Verdict,
-} from './derivative.js';
-import { QUADRATIC_TOLERANCE, checkHessian, type HessianClaim, type HessianVerdict } from './hessian.js';
+import { DEFAULT_SEED, checkDerivative, type CheckOptions, type DerivativeClaim, type Verdict } from './derivative.js';
+import { QUADRATIC_TOLERANCE, checkHessian, judgeQuadratic, type HessianClaim, type HessianVerdict } from './hessian.js';
+import { Sampler, Unchecked, type Scope } from './sample.js';
+import { combined, decide, samplingNotes, type Counterexample, type Judgement, type Status } from './verdict.js';
 
 export interface Instance {
   /** values of the index variables: l = 3, k = 2 */
@@ -79,7 +77,7 @@ export function chooseInstances(roots: readonly Expr[], max = MAX_INSTANCES): In
   const vars = order(freeIndexVars(roots));
   if (vars.length === 0) return [];
   const all = assignments(vars);
-  if (all.length === 0) throw new CheckError(`no values of ${vars.map((v) => v.name).join(', ')} satisfy their ranges`);
+  if (all.length === 0) throw new Unchecked(`no values of ${vars.map((v) => v.name).join(', ')} satisfy their ranges`);
   const features = (a: Map<IndexVar, number>): string[] => {
     const s: IdxSubst = new Map([...a].map(([w, n]) => [w, idxConst(n)]));
     return vars.flatMap((v) => {
@@ -179,7 +177,33 @@ function claimAt(inst: Instance, c: DerivativeClaim): DerivativeClaim {
   const { exprs: [f, ...rest], assign, symbols, dims } = atInstance(inst, [c.f, ...c.vars, ...names.map((n) => c.claims.get(n)!)], c.symbols, c.assign);
   const vars = rest.slice(0, names.length) as SymNode[];
   const claims = new Map(vars.map((v, i) => [v.name, rest[names.length + i]]));
-  return { f, vars, claims, kind: c.kind, symbols, dims, ...(assign ? { assign } : {}) };
+  return { f, vars, claims, kind: c.kind, symbols, dims, constraints: c.constraints, ...(assign ? { assign } : {}) };
+}
+
+/** Verdicts at several instances as one: the points labelled with their instance. */
+interface Mergeable<P> extends Judgement {
+  readonly method: string;
+  readonly maxError: number;
+  readonly points: readonly P[];
+  readonly evaluations: number;
+  readonly notes?: readonly string[];
+}
+
+function merged<P>(each: { inst: Instance; v: Mergeable<P> }[]) {
+  const status = combined(each.map((e) => e.v.status));
+  const failing = each.find((e) => e.v.status === 'fails');
+  const unchecked = each.find((e) => e.v.status === 'unchecked');
+  return {
+    status,
+    passed: status === 'holds',
+    ...(status === 'unchecked' ? { reason: `at ${unchecked!.inst.label}: ${unchecked!.v.reason}` } : {}),
+    ...(failing ? { counterexample: { ...failing.v.counterexample!, instance: failing.inst.label } } : {}),
+    method: `${each[0].v.method}; at the indices ${each.map((e) => e.inst.label).join(' | ')}`,
+    maxError: Math.max(...each.map((e) => e.v.maxError)),
+    points: each.flatMap((e) => e.v.points.map((p) => ({ ...p, instance: e.inst.label }))),
+    evaluations: each.reduce((s, e) => s + e.v.evaluations, 0),
+    notes: [...new Set(each.flatMap((e) => e.v.notes ?? []))],
+  };
 }
 
 /** checkDerivative, at every instance of the indices when the claim has symbolic ones. */
@@ -188,17 +212,9 @@ export function checkDerivativeAnyDepth(c: DerivativeClaim, opts: CheckOptions =
   if (!instances.length) return checkDerivative(c, opts);
   const each = instances.map((inst, i) => ({
     inst,
-    v: checkDerivative(claimAt(inst, c), { ...opts, points: pointsEach(instances.length, opts.points), seed: instanceSeed(opts.seed ?? 20261122, i) }),
+    v: checkDerivative(claimAt(inst, c), { ...opts, points: pointsEach(instances.length, opts.points), seed: instanceSeed(opts.seed ?? DEFAULT_SEED, i) }),
   }));
-  return {
-    passed: each.every((e) => e.v.passed),
-    method: `${each[0].v.method}; at the indices ${instances.map((i) => i.label).join(' | ')}`,
-    tolerance: each[0].v.tolerance,
-    maxError: Math.max(...each.map((e) => e.v.maxError)),
-    points: each.flatMap((e) => e.v.points.map((p) => ({ ...p, instance: e.inst.label }))),
-    evaluations: each.reduce((s, e) => s + e.v.evaluations, 0),
-    notes: [...new Set(each.flatMap((e) => e.v.notes))],
-  };
+  return { ...merged(each), tolerance: each[0].v.tolerance };
 }
 
 /** checkHessian, at every instance of the indices (the blocks of the variables named, W_k and W_k′). */
@@ -214,83 +230,71 @@ export function checkHessianAnyDepth(c: HessianClaim, opts: CheckOptions = {}): 
     const vars = exprs.slice(1, 1 + n) as SymNode[];
     const byVar = (from: number) => new Map(vars.map((v, k) => [v.name, exprs[from + k]]));
     const blocks = c.blocks.map((_, r) => exprs.slice(1 + 3 * n + r * n, 1 + 3 * n + (r + 1) * n));
-    const claim: HessianClaim = { f: exprs[0], vars, gradients: byVar(1 + n), hvp: byVar(1 + 2 * n), blocks, bilinear: exprs[exprs.length - 1], symbols, dims, ...(assign ? { assign } : {}) };
-    return { inst, v: checkHessian(claim, { ...opts, points: pointsEach(instances.length, opts.points), seed: instanceSeed(opts.seed ?? 20261122, i) }) };
+    const claim: HessianClaim = {
+      f: exprs[0], vars, gradients: byVar(1 + n), hvp: byVar(1 + 2 * n), blocks, bilinear: exprs[exprs.length - 1], symbols, dims, constraints: c.constraints, ...(assign ? { assign } : {}),
+    };
+    return { inst, v: checkHessian(claim, { ...opts, points: pointsEach(instances.length, opts.points), seed: instanceSeed(opts.seed ?? DEFAULT_SEED, i) }) };
   });
-  const gradient = {
-    ...each[0].v.gradient,
-    passed: each.every((e) => e.v.gradient.passed),
-    maxError: Math.max(...each.map((e) => e.v.gradient.maxError)),
-    points: each.flatMap((e) => e.v.gradient.points.map((p) => ({ ...p, instance: e.inst.label }))),
-    evaluations: each.reduce((s, e) => s + e.v.gradient.evaluations, 0),
-  };
-  return {
-    ...each[0].v,
-    passed: each.every((e) => e.v.passed),
-    method: `${each[0].v.method}; at the indices ${instances.map((i) => i.label).join(' | ')}`,
-    gradient,
-    maxError: Math.max(...each.map((e) => e.v.maxError)),
-    points: each.flatMap((e) => e.v.points.map((p) => ({ ...p, instance: e.inst.label }))),
-    evaluations: each.reduce((s, e) => s + e.v.evaluations, 0),
-  };
+  const gradient = { ...each[0].v.gradient, ...merged(each.map((e) => ({ inst: e.inst, v: e.v.gradient }))) };
+  return { ...each[0].v, ...merged(each), gradient };
 }
 
 // ── Quadratic forms, and the form over a whole family ──────────────────────────────────────────────
 
-export interface QuadraticVerdict {
+export interface QuadraticVerdict extends Judgement {
   readonly passed: boolean;
   readonly method: string;
   readonly tolerance: number;
   readonly maxError: number;
   readonly points: readonly { readonly instance?: string; readonly sizes: Record<string, number>; readonly error: number; readonly passed: boolean }[];
   readonly evaluations: number;
+  readonly notes?: readonly string[];
 }
 
 /**
- * A quadratic form ∇²f[Δ, Δ] (in the differentials dX of the variables) against the second central
- * difference of f along a random direction, at every instance of the indices. The variables are given,
- * or are every member of a family (dW[i] for all i: the form over every layer).
+ * A quadratic form ∇²f[Δ, Δ] (in the differentials dX of the variables) against the second difference
+ * of f along a random direction, at every instance of the indices. The variables are given, or are
+ * every member of a family (dW[i] for all i: the form over every layer).
  */
-export function checkQuadraticForm(
-  c: { f: Expr; quadratic: Expr; family?: string; vars?: readonly SymNode[]; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] },
-  opts: CheckOptions = {},
-): QuadraticVerdict {
+export function checkQuadraticForm(c: Scope & { f: Expr; quadratic: Expr; family?: string; vars?: readonly SymNode[] }, opts: CheckOptions = {}): QuadraticVerdict {
   const instances = chooseInstances([c.f, c.quadratic, ...assignRoots(c.assign)]);
-  type Case = { label?: string; f: Expr; q: Expr; vars?: readonly SymNode[]; symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign?: DerivativeClaim['assign'] };
+  type Case = Scope & { label?: string; f: Expr; q: Expr; vars?: readonly SymNode[] };
   const cases: Case[] = instances.length
     ? instances.map((inst) => {
         const { exprs: [f, q, ...vars], ...scope } = atInstance(inst, [c.f, c.quadratic, ...(c.vars ?? [])], c.symbols, c.assign);
-        return { label: inst.label, f, q, ...(c.vars ? { vars: vars as SymNode[] } : {}), ...scope };
+        return { label: inst.label, f, q, ...(c.vars ? { vars: vars as SymNode[] } : {}), ...scope, constraints: c.constraints };
       })
-    : [{ f: c.f, q: c.quadratic, vars: c.vars, symbols: c.symbols, dims: c.dims, assign: c.assign }];
-  const rng = new Rng(opts.seed ?? 20261122);
+    : [c.vars ? { ...c, q: c.quadratic } : { ...c, q: c.quadratic, vars: undefined }];
+  const rng = new Rng(opts.seed ?? DEFAULT_SEED);
   const points: QuadraticVerdict['points'][number][] = [];
-  let evaluations = 0;
-  const each = pointsEach(cases.length, opts.points);
+  const statuses: Status[] = [];
+  const notes = new Set<string>();
+  let evaluations = 0, reason: string | undefined, counterexample: Counterexample | undefined;
   for (const k of cases) {
     const vars = k.vars ?? k.symbols.filter((s) => s.member?.family === c.family);
-    const sampler = new PointSampler({ f: k.f, claims: new Map(), symbols: k.symbols, dims: k.dims, assign: k.assign }, rng);
-    for (let p = 0; p < each; p++) {
-      const { point, base } = sampler.sample();
-      const V = unitDirection({ vars }, point.sizes, rng);
-      const values = new Map(point.values);
-      for (const [name, v] of V) values.set('d' + name, v);
-      const q = new Evaluator({ sizes: point.sizes, values }).eval(k.q);
-      const fd = richardson2((t) => {
-        evaluations++;
-        return new Evaluator(perturbed(point, vars, V, t)).eval(k.f);
-      });
-      // second differences lose ~1e-9·|f| to cancellation: a floor of 1e-3 of f's size, as in checkHessian
-      const error = relativeError(q, fd, 100 * sizeNear(k.f, vars, point, base, V));
-      points.push({ ...(k.label ? { instance: k.label } : {}), sizes: Object.fromEntries(point.sizes), error, passed: error <= QUADRATIC_TOLERANCE });
-    }
+    const sampler = new Sampler(k, [k.f], rng, { sizes: opts.sizes });
+    const d = decide(sampler, pointsEach(cases.length, opts.points), (s) => {
+      const r = judgeQuadratic(k.f, k.q, vars, s, rng);
+      evaluations += r.evaluations;
+      return { ...r, sizes: Object.fromEntries(s.point.sizes) };
+    });
+    for (const r of d.results) points.push({ ...(k.label ? { instance: k.label } : {}), sizes: r.sizes, error: r.error, passed: r.outcome === 'agree' });
+    statuses.push(d.status);
+    samplingNotes(sampler, d).forEach((n) => notes.add(n));
+    reason ??= d.reason && (k.label ? `at ${k.label}: ${d.reason}` : d.reason);
+    counterexample ??= d.counterexample && { ...d.counterexample, ...(k.label ? { instance: k.label } : {}) };
   }
+  const status = combined(statuses);
   return {
-    passed: points.every((p) => p.passed),
-    method: `∇²f[V, V] against the second central difference of f along a random direction V in ${c.family ? `every member of ${c.family}` : (c.vars ?? []).map((v) => v.name).join(', ')} (Richardson, h = 1e-3, 5e-4)${instances.length ? `; at the indices ${instances.map((i) => i.label).join(' | ')}` : ''}`,
+    status,
+    passed: status === 'holds',
+    ...(status === 'unchecked' ? { reason } : {}),
+    ...(status === 'fails' ? { counterexample } : {}),
+    method: `∇²f[V, V] against the second difference of f along a random direction V in ${c.family ? `every member of ${c.family}` : (c.vars ?? []).map((v) => v.name).join(', ')} (Richardson, h = 4e-3, 2e-3, 1e-3)${instances.length ? `; at the indices ${instances.map((i) => i.label).join(' | ')}` : ''}`,
     tolerance: QUADRATIC_TOLERANCE,
-    maxError: Math.max(...points.map((p) => p.error)),
+    maxError: Math.max(0, ...points.map((p) => p.error)),
     points,
     evaluations,
+    notes: [...notes],
   };
 }

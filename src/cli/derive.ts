@@ -14,7 +14,7 @@ export async function derive(expr: string, o: { format: string; out?: string; [o
       throw new InputError(`--hessian --wrt ${o.wrt[0]} (a whole family) prints as text, latex or json; md, html and --out are not available for it yet`);
     const h = runFamilyHessian({ expr, decl: o.decl, wrt: o.wrt, defs: o.def, at: o.at, assume: o.assume, check: o.check, seed: o.seed });
     process.stdout.write(o.format === 'json' ? JSON.stringify(familyHessianJson(h), null, 2) + '\n' : o.format === 'latex' ? formatFamilyHessianLatex(h) : formatFamilyHessianText(h));
-    if ((h.verdict && !h.verdict.passed) || h.checkError) process.exitCode = 1;
+    if (h.verdict && !h.verdict.passed) process.exitCode = 1;
     return;
   }
   if (o.hessian) {
@@ -24,7 +24,7 @@ export async function derive(expr: string, o: { format: string; out?: string; [o
         o.format === 'json' ? JSON.stringify(hessianJson(h), null, 2) + '\n' : o.format === 'latex' ? (h.derivations ? hessianStepsLatex(h.derivations) : formatHessianLatex(h)) : formatHessianText(h);
       process.stdout.write(text);
     }
-    if ((h.verdict && !h.verdict.passed) || h.checkError || h.derivations?.some((d) => !d.verdict.passed)) process.exitCode = 1;
+    if ((h.verdict && !h.verdict.passed) || h.derivations?.some((d) => !d.verdict.passed)) process.exitCode = 1;
     return;
   }
   if (o.at || o.assume) throw new InputError('--at and --assume choose the point of a Hessian; use them with --hessian');
@@ -40,7 +40,7 @@ export async function derive(expr: string, o: { format: string; out?: string; [o
           : formatText(out);
     process.stdout.write(text);
   }
-  if ((out.verdict && !out.verdict.passed) || out.checkError || out.derivations?.some((d) => !d.verdict.passed)) process.exitCode = 1;
+  if ((out.verdict && !out.verdict.passed) || out.derivations?.some((d) => !d.verdict.passed)) process.exitCode = 1;
 }
 
 /**

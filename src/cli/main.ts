@@ -160,7 +160,7 @@ export async function main(argv: string[]): Promise<void> {
       if (!ok && json) process.stdout.write(JSON.stringify({ matcalc: 1, errors: [{ kind: 'usage', message: e.message }] }, null, 2) + '\n');
     } else if (e instanceof InputError) fail(2, 'input', e.message, e.detail, e.position);
     else if (e instanceof UnsupportedError) fail(2, 'unsupported', `not supported: ${e.message}`);
-    else if (e instanceof CheckError) fail(1, 'check', `check could not run: ${e.message}`);
+    else if (e instanceof CheckError) fail(1, 'check', e.message);
     else fail(1, 'internal', `internal error (please report it with the command line): ${(e as Error)?.message ?? String(e)}`);
   }
 }

@@ -1,5 +1,5 @@
 // Lowering: the step shared by the code generators (src/codegen/*) and the compiled evaluator
-// (src/numeric/compile.ts). The roots (f, its gradients, later Hessians: any shapes) form one hash-consed
+// (compile.ts). The roots (f, its gradients, later Hessians: any shapes) form one hash-consed
 // DAG, so a common subexpression is one node and is computed once. What lowering adds is the order of
 // matrix products: every product chain A₁A₂⋯A_k becomes a tree of binary products chosen by the
 // matrix-chain-order dynamic programme (fewest flops), with three twists that make the gradients of

@@ -3,7 +3,7 @@
 // has no dependencies. Operators name the helpers in their `emit.ts` hooks (src/ops/*). Here are the
 // ones several operators share (matrices, products, maps, transposes, dot products, the LU factorisation,
 // the Hessian's blocks); a helper of one operator is in its module (`helpers.ts`). `mm` is the loop of
-// src/numeric/kernels.ts's gemm, kept as text here because the module must stand alone.
+// src/ops/kernels.ts's gemm, kept as text here because the module must stand alone.
 import { operatorHelper, type TsHelper } from '../ops/registry.js';
 
 export const TS_HELPERS: Readonly<Record<string, TsHelper>> = {

@@ -5,7 +5,7 @@
 // is reported as unjustified.
 import { Expr, SymNode } from '../expr/ast.js';
 import { InputError, ShapeError, UnsupportedError } from '../expr/errors.js';
-import { parseDeclarations, type Declarations } from '../lang/decl.js';
+import { checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
 import { allRewrites, indexPatternName, NO_BINDINGS, rewriteOnce } from '../rewrite/match.js';
@@ -13,8 +13,9 @@ import { freeIndexVars } from '../expr/families.js';
 import type { Idx, IndexVar } from '../expr/indices.js';
 import { loadRules, type Rule } from '../rewrite/rules.js';
 import { simplify } from '../rewrite/simplify.js';
-import { verifyChain } from '../check/steps.js';
-import { CheckError } from '../check/derivative.js';
+import { verifyChain } from '../check/equality.js';
+import { Unchecked, type Scope } from '../check/sample.js';
+import type { Counterexample, Status } from '../check/verdict.js';
 import { toText } from '../render/print.js';
 import { shapeEq, shapeText } from '../expr/shape.js';
 import type { DocClaim, DocProof, DocumentSource, DocStep } from './format.js';
@@ -29,6 +30,8 @@ export interface LineResult {
   readonly expr?: Expr;
   readonly source: string;
   readonly passed: boolean;
+  /** the step's verdict (holds for the first line) */
+  readonly status?: Status;
   /** relative difference from the previous line at random points */
   readonly error?: number;
   /** the rules the step cites (their names joined by ", " when there are several), and whether they produce it */
@@ -45,7 +48,9 @@ export interface ClaimResult {
   readonly item: DocClaim;
   readonly lhs?: Expr;
   readonly rhs?: Expr;
-  /** the equation holds */
+  /** the verdict on the equation: holds, fails (with a counterexample) or unchecked (with the reason) */
+  readonly status: Status;
+  /** status is holds */
   readonly holds: boolean;
   /** it holds exactly when the document says it does (claim: true, refute: false) */
   readonly passed: boolean;
@@ -174,7 +179,7 @@ export function ruleResults(chain: readonly Rule[], prev: Expr, cur: Expr, rules
  * equation gets the diagnosis of a step: the right side against the left (worked out by matcalc when it
  * has derivative operators).
  */
-function diagnoseClaim(doc: DocumentSource, item: DocClaim, lhs: Expr, rhs: Expr, symbols: readonly SymNode[], dims: ReadonlySet<string>, seed: number | undefined): { diagnosis?: ClaimResult['diagnosis'] } {
+function diagnoseClaim(doc: DocumentSource, item: DocClaim, lhs: Expr, rhs: Expr, scope: Scope, seed: number | undefined): { diagnosis?: ClaimResult['diagnosis'] } {
   const m = /^\s*(grad|jac)\((.*),\s*([A-Za-z]\w*(?:\[[^\]]*\])?)\s*\)\s*$/.exec(item.lhs);
   try {
     if (m) {
@@ -182,40 +187,45 @@ function diagnoseClaim(doc: DocumentSource, item: DocClaim, lhs: Expr, rhs: Expr
       if (out.verified) return {};
       return { diagnosis: { findings: out.diagnosis?.findings.map((f) => f.sentence) ?? [], correct: `${out.label} = ${toText(out.truth.value)}` } };
     }
-    const findings = diagnoseStep(lhs, rhs, symbols, dims, { seed, words: { line: 'the right side', before: 'the left side' } }).map((f) => f.sentence);
+    const findings = diagnoseStep(lhs, rhs, scope.symbols, scope.dims, { seed, constraints: scope.constraints, words: { line: 'the right side', before: 'the left side' } }).map((f) => f.sentence);
     const worked = workedOut(lhs);
     return findings.length ? { diagnosis: { findings, ...(worked ? { correct: `${item.lhs} = ${toText(simplify(worked))}` } : {}) } } : {};
   } catch (e) {
     // the diagnosis is a courtesy: a claim matcalc cannot differentiate or sample keeps its verdict without one
-    if (e instanceof InputError || e instanceof UnsupportedError || e instanceof CheckError) return {};
+    if (e instanceof InputError || e instanceof UnsupportedError || e instanceof Unchecked) return {};
     throw e;
   }
 }
 
-function explainStep(
-  prev: Expr,
-  cur: Expr,
-  symbols: readonly SymNode[],
-  dims: ReadonlySet<string>,
-  seed: number | undefined,
-  assign: readonly (readonly [string, Expr])[],
-  cited?: { name: string; results: readonly Expr[] },
-) {
-  const findings = diagnoseStep(prev, cur, symbols, dims, { seed, assign, ...(cited ? { rule: cited.name, ruleResults: cited.results } : {}) }).map((f) => f.sentence);
-  const counterexample = findEqualityCounterexample({ left: prev, right: cur, symbols, dims, seed: seed ?? 5, assign });
+/** A small integer counterexample when one is found, else the point where the kernel found the sides to differ. */
+function shownCounterexample(left: Expr, right: Expr, scope: Scope, seed: number | undefined, found: Counterexample | undefined): EqualityCounterexample | undefined {
+  const small = findEqualityCounterexample({ left, right, symbols: scope.symbols, dims: scope.dims, seed: seed ?? 5, assign: scope.assign });
+  if (small || !found) return small;
+  const used = new Set([...left.vars, ...right.vars, ...(scope.assign ?? []).map(([n]) => n)]);
+  return { ...(found.instance ? { instance: found.instance } : {}), sizes: found.sizes, inputs: new Map([...found.values].filter(([n]) => used.has(n))), entries: 'random', left: found.left, right: found.right };
+}
+
+function explainStep(prev: Expr, cur: Expr, scope: Scope, seed: number | undefined, found: Counterexample | undefined, cited?: { name: string; results: readonly Expr[] }) {
+  const findings = diagnoseStep(prev, cur, scope.symbols, scope.dims, { seed, assign: scope.assign, constraints: scope.constraints, ...(cited ? { rule: cited.name, ruleResults: cited.results } : {}) }).map((f) => f.sentence);
+  const counterexample = shownCounterexample(prev, cur, scope, seed, found);
   return { ...(findings.length ? { findings } : {}), ...(counterexample ? { counterexample } : {}) };
 }
 
 /** Checking effort for an inequality of a document (a claim on the command line gets more). */
 const DOCUMENT_SEARCH = { points: 12, searches: 4, budget: 200 };
+/** A refutation not found with that effort gets up to 3 more searches with the command line's before the document is judged wrong. */
+const REFUTATION_SEARCH = { points: 30, searches: 6, budget: 300 };
+const REFUTATION_ROUNDS = 3;
 
 function checkInequalityClaim(
   item: DocClaim, lhs: Expr, rhs: Expr,
-  ctx: { symbols: readonly SymNode[]; dims: ReadonlySet<string>; assign: readonly (readonly [string, Expr])[]; seed?: number; file: string },
+  ctx: { scope: Scope; seed?: number; file: string },
 ): ClaimResult {
   let v: InequalityVerdict;
   try {
-    v = checkInequality({ left: lhs, relation: item.relation as Relation, right: rhs, symbols: ctx.symbols, dims: ctx.dims, assign: ctx.assign }, { ...DOCUMENT_SEARCH, seed: ctx.seed });
+    const claim = { left: lhs, relation: item.relation as Relation, right: rhs, ...ctx.scope };
+    v = checkInequality(claim, { ...DOCUMENT_SEARCH, seed: ctx.seed });
+    for (let round = 1; !item.expected && v.status === 'holds' && round <= REFUTATION_ROUNDS; round++) v = checkInequality(claim, { ...REFUTATION_SEARCH, seed: (ctx.seed ?? 11) + round });
   } catch (e) {
     if (e instanceof UnsupportedError) throw new InputError(`${ctx.file}:${item.line}: ${e.message}`);
     throw e;
@@ -224,7 +234,7 @@ function checkInequalityClaim(
   // a claim needs "holds", a refutation a counterexample; no verdict passes neither
   const passed = item.expected ? holds : v.status === 'fails';
   const message = v.status === 'fails' ? `a counterexample: ${inequalityCounterexampleText(v)}` : v.status === 'unchecked' ? `could not check: ${v.reason}` : undefined;
-  return { kind: 'claim', item, lhs, rhs, holds, passed, inequality: v, ...(message ? { message } : {}) };
+  return { kind: 'claim', item, lhs, rhs, status: v.status, holds, passed, inequality: v, ...(message ? { message } : {}) };
 }
 
 /** "the left side is 2.5 and the right side 1.9 (it fails by 0.6, relative 1.4e-1)" */
@@ -250,22 +260,22 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
       throw e instanceof InputError ? located(doc.file, d.line, e) : e;
     }
   }
-  const scope = { decls, defs };
+  const names = { decls, defs };
   const assumptions: Assumption[] = [];
   for (const [list, what] of [[doc.at, '--at'], [doc.assume, '--assume']] as const)
     for (const a of list) {
       try {
-        assumptions.push(parseAssumption(a.text, scope, [], what === '--at' ? 'at' : 'assume'));
+        assumptions.push(parseAssumption(a.text, names, [], what === '--at' ? 'at' : 'assume'));
       } catch (e) {
         throw e instanceof InputError ? located(doc.file, a.line, e) : e;
       }
     }
-  const symbols: SymNode[] = [...decls.symbols.values()];
   const assign = assumptions.map((a) => [a.symbol.name, a.value] as const);
+  const scope = checkScope(decls, assign);
   /** parse one side; a shape error is a finding about the document (ill-typed), not unreadable input */
   const parse = (src: string, line: number): { expr?: Expr; message?: string } => {
     try {
-      return { expr: parseExpression(src, scope) };
+      return { expr: parseExpression(src, names) };
     } catch (e) {
       if (e instanceof ShapeError) return { message: `ill-typed: ${e.message}` };
       throw e instanceof InputError ? located(doc.file, line, e) : e;
@@ -278,22 +288,29 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
       const l = parse(item.lhs, item.line), r = parse(item.rhs, item.line);
       if (!l.expr || !r.expr) {
         const message = l.message ?? r.message!;
-        results.push({ kind: 'claim', item, holds: false, passed: !item.expected, message });
+        // ill-typed: false as written (a refutation of it stands)
+        results.push({ kind: 'claim', item, status: 'fails', holds: false, passed: !item.expected, message });
         continue;
       }
       if (item.relation !== '=') {
-        results.push(checkInequalityClaim(item, l.expr, r.expr, { symbols, dims: decls.dims, assign, seed: opts.seed, file: doc.file }));
+        results.push(checkInequalityClaim(item, l.expr, r.expr, { scope, seed: opts.seed, file: doc.file }));
         continue;
       }
-      const v = verifyChain([l.expr, r.expr], symbols, decls.dims, { seed: opts.seed, assign });
-      const holds = v.passed;
-      const error = v.steps[1].error;
       const shapes = shapeEq(l.expr.shape, r.expr.shape) ? '' : `: the left side is ${shapeText(l.expr.shape)} but the right side is ${shapeText(r.expr.shape)}`;
-      const counterexample = holds ? undefined : findEqualityCounterexample({ left: l.expr, right: r.expr, symbols, dims: decls.dims, seed: opts.seed ?? 5, assign });
+      const step = shapes ? undefined : verifyChain([l.expr, r.expr], scope, { seed: opts.seed }).steps[1];
+      const status: Status = step?.status ?? 'fails';
+      const error = step?.error ?? Infinity;
+      const counterexample = status === 'fails' ? shownCounterexample(l.expr, r.expr, scope, opts.seed, step?.counterexample) : undefined;
+      const message =
+        status === 'holds'
+          ? item.expected ? undefined : 'the equation holds at every point tried: no finite counterexample exists there'
+          : status === 'fails'
+            ? `the two sides differ (relative difference ${Number.isFinite(error) ? error.toExponential(2) : '∞'}${shapes})`
+            : `could not be checked: ${step!.reason}`;
       results.push({
-        kind: 'claim', item, lhs: l.expr, rhs: r.expr, holds, passed: holds === item.expected, error,
-        message: holds ? undefined : `the two sides differ (relative difference ${Number.isFinite(error) ? error.toExponential(2) : '∞'}${shapes})`,
-        ...(holds || assumptions.length ? {} : diagnoseClaim(doc, item, l.expr, r.expr, symbols, decls.dims, opts.seed)),
+        kind: 'claim', item, lhs: l.expr, rhs: r.expr, status, holds: status === 'holds', passed: status === (item.expected ? 'holds' : 'fails'), error,
+        ...(message ? { message } : {}),
+        ...(status !== 'fails' || assumptions.length ? {} : diagnoseClaim(doc, item, l.expr, r.expr, scope, opts.seed)),
         ...(counterexample ? { counterexample } : {}),
       });
       continue;
@@ -303,15 +320,21 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
     const lines: LineResult[] = [];
     const firstBad = parsed.findIndex((p) => !p.expr);
     const exprs = (firstBad < 0 ? parsed : parsed.slice(0, firstBad)).map((p) => p.expr!);
-    const chain = exprs.length > 1 ? verifyChain(exprs, symbols, decls.dims, { seed: opts.seed, assign }) : undefined;
+    const chain = exprs.length > 1 ? verifyChain(exprs, scope, { seed: opts.seed }) : undefined;
     parsed.forEach((p, i) => {
       if (!p.expr) return lines.push({ line: p.s.line, source: p.s.expr, passed: false, message: p.message });
       // a line after one that does not parse is not compared with it
       if (i >= exprs.length) return lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: false, message: `not checked: line ${parsed[firstBad].s.line} before it does not parse` });
-      const error = i === 0 ? undefined : chain?.steps[i].error;
-      const numeric = i === 0 || (error !== undefined && error <= (chain?.tolerance ?? 0));
+      const step = i === 0 ? undefined : chain?.steps[i];
+      const error = step?.error;
+      const status: Status = step?.status ?? 'holds';
       let rule: LineResult['rule'];
-      let message: string | undefined = numeric ? undefined : `not equal to the line before (relative difference ${error !== undefined && Number.isFinite(error) ? error.toExponential(2) : '∞'})`;
+      let message: string | undefined =
+        status === 'fails'
+          ? `not equal to the line before (relative difference ${error !== undefined && Number.isFinite(error) ? error.toExponential(2) : '∞'})`
+          : status === 'unchecked'
+            ? `could not be checked: ${step!.reason}`
+            : undefined;
       if (p.s.rules && i > 0) {
         const name = p.s.rules.join(', ');
         const missing = p.s.rules.find((r) => !rules.get(r));
@@ -329,10 +352,10 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
       // the first step that is false (not merely unjustified): why — against what the cited rules give, and the line before — and where
       const cited = p.s.rules && i > 0 && p.s.rules.every((r) => rules.get(r)) ? p.s.rules.map((r) => rules.get(r)!) : undefined;
       const explain =
-        !numeric && i < exprs.length && !lines.some((x) => x.counterexample || x.findings)
-          ? explainStep(exprs[i - 1], p.expr, symbols, decls.dims, opts.seed, assign, cited && { name: p.s.rules!.join(', '), results: ruleResults(cited, exprs[i - 1], p.expr, rules) })
+        status === 'fails' && !lines.some((x) => x.counterexample || x.findings)
+          ? explainStep(exprs[i - 1], p.expr, scope, opts.seed, step!.counterexample, cited && { name: p.s.rules!.join(', '), results: ruleResults(cited, exprs[i - 1], p.expr, rules) })
           : {};
-      lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: !message, error, ...(rule ? { rule } : {}), ...(p.s.because ? { because: p.s.because } : {}), ...(message ? { message } : {}), ...explain });
+      lines.push({ line: p.s.line, expr: p.expr, source: p.s.expr, passed: !message, status, error, ...(rule ? { rule } : {}), ...(p.s.because ? { because: p.s.because } : {}), ...(message ? { message } : {}), ...explain });
     });
     results.push({ kind: 'proof', item, lines, passed: lines.every((l) => l.passed) });
   }
@@ -344,11 +367,14 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
       const what = r.item.relation === '=' ? 'equation' : 'inequality';
       firstFailure = {
         line: r.item.line,
-        message: r.inequality?.status === 'unchecked'
-          ? `${r.item.expected ? 'claim' : 'refute'}${label}: ${r.message}`
-          : r.item.expected
-            ? `claim${label} is false: ${r.message}`
-            : `refute${label}: the ${what} holds${r.inequality ? ` (${evidenceText(r.inequality)})` : ''}, but the document says it is false`,
+        message:
+          r.status === 'unchecked'
+            ? `${r.item.expected ? 'claim' : 'refute'}${label}: ${r.message}`
+            : r.item.expected
+              ? `claim${label} is false: ${r.message}`
+              : r.inequality
+                ? `refute${label}: the ${what} holds (${evidenceText(r.inequality)}), but the document says it is false`
+                : `refute${label}: the equation holds at every point tried, but the document says it is false (no finite counterexample was found)`,
       };
     } else {
       const l = r.lines.find((x) => !x.passed)!;

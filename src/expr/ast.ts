@@ -9,8 +9,9 @@ import { Shape, SCALAR, isScalarShape } from './shape.js';
  * mask: entries in {0, 1} (a sampling pattern Ω; P_Ω(A) = Ω .* A); orthogonal: QᵀQ = I (orthonormal
  * columns; orthonormal rows, QQᵀ = I, for a wide matrix); unit: ‖x‖ = 1 (a point of the unit sphere);
  * stochastic: nonnegative entries whose columns sum to one (labels, probabilities): 𝟏ᵀY = 𝟏ᵀ. Data, not variables.
+ * positive: every entry > 0.
  */
-export type Property = 'symmetric' | 'spd' | 'invertible' | 'mask' | 'orthogonal' | 'unit' | 'stochastic';
+export type Property = 'symmetric' | 'spd' | 'invertible' | 'mask' | 'orthogonal' | 'unit' | 'stochastic' | 'positive';
 
 export interface Attrs {
   /** sizes for eye/zeros/ones/unvec/commutation */

@@ -31,5 +31,5 @@ export class UnsupportedError extends Error {
   }
 }
 
-/** The numerical check could not run (no acceptable random point): not a failed check, not bad input. */
+/** A numerical check that did not hold where the command needs it to (codegen writes nothing): exit 1, not bad input. */
 export class CheckError extends Error {}

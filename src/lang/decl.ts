@@ -1,14 +1,16 @@
 // Declarations: "W1: h x d; W2: k x h; X: d x n; x: n; a: scalar; S: n x n symmetric; P: n x n spd".
-// Dimensions are symbols (or integers); properties are symmetric, spd, invertible.
+// Dimensions are symbols (or integers), and may be constrained: "q >= n", "m >= n + 1", "r <= n";
+// properties are symmetric, spd, invertible, positive, mask.
 // Families of matrices: "W[k = 1..l]: n[k] x n[k-1]" (shapes that follow the index), "W[1..l]: d x d"
 // (one shape), "A[k = 1..l, q = 1..r]: d x d"; index variables "k in 1..l", "k2 in k+1..l"; the depth l
 // is a parameter (an integer ≥ 1, or "l >= 2").
-import { SymNode, sym, type Property } from '../expr/ast.js';
+import { SymNode, sym, type Expr, type Property } from '../expr/ast.js';
 import { Dim, ONE, dimEq, dimMul, dimNum, dimSym } from '../expr/dim.js';
 import { InputError } from '../expr/errors.js';
 import { SCALAR, Shape, isScalarShape, isSquare, shape, shapeText } from '../expr/shape.js';
 import { Idx, IndexVar, idxConst, indexVar, isConstIdx, rangeText, splitIndexedName } from '../expr/indices.js';
 import { member } from '../expr/families.js';
+import type { DimConstraint, Scope } from '../check/sample.js';
 import { errorAt, splitTopLevel } from './source.js';
 import { FUNCTION_NAMES } from './functions.js';
 import { parseIndexText, splitRange } from './indices.js';
@@ -31,6 +33,39 @@ export interface Declarations {
   readonly indices: ReadonlyMap<string, IndexVar>;
   /** dimensions that follow an index: n for n[k] */
   readonly dimFamilies: ReadonlySet<string>;
+  /** q >= n, m >= n + 1, r <= n: every point the checker draws satisfies them */
+  readonly constraints: readonly DimConstraint[];
+}
+
+const COMPARISON = /^[^:]*(>=|<=|≥|≤|==|[<>=])/;
+
+/**
+ * A dimension constraint: two sides made of dimension names and integers (2*n, n + 1, m - 1) compared
+ * by >=, <=, > or < (or ≥, ≤), as Σ coefs·dim + constant ≥ 0 (a strict inequality is ≥ with 1 more).
+ */
+function dimConstraint(text: string, start: number, dims: ReadonlySet<string>, failAt: (msg: string, at: number, len?: number) => Error): DimConstraint {
+  const m = /^(.*?)(>=|<=|≥|≤|==|[<>=])(.*)$/.exec(text)!;
+  const [, left, rel, right] = m;
+  const coefs: Record<string, number> = {};
+  let constant = 0;
+  const side = (src: string, at: number, sign: number) => {
+    const terms = src.replace(/\s+/g, '').replace(/-/g, '+-').split('+');
+    if (terms[0] === '' && terms.length > 1 && src.trim().startsWith('-')) terms.shift();
+    if (terms.some((t) => !t)) throw failAt(`expected a dimension or a number on each side of ${rel}, as in "q >= n" or "m >= n + 1"`, start + at, Math.max(1, src.length));
+    for (const term of terms) {
+      const t = /^(-?)(?:(\d+)\*?)?([A-Za-z][A-Za-z0-9_]*)?(?:\*(\d+))?$/.exec(term);
+      if (!t || (!t[2] && !t[3])) throw failAt(`"${term}" is not a dimension, a number, or a number times a dimension`, start + at + Math.max(0, src.indexOf(term.replace(/^-/, ''))), term.length);
+      const k = (t[1] ? -1 : 1) * Number(t[2] ?? 1) * Number(t[4] ?? 1) * sign;
+      if (!t[3]) constant += k;
+      else if (!dims.has(t[3])) throw failAt(`${t[3]} is not a dimension of the declarations (a constraint such as "q >= n" compares the sizes of declared dimensions)`, start + text.indexOf(t[3], at), t[3].length);
+      else coefs[t[3]] = (coefs[t[3]] ?? 0) + k;
+    }
+  };
+  const [ge, strict] = rel === '>=' || rel === '≥' ? [1, 0] : rel === '>' ? [1, 1] : rel === '<=' || rel === '≤' ? [-1, 0] : rel === '<' ? [-1, 1] : [0, 0];
+  if (ge === 0) throw failAt(`an equation between dimensions ("${text.trim()}") makes them one: use one dimension name for both`, start + text.indexOf(rel), rel.length);
+  side(left, 0, ge);
+  side(right, left.length + rel.length, -ge);
+  return { text: text.trim().replace(/\s+/g, ' '), coefs, constant: constant - strict };
 }
 
 /** A member of a declared family at the given indices. */
@@ -41,9 +76,9 @@ export function familyMember(f: Family, index: readonly Idx[]): SymNode {
 /** Members of a family with constant ranges are ordinary symbols too (W[1..3]: W[1], W[2], W[3]). */
 const CONCRETE_MEMBERS = 4096;
 
-const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible', mask: 'mask', orthogonal: 'orthogonal', unit: 'unit', stochastic: 'stochastic' };
+const PROPERTIES: Record<string, Property> = { symmetric: 'symmetric', spd: 'spd', pd: 'spd', invertible: 'invertible', mask: 'mask', orthogonal: 'orthogonal', unit: 'unit', stochastic: 'stochastic', positive: 'positive' };
 /** Properties of any shape (the others need a square matrix). */
-const ANY_SHAPE: ReadonlySet<Property> = new Set(['mask', 'orthogonal', 'unit', 'stochastic']);
+const ANY_SHAPE: ReadonlySet<Property> = new Set(['mask', 'orthogonal', 'unit', 'stochastic', 'positive']);
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 interface Token {
@@ -74,10 +109,17 @@ export function parseDeclarations(source: string): Declarations {
     offset += part.length + 1;
   }
   const failAt = (msg: string, at: number, len = 1) => errorAt('declaration', source, { start: at, end: at + len }, msg);
-  // depth parameters first ("l >= 2"), so that ranges declared before them see their bounds
-  const lowerBounds = new Map<string, number>();
-  for (const { text, start } of parts) {
+  // comparisons are dimension constraints ("q >= n", read after the types) or, for a name no type uses,
+  // depth parameters ("l >= 2", read first, so that ranges declared before them see their bounds)
+  const typeNames = new Set(parts.flatMap((p) => (p.text.includes(':') ? (p.text.slice(p.text.indexOf(':') + 1).match(/[A-Za-z][A-Za-z0-9_]*/g) ?? []) : [])));
+  const comparisons = parts.filter((p) => !p.text.includes(':') && COMPARISON.test(p.text));
+  const depthBound = (text: string) => {
     const m = /^\s*([A-Za-z][A-Za-z0-9_]*)\s*>=\s*(-?\d+)\s*$/.exec(text);
+    return m && !typeNames.has(m[1]) ? m : undefined;
+  };
+  const lowerBounds = new Map<string, number>();
+  for (const { text, start } of comparisons) {
+    const m = depthBound(text);
     if (!m) continue;
     if (lowerBounds.has(m[1])) throw failAt(`${m[1]} has two lower bounds`, start + text.indexOf(m[1]), m[1].length);
     lowerBounds.set(m[1], Number(m[2]));
@@ -103,7 +145,7 @@ export function parseDeclarations(source: string): Declarations {
 
   for (const { text: part, start } of parts) {
     if (!part.trim()) continue;
-    if (/^\s*[A-Za-z][A-Za-z0-9_]*\s*>=/.test(part)) continue;
+    if (comparisons.some((c) => c.start === start)) continue;
     const fail = (msg: string, at: number, len = 1) => failAt(msg, at, len);
     const indexDecl = /^\s*([A-Za-z][A-Za-z0-9_]*)\s+in\s+(.+)$/.exec(part);
     if (indexDecl && !part.includes(':')) {
@@ -224,7 +266,8 @@ export function parseDeclarations(source: string): Declarations {
   for (const [name] of indices)
     if (dims.has(name) || symbols.has(name))
       throw errorAt('declaration', source, undefined, `${name} is used both as an index (${rangeText(indices.get(name)!)}) and as a ${dims.has(name) ? 'dimension' : 'symbol'}`);
-  return { symbols, dims, source, families, indices, dimFamilies };
+  const constraints = comparisons.filter((c) => !depthBound(c.text)).map((c) => dimConstraint(c.text, c.start, dims, failAt));
+  return { symbols, dims, source, families, indices, dimFamilies, constraints };
 }
 
 function declareConcreteMembers(f: Family, symbols: Map<string, SymNode>, dims: Set<string>): void {
@@ -244,3 +287,8 @@ function declareConcreteMembers(f: Family, symbols: Map<string, SymNode>, dims: 
   walk([]);
 }
 
+
+/** What the checker draws points for: every declared symbol, the dimensions and their constraints, and assumptions. */
+export function checkScope(decls: Declarations, assign?: readonly (readonly [string, Expr])[]): Scope {
+  return { symbols: [...decls.symbols.values()], dims: decls.dims, constraints: decls.constraints, ...(assign?.length ? { assign } : {}) };
+}

@@ -1,8 +1,10 @@
-// Evaluate an expression DAG at a point: every node once (memoised), float64, column-major.
+// Evaluate an expression DAG at a point: every node once (memoised), float64, column-major, each operator
+// by its numeric meaning (meanings.ts).
 import type { Expr } from '../expr/ast.js';
 import { Dim, dimValue } from '../expr/dim.js';
-import { opDef, type PointContext } from '../ops/registry.js';
 import { Mat } from './mat.js';
+import { meaningOf, type PointContext } from './meanings.js';
+import './differences.js'; // the meanings of grad, jac, diff and hess
 
 export interface Point {
   /** a size for every dimension symbol */
@@ -13,8 +15,10 @@ export interface Point {
 
 export class Evaluator implements PointContext {
   private memo = new Map<Expr, Mat>();
-  /** the smallest distance of any argument of a non-smooth function from its kink */
+  /** the smallest distance of any argument of a non-smooth or partial function from its kink or boundary */
   kinkDistance = Infinity;
+  /** the largest relative error estimated for a finite difference computed here (derivative operators) */
+  uncertainty = 0;
 
   /**
    * The point this one was made from by changing one symbol (`with`): whatever does not depend on that
@@ -31,6 +35,11 @@ export class Evaluator implements PointContext {
 
   kink(distance: number): void {
     if (distance < this.kinkDistance) this.kinkDistance = distance;
+  }
+
+  inexact(relativeError: number): void {
+    if (relativeError > this.uncertainty) this.uncertainty = relativeError;
+    this.base?.parent.inexact(relativeError);
   }
 
   valueOf(name: string): Mat {
@@ -53,12 +62,8 @@ export class Evaluator implements PointContext {
     if (this.base && !e.hasDelta && !e.vars.has(this.base.changed) && e.kind === 'op') return this.base.parent.eval(e);
     let v: Mat;
     if (e.kind === 'num') v = Mat.scalar(e.value);
-    else if (e.kind === 'sym') {
-      const key = e.delta ? 'd' + e.name : e.name;
-      const x = this.point.values.get(key);
-      if (!x) throw new Error(`no value for ${key}`);
-      v = x;
-    } else v = opDef(e.op).evaluate(e, e.args.map((a) => this.eval(a)), this);
+    else if (e.kind === 'sym') v = this.valueOf(e.delta ? 'd' + e.name : e.name);
+    else v = meaningOf(e.op)(e, e.args.map((a) => this.eval(a)), this);
     this.memo.set(e, v);
     return v;
   }

@@ -1,6 +1,7 @@
-// Random instances: distinct, non-square sizes for distinct dimension symbols (so a transposition
-// error cannot hide), and values that satisfy the declared properties.
-import type { SymNode } from '../expr/ast.js';
+// Random values: a seedable generator, and a value for a declared symbol that satisfies its properties.
+// Which sizes and which entries to draw, and when a point is good enough, is the sampler's business
+// (src/check/sample.ts).
+import { isSymmetricSymbol, type SymNode } from '../expr/ast.js';
 import { dimValue } from '../expr/dim.js';
 import { isSquare } from '../expr/shape.js';
 import { add, Mat, matmul, reshape, scale, transpose } from './mat.js';
@@ -41,20 +42,33 @@ export function randomSizes(dims: Iterable<string>, rng: Rng, smallest = 2): Map
   return new Map(names.map((d, i) => [d, pool[i]]));
 }
 
+/** How to draw entries: standard Gaussian, or uniform in [0.5, 1.5) (positive); then times `scale`. */
+export interface Draw {
+  readonly positive: boolean;
+  readonly scale: number;
+}
+
+export const GAUSSIAN: Draw = { positive: false, scale: 1 };
+export const POSITIVE: Draw = { positive: true, scale: 1 };
+
 export type Entries = 'gaussian' | 'positive';
 
-export function randomMatrix(rows: number, cols: number, rng: Rng, entries: Entries = 'gaussian'): Mat {
+export function randomMatrix(rows: number, cols: number, rng: Rng, positive = false): Mat {
   const m = Mat.zeros(rows, cols);
-  for (let i = 0; i < m.data.length; i++) m.data[i] = entries === 'positive' ? 0.5 + rng.next() : rng.normal();
+  for (let i = 0; i < m.data.length; i++) m.data[i] = positive ? 0.5 + rng.next() : rng.normal();
   return m;
 }
 
 /**
- * A value for a declared symbol. Square matrices are kept well conditioned (B/(2√n) + I), so inverses and
- * log-determinants are safe to difference; spd is BBᵀ/n + I; symmetric is (B + Bᵀ)/2.
+ * A value for a declared symbol, with B drawn as `draw` says: spd is BBᵀ/n + I; symmetric is (B + Bᵀ)/2;
+ * any other square matrix B/(2√n) + I, well conditioned so that inverses and log-determinants are safe to
+ * difference; a mask has entries in {0, 1}; a `positive` symbol always has positive entries. Then the
+ * value is multiplied by draw.scale. Orthogonal (QᵀQ = I) and unit (‖x‖ = 1) values are Haar-random,
+ * stochastic ones have positive columns that sum to one; these keep their normalisation.
  */
-export function randomValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng: Rng, entries: Entries = 'gaussian'): Mat {
+export function randomValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng: Rng, draw: Draw | Entries = GAUSSIAN): Mat {
   const rows = dimValue(s.shape.rows, sizes), cols = dimValue(s.shape.cols, sizes);
+  const d = typeof draw === 'string' ? (draw === 'positive' ? POSITIVE : GAUSSIAN) : draw;
   if (s.props.has('mask')) {
     // a sampling pattern: each entry observed with probability 0.6, symmetric when declared so
     const m = Mat.zeros(rows, cols);
@@ -67,11 +81,12 @@ export function randomValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng:
       }
     return m;
   }
+  // orthogonal, unit and stochastic values are normalised: they are neither made positive nor rescaled
   if (s.props.has('orthogonal')) return randomOrthogonal(rows, cols, () => rng.normal());
   if (s.props.has('unit')) return reshape(randomOrthogonal(rows * cols, 1, () => rng.normal()), rows, cols);
   if (s.props.has('stochastic')) {
     // columns of positive weights summing to one (a distribution over the rows, as soft labels are)
-    const m = randomMatrix(rows, cols, rng, 'positive');
+    const m = randomMatrix(rows, cols, rng, true);
     for (let j = 0; j < cols; j++) {
       const col = m.data.subarray(j * rows, (j + 1) * rows);
       const total = col.reduce((a, b) => a + b, 0);
@@ -79,16 +94,17 @@ export function randomValue(s: SymNode, sizes: ReadonlyMap<string, number>, rng:
     }
     return m;
   }
-  const B = randomMatrix(rows, cols, rng, entries);
-  if (s.props.has('spd')) return add(scale(matmul(B, transpose(B)), 1 / rows), Mat.eye(rows));
-  if (s.props.has('symmetric')) return scale(add(B, transpose(B)), 0.5);
-  if (isSquare(s.shape) && rows > 1 && entries === 'gaussian') return add(scale(B, 1 / (2 * Math.sqrt(rows))), Mat.eye(rows));
-  return B;
+  const B = randomMatrix(rows, cols, rng, d.positive || s.props.has('positive'));
+  let value = B;
+  if (s.props.has('spd')) value = add(scale(matmul(B, transpose(B)), 1 / rows), Mat.eye(rows));
+  else if (s.props.has('symmetric')) value = scale(add(B, transpose(B)), 0.5);
+  else if (isSquare(s.shape) && rows > 1) value = add(scale(B, 1 / (2 * Math.sqrt(rows))), Mat.eye(rows));
+  return d.scale === 1 ? value : scale(value, d.scale);
 }
 
-/** A random direction in the tangent space of the symbol: symmetric for symmetric/spd variables. */
+/** A random direction in the tangent space of the symbol: symmetric for symmetric and spd variables. */
 export function randomDirection(s: SymNode, sizes: ReadonlyMap<string, number>, rng: Rng): Mat {
   const rows = dimValue(s.shape.rows, sizes), cols = dimValue(s.shape.cols, sizes);
-  const B = randomMatrix(rows, cols, rng);
-  return s.props.has('symmetric') || s.props.has('spd') ? scale(add(B, transpose(B)), 0.5) : B;
+  const B = randomMatrix(rows, cols, rng, false);
+  return isSymmetricSymbol(s) ? scale(add(B, transpose(B)), 0.5) : B;
 }

@@ -5,7 +5,7 @@ import { add, eye, mul, ones, scale, T, zeroLike } from '../expr/build.js';
 import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { dimMul } from '../expr/dim.js';
 import { add as addMat } from '../numeric/mat.js';
-import { linearCombination } from '../numeric/kernels.js';
+import { linearCombination } from './kernels.js';
 import { compareTerms } from '../expr/order.js';
 import { CODE_PREC, PREC, register, type EmitFn, type Printer } from './registry.js';
 import { shapeMismatch } from './util.js';

@@ -5,7 +5,7 @@ import { add, inner, mul, T, vec } from '../expr/build.js';
 import { SCALAR, isScalarShape, shapeEq } from '../expr/shape.js';
 import { isOne } from '../expr/dim.js';
 import { dot, Mat } from '../numeric/mat.js';
-import { dotArrays } from '../numeric/kernels.js';
+import { dotArrays } from './kernels.js';
 import { compareStructural } from '../expr/order.js';
 import { productParts } from './mul.js';
 import { CODE_PREC, PREC, register } from './registry.js';

@@ -8,7 +8,7 @@ import { matmul } from '../numeric/mat.js';
 import { compareStructural } from '../expr/order.js';
 import { numberLatex, niceFraction } from '../expr/names.js';
 import { CODE_PREC, PREC, opDef, register, type EmitContext, type EmitFn, type Kernel, type KernelContext, type Printer } from './registry.js';
-import { gemm } from '../numeric/kernels.js';
+import { gemm } from './kernels.js';
 import { shapeMismatch } from './util.js';
 
 function foldShape(args: readonly Expr[]): Shape {

@@ -4,7 +4,7 @@ import { ew, inner, mul, norm, pow, spectral } from '../expr/build.js';
 import { isOne } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { frob, Mat } from '../numeric/mat.js';
-import { dotArrays } from '../numeric/kernels.js';
+import { dotArrays } from './kernels.js';
 import { PREC, register, type EmitFn } from './registry.js';
 import { delimit } from './delimiters.js';
 

@@ -4,25 +4,13 @@ import { defineShapeRule, type Attrs, type Expr, type OpNode, type SymNode } fro
 import type { Dim } from '../expr/dim.js';
 import type { Shape } from '../expr/shape.js';
 import type { Mat } from '../numeric/mat.js';
+import { defineMeaning, type EvalContext, type PointContext } from '../numeric/meanings.js';
+
+export type { EvalContext, PointContext };
 
 /** Printer callbacks: print a child, parenthesised when its precedence is below `min`. */
 export interface Printer {
   (e: Expr, min?: number): string;
-}
-
-export interface EvalContext {
-  size(d: Dim): number;
-  /** record an argument of a non-smooth function, to keep samples away from kinks */
-  kink(distance: number): void;
-}
-
-/** A point the evaluator can move: what derivative operators (grad, jac, diff, hess) need to difference their argument. */
-export interface PointContext extends EvalContext {
-  /** the value of a symbol at this point */
-  valueOf(name: string): Mat;
-  /** the same point with one symbol changed */
-  with(name: string, value: Mat): PointContext;
-  eval(e: Expr): Mat;
 }
 
 /** Code generation targets (src/codegen/). */
@@ -64,7 +52,7 @@ export interface KernelContext {
 }
 
 /**
- * An in-place kernel for the compiled evaluator (src/numeric/compile.ts): reads the values of `inputs`
+ * An in-place kernel for the compiled evaluator (src/codegen/compile.ts): reads the values of `inputs`
  * (which need not be the node's arguments: a product reads A for an argument Aᵀ) and overwrites `out`.
  * With `alias`, the node is a view of inputs[alias] (same entries, new shape) and `run` is not called.
  */
@@ -148,7 +136,8 @@ export interface OpDef {
   adjoint?(node: OpNode, i: number, U: Expr): Expr;
   /** For an operator linear in argument i: the matrix M with vec(node) = M·vec(args[i]). */
   vecLinear?(node: OpNode, i: number): Expr;
-  evaluate(node: OpNode, args: Mat[], ctx: EvalContext): Mat;
+  /** the numeric meaning, entered in the checking kernel's table (src/numeric/meanings.ts); absent for the derivative operators, which the kernel defines itself */
+  evaluate?(node: OpNode, args: Mat[], ctx: EvalContext): Mat;
   text(node: OpNode, p: Printer): string;
   latex(node: OpNode, p: Printer): string;
   /**
@@ -174,6 +163,7 @@ export function register(def: OpDef): OpDef {
   if (registry.has(def.name)) throw new Error(`operator ${def.name} registered twice`);
   registry.set(def.name, def);
   defineShapeRule(def.name, (args, attrs) => def.shape(args, attrs));
+  if (def.evaluate) defineMeaning(def.name, def.evaluate);
   return def;
 }
 

@@ -14,7 +14,7 @@ import { ShapeError, UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, shape } from '../expr/shape.js';
 import { tangentBasis } from '../numeric/linalg.js';
 import { Mat } from '../numeric/mat.js';
-import { derivative, movable } from './derivatives.js';
+import { mixed, movable, slope } from '../numeric/differences.js';
 import { PREC, register, type PointContext } from './registry.js';
 
 /** How far from the sphere a point may be (rounding of a normalised vector is ~1e-16). */
@@ -44,12 +44,8 @@ function alongGeodesic(ctx: PointContext, node: OpNode, x: SymNode, v: Float64Ar
   };
 }
 
-/** Richardson-extrapolated central second difference of t ↦ g(t) at 0. */
-function secondDerivative(g: (t: number) => Mat, h: number): number {
-  const g0 = g(0).data[0];
-  const D = (s: number) => (g(s).data[0] - 2 * g0 + g(-s).data[0]) / (s * s);
-  return (4 * D(h / 2) - D(h)) / 3;
-}
+/** d²/dt² g(t) at 0, by the kernel's second differences (∂²/∂s∂t of g(s + t)); NaN without an estimate. */
+const secondDerivative = (g: (t: number) => Mat): number => mixed((s, t) => g(s + t))?.value.data[0] ?? NaN;
 
 /** The point and an orthonormal tangent basis there, or undefined off the sphere. */
 function tangent(ctx: PointContext, x: SymNode): { U: Mat; n: number } | undefined {
@@ -87,8 +83,8 @@ register({
     const out = Mat.zeros(t.n, 1);
     for (let k = 0; k < t.n - 1; k++) {
       const u = column(t.U, k);
-      const slope = derivative(alongGeodesic(ctx, node, x, u), 1e-3).data[0];
-      for (let i = 0; i < t.n; i++) out.data[i] += slope * u[i];
+      const d = slope(alongGeodesic(ctx, node, x, u))?.value.data[0] ?? NaN;
+      for (let i = 0; i < t.n; i++) out.data[i] += d * u[i];
     }
     return out;
   },
@@ -121,7 +117,7 @@ register({
       return Mat.fill(n, n, NaN);
     }
     const m = t.n - 1;
-    const q = (v: Float64Array) => secondDerivative(alongGeodesic(ctx, node, x, v), 1e-2);
+    const q = (v: Float64Array) => secondDerivative(alongGeodesic(ctx, node, x, v));
     const h = new Float64Array(m * m);
     for (let k = 0; k < m; k++) h[k * m + k] = q(column(t.U, k));
     for (let k = 0; k < m; k++)

@@ -4,7 +4,7 @@ import { mul, ones, sum } from '../expr/build.js';
 import { dimMul, ONE } from '../expr/dim.js';
 import { SCALAR, isScalarShape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
-import { sumArray } from '../numeric/kernels.js';
+import { sumArray } from './kernels.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { delimit } from './delimiters.js';
 

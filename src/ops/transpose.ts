@@ -4,7 +4,7 @@ import { Expr, isOp } from '../expr/ast.js';
 import { T, commutation } from '../expr/build.js';
 import { isScalarShape, transposeShape } from '../expr/shape.js';
 import { transpose as transposeMat } from '../numeric/mat.js';
-import { transposeInto } from '../numeric/kernels.js';
+import { transposeInto } from './kernels.js';
 import { CODE_PREC, opDef, PREC, register, type EmitFn, unary } from './registry.js';
 
 const dotT: EmitFn = (n, c) => `${c.code(n.args[0], CODE_PREC.atom)}.T`;

@@ -4,13 +4,15 @@ import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shapeText, shape } from '../expr/shape.js';
 import type { DeriveOutput, RecordedDerivation } from '../app/derive.js';
 import { segments, type Derivation, type Reason } from '../derivation/model.js';
-import type { ChainVerdict } from '../check/steps.js';
+import type { ChainVerdict } from '../check/equality.js';
 import type { Verdict } from '../check/derivative.js';
+import type { Judgement } from '../check/verdict.js';
+import type { Mat } from '../numeric/mat.js';
 import type { Declarations } from '../lang/decl.js';
 import { symLatex } from './names.js';
 import { roman } from './derivation-latex.js';
 import { toLatex, toText } from './print.js';
-import type { DeriveJson, StepsJson } from '../api/types.js';
+import type { CheckCounterexampleJson, DeriveJson, StepsJson } from '../api/types.js';
 import { derivationLatex } from './derivation-latex.js';
 
 export const symmetricNote = (x: string) =>
@@ -28,10 +30,41 @@ export function pointsText(points: readonly { instance?: string; sizes: Record<s
   return points.map((p) => (p.instance ? `${p.instance}: ` : '') + Object.entries(p.sizes).map(([k, n]) => `${k}=${n}`).join(',')).join(' | ');
 }
 
+/** "CHECK COULD NOT RUN: <reason>" for a verdict without one; undefined for a verdict. */
+export function uncheckedLine(v: Judgement): string | undefined {
+  return v.status === 'unchecked' ? `CHECK COULD NOT RUN: ${v.reason}` : undefined;
+}
+
 export function verdictLine(v: Verdict): string {
-  const sizes = pointsText(v.points);
-  const head = v.passed ? 'check passed' : 'CHECK FAILED';
-  return `${head}: max relative error ${v.maxError.toExponential(1)} (tolerance ${v.tolerance.toExponential(0)}) at ${v.points.length} random points [${sizes}], ${v.evaluations} function evaluations`;
+  const head = v.status === 'holds' ? 'check passed' : 'CHECK FAILED';
+  return uncheckedLine(v) ?? `${head}: max relative error ${v.maxError.toExponential(1)} (tolerance ${v.tolerance.toExponential(0)}) at ${v.points.length} random points [${pointsText(v.points)}], ${v.evaluations} function evaluations`;
+}
+
+const rows = (m: Mat) => m.toRows();
+const mats = (m: ReadonlyMap<string, Mat>) => Object.fromEntries([...m].map(([k, v]) => [k, rows(v)]));
+
+type Json<V> = Omit<V, 'counterexample' | 'gradient'> & { counterexample?: CheckCounterexampleJson } & (V extends { gradient: infer G } ? { gradient: Json<G> } : unknown);
+
+/** A verdict as JSON (docs/json.md): status holds | fails | unchecked, matrices as lists of rows (a Hessian's gradient verdict too). */
+export function verdictJson<V extends Judgement>(v: V): Json<V> {
+  const c = v.counterexample;
+  const gradient = (v as { gradient?: Judgement }).gradient;
+  return {
+    ...v,
+    ...(gradient ? { gradient: verdictJson(gradient) } : {}),
+    ...(c
+      ? {
+          counterexample: {
+            ...(c.instance ? { instance: c.instance } : {}),
+            sizes: c.sizes,
+            values: mats(c.values),
+            left: rows(c.left),
+            right: rows(c.right),
+            ...(c.direction ? { direction: mats(c.direction) } : {}),
+          },
+        }
+      : {}),
+  } as Json<V>;
 }
 
 /** "W1: h×d, W2: k×h, S: n×n symmetric", families as "W[k]: d×d for k = 1..l", then the index variables. */
@@ -73,7 +106,7 @@ export function formatText(o: DeriveOutput): string {
   if (o.verdict) {
     lines.push(verdictLine(o.verdict));
     for (const n of o.verdict.notes) lines.push(`  note: ${n}`);
-  } else lines.push(o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
+  } else lines.push('check skipped (--no-check)');
   return lines.join('\n') + '\n';
 }
 
@@ -125,6 +158,7 @@ export function chainVerdictLine(r: RecordedDerivation): string {
 
 export function checkedVerdictLine(v: ChainVerdict, result: string, directions: boolean): string {
   const last = v.steps[v.steps.length - 1];
+  if (v.status === 'unchecked') return `STEPS COULD NOT BE CHECKED: ${v.reason}`;
   return v.passed
     ? `steps checked: every equality holds at ${v.instances ? `random points at the indices ${v.instances.join(' | ')}` : '3 random points'}${directions ? ' and random directions dX' : ''} (max error ${Math.max(...v.steps.map((s) => s.error)).toExponential(1)}), and the last line equals the derived ${result}`
     : v.firstFailure === v.steps.length - 1
@@ -190,8 +224,8 @@ export function toJson(o: DeriveOutput): DeriveJson {
     })),
     definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
     ...(o.derivations ? { steps: o.derivations.map(stepsJson) } : {}),
-    check: o.verdict ?? null,
-    errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
+    check: o.verdict ? verdictJson(o.verdict) : null,
+    errors: [],
   };
 }
 
@@ -203,7 +237,9 @@ function stepsJson(r: RecordedDerivation): StepsJson {
     latex: derivationLatex(r.display),
     text: derivationText(r).slice(1),
     check: {
+      status: r.verdict.status,
       passed: r.verdict.passed,
+      ...(r.verdict.reason ? { reason: r.verdict.reason } : {}),
       tolerance: r.verdict.tolerance,
       maxError: Math.max(...r.verdict.steps.map((s) => s.error)),
       firstFailure: r.verdict.firstFailure ?? null,

@@ -165,9 +165,11 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
           : iq.status === 'fails'
             ? `does not hold: ${inequalityCounterexampleProse(iq)}`
             : `could not be checked: ${iq.reason}`
-        : res.holds
-          ? `holds at random points (relative difference ${res.error?.toExponential(1)})`
-          : `does not hold: ${res.message}`;
+        : res.status === 'holds'
+          ? `holds at random points (relative difference ${res.error?.toExponential(1)})${res.passed ? '' : ': no finite counterexample exists there'}`
+          : res.status === 'fails'
+            ? `does not hold: ${res.message}`
+            : `${res.message}`;
       body.push(report(text(`${res.passed ? '✓' : '✗'} The ${iq ? 'inequality' : 'equation'} ${verdict}${res.passed && !res.item.expected ? ', as the document says' : ''}.`)));
       for (const f of res.diagnosis?.findings ?? []) body.push(report(text(`Diagnosis: ${f}.`)));
       if (res.diagnosis?.correct) body.push(report(text(`Correct: ${res.diagnosis.correct}.`)));

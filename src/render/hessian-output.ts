@@ -7,7 +7,7 @@ import type { QuadraticVerdict } from '../check/instances.js';
 import type { HessianVerdict } from '../check/hessian.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
-import { checkedDerivationText, checkedVerdictLine, declarationsText, pointsText } from './derive-output.js';
+import { checkedDerivationText, checkedVerdictLine, declarationsText, pointsText, uncheckedLine, verdictJson } from './derive-output.js';
 import { derivationLatex } from './derivation-latex.js';
 import type { FamilyHessianJson, HessianJson, HessianStepsJson } from '../api/types.js';
 
@@ -19,6 +19,8 @@ export const SYMMETRIC_HESSIAN_NOTE =
 const size = (w: SymNode) => dimMul(w.shape.rows, w.shape.cols);
 
 export function hessianVerdictLine(v: HessianVerdict): string {
+  const unchecked = uncheckedLine(v);
+  if (unchecked) return unchecked;
   const sizes = pointsText(v.points);
   const worst = (k: 'hvpError' | 'blockError' | 'quadraticError' | 'asymmetry') => Math.max(...v.points.map((p) => p[k])).toExponential(1);
   return `${v.passed ? 'check passed' : 'CHECK FAILED'}: gradient ${v.gradient.maxError.toExponential(1)}, H·V ${worst('blockError')}, HVP expressions ${worst('hvpError')}, ∇²f[V,V] ${worst('quadraticError')} (tolerances ${v.tolerance.toExponential(0)}, ${v.quadraticTolerance.toExponential(0)}), asymmetry ${worst('asymmetry')}, at ${v.points.length} random points [${sizes}], ${v.evaluations} evaluations`;
@@ -46,7 +48,7 @@ export function formatHessianText(o: HessianOutput): string {
     for (const n of o.named) L.push(`  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`);
   }
   for (const d of o.derivations ?? []) L.push('', ...checkedDerivationText(d, `derivation of ${d.title}, step by step (differentials):`, d.result));
-  L.push('', o.verdict ? hessianVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
+  L.push('', o.verdict ? hessianVerdictLine(o.verdict) : 'check skipped (--no-check)');
   for (const n of o.verdict?.notes ?? []) L.push(`  note: ${n}`);
   return L.join('\n') + '\n';
 }
@@ -93,8 +95,8 @@ export function hessianJson(o: HessianOutput): HessianJson {
     hvp: o.wrt.map((w) => ({ wrt: w.name, ...ex(o.display.hvp.get(w.name)!) })),
     definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
     ...(o.derivations ? { steps: o.derivations.map(hessianStepsJson) } : {}),
-    check: o.verdict ?? null,
-    errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
+    check: o.verdict ? verdictJson(o.verdict) : null,
+    errors: [],
   };
 }
 
@@ -105,7 +107,9 @@ function hessianStepsJson(d: RecordedHessianDerivation): HessianStepsJson {
     latex: derivationLatex(d.display),
     text: checkedDerivationText(d, '', d.result).slice(1),
     check: {
+      status: d.verdict.status,
       passed: d.verdict.passed,
+      ...(d.verdict.reason ? { reason: d.verdict.reason } : {}),
       tolerance: d.verdict.tolerance,
       maxError: Math.max(...d.verdict.steps.map((s) => s.error)),
       firstFailure: d.verdict.firstFailure ?? null,
@@ -120,7 +124,7 @@ const FAMILY_NOTE = (w: string) =>
   `every member of ${w} varies: ∇²f[Δ, Δ] = Σ_{i,j} ∇²f[Δ_i, Δ_j] with Δ_i = d${w}[i]; products over ${w} give a sum over one layer and then over pairs of layers`;
 
 export function familyVerdictLine(v: QuadraticVerdict): string {
-  return `${v.passed ? 'check passed' : 'CHECK FAILED'}: ∇²f[V,V] ${v.maxError.toExponential(1)} (tolerance ${v.tolerance.toExponential(0)}) at ${v.points.length} random points [${pointsText(v.points)}], ${v.evaluations} evaluations`;
+  return uncheckedLine(v) ?? `${v.passed ? 'check passed' : 'CHECK FAILED'}: ∇²f[V,V] ${v.maxError.toExponential(1)} (tolerance ${v.tolerance.toExponential(0)}) at ${v.points.length} random points [${pointsText(v.points)}], ${v.evaluations} evaluations`;
 }
 
 export function formatFamilyHessianText(o: FamilyHessianOutput): string {
@@ -128,7 +132,7 @@ export function formatFamilyHessianText(o: FamilyHessianOutput): string {
   for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);
   L.push('', `bilinear form ∇²f[Δ, Δ] over every layer (${FAMILY_NOTE(o.family)}):`, `  ${toText(o.display)}`);
   if (o.named.length) L.push('where', ...o.named.map((n) => `  ${n.name} = ${toText(n.value)}   (${shapeText(n.value.shape)})`));
-  L.push('', o.verdict ? familyVerdictLine(o.verdict) : o.checkError ? `CHECK COULD NOT RUN: ${o.checkError}` : 'check skipped (--no-check)');
+  L.push('', o.verdict ? familyVerdictLine(o.verdict) : 'check skipped (--no-check)');
   return L.join('\n') + '\n';
 }
 
@@ -150,7 +154,7 @@ export function familyHessianJson(o: FamilyHessianOutput): FamilyHessianJson {
     assumptions: o.assumptions.map((a) => ({ symbol: a.symbol.name, value: toText(a.value), source: a.source })),
     bilinear: { text: toText(o.display), latex: toLatex(o.display, 'Delta') },
     definitions: o.named.map((n) => ({ name: n.name, text: toText(n.value), latex: toLatex(n.value), shape: shapeText(n.value.shape) })),
-    check: o.verdict ?? null,
-    errors: o.checkError ? [{ kind: 'check', message: o.checkError }] : [],
+    check: o.verdict ? verdictJson(o.verdict) : null,
+    errors: [],
   };
 }

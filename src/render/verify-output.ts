@@ -4,7 +4,7 @@ import type { Mat } from '../numeric/mat.js';
 import type { VerifyOutput } from '../verify/claim.js';
 import { MISTAKES } from '../verify/diagnose.js';
 import { toLatex, toText } from './print.js';
-import { declarationsText, verdictLine } from './derive-output.js';
+import { declarationsText, verdictJson, verdictLine } from './derive-output.js';
 import type { VerifyJson } from '../api/types.js';
 
 /** A number as a person would type it: integers plainly, others to 6 significant digits. */
@@ -31,7 +31,8 @@ function symbolicLine(o: VerifyOutput): string {
 export function formatVerifyText(o: VerifyOutput): string {
   const lines: string[] = [];
   const truthText = `${o.label} = ${toText(o.truth.value)}   (${shapeText(o.expectedShape)})`;
-  if (o.verified) lines.push(`VERIFIED: ${o.label} = ${o.input.claim}`);
+  if (o.status === 'holds') lines.push(`VERIFIED: ${o.label} = ${o.input.claim}`);
+  else if (o.status === 'unchecked') lines.push(`COULD NOT CHECK: ${o.label} = ${o.input.claim} — ${o.numerical?.reason ?? 'no verdict'}`);
   else if (o.illTyped) lines.push(`FALSE: ill-typed claim — ${o.illTyped.message}`, ...(o.illTyped.detail ? [o.illTyped.detail] : []));
   else lines.push(`FALSE: the claim is not ${o.label}`);
   lines.push(`  f = ${toText(o.f)}, with ${declarationsText(o.decls)}`);
@@ -40,7 +41,7 @@ export function formatVerifyText(o: VerifyOutput): string {
   if (o.numerical) lines.push(`  (b) numerical: ${verdictLine(o.numerical)}`);
   if (o.verified) lines.push(`  method: ${o.numerical!.method}`);
   for (const n of [...o.notes, ...(o.numerical?.notes ?? [])]) lines.push(`  note: ${n}`);
-  if (!o.verified) {
+  if (o.status === 'fails') {
     if (o.diagnosis) {
       if (o.diagnosis.findings.length) {
         lines.push('diagnosis:');
@@ -77,7 +78,8 @@ export function verifyJson(o: VerifyOutput): VerifyJson {
     matcalc: 1,
     command: 'verify',
     kind: o.kind,
-    verdict: o.verified ? 'VERIFIED' : 'FALSE',
+    verdict: o.status === 'holds' ? 'VERIFIED' : o.status === 'fails' ? 'FALSE' : 'UNCHECKED',
+    status: o.status,
     function: { text: toText(o.f), shape: shapeText(o.f.shape) },
     wrt: { name: o.variable.name, shape: shapeText(o.variable.shape), properties: [...o.variable.props] },
     derivative: o.label,
@@ -89,13 +91,13 @@ export function verifyJson(o: VerifyOutput): VerifyJson {
     },
     illTyped: o.illTyped ?? null,
     symbolic: o.symbolic ?? null,
-    numerical: o.numerical ?? null,
+    numerical: o.numerical ? verdictJson(o.numerical) : null,
     correct: {
       text: toText(o.truth.value),
       latex: toLatex(o.truth.value),
       shape: shapeText(o.expectedShape),
       ...(o.truth.cookbook ? { cookbook: toText(o.truth.cookbook) } : {}),
-      check: o.truthCheck ?? null,
+      check: o.truthCheck ? verdictJson(o.truthCheck) : null,
     },
     diagnosis: o.diagnosis ? o.diagnosis.findings.map((f) => ({ kinds: f.kinds, slips: f.slips, sentence: f.sentence, corrected: f.corrected ? toText(f.corrected) : null })) : null,
     counterexample: c

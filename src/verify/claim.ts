@@ -18,7 +18,10 @@ import { atInstance, checkDerivativeAnyDepth, chooseInstances, type Instance } f
 import { verifyHessianClaim, verifyHessianForm } from './hessian-claim.js';
 import { simplify } from '../rewrite/simplify.js';
 import { expand } from '../rewrite/expand.js';
-import { CheckError, type ClaimKind, type DerivativeClaim, type Verdict } from '../check/derivative.js';
+import type { ClaimKind, DerivativeClaim, Verdict } from '../check/derivative.js';
+import { Unchecked, type Scope } from '../check/sample.js';
+import type { Status } from '../check/verdict.js';
+import { checkScope } from '../lang/decl.js';
 import { Rng } from '../numeric/random.js';
 import { atPoints, closeness, comparable, diagnose, diagnosisPoints, type Diagnosis, type Evaluate } from './diagnose.js';
 import type { MistakeContext, Words } from './catalogue.js';
@@ -74,6 +77,9 @@ export interface VerifyOutput {
   readonly symbolic?: SymbolicComparison;
   /** the trusted check of the claim (absent when the claim is ill-typed) */
   readonly numerical?: Verdict;
+  /** holds (VERIFIED), fails (FALSE) or unchecked (no verdict: the numerical check could not decide) */
+  readonly status: Status;
+  /** status is holds */
   readonly verified: boolean;
   readonly diagnosis?: Diagnosis;
   /** the trusted check of the engine's result, run when the claim is false */
@@ -154,7 +160,7 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
   let at: Concrete = { f, variable, symbols, dims: decls.dims, map: (e) => e };
   /** the diagnosis, at random points where f and the given expressions are finite (none when there are no such points) */
   const diagnoseAt = (exprs: Expr[], run: (evaluate: Evaluate) => Diagnosis): Diagnosis | undefined => {
-    const evaluate = checkPoints(at, exprs.map(at.map), checkAs, seed, notes);
+    const evaluate = checkPoints(at, exprs.map(at.map), checkAs, seed, notes, decls.constraints);
     return evaluate && run(evaluate);
   };
   const words: Words = {
@@ -195,10 +201,10 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
           findings: repairIllTyped(input.claim, read, truth.value, evaluate, closeness(evaluate(truth.value) ?? []), (c) => diagnose(contextFor(c), evaluate)),
           claimMatchesTruth: false,
         }));
-    return { ...base, illTyped: { message: e.message, detail: e.detail }, verified: false, diagnosis };
+    return { ...base, illTyped: { message: e.message, detail: e.detail }, status: 'fails', verified: false, diagnosis };
   }
 
-  const claimCheck: DerivativeClaim = { f, vars: [variable], claims: new Map([[variable.name, claim]]), kind: checkAs, symbols, dims: decls.dims };
+  const claimCheck: DerivativeClaim = { f, vars: [variable], claims: new Map([[variable.name, claim]]), kind: checkAs, ...checkScope(decls) };
   let illTyped: IllTyped | undefined;
   let symbolic: SymbolicComparison | undefined;
   let numerical: Verdict | undefined;
@@ -208,7 +214,7 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
   } else {
     symbolic = compareSymbolically(claim, truth.value, isSymmetricSymbol(variable));
     numerical = checkDerivativeAnyDepth(claimCheck, { seed });
-    if (numerical.passed) return { ...base, claim, symbolic, numerical, verified: true };
+    if (numerical.status !== 'fails') return { ...base, claim, symbolic, numerical, status: numerical.status, verified: numerical.status === 'holds' };
   }
 
   // false: check the engine's result with the same trusted checker, then explain and find a counterexample
@@ -224,7 +230,7 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
   if (symbolic?.holds) notes.push("the claim agrees with matcalc's result symbolically, yet the numerical check rejects it");
   const diagnosis = diagnoseAt([claim, truth.value], (evaluate) => diagnose(contextFor(claim), evaluate));
   const counterexample = findCounterexample({ f: at.f, variable: at.variable, kind: checkAs, claim: at.map(claim), truth: at.map(truth.value), symbols: at.symbols, dims: at.dims, seed });
-  return { ...base, claim, illTyped, symbolic, numerical, verified: false, diagnosis, truthCheck, counterexample };
+  return { ...base, claim, illTyped, symbolic, numerical, status: 'fails', verified: false, diagnosis, truthCheck, counterexample };
 }
 
 /**
@@ -232,13 +238,13 @@ export function verifyClaim(input: VerifyInput): VerifyOutput {
  * compared as derivatives are (the symmetric part, for a symmetric variable). Undefined, with a note, when
  * no such points are found.
  */
-function checkPoints(at: Concrete, exprs: readonly Expr[], kind: ClaimKind, seed: number, notes: string[]): Evaluate | undefined {
+function checkPoints(at: Concrete, exprs: readonly Expr[], kind: ClaimKind, seed: number, notes: string[], constraints: Scope['constraints']): Evaluate | undefined {
   const claims = new Map(exprs.map((e, i) => [String(i), e]));
   try {
-    const points = diagnosisPoints({ f: at.f, claims, symbols: at.symbols, dims: at.dims }, new Rng(seed + 1));
+    const points = diagnosisPoints({ f: at.f, claims, symbols: at.symbols, dims: at.dims, constraints }, new Rng(seed + 1));
     return atPoints(points, points.map((p) => comparable(at.variable, kind, p.values.get(at.variable.name)!.rows)));
   } catch (e) {
-    if (!(e instanceof CheckError)) throw e;
+    if (!(e instanceof Unchecked)) throw e;
     notes.push(`no diagnosis: ${e.message}`);
     return undefined;
   }

@@ -147,7 +147,8 @@ export interface EqualityCounterexample {
   readonly instance?: string;
   readonly sizes: Readonly<Record<string, number>>;
   readonly inputs: ReadonlyMap<string, Mat>;
-  readonly entries: 'integer' | 'positive integer';
+  /** small integers, or the random point where the checker found the sides to differ (when no small one is found) */
+  readonly entries: 'integer' | 'positive integer' | 'random';
   readonly left: Mat;
   readonly right: Mat;
 }
@@ -178,7 +179,7 @@ export function findEqualityCounterexample(input: {
   }
   const rng = new Rng(input.seed);
   const used = new Set([...input.left.vars, ...input.right.vars]);
-  const tryPoint = (sizes: Map<string, number>, entries: Counterexample['entries']): EqualityCounterexample | undefined => {
+  const tryPoint = (sizes: Map<string, number>, entries: Entries): EqualityCounterexample | undefined => {
     const values = new Map<string, Mat>();
     for (const s of input.symbols) values.set(s.name, integerValue(s, sizes, rng, entries === 'positive integer'));
     try {

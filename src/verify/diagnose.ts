@@ -10,7 +10,8 @@ import type { Expr, SymNode } from '../expr/ast.js';
 import { isOp, isSymmetricSymbol, mapDag, num } from '../expr/ast.js';
 import { add, ew, mul, ones } from '../expr/build.js';
 import { isScalarShape } from '../expr/shape.js';
-import { PointSampler, type ClaimKind } from '../check/derivative.js';
+import type { ClaimKind } from '../check/derivative.js';
+import { drawSizes, Sampler, satisfied, type Scope } from '../check/sample.js';
 import type { Rng } from '../numeric/random.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { axpy, dot, Mat, scale, transpose } from '../numeric/mat.js';
@@ -74,9 +75,17 @@ export function diagnosisSizes(dims: Iterable<string>, rng: Rng, i: number): Map
   return new Map(names.map((d, k) => [d, pool[k]]));
 }
 
-/** Three points where f and the claims are finite and smooth (PointSampler's conditions), at diagnosis sizes. */
-export function diagnosisPoints(claim: ConstructorParameters<typeof PointSampler>[0], rng: Rng): Point[] {
-  return [0, 1, 2].map((i) => new PointSampler(claim, rng, diagnosisSizes(claim.dims, rng, i)).sample().point);
+/**
+ * Three points where f and the claims are finite and smooth, drawn by the kernel's sampler
+ * (src/check/sample.ts) at diagnosis sizes — or at sizes it draws when those break a dimension constraint.
+ * Throws Unchecked when there are none.
+ */
+export function diagnosisPoints(claim: Scope & { f: Expr; claims: ReadonlyMap<string, Expr> }, rng: Rng): Point[] {
+  return [0, 1, 2].map((i) => {
+    const small = diagnosisSizes(claim.dims, rng, i);
+    const sizes = (claim.constraints ?? []).every((c) => satisfied(c, small)) ? small : drawSizes(claim, rng);
+    return new Sampler(claim, [claim.f, ...claim.claims.values()], rng, { sizes }).next().point;
+  });
 }
 
 /** Expressions evaluated at fixed points (each value passed through that point's `project`, if any). */

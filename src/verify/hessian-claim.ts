@@ -18,7 +18,8 @@ import { simplify } from '../rewrite/simplify.js';
 import { deriveGradients } from '../calculus/derive.js';
 import { deriveHessian } from '../calculus/hessian.js';
 import { checkDerivativeAnyDepth, checkQuadraticForm, chooseInstances, type QuadraticVerdict } from '../check/instances.js';
-import { CheckError } from '../check/derivative.js';
+import { Unchecked } from '../check/sample.js';
+import { checkScope } from '../lang/decl.js';
 import { Rng, randomDirection } from '../numeric/random.js';
 import { parseScope, parseWrt } from '../app/derive.js';
 import type { Verdict } from '../check/derivative.js';
@@ -41,17 +42,21 @@ function setting(input: VerifyInput) {
 export function verifyHessianClaim(input: VerifyInput, verify: Verify): VerifyOutput {
   const { scope, f, variable } = setting(input);
   const [g] = deriveGradients(f, [variable]);
-  const symbols = [...scope.decls.symbols.values()];
-  const gradCheck = checkDerivativeAnyDepth({ f, vars: [variable], claims: new Map([[variable.name, g.value]]), kind: 'gradient', symbols, dims: scope.decls.dims }, { seed: input.seed });
+  const gradCheck = checkDerivativeAnyDepth({ f, vars: [variable], claims: new Map([[variable.name, g.value]]), kind: 'gradient', ...checkScope(scope.decls) }, { seed: input.seed });
   const inner = verify({ ...input, f: toText(g.value), kind: 'jacobian' });
   const label = `∇_vec(${variable.name})∇_vec(${variable.name}) f`;
-  const how = `checked as the vec-Jacobian of the gradient ∇_${variable.name} f = ${toText(g.value)} (matcalc's, whose own check against differences of f ${gradCheck.passed ? 'passed' : 'FAILED'}: max relative error ${gradCheck.maxError.toExponential(1)})`;
-  return { ...inner, input, f, kind: 'hessian', label, verified: inner.verified && gradCheck.passed, notes: [how, ...inner.notes] };
+  const how = `checked as the vec-Jacobian of the gradient ∇_${variable.name} f = ${toText(g.value)} (matcalc's, whose own check against differences of f ${gradCheck.status === 'holds' ? 'passed' : gradCheck.status === 'fails' ? 'FAILED' : 'could not run'}: max relative error ${gradCheck.maxError.toExponential(1)})`;
+  // the claim is judged against the gradient: without a checked gradient there is no verdict
+  const status = gradCheck.status === 'holds' ? inner.status : 'unchecked';
+  return { ...inner, input, f, kind: 'hessian', label, status, verified: status === 'holds', notes: [how, ...inner.notes] };
 }
 
 /** The claim's numerical verdict, in the shape the verify output prints. */
 function asVerdict(q: QuadraticVerdict): Verdict {
   return {
+    status: q.status,
+    ...(q.reason ? { reason: q.reason } : {}),
+    ...(q.counterexample ? { counterexample: q.counterexample } : {}),
     passed: q.passed,
     method: q.method,
     tolerance: q.tolerance,
@@ -92,16 +97,16 @@ export function verifyHessianForm(input: VerifyInput): VerifyOutput {
       }
     };
     const findings = evaluate ? repairIllTyped(input.claim, readable, truth, evaluate, closeness(evaluate(truth) ?? []), (c) => diagnose(formContext(c, truth, label), evaluate)) : [];
-    return { ...base, notes, illTyped: { message: e.message, detail: e.detail }, ...(evaluate ? { diagnosis: { findings, claimMatchesTruth: false } } : {}) };
+    return { ...base, status: 'fails', notes, illTyped: { message: e.message, detail: e.detail }, ...(evaluate ? { diagnosis: { findings, claimMatchesTruth: false } } : {}) };
   }
-  if (!isScalarShape(claim.shape)) return { ...base, claim, illTyped: { message: `the claim is ${shapeText(claim.shape)}, but ${label} is a scalar` } };
-  const check = (q: Expr) => checkQuadraticForm({ f, quadratic: q, vars: [variable], symbols, dims: decls.dims }, { seed: input.seed });
+  if (!isScalarShape(claim.shape)) return { ...base, status: 'fails', claim, illTyped: { message: `the claim is ${shapeText(claim.shape)}, but ${label} is a scalar` } };
+  const check = (q: Expr) => checkQuadraticForm({ f, quadratic: q, vars: [variable], ...checkScope(decls) }, { seed: input.seed });
   const numerical = check(claim);
   const symbolic = compareSymbolically(claim, truth, false);
   const notes = [`the direction is ${dname}: ${label} = Σ ∂²f/∂x_a∂x_b (${dname})_a (${dname})_b, the second derivative of f along ${dname}`];
-  if (numerical.passed) return { ...base, claim, symbolic, numerical: asVerdict(numerical), verified: true, notes };
+  if (numerical.status !== 'fails') return { ...base, claim, symbolic, numerical: asVerdict(numerical), status: numerical.status, verified: numerical.status === 'holds', notes };
   const diagnosis = diagnoseForm(claim, truth, form, notes);
-  return { ...base, claim, symbolic, numerical: asVerdict(numerical), notes, truthCheck: asVerdict(check(truth)), diagnosis };
+  return { ...base, claim, symbolic, numerical: asVerdict(numerical), status: 'fails', notes, truthCheck: asVerdict(check(truth)), diagnosis };
 }
 
 interface FormSetting {
@@ -129,7 +134,7 @@ function formPoints(s: FormSetting, exprs: readonly Expr[], notes: string[]): Ev
       }),
     );
   } catch (e) {
-    if (!(e instanceof CheckError)) throw e;
+    if (!(e instanceof Unchecked)) throw e;
     notes.push(`no diagnosis: ${e.message}`);
     return undefined;
   }

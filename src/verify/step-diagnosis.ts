@@ -7,28 +7,30 @@ import { mapDag, type Expr, type SymNode } from '../expr/ast.js';
 import { InputError, UnsupportedError } from '../expr/errors.js';
 import { deriveGradients, deriveJacobians } from '../calculus/derive.js';
 import { Evaluator } from '../numeric/evaluate.js';
-import { Mat } from '../numeric/mat.js';
-import { Rng, randomValue } from '../numeric/random.js';
+import { Rng } from '../numeric/random.js';
 import { assignRoots, atInstance, chooseInstances } from '../check/instances.js';
-import { closeness, diagnose, diagnosisSizes, TOLERANCE, type Evaluate, type Finding } from './diagnose.js';
+import { Unchecked, type DimConstraint, type Scope } from '../check/sample.js';
+import { closeness, diagnose, diagnosisPoints, TOLERANCE, type Evaluate, type Finding } from './diagnose.js';
 
 /** Lines with derivative operators are evaluated by differences, to about 1e-8: compared at the checker's 1e-6. */
 const DIFFERENCED = 1e-6;
 const hasDerivative = (e: Expr): boolean => e.kind === 'op' && (['grad', 'jac', 'hess', 'diff'].includes(e.op) || e.args.some(hasDerivative));
 
 /**
- * The check points of a step: 3 random points (fresh distinct sizes) with the `assign`ed symbols computed
- * from the others. Expressions are evaluated at the instance `at` maps them to.
+ * The check points of a step: 3 points drawn by the kernel's sampler (src/check/sample.ts) at diagnosis
+ * sizes, where both lines are finite, with the `assign`ed symbols computed from the others. Expressions
+ * are evaluated at the instance `at` maps them to. No points (Unchecked): nothing is finite.
  */
-function stepPoints(symbols: readonly SymNode[], dims: ReadonlySet<string>, at: (e: Expr) => Expr, seed: number, assign: readonly (readonly [string, Expr])[]): Evaluate {
+function stepPoints(scope: Scope, lines: readonly Expr[], at: (e: Expr) => Expr, seed: number): Evaluate {
   const rng = new Rng(seed);
-  const evaluators = [0, 1, 2].map((i) => {
-    const sizes = diagnosisSizes(dims, rng, i);
-    const values = new Map<string, Mat>();
-    for (const s of symbols) values.set(s.name, randomValue(s, sizes, rng));
-    for (const [name, e] of assign) values.set(name, new Evaluator({ sizes, values }).eval(at(e)));
-    return new Evaluator({ sizes, values });
-  });
+  const concrete = { ...scope, assign: scope.assign?.map(([n, e]) => [n, at(e)] as const) };
+  let evaluators: Evaluator[];
+  try {
+    evaluators = diagnosisPoints({ ...concrete, f: at(lines[0]), claims: new Map(lines.slice(1).map((l, i) => [String(i), at(l)])) }, rng).map((p) => new Evaluator(p));
+  } catch (e) {
+    if (!(e instanceof Unchecked)) throw e;
+    evaluators = [];
+  }
   return (e, count = evaluators.length) => {
     try {
       const vs = evaluators.slice(0, count).map((ev) => ev.eval(e));
@@ -83,6 +85,8 @@ export function diagnoseStep(
   opts: {
     seed?: number;
     assign?: readonly (readonly [string, Expr])[];
+    /** the dimension constraints of the declarations (q >= n) */
+    constraints?: readonly DimConstraint[];
     ruleResults?: readonly Expr[];
     rule?: string;
     /** how the two formulas are named: the line and the line before (default), or a claim's two sides */
@@ -100,7 +104,7 @@ export function diagnoseStep(
   const inst = instances[0];
   const at = inst?.at ?? ((e: Expr) => e);
   const scope = inst ? atInstance(inst, [prev, cur], symbols) : { symbols, dims };
-  const evaluate = stepPoints(scope.symbols, scope.dims, at, opts.seed ?? 3, opts.assign ?? []);
+  const evaluate = stepPoints({ symbols: scope.symbols, dims: scope.dims, constraints: opts.constraints, assign: opts.assign }, [prev, cur], at, opts.seed ?? 3);
   const where = inst ? `at ${inst.label.replace(/,/g, ', ').replace(/=/g, ' = ')}: ` : '';
   let best: readonly Finding[] = [];
   const before = evaluate(at(prev));

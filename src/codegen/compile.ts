@@ -1,19 +1,22 @@
 // The compiled evaluator: an expression DAG compiled once, for given sizes, into a flat list of
-// instructions over preallocated buffers, then run at many points (the checker evaluates f at every
-// perturbed point). Compared with the tree-walking Evaluator (evaluate.ts):
-// - products are re-associated for the fewest flops at these sizes (src/codegen/lower.ts);
+// instructions over preallocated buffers, then run at many points — code generation to closures, for
+// evaluating at large sizes (the benchmarks compare it with mathjs and plain loops). The checking kernel
+// does not use it: it evaluates with the tree-walking Evaluator (src/numeric/evaluate.ts), which reads
+// only the kernel's table of numeric meanings. Compared with that evaluator:
+// - products are re-associated for the fewest flops at these sizes (lower.ts);
 // - each node is an instruction: an in-place typed-array kernel from its operator module (the `kernel`
-//   hook), or the operator's `evaluate` for the rare ones without (inv, det, kron, …);
+//   hook), or the operator's numeric meaning for the rare ones without (inv, det, kron, …);
 // - transposes inside products are read in place, vec/unvec and transposed vectors are views;
 // - subexpressions without variables (eye(n), ones(m, n)) are computed once, at compile time;
 // - buffers are reused: a temporary's buffer goes back to a pool after its last use.
 // It implements the same EvalContext, so kink/domain tracking (kinkDistance) works as in Evaluator.
 import type { Expr, OpNode } from '../expr/ast.js';
 import { Dim, dimValue } from '../expr/dim.js';
-import { associateProducts } from '../codegen/lower.js';
+import { associateProducts } from './lower.js';
 import { opDef, type EvalContext, type Kernel } from '../ops/registry.js';
-import { Evaluator } from './evaluate.js';
-import { Mat } from './mat.js';
+import { Evaluator } from '../numeric/evaluate.js';
+import { Mat } from '../numeric/mat.js';
+import { meaningOf } from '../numeric/meanings.js';
 
 interface Slot {
   readonly rows: number;
@@ -80,6 +83,7 @@ export function compile(roots: readonly Expr[], sizes: ReadonlyMap<string, numbe
       else program.push({ out: s, inputs: ins, run: kernel.run });
       return s;
     }
+    const evaluate = meaningOf(node.op);
     const ins = node.args.map(build);
     const s = newSlot(e);
     const shapes = ins.map((i) => slots[i]);
@@ -88,7 +92,7 @@ export function compile(roots: readonly Expr[], sizes: ReadonlyMap<string, numbe
       inputs: ins,
       run(out, xs, ctx) {
         const args = xs.map((x, i) => new Mat(shapes[i].rows, shapes[i].cols, x));
-        out.set(def.evaluate(node, args, ctx).data);
+        out.set(evaluate(node, args, ctx).data);
       },
     });
     return s;

@@ -1,5 +1,6 @@
-// In-place typed-array kernels for the compiled evaluator (compile.ts): they write into a buffer the
-// compiler allocated once, instead of allocating a new matrix per operation as mat.ts does.
+// In-place typed-array kernels for the operators' `kernel` hooks, which the compiled evaluator
+// (src/codegen/compile.ts) runs: they write into a buffer the compiler allocated once, instead of
+// allocating a new matrix per operation as numeric/mat.ts does.
 
 let scratch = new Float64Array(0);
 
