@@ -117,7 +117,7 @@ refute: norm(A*B) <= opnorm(A)*opnorm(B)
     expect(bad.firstFailure!.message).toMatch(/claim is false: a counterexample: the left side is/);
     const wrong = doc('decl: A: m x n\nrefute: opnorm(A) <= norm(A)\n');
     expect(wrong.passed).toBe(false);
-    expect(wrong.firstFailure!.message).toMatch(/refute: the inequality holds \(no counterexample in 12 random points and 4 local searches/);
+    expect(wrong.firstFailure!.message).toMatch(/refute: the inequality holds \(no counterexample in \d+ random points and \d+ local searches/);
   });
   it('at: points built from spectral functions: the PCA saddle and its curvature', () => {
     const r = doc(`decl: M: d x d spd; x: d

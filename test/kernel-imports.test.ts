@@ -12,7 +12,7 @@ const KERNEL = ['check', 'numeric'];
 /** Every module of src/ and the modules it imports (static, re-exports, side effects, dynamic; types too). */
 function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
-  for (const dir of readdirSync('src'))
+  for (const dir of readdirSync('src', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name))
     for (const file of readdirSync(join('src', dir)).filter((f) => f.endsWith('.ts'))) {
       const path = join('src', dir, file);
       const source = readFileSync(path, 'utf8');

@@ -76,7 +76,7 @@ const g: DeriveJson = derive({ f: "tr(X'*A*X)", decl: 'X: n x m; A: n x n', wrt:
 const text: string = g.results[0].text;
 const verdict: VerdictJson | null = g.check;
 const h: HessianJson | FamilyHessianJson = derive({ f: "tr(X'*A*X)", decl: 'X: n x m; A: n x n', hessian: true });
-const v: 'VERIFIED' | 'FALSE' = verify({ f: 'sum(x)', decl: 'x: n', wrt: 'x', claim: 'ones(n, 1)' }).verdict;
+const v: 'VERIFIED' | 'FALSE' | 'UNCHECKED' = verify({ f: 'sum(x)', decl: 'x: n', wrt: 'x', claim: 'ones(n, 1)' }).verdict;
 // @ts-expect-error the target is one of numpy, torch, ts
 codegen({ f: 'sum(x)', decl: 'x: n', target: 'julia' });
 // @ts-expect-error f is required
