@@ -9,7 +9,7 @@ import { authorForm } from '../src/rewrite/author.js';
 import { simplify } from '../src/rewrite/simplify.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
-import { verifyChain } from '../src/check/steps.js';
+import { verifyChain } from '../src/check/equality.js';
 import { toText } from '../src/render/print.js';
 import { DECL, matrix, scalar } from './generators.js';
 import { GRADIENTS } from './battery.js';
@@ -115,7 +115,7 @@ describe('rules/simplify.rules at work on single expressions (each result equal 
       const e = parseExpression(input, { decls });
       const out = authorForm(e);
       expect(toText(out)).toBe(want);
-      expect(verifyChain([e, out], [...decls.symbols.values()], decls.dims).passed).toBe(true);
+      expect(verifyChain([e, out], { symbols: [...decls.symbols.values()], dims: decls.dims }).passed).toBe(true);
     });
 });
 
@@ -126,7 +126,7 @@ describe('property: the presentation search keeps the value', () => {
       fc.property(fc.oneof(matrix('mn', 3), scalar(3)), (text) => {
         const e = parseExpression(text, { decls });
         const out = authorForm(e);
-        const v = verifyChain([simplify(e), out], [...decls.symbols.values()], decls.dims, { points: 2 });
+        const v = verifyChain([simplify(e), out], { symbols: [...decls.symbols.values()], dims: decls.dims }, { points: 2 });
         expect(v.passed, `${text} → ${toText(out)}`).toBe(true);
       }),
       { numRuns: 60, seed: 13 },
