@@ -9,7 +9,7 @@ import type { Expr, SymNode } from '../src/expr/ast.js';
 import { parseExpression } from '../src/lang/parse.js';
 import { loadRules } from '../src/rewrite/rules.js';
 import { ruleResults } from '../src/doc/check.js';
-import { verifyChain } from '../src/check/steps.js';
+import { verifyChain } from '../src/check/equality.js';
 import { verifyClaim } from '../src/verify/claim.js';
 import { diagnoseStep } from '../src/verify/step-diagnosis.js';
 import { comparable, type Finding } from '../src/verify/diagnose.js';
@@ -139,7 +139,7 @@ describe('the mutation test of the mistake catalogue', () => {
       if (f.claim) return !verifyClaim({ decl: f.decl, f: f.claim.f, wrt: f.claim.wrt, kind: f.claim.kind, claim: f.correct }).verified;
       const decls = scopeOf(f);
       const [prev, cur] = [f.step!.prev, f.correct].map((t) => parseExpression(t, { decls }));
-      return !verifyChain([prev, cur], [...decls.symbols.values()], decls.dims).passed;
+      return !verifyChain([prev, cur], { symbols: [...decls.symbols.values()], dims: decls.dims }).passed;
     });
     expect(wrong.map((f) => `${f.name}: ${f.correct}`)).toEqual([]);
   });
