@@ -112,7 +112,7 @@ interface Test {
 function project(e: Expr, at: Evaluator, t: Test): Reading {
   if (!hasDerivative(e) || e.kind !== 'op') {
     const x = dot(t.W, at.eval(e));
-    return { value: Mat.scalar(x), noise: 0, size: Math.abs(x) };
+    return { value: Mat.scalar(x), noise: frob(t.W) * rounding(e, at), size: Math.abs(x) };
   }
   switch (e.op) {
     case 'add': {
@@ -188,13 +188,33 @@ function gaussian(n: number, rng: Rng): Mat {
   return m;
 }
 
-/** A side in full, with the finite differences' error (as the evaluator recorded it) and its terms' size. */
+/** The relative accuracy assumed for exact evaluation, of the largest value met on the way. */
+const ROUNDING = 1e-13;
+
+/**
+ * The rounding error of evaluating e exactly: ROUNDING times the largest value of any subexpression. (A
+ * side that cancels to 0, (M − xxᵀ)x at an eigenvector, is 0 only to within what it was computed from.)
+ */
+function rounding(e: Expr, at: Evaluator): number {
+  let largest = 0;
+  const seen = new Set<Expr>();
+  const walk = (x: Expr) => {
+    if (seen.has(x)) return;
+    seen.add(x);
+    largest = Math.max(largest, frob(at.eval(x)));
+    if (x.kind === 'op' && !DERIVATIVES.has(x.op)) x.args.forEach(walk);
+  };
+  walk(e);
+  return ROUNDING * largest;
+}
+
+/** A side in full, with its noise (rounding, and the finite differences' error as the evaluator recorded it) and its terms' size. */
 function full(e: Expr, point: Sample['point']): Reading {
   const at = new Evaluator(point);
   const value = at.eval(e);
   const terms = e.kind === 'op' && e.op === 'add' ? e.args.map((a) => frob(at.eval(a))) : [];
   const size = Math.max(frob(value), ...terms);
-  return { value, noise: at.uncertainty * size, size };
+  return { value, noise: at.uncertainty * size + rounding(e, at), size };
 }
 
 /**
