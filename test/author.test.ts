@@ -147,7 +147,7 @@ describe('the hand-written short forms the bench compares against are equal to w
       expect(s.forms.length).toBe(engine.length);
       s.forms.forEach((text, i) => {
         const hand = parseExpression(text, { decls });
-        const v = verifyChain([engine[i], hand], [...decls.symbols.values()], decls.dims);
+        const v = verifyChain([engine[i], hand], { symbols: [...decls.symbols.values()], dims: decls.dims });
         expect(v.passed, `${s.name} [${i}]: ${text}`).toBe(true);
       });
     });
