@@ -4,7 +4,7 @@
 import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 
-const entries = { cli: 'dist/src/cli/main.js', index: 'dist/src/index.js', 'serve-worker': 'dist/src/serve/worker.js' };
+const entries = { cli: 'dist/src/cli/main.js', index: 'dist/src/index.js', 'serve-worker': 'dist/src/serve/worker.js', 'check-worker': 'dist/src/app/check-worker.js' };
 
 rmSync('dist/bundle', { recursive: true, force: true });
 const result = await build({

@@ -152,4 +152,20 @@ describe('matcalc check: verify and render every document', () => {
     const tex = readFileSync(join(out, 'zl-deep-linear-gradient.tex'), 'utf8');
     expect(tex).toContain('\\stackrel{(i)}{=}');
   });
+  it('the command line checks documents in worker threads and writes the same pages as one thread', async () => {
+    const { mkdtempSync, readFileSync, readdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { spawnSync } = await import('node:child_process');
+    const { checkAndRender } = await import('../src/app/documents.js');
+    const files = ['ma-pca.matcalc', 'ma-glm.matcalc', 'zl-deep-linear-gradient.matcalc'].map((f) => join(DIR, f));
+    const [serial, threads] = [mkdtempSync(join(tmpdir(), 'matcalc-serial-')), mkdtempSync(join(tmpdir(), 'matcalc-threads-'))];
+    checkAndRender(files, serial);
+    const bin = new URL('../bin/matcalc.js', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [bin, 'check', ...files, '--out', threads], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('3 of 3 documents verified');
+    expect(readdirSync(threads).sort()).toEqual(readdirSync(serial).sort());
+    for (const f of readdirSync(serial).filter((x) => /\.(html|md|tex)$/.test(x))) expect(readFileSync(join(threads, f), 'utf8'), f).toBe(readFileSync(join(serial, f), 'utf8'));
+  });
 });

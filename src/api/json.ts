@@ -87,15 +87,20 @@ export function documentJson(r: DocumentResult): DocumentJson {
 }
 
 export function documentsJson(command: 'verify' | 'check', results: readonly DocumentResult[], pages?: string): DocumentsJson {
-  const verified = results.filter((r) => r.passed).length;
+  return documentsJsonOf(command, results.map(documentJson), pages);
+}
+
+/** The same from documents already in JSON (checked in worker threads). */
+export function documentsJsonOf(command: 'verify' | 'check', documents: readonly DocumentJson[], pages?: string): DocumentsJson {
+  const verified = documents.filter((d) => d.passed).length;
   return {
     matcalc: 1,
     command,
     kind: 'documents',
-    passed: verified === results.length,
+    passed: verified === documents.length,
     verified,
-    total: results.length,
-    documents: results.map(documentJson),
+    total: documents.length,
+    documents,
     ...(pages !== undefined ? { pages: `${pages}/index.html` } : {}),
   };
 }

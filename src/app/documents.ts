@@ -1,8 +1,13 @@
 // Verifying derivation documents: read, check, and describe the outcome (text for the terminal).
 import type { EqualityCounterexample } from '../verify/counterexample.js';
 import { matText, numText } from '../render/verify-output.js';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { documentJson } from '../api/json.js';
+import type { DocumentJson } from '../api/types.js';
 import { renderDocument } from '../render/document.js';
 import { documentPage, documentStatus } from '../render/document-page.js';
 import { htmlEscape, mdText, typography } from '../render/prose.js';
@@ -161,41 +166,131 @@ export function checkAndRender(
   const names = outputNames(texts.map((d) => d.file));
   const rules = loadRules();
   mkdirSync(out, { recursive: true });
-  const checked: CheckedDocument[] = [];
-  let assetsWritten = false;
-  texts.forEach((doc, i) => {
+  const checked = texts.map((doc, i) => {
     progress?.(i, texts.length, doc.file);
-    const result = verifyDocument(doc, undefined, rules);
-    const name = names[i];
-    const rendered = renderDocument(documentPage(result, rules), { assets: 'files', checkmarks: opts.checkmarks });
-    writeFileSync(join(out, `${name}.html`), rendered.html);
-    writeFileSync(join(out, `${name}.tex`), rendered.tex);
-    writeFileSync(join(out, `${name}.md`), rendered.md);
-    writeFileSync(join(out, `${name}${DOCUMENT_EXTENSION}`), doc.text);
-    if (!assetsWritten)
-      for (const a of rendered.assets) {
-        mkdirSync(dirname(join(out, a.path)), { recursive: true });
-        writeFileSync(join(out, a.path), a.data);
-      }
-    assetsWritten = true;
-    checked.push({ file: doc.file, result, name, page: `${name}.html` });
+    return checkAndRenderOne({ doc, name: names[i], out, checkmarks: opts.checkmarks, assets: i === 0 }, rules);
   });
   progress?.(texts.length, texts.length, '');
-  writeFileSync(join(out, 'index.html'), indexHtml(checked));
-  writeFileSync(join(out, 'index.md'), indexMd(checked));
+  writeIndex(out, checked.map(summary));
   return checked;
 }
 
-function indexHtml(docs: readonly CheckedDocument[]): string {
-  const ok = docs.filter((d) => d.result.passed).length;
+/** One document of `matcalc check`: what a worker thread is given (src/app/check-worker.ts). */
+export interface CheckJob {
+  readonly doc: DocumentText;
+  /** the files' common name in the output directory */
+  readonly name: string;
+  readonly out: string;
+  readonly checkmarks?: boolean;
+  /** write KaTeX's stylesheet and fonts too (the first document does) */
+  readonly assets: boolean;
+}
+
+/** Verify one document and write its pages (HTML, .tex, Markdown, the source) into the output directory. */
+export function checkAndRenderOne(job: CheckJob, rules: ReadonlyMap<string, Rule> = loadRules()): CheckedDocument {
+  const { doc, name, out } = job;
+  const result = verifyDocument(doc, undefined, rules);
+  const rendered = renderDocument(documentPage(result, rules), { assets: 'files', checkmarks: job.checkmarks });
+  writeFileSync(join(out, `${name}.html`), rendered.html);
+  writeFileSync(join(out, `${name}.tex`), rendered.tex);
+  writeFileSync(join(out, `${name}.md`), rendered.md);
+  writeFileSync(join(out, `${name}${DOCUMENT_EXTENSION}`), doc.text);
+  if (job.assets)
+    for (const a of rendered.assets) {
+      mkdirSync(dirname(join(out, a.path)), { recursive: true });
+      writeFileSync(join(out, a.path), a.data);
+    }
+  return { file: doc.file, result, name, page: `${name}.html` };
+}
+
+/** What the index page and the command line need of a checked document (plain data: it crosses threads). */
+export interface CheckedSummary {
+  readonly file: string;
+  readonly name: string;
+  readonly page: string;
+  readonly passed: boolean;
+  /** documentStatus: "verified: …" or the first failure */
+  readonly status: string;
+  readonly title?: string;
+  readonly source?: string;
+  /** printed formulas the document shows false */
+  readonly refuted: number;
+  readonly json: DocumentJson;
+}
+
+export function summary(c: CheckedDocument): CheckedSummary {
+  const r = c.result;
+  return {
+    file: c.file, name: c.name, page: c.page, passed: r.passed, status: documentStatus(r),
+    ...(r.doc.title !== undefined ? { title: r.doc.title } : {}), ...(r.doc.source !== undefined ? { source: r.doc.source } : {}),
+    refuted: r.results.filter((x) => x.kind === 'claim' && !x.item.expected).length,
+    json: documentJson(r),
+  };
+}
+
+/**
+ * checkAndRender with the documents spread over worker threads (one per core, at most 4): the longest
+ * first, the results in the documents' order. Without a worker script (running from the TypeScript
+ * sources) or with one document or one core, in this thread.
+ */
+export async function checkAndRenderInParallel(
+  docs: readonly DocumentText[],
+  out: string,
+  progress?: (done: number, total: number, file: string) => void,
+  opts: CheckOptions = {},
+): Promise<CheckedSummary[]> {
+  const script = checkWorkerScript();
+  const threads = Math.min(availableParallelism(), 4, docs.length);
+  if (!script || threads < 2) return checkAndRender(docs, out, progress, opts).map(summary);
+  const names = outputNames(docs.map((d) => d.file));
+  mkdirSync(out, { recursive: true });
+  const jobs = docs.map((doc, i) => ({ doc, name: names[i], out, checkmarks: opts.checkmarks, assets: i === 0 }));
+  const queue = jobs.map((_, i) => i).sort((a, b) => docs[b].text.length - docs[a].text.length);
+  const results: CheckedSummary[] = new Array(docs.length);
+  let done = 0;
+  progress?.(0, docs.length, docs[queue[0]].file);
+  await Promise.all(
+    Array.from({ length: threads }, async () => {
+      const worker = new Worker(script);
+      try {
+        for (let i = queue.shift(); i !== undefined; i = queue.shift()) {
+          results[i] = await new Promise<CheckedSummary>((resolve, reject) => {
+            worker.once('message', (m: { summary?: CheckedSummary; error?: string }) => (m.summary ? resolve(m.summary) : reject(new Error(m.error))));
+            worker.once('error', reject);
+            worker.postMessage(jobs[i]);
+          });
+          progress?.(++done, docs.length, docs[i].file);
+        }
+      } finally {
+        await worker.terminate();
+      }
+    }),
+  );
+  writeIndex(out, results);
+  return results;
+}
+
+/** The worker's script: in the bundle, its own entry; from tsc's output, the module beside this one; none from the sources. */
+function checkWorkerScript(): URL | undefined {
+  const at = import.meta.url.indexOf('/dist/bundle/');
+  const url = at >= 0 ? new URL(`${import.meta.url.slice(0, at)}/dist/bundle/check-worker.js`) : new URL('./check-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+function writeIndex(out: string, docs: readonly CheckedSummary[]): void {
+  writeFileSync(join(out, 'index.html'), indexHtml(docs));
+  writeFileSync(join(out, 'index.md'), indexMd(docs));
+}
+
+function indexHtml(docs: readonly CheckedSummary[]): string {
+  const ok = docs.filter((d) => d.passed).length;
   const link = (file: string, label: string) => `<a href="${htmlEscape(fileHref(file))}">${label}</a>`;
   const rows = docs
     .map((d) => {
-      const refuted = d.result.results.filter((x) => x.kind === 'claim' && !x.item.expected).length;
-      const note = refuted ? `<div class="src">${refuted} printed formula${refuted > 1 ? 's' : ''} shown false</div>` : '';
-      const status = d.result.passed ? `<span class="ok">✓&nbsp;verified</span>${note}` : `<span class="bad">✗ ${htmlEscape(documentStatus(d.result))}</span>`;
-      const title = htmlEscape(typography(d.result.doc.title ?? d.name));
-      return `<tr><td>${link(`${d.name}.html`, title)}<div class="src">${htmlEscape(typography(d.result.doc.source ?? ''))}</div></td><td>${status}</td><td>${link(`${d.name}.tex`, '.tex')} · ${link(`${d.name}.md`, '.md')} · ${link(`${d.name}${DOCUMENT_EXTENSION}`, 'source')}</td></tr>`;
+      const note = d.refuted ? `<div class="src">${d.refuted} printed formula${d.refuted > 1 ? 's' : ''} shown false</div>` : '';
+      const status = d.passed ? `<span class="ok">✓&nbsp;verified</span>${note}` : `<span class="bad">✗ ${htmlEscape(d.status)}</span>`;
+      const title = htmlEscape(typography(d.title ?? d.name));
+      return `<tr><td>${link(`${d.name}.html`, title)}<div class="src">${htmlEscape(typography(d.source ?? ''))}</div></td><td>${status}</td><td>${link(`${d.name}.tex`, '.tex')} · ${link(`${d.name}.md`, '.md')} · ${link(`${d.name}${DOCUMENT_EXTENSION}`, 'source')}</td></tr>`;
     })
     .join('\n');
   return `<!DOCTYPE html>
@@ -213,8 +308,8 @@ ${rows}
 `;
 }
 
-function indexMd(docs: readonly CheckedDocument[]): string {
+function indexMd(docs: readonly CheckedSummary[]): string {
   const link = (label: string, file: string) => `[${label}](${fileHref(file)})`;
-  const rows = docs.map((d) => `| ${link(mdText(d.result.doc.title ?? d.name), `${d.name}.md`)} | ${d.result.passed ? '✓ verified' : '✗ ' + mdText(documentStatus(d.result))} | ${link('.tex', `${d.name}.tex`)} · ${link('source', `${d.name}${DOCUMENT_EXTENSION}`)} |`);
+  const rows = docs.map((d) => `| ${link(mdText(d.title ?? d.name), `${d.name}.md`)} | ${d.passed ? '✓ verified' : '✗ ' + mdText(d.status)} | ${link('.tex', `${d.name}.tex`)} · ${link('source', `${d.name}${DOCUMENT_EXTENSION}`)} |`);
   return `# Derivations checked by matcalc\n\n| Document | Status | Files |\n| --- | --- | --- |\n${rows.join('\n')}\n`;
 }
