@@ -9,7 +9,8 @@ import { parseDocument } from '../src/doc/format.js';
 import { checkDocument } from '../src/doc/check.js';
 import { documentPage, labelNumbers } from '../src/render/document-page.js';
 import { renderDocument } from '../src/render/document.js';
-import { authorMath, authorProse } from '../src/render/author-math.js';
+import { authorMath, authorPieces, authorProse } from '../src/render/author-math.js';
+import { layoutDerivation, ownCitation } from '../src/render/derivation-latex.js';
 import { latexText, mdText, typography } from '../src/render/prose.js';
 import { loadRules } from '../src/rewrite/rules.js';
 import { checkAndRender, fileHref } from '../src/app/documents.js';
@@ -55,12 +56,19 @@ describe('paper numbering', () => {
     const tags = [...body(r.tex).matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1]);
     expect(tags.slice(0, 7)).toEqual(['92', '93', '94', '95', '96', '97', '8']);
   });
-  it('an automatic number never takes a number the document uses', () => {
-    expect([...body(r.tex).matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1])[7]).toBe('1');
-    const clash = render(`title: t\ndecl: x: n\nclaim (1): x'*x = norm(x)^2\nclaim: 2*x = x + x\nclaim (2): x = x\nclaim: 3*x = x + 2*x\n`);
-    expect([...body(clash.tex).matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1])).toEqual(['1', '3', '2', '4']);
-    // the same numbers in the report
-    expect([...clash.md.matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1])).toEqual(['1', '3', '2', '4']);
+  it('next to the paper\'s numbers an unlabelled claim is unnumbered; without them claims are numbered 1, 2, …', () => {
+    const tagsOf = (tex: string) => [...tex.matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1]);
+    const displays = (tex: string) => tex.match(/\\begin\{align\}/g)!.length;
+    // (92)–(97), (8), and the matrix form of the gradient without a number
+    expect(tagsOf(body(r.tex))).toEqual(['92', '93', '94', '95', '96', '97', '8']);
+    expect(displays(body(r.tex))).toBe(3);
+    const mixed = render(`title: t\ndecl: x: n\nclaim (1): x'*x = norm(x)^2\nclaim: 2*x = x + x\nclaim (2): x = x\nclaim: 3*x = x + 2*x\n`);
+    for (const out of [body(mixed.tex), mixed.md]) {
+      expect(tagsOf(out)).toEqual(['1', '2']);
+      expect(displays(out)).toBe(4);
+    }
+    const plain = render(`title: t\ndecl: x: n\nclaim: 2*x = x + x\nclaim: 3*x = x + 2*x\n`);
+    expect(tagsOf(body(plain.tex))).toEqual(['1', '2']);
   });
   it('a proof labelled with one number ends in that equation (the last line carries it)', () => {
     const one = render(`title: t\ndecl: x: n; A: n x n\nproof (32): grad(x'*A*x, x)\n  = (A + A')*x\n  = A*x + A'*x\n`);
@@ -210,5 +218,76 @@ describe('safe names in the index', () => {
     }
     expect(hrefs).toHaveLength(8);
     expect(links).toHaveLength(6);
+  });
+});
+
+describe('citations and the "where" paragraph read like the paper', () => {
+  it('every rule cites its source as a paper would: no seed line numbers, no other chain\'s labels, no formulas, nothing pdflatex cannot print', () => {
+    const unfit: string[] = [];
+    for (const r of rules.values()) {
+      if (!r.cite) continue;
+      for (const [why, re] of [['a line of a seed text', /\bl\.\s*\d/], ['the label of another chain', /App\.\s*[A-Z]\s*\([ivx]+\)/], ['a note to ourselves', /read backwards|TODO|\bwith [A-Z] = /], ['a formula', /[=⟨⟩∇ᵀ]/]] as const)
+        if (re.test(r.cite)) unfit.push(`${r.name}: ${why}: ${r.cite}`);
+      if (latexText(r.cite).includes('?')) unfit.push(`${r.name}: a character pdflatex cannot print: ${r.cite}`);
+    }
+    expect(unfit).toEqual([]);
+  });
+  it('inside its own paper a citation drops the authors, and a line does not cite its own number', () => {
+    const source = 'Zhou & Liang, "Characterization …", App. B eqs. (90)–(97)';
+    expect(ownCitation('Zhou & Liang App. B eq. (90)', { source })).toBe('eq. (90)');
+    expect(ownCitation('Zhou & Liang App. B, proof of eq. (15)', { source })).toBe('proof of eq. (15)');
+    expect(ownCitation('Magnus & Neudecker (2019), ch. 2, Thm 2; Zhou & Liang App. B eq. (95)', { source, tags: new Set(['95']) })).toBe('Magnus & Neudecker (2019), ch. 2, Thm 2');
+    expect(ownCitation('Zhou & Liang App. B eq. (95)', { source, tags: new Set(['95']) })).toBe('');
+    expect(ownCitation('Zhou & Liang App. B eq. (90)', { source: 'Tengyu Ma, "Why …", §3' })).toBe('Zhou & Liang App. B eq. (90)');
+    expect(ownCitation('Zhou & Liang App. B eq. (90)')).toBe('Zhou & Liang App. B eq. (90)');
+  });
+  it('ZL (101)–(105): each identity is said once, a later line refers to it, and no citation names the paper itself', () => {
+    const r = render(readFileSync(new URL('../derivations/zl-residual-gradient.matcalc', import.meta.url), 'utf8'));
+    expect(r.result.passed).toBe(true);
+    const where = body(r.tex).match(/^where \(i\).*$/m)![0];
+    for (const identity of ['\\operatorname{vec}(\\boldsymbol{A}\\boldsymbol{X}\\boldsymbol{B}) =', '\\boldsymbol{F}_{a} \\cdots \\boldsymbol{F}_{b} =', 'a constant term has zero derivative'])
+      expect(where.split(identity).length - 1, identity).toBe(1);
+    expect(where).toContain('(iv) follows as in (iii) and because');
+    expect(where).not.toMatch(/Zhou|l\.159/);
+    expect(where).toContain('(eq. (90))');
+  });
+  it('consecutive lines with the same reasons share a clause; a repeated reason later refers back', () => {
+    const x = parseExpression('x', { decls: parseDeclarations('x: n') });
+    const reason = (rule: string, says: string) => ({ rule, says: { text: says, latex: says }, citation: 'Matrix Cookbook eq. (5)' });
+    const d = {
+      quantity: { text: 'q', latex: 'q' }, start: x, startReason: reason('a', 'x = x'), where: [],
+      steps: [{ expr: x, reason: reason('b', 'y = y') }, { expr: x, reason: reason('b', 'y = y') }, { expr: x, reason: reason('a', 'x = x') }],
+    };
+    const text = layoutDerivation(d).where.map((p) => ('text' in p ? p.text : `$${p.math}$`)).join('');
+    expect(text).toBe('where (i) follows because $x = x$ (Matrix Cookbook eq. (5)), (ii) and (iii) follow because $y = y$ (Matrix Cookbook eq. (5)), and (iv) follows as in (i).');
+  });
+});
+
+describe('title and source lines', () => {
+  it('math in the source line is typeset ($…$), in the PDF, the report and the index', () => {
+    const r = render(`title: Gradient of $h$\nsource: Zhou & Liang, for any depth $l$ and any layers $k$, $k′$\ndecl: x: n\nclaim: 2*x = x + x\n`);
+    expect(r.tex).toContain('\\begin{center}\\small Zhou \\& Liang, for any depth $l$ and any layers $k$, $k\'$\\end{center}');
+    expect(r.tex).toContain('\\Large Gradient of $h$');
+    expect(r.tex).toMatch(/^% Gradient of h \(generated by matcalc\)/);
+    expect(r.md).toContain('*Zhou &amp; Liang, for any depth $l$ and any layers $k$, $k\'$*');
+    expect(r.html).toMatch(/<p class="source">Zhou &amp; Liang, for any depth <span class="katex">/);
+    expect(r.html).toContain('<title>Gradient of h</title>');
+  });
+  it('the documents of derivations/ write every symbol of a title or source line as math', () => {
+    const bare: string[] = [];
+    for (const f of readdirSync(new URL('../derivations/', import.meta.url)).filter((n) => n.endsWith('.matcalc'))) {
+      const doc = parseDocument(readFileSync(new URL(`../derivations/${f}`, import.meta.url), 'utf8'), f);
+      for (const line of [doc.title ?? '', doc.source ?? ''])
+        for (const p of authorPieces(line))
+          if (!p.math) for (const m of p.text.replace(/App\. [A-Z]\b/g, '').matchAll(/(?<![\w.′-])[b-zB-HJ-Z]′?(?![\w.′(-])/g)) bare.push(`${f}: "${m[0]}" in "${line}"`);
+    }
+    expect(bare).toEqual([]);
+  });
+  it('"## …" is a note for the report: in the HTML and Markdown, not in the paper\'s .tex', () => {
+    const r = render(`title: t\ndecl: x: n\n# For the paper.\n## Checked at three sizes.\nclaim: 2*x = x + x\n`);
+    expect(body(r.tex)).toContain('For the paper.');
+    expect(body(r.tex)).not.toContain('Checked at three sizes');
+    expect(r.md).toContain('Checked at three sizes.');
+    expect(r.html).toContain('Checked at three sizes.');
   });
 });

@@ -12,7 +12,7 @@ import { familyHessianJson, hessianJson } from '../render/hessian-output.js';
 import { verifyJson } from '../render/verify-output.js';
 import { deriveDocument, hessianDocument } from '../render/derive-document.js';
 import { documentPage } from '../render/document-page.js';
-import { renderDocument } from '../render/document.js';
+import { plainOf, renderDocument } from '../render/document.js';
 import { verifyClaim } from '../verify/claim.js';
 import { relationJson, verifyRelation } from '../app/relation.js';
 import { loadRules } from '../rewrite/rules.js';
@@ -167,7 +167,7 @@ export function render(req: RenderRequest): RenderJson {
       }
     }
     const r = renderDocument(doc, { assets: 'inline' });
-    return { matcalc: 1, command: 'render', format: req.format, title: doc.title, passed, content: req.format === 'latex' ? r.tex : req.format === 'md' ? r.md : r.html };
+    return { matcalc: 1, command: 'render', format: req.format, title: plainOf(doc.title), passed, content: req.format === 'latex' ? r.tex : req.format === 'md' ? r.md : r.html };
   });
 }
 

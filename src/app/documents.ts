@@ -11,6 +11,7 @@ import type { DocumentJson } from '../api/types.js';
 import { renderDocument } from '../render/document.js';
 import { documentPage, documentStatus } from '../render/document-page.js';
 import { htmlEscape, mdText, typography } from '../render/prose.js';
+import { authorPieces, authorPlain } from '../render/author-math.js';
 import { InputError } from '../expr/errors.js';
 import { parseDocument } from '../doc/format.js';
 import { checkDocument, type DocumentResult } from '../doc/check.js';
@@ -87,7 +88,7 @@ export function inequalityCounterexampleLines(v: InequalityVerdict, indent = '  
 
 /** One paragraph per document: the verdict, every claim and step with its line, the first failure. */
 export function documentText(r: DocumentResult): string {
-  const L = [`${r.passed ? 'VERIFIED' : 'FALSE'}: ${r.doc.file}${r.doc.title ? ` — ${r.doc.title}` : ''}`];
+  const L = [`${r.passed ? 'VERIFIED' : 'FALSE'}: ${r.doc.file}${r.doc.title ? ` — ${authorPlain(r.doc.title)}` : ''}`];
   for (const x of r.results) {
     if (x.kind === 'claim') {
       const what = x.item.expected ? 'claim' : 'refute';
@@ -289,8 +290,8 @@ function indexHtml(docs: readonly CheckedSummary[]): string {
     .map((d) => {
       const note = d.refuted ? `<div class="src">${d.refuted} printed formula${d.refuted > 1 ? 's' : ''} shown false</div>` : '';
       const status = d.passed ? `<span class="ok">✓&nbsp;verified</span>${note}` : `<span class="bad">✗ ${htmlEscape(d.status)}</span>`;
-      const title = htmlEscape(typography(d.title ?? d.name));
-      return `<tr><td>${link(`${d.name}.html`, title)}<div class="src">${htmlEscape(typography(d.source ?? ''))}</div></td><td>${status}</td><td>${link(`${d.name}.tex`, '.tex')} · ${link(`${d.name}.md`, '.md')} · ${link(`${d.name}${DOCUMENT_EXTENSION}`, 'source')}</td></tr>`;
+      const title = pieceHtml(d.title ?? d.name);
+      return `<tr><td>${link(`${d.name}.html`, title)}<div class="src">${pieceHtml(d.source ?? '')}</div></td><td>${status}</td><td>${link(`${d.name}.tex`, '.tex')} · ${link(`${d.name}.md`, '.md')} · ${link(`${d.name}${DOCUMENT_EXTENSION}`, 'source')}</td></tr>`;
     })
     .join('\n');
   return `<!DOCTYPE html>
@@ -308,8 +309,11 @@ ${rows}
 `;
 }
 
+/** An author's title or source line in the index (which loads no math fonts): the math in italics. */
+const pieceHtml = (s: string): string => authorPieces(s).map((p) => (p.math ? `<i>${htmlEscape(p.text)}</i>` : htmlEscape(typography(p.text)))).join('');
+
 function indexMd(docs: readonly CheckedSummary[]): string {
   const link = (label: string, file: string) => `[${label}](${fileHref(file)})`;
-  const rows = docs.map((d) => `| ${link(mdText(d.title ?? d.name), `${d.name}.md`)} | ${d.passed ? '✓ verified' : '✗ ' + mdText(d.status)} | ${link('.tex', `${d.name}.tex`)} · ${link('source', `${d.name}${DOCUMENT_EXTENSION}`)} |`);
+  const rows = docs.map((d) => `| ${link(mdText(authorPlain(d.title ?? d.name)), `${d.name}.md`)} | ${d.passed ? '✓ verified' : '✗ ' + mdText(d.status)} | ${link('.tex', `${d.name}.tex`)} · ${link('source', `${d.name}${DOCUMENT_EXTENSION}`)} |`);
   return `# Derivations checked by matcalc\n\n| Document | Status | Files |\n| --- | --- | --- |\n${rows.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@
 //   at: Y = W3*W2*W1*X                     (an evaluation point; or  assume: W3*W2*W1*X - Y = 0)
 //
 //   # prose: lines starting with # are comments, kept as text in the rendered document
+//   ## a note for the verification report only (how the lines were checked), left out of the paper's .tex
 //
 //   claim (8): grad(0.5*norm(e)^2, W2) = W3'*e*(W1*X)'
 //   refute (4.2): grad(0.5*norm(M - x*x')^2, x) = -(M - x*x')*x     (a printed formula shown to be false)
@@ -62,6 +63,8 @@ export interface DocProse {
   readonly kind: 'prose';
   readonly line: number;
   readonly text: string;
+  /** written "## …": a note for the verification report, not part of the paper's text */
+  readonly report?: boolean;
 }
 
 export type DocItem = DocClaim | DocProof | DocProse;
@@ -148,14 +151,15 @@ export function parseDocument(text: string, file: string): DocumentSource {
     if (!t) return;
     if (t.startsWith('#')) {
       closeProof();
+      const report = t.startsWith('##');
       const words = t.replace(/^#+\s?/, '');
       // consecutive comment lines are one paragraph; an empty "#" line starts the next
       const last = items[items.length - 1];
-      if (last?.kind === 'prose' && last.line + lastProseLines === line && words.trim() && last.text.trim()) {
+      if (last?.kind === 'prose' && !last.report === !report && last.line + lastProseLines === line && words.trim() && last.text.trim()) {
         items[items.length - 1] = { ...last, text: `${last.text} ${words}` };
         lastProseLines++;
       } else {
-        items.push({ kind: 'prose', line, text: words });
+        items.push({ kind: 'prose', line, text: words, ...(report ? { report } : {}) });
         lastProseLines = 1;
       }
       return;

@@ -164,3 +164,11 @@ export function authorProse(s: string, names: AuthorNames, where: string): Inlin
   if (buf) parts.push(text(buf));
   return parts;
 }
+
+/** An author's text in pieces: text, and what was written between $…$ (\$ is a dollar sign). */
+export function authorPieces(s: string): { text: string; math: boolean }[] {
+  return s.split(/(?<!\\)\$/).map((p, i) => ({ text: p.replace(/\\\$/g, '$'), math: i % 2 === 1 })).filter((p) => p.text);
+}
+
+/** An author's text without its math markers ("for any depth $l$" → "for any depth l"), for places without math. */
+export const authorPlain = (s: string): string => authorPieces(s).map((p) => p.text).join('');

@@ -54,48 +54,137 @@ function leadingProse(t: string): string {
   return words.join(' ');
 }
 
+/** One identity a step applies: how it is said, and what tells it apart from the others (its rule). */
+interface Said {
+  readonly key: string;
+  /** "follows because ", "follows from ", or "" when the text has its own verb */
+  readonly verb: string;
+  readonly body: Inline[];
+}
+
+/**
+ * A citation as the document's own paper would print it: a part that cites the paper the document comes
+ * from drops the authors (and "App. B" before an equation), and a part citing an equation this very
+ * display carries is dropped ("(iv) … (eq. (95))" on line (95) would cite itself).
+ */
+export function ownCitation(citation: string, c: CitationContext = {}): string {
+  if (!c.source) return citation;
+  const parts = citation.split(/;\s*/).flatMap((part) => {
+    const authors = /^(.+?)(?= App\.| \(\d{4}\)|,| eq\.| §)/.exec(part)?.[1];
+    if (!authors || !c.source!.startsWith(authors) || !/^[,\s]/.test(c.source!.slice(authors.length))) return [part];
+    const own = part.slice(authors.length).replace(/^,?\s*/, '').replace(/^App\.\s+[A-Z]\b,?\s*(?=.*\beq\.)/, '');
+    const eq = /^eq\.\s*\(([^)]+)\)$/.exec(own);
+    return eq && c.tags?.has(eq[1]) ? [] : [own];
+  });
+  return parts.join('; ');
+}
+
 /** A reason as a verb ("follows because ", "follows from ", or "" when the text has its own) and what follows it. */
-function reasonParts(r: Reason): { verb: string; body: Inline[] } {
+function reasonParts(r: Reason, c: CitationContext): Said {
   const t = r.says.text.trim().replace(/\s+/g, ' ');
+  const key = r.rule ?? t;
   const formula = r.says.latex.trim();
-  const cite = r.citation ? [text(` (${r.citation})`)] : [];
+  const citation = r.citation && ownCitation(r.citation, c);
+  const cite = citation ? [text(` (${citation})`)] : [];
   // an author's reason may be written with $…$ already: it is typeset as it is
   const written = r.says.parts;
   const lead = leadingProse(t);
   const rest = t.slice(lead.length).trim();
   // the author wrote "because …": it reads "follows because …" (or as written, with its own connective)
-  if (written) return { verb: CONNECTIVE.test(t) ? '' : 'follows because ', body: [...written, ...cite] };
-  if (!lead) return { verb: 'follows because ', body: [...(formula ? [math(formula)] : [text(t)]), ...cite] };
+  if (written) return { key, verb: CONNECTIVE.test(t) ? '' : 'follows because ', body: [...written, ...cite] };
+  if (!lead) return { key, verb: 'follows because ', body: [...(formula ? [math(formula)] : [text(t)]), ...cite] };
   if (!rest || !FORMULA.test(rest)) {
     // "because of the chain rule" reads "follows because of the chain rule", not "follows from of …"
     const verb = CONNECTIVE.test(t) ? '' : /^(a|an|of)\s/i.test(t) || /\s(is|are|has|have|does|do|holds|hold|vanishes|vanish|equals|equal)\s/.test(t) ? 'follows because ' : 'follows from ';
-    return { verb, body: [text(t), ...cite] };
+    return { key, verb, body: [text(t), ...cite] };
   }
   const verb = CONNECTIVE.test(lead) ? '' : /^of\s/i.test(lead) ? 'follows because ' : 'follows from ';
-  return { verb, body: [text(`${lead} `), formula ? math(formula) : text(rest), ...cite] };
+  return { key, verb, body: [text(`${lead} `), formula ? math(formula) : text(rest), ...cite] };
+}
+
+/**
+ * Several identities in one clause, those with the same verb as a series: "because A, B and C, and from
+ * the chain rule D". `verb` is the one already printed before the clause.
+ */
+function joinSaid(said: readonly Said[], verb: string): Inline[] {
+  const groups: Said[][] = [];
+  for (const m of said) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].verb === m.verb && m.verb) last.push(m);
+    else groups.push([m]);
+  }
+  // a comma before "and" once the clause has more than two items (as Zhou & Liang write a series)
+  const sep = groups.length > 2 || groups.some((g) => g.length > 1) ? ', and ' : ' and ';
+  return groups.flatMap((g, i) => {
+    const own = g[0].verb.replace(/^follows\s+/, '');
+    const lead = i === 0 ? (g[0].verb === verb ? '' : own) : sep + own;
+    return [text(lead), ...g.flatMap((m, j) => [...(j === 0 ? [] : [text(j === g.length - 1 ? ' and ' : ', ')]), ...m.body])];
+  });
 }
 
 /**
  * How a paper says why a step holds. A rule text that starts with a formula "follows because" it
  * (shown as the rule's LaTeX); one that names a rule "follows from" the name, then the formula; prose
- * that is a clause ("a term that does not depend on X has zero derivative") "follows because"; text
- * that starts with its own connective ("uses the result in eq. (97)") is kept as it is. A step that
- * applies several rules names them all: "follows from the chain rule and because (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ".
+ * that is a clause ("a constant term has zero derivative") "follows because"; text that starts with its
+ * own connective ("uses the result in eq. (97)") is kept as it is. A step that applies several rules
+ * names them all: "follows from the chain rule and because (A ⊗ B)ᵀ = Aᵀ ⊗ Bᵀ".
  */
-export function reasonProse(r: Reason): Inline[] {
-  const [first, ...more] = [r, ...(r.with ?? [])].map(reasonParts);
-  const out: Inline[] = [text(first.verb), ...first.body];
-  for (const m of more) {
-    // "follows because A and B", "follows from A and because B"
-    const verb = m.verb === first.verb ? '' : m.verb.replace(/^follows\s+/, '');
-    out.push(text(` and ${verb}`), ...m.body);
-  }
-  return out.filter((p) => !('text' in p) || p.text !== '');
+export function reasonProse(r: Reason, c: CitationContext = {}): Inline[] {
+  const said = [r, ...(r.with ?? [])].map((x) => reasonParts(x, c));
+  return [text(said[0].verb), ...joinSaid(said, said[0].verb)].filter((p) => !('text' in p) || p.text !== '');
 }
 
 /** "a, b, and c" with a comma before "and" from three items on, as Zhou & Liang write it. */
 function series(items: readonly Inline[][]): Inline[] {
   return items.flatMap((it, i) => [...(i === 0 ? [] : [text(i === items.length - 1 ? (items.length > 2 ? ', and ' : ' and ') : ', ')]), ...it]);
+}
+
+/** "(iii)", "(iii) and (iv)", "(iii)–(v)": labels of consecutive lines. */
+function labelRange(labels: readonly number[]): string {
+  const l = labels.map((n) => `(${roman(n)})`);
+  return l.length === 1 ? l[0] : l.length === 2 ? `${l[0]} and ${l[1]}` : `${l[0]}\u2013${l[l.length - 1]}`;
+}
+
+/**
+ * The "where" clauses, each identity said once, as App. B says them: consecutive lines that apply the
+ * same identities share one clause ("(iii) and (iv) follow from …"), and a line that applies identities
+ * already said refers to the line that said them ("(iv) follows as in (iii) and because …").
+ */
+function whereClauses(reasons: readonly Reason[], c: CitationContext): Inline[][] {
+  type Clause = { labels: number[]; said: Said[]; keys: string; fresh: boolean; seen: number[] };
+  const clauses: Clause[] = [];
+  const firstSaid = new Map<string, number>();
+  reasons.forEach((r, i) => {
+    const label = i + 1;
+    const said = [r, ...(r.with ?? [])].map((x) => reasonParts(x, c));
+    const keys = said.map((s) => s.key).join('\n');
+    const prev = clauses[clauses.length - 1];
+    if (prev && prev.fresh && prev.keys === keys && said[0].verb) {
+      prev.labels.push(label);
+      return;
+    }
+    const seen = [...new Set(said.filter((s) => firstSaid.has(s.key)).map((s) => firstSaid.get(s.key)!))].sort((a, b) => a - b);
+    const fresh = said.filter((s) => !firstSaid.has(s.key));
+    for (const s of fresh) firstSaid.set(s.key, label);
+    clauses.push({ labels: [label], said: fresh, keys, fresh: seen.length === 0, seen });
+  });
+  return clauses.map((cl) => {
+    const plural = cl.labels.length > 1;
+    const head = text(`${labelRange(cl.labels)} `);
+    if (!cl.seen.length) {
+      const verb = cl.said[0].verb;
+      return [head, text(plural ? verb.replace(/^follows/, 'follow') : verb), ...joinSaid(cl.said, verb)].filter((p) => !('text' in p) || p.text !== '');
+    }
+    const as = text(`follows as in ${cl.seen.map((n) => `(${roman(n)})`).join(' and ')}`);
+    if (!cl.said.length) return [head, as];
+    return [head, as, text(' and '), ...joinSaid(cl.said, '')].filter((p) => !('text' in p) || p.text !== '');
+  });
+}
+
+/** Where the derivation is printed: the document's source line and the numbers of its display's lines. */
+export interface CitationContext {
+  readonly source?: string;
+  readonly tags?: ReadonlySet<string>;
 }
 
 export interface DerivationLayout {
@@ -110,6 +199,8 @@ export interface DerivationOptions {
    * lines; by default the derivation's own `equation`, else LaTeX numbers them.
    */
   readonly first?: string | null;
+  /** the document the derivation is printed in, for its citations (ownCitation) */
+  readonly citing?: CitationContext;
   /** a check mark (or a cross) on each line: whether the step holds */
   readonly marks?: readonly ('ok' | 'bad')[];
 }
@@ -122,12 +213,11 @@ export function layoutDerivation(d: Derivation, opts: DerivationOptions = {}): D
     if (typeof tag === 'string') tag = nextTag(tag);
     return t;
   };
-  const reasons: Inline[][] = [];
+  const reasons: Reason[] = [];
   const relation = (r: Reason | undefined) => {
     if (!r) return '=';
-    const label = `(${roman(reasons.length + 1)})`;
-    reasons.push([text(`${label} `), ...reasonProse(r)]);
-    return `\\stackrel{${label}}{=}`;
+    reasons.push(r);
+    return `\\stackrel{(${roman(reasons.length)})}{=}`;
   };
   const mark = (i: number) => (opts.marks?.[i] ? { mark: opts.marks[i] } : {});
   const rows: Row[] = [];
@@ -139,7 +229,7 @@ export function layoutDerivation(d: Derivation, opts: DerivationOptions = {}): D
   });
   const defs = d.where.map((w) => [math(`${toLatex(sym(w.name, w.value.shape))} = ${toLatex(w.value)}`)]);
   const where: Inline[] = [];
-  if (reasons.length) where.push(text('where '), ...series(reasons));
+  if (reasons.length) where.push(text('where '), ...series(whereClauses(reasons, opts.citing ?? {})));
   if (defs.length) where.push(text(reasons.length ? '; here ' : 'where '), ...series(defs));
   if (where.length) where.push(text('.'));
   return { rows, where };

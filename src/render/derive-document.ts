@@ -15,7 +15,17 @@ import { derivationLatex } from './derivation-latex.js';
 import { symLatex } from './names.js';
 import { toLatex } from './print.js';
 import { math, text, type Inline } from './prose.js';
-import type { Block, DocumentInput, Section } from './document.js';
+import type { Block, DocumentInput, Heading, Section } from './document.js';
+import { visibleLength } from './layout.js';
+
+/**
+ * "Gradient of f = ½‖Xw − y‖²": the function typeset in the title (its text has ^ and * that text mode
+ * would print as accents and stars), or "Gradient of f" when it is too long for a title's line or two.
+ */
+function titleOf(what: string, f: DeriveOutput['f'], expr: string): Heading {
+  const tex = `f = ${toLatex(f)}`;
+  return { plain: `${what} of f = ${expr.trim()}`, parts: [text(`${what} of `), math(visibleLength(tex) <= 36 ? tex : 'f')] };
+}
 
 const prose = (...parts: Inline[]): Block => ({ kind: 'prose', parts });
 /** Messages of the checker as sentences: a capital and a full stop (the report's, not the paper's). */
@@ -65,7 +75,7 @@ export function deriveDocument(o: DeriveOutput): DocumentInput {
     });
   const check = o.verdict ? [verdictLine(o.verdict), ...o.verdict.notes.map((n) => `note: ${n}`)] : ['check skipped (--no-check)'];
   sections.push({ title: 'Check', blocks: check.map(sentence), report: true });
-  return { title: `${gradient ? 'Gradient' : 'Jacobian'} of f = ${o.input.expr.trim()}`, sections };
+  return { title: titleOf(gradient ? 'Gradient' : 'Jacobian', o.f, o.input.expr), sections };
 }
 
 export function hessianDocument(o: HessianOutput): DocumentInput {
@@ -80,7 +90,7 @@ export function hessianDocument(o: HessianOutput): DocumentInput {
     blocks: [{ kind: 'derivation', derivation: d.display }, sentence(checkedVerdictLine(d.verdict, d.result, true))],
   }));
   return {
-    title: `Hessian of f = ${o.input.expr.trim()}`,
+    title: titleOf('Hessian', o.f, o.input.expr),
     sections: [functionSection(o.f, o.decls, at), { title: 'Hessian', blocks }, ...steps, { title: 'Check', blocks: [sentence(check)], report: true }],
   };
 }

@@ -17,8 +17,8 @@ import { splitEquation } from '../doc/format.js';
 import { idxOf, indexVar } from '../expr/indices.js';
 import { idxLatex } from '../ops/range.js';
 import { math, text, type Inline } from './prose.js';
-import { authorParagraph, authorProse, type AuthorNames } from './author-math.js';
-import type { Block, DocumentInput, Mark, Section, Tag } from './document.js';
+import { authorParagraph, authorPlain, authorProse, type AuthorNames } from './author-math.js';
+import type { Block, DocumentInput, Heading, Mark, Section, Tag } from './document.js';
 import type { DocumentResult, LineResult } from '../doc/check.js';
 import type { Derivation, Reason, Step } from '../derivation/model.js';
 import type { Rule } from '../rewrite/rules.js';
@@ -142,8 +142,10 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
   let k = 0;
   for (const item of r.doc.items) {
     if (item.kind === 'prose') {
+      // "## …" is a note for the report (how the lines were checked), not the paper's text
+      const report = item.report === true;
       for (const part of authorParagraph(item.text, names, at(item.line)))
-        body.push('prose' in part ? { kind: 'prose', parts: part.prose } : { kind: 'equations', rows: [{ ...part.display, rel: part.display.lhs ? '=' : '', tag: null }] });
+        body.push('prose' in part ? { kind: 'prose', parts: part.prose, report } : { kind: 'equations', rows: [{ ...part.display, rel: part.display.lhs ? '=' : '', tag: null }], report });
       continue;
     }
     const res = r.results[k++];
@@ -209,9 +211,11 @@ export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>
     for (const f of bad?.findings ?? []) body.push(report(text(`Diagnosis: ${f}.`)));
     if (bad?.counterexample) body.push(report(text(counterexampleProse(bad.counterexample, 'the line before', 'this line'))));
   }
+  // the title and source line may hold math too ("for any depth $l$ and any layer $k$")
+  const heading = (s: string, what: string): Heading => (s.includes('$') ? { plain: authorPlain(s), parts: authorProse(s, names, `${r.doc.file}: the ${what}`) } : s);
   return {
-    title: r.doc.title ?? r.doc.file,
-    ...(r.doc.source ? { source: r.doc.source } : {}),
+    title: heading(r.doc.title ?? r.doc.file, 'title'),
+    ...(r.doc.source ? { source: heading(r.doc.source, 'source line') } : {}),
     sections: [settingSection(r, written), { blocks: body }],
   };
 }
