@@ -18,6 +18,8 @@ import { InputError } from '../src/expr/errors.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
 import { toLatex } from '../src/render/print.js';
+import { runDerive } from '../src/app/derive.js';
+import { formatLatex } from '../src/render/derive-output.js';
 
 const rules = loadRules();
 const render = (text: string, opts: { checkmarks?: boolean } = {}) => {
@@ -152,6 +154,21 @@ describe('notation as in the papers', () => {
     expect(tex('W[k2-1]')).toBe("\\boldsymbol{W}_{k'-1}");
     expect(toLatex(parseExpression('Q_k2q2', { decls: parseDeclarations('Q_k2q2: d x d') }))).toBe("\\boldsymbol{Q}_{k'q'}");
     expect(tex('sigmoid(x)')).toBe('\\sigma(\\boldsymbol{x})');
+  });
+});
+
+describe('σ names one function per text', () => {
+  it('the logistic function is σ, unless the same document or output uses the generic σ: then it is sigmoid', () => {
+    const both = render(`title: t\ndecl: x: n\nclaim: sigmoid(x) + sigma(x) = sigma(x) + sigmoid(x)\n`);
+    for (const out of [body(both.tex), both.md]) {
+      expect(out).toContain('\\operatorname{sigmoid}(\\boldsymbol{x}) + \\sigma(\\boldsymbol{x})');
+    }
+    expect(body(render(`title: t\ndecl: x: n\nclaim: 2*sigmoid(x) = sigmoid(x) + sigmoid(x)\n`).tex)).not.toContain('sigmoid');
+    const derived = (expr: string) => formatLatex(runDerive({ expr, decl: 'W: n x n; x: n', wrt: ['x'], check: false }));
+    expect(derived('sum(sigmoid(W*x)) + sum(sigma(W*x))')).toMatch(/\\operatorname\{sigmoid\}.*\\sigma\^\{\\prime\}|\\sigma\^\{\\prime\}.*\\operatorname\{sigmoid\}/);
+    expect(derived('sum(sigmoid(W*x))')).not.toContain('operatorname{sigmoid}');
+    // the choice holds for one text only
+    expect(toLatex(parseExpression('sigmoid(x)', { decls: parseDeclarations('x: n') }))).toBe('\\sigma(\\boldsymbol{x})');
   });
 });
 

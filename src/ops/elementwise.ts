@@ -74,8 +74,8 @@ export const ELEMENTWISE: readonly Elementwise[] = [
   {
     name: 'sigmoid', doc: '1/(1 + e⁻ˣ)', f: sigmoid,
     derivative: (a) => hadamard(ew('sigmoid', a), add(onesLike(a), neg(ew('sigmoid', a)))),
-    // the logistic function is σ in the papers (Ma §3)
-    latex: () => '\\sigma',
+    // the logistic function is σ in the papers (Ma §3), unless the text uses the generic σ too (withNotation)
+    latex: () => notation.sigmoid,
     // NumPy has no sigmoid; σ(x) = (1 + tanh(x/2))/2 cannot overflow
     py: (x, lib) => (lib === 'torch' ? `torch.sigmoid(${x()})` : `0.5 * (1 + np.tanh(0.5 * ${x(ATOM)}))`),
     ts: helper('sigmoid'), tsHelper: 'const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));',
@@ -141,6 +141,42 @@ export function entrywiseQuotient(numerator: string): { name: string; denominato
 }
 
 const BY_NAME = new Map(ELEMENTWISE.map((e) => [e.name, e]));
+
+/** How a text writes the functions whose letter depends on the rest of the text. */
+export interface Notation {
+  readonly sigmoid: string;
+}
+export const PAPER_NOTATION: Notation = { sigmoid: '\\sigma' };
+let notation = PAPER_NOTATION;
+
+/**
+ * The notation of one text (a document, a command's output) that prints these expressions: the logistic
+ * function is σ, as the papers write it, unless the generic entrywise σ (`sigma`, with σ′, σ″) appears in
+ * the same text; then σ would name two functions, and the logistic function is written sigmoid.
+ */
+export function notationFor(exprs: Iterable<Expr>): Notation {
+  const seen = new Set<Expr>();
+  const found = new Set<string>();
+  const visit = (e: Expr): void => {
+    if (e.kind !== 'op' || seen.has(e)) return;
+    seen.add(e);
+    if (e.op === 'ew') found.add(e.attrs.fn!);
+    e.args.forEach(visit);
+  };
+  for (const e of exprs) visit(e);
+  return found.has('sigma') && found.has('sigmoid') ? { sigmoid: '\\operatorname{sigmoid}' } : PAPER_NOTATION;
+}
+
+/** Print in a notation (the printers read it while `print` runs). */
+export function withNotation<T>(n: Notation, print: () => T): T {
+  const before = notation;
+  notation = n;
+  try {
+    return print();
+  } finally {
+    notation = before;
+  }
+}
 
 export function elementwise(name: string): Elementwise {
   const e = BY_NAME.get(name);

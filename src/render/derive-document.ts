@@ -2,7 +2,9 @@
 // and its declarations, the results as numbered equations, the names used, recorded derivations when
 // --steps asked for them, and the check's verdict as prose. Also `derive --steps --format latex`: the
 // derivations alone, to paste into a paper.
-import { sym, type SymNode } from '../expr/ast.js';
+import { notationFor, withNotation } from '../ops/elementwise.js';
+import { sym, type Expr, type SymNode } from '../expr/ast.js';
+import type { Derivation } from '../derivation/model.js';
 import { dimLatex, isOne } from '../expr/dim.js';
 import { isScalarShape } from '../expr/shape.js';
 import type { Declarations } from '../lang/decl.js';
@@ -57,7 +59,19 @@ function whereBlock(named: readonly Named[]): Block[] {
   return [prose(...parts)];
 }
 
-export function deriveDocument(o: DeriveOutput): DocumentInput {
+/**
+ * A document and the notation it is printed in: σ is the logistic function unless f uses the generic σ
+ * too (notationFor); the renderer prints its derivations in the same notation.
+ */
+function inNotation<O extends { f: Expr }>(o: O, doc: (o: O) => DocumentInput): DocumentInput {
+  const notation = notationFor([o.f]);
+  return { ...withNotation(notation, () => doc(o)), notation };
+}
+
+export const deriveDocument = (o: DeriveOutput): DocumentInput => inNotation(o, gradientDocument);
+export const hessianDocument = (o: HessianOutput): DocumentInput => inNotation(o, hessianPage);
+
+function gradientDocument(o: DeriveOutput): DocumentInput {
   const gradient = o.kind === 'gradient';
   const result: Block[] = [{ kind: 'equations', rows: resultRows(o) }, ...whereBlock(o.named)];
   for (const r of o.results)
@@ -78,7 +92,7 @@ export function deriveDocument(o: DeriveOutput): DocumentInput {
   return { title: titleOf(gradient ? 'Gradient' : 'Jacobian', o.f, o.input.expr), sections };
 }
 
-export function hessianDocument(o: HessianOutput): DocumentInput {
+function hessianPage(o: HessianOutput): DocumentInput {
   const at = o.assumptions.map((a) => [math(`${symLatex(a.symbol)} = ${toLatex(a.value)}`)]);
   const blocks: Block[] = [prose(text(`Convention: ${VEC_CONVENTION}.`)), { kind: 'equations', rows: hessianRows(o) }];
   if (o.wrt.length > 1) blocks.push(prose(text('The blocks below the diagonal are the transposes: H[Wj, Wi] = H[Wi, Wj]ᵀ.')));
@@ -103,10 +117,13 @@ const HESSIAN_TITLES: Record<RecordedHessianDerivation['result'], (t: string) =>
 
 /** --hessian --steps --format latex: each derivation as an align and its "where (i) …" paragraph. */
 export function hessianStepsLatex(derivations: readonly RecordedHessianDerivation[]): string {
-  return derivations.map((d) => `% ${d.title}, step by step (matcalc); ${checkedVerdictLine(d.verdict, d.result, true)}\n${derivationLatex(d.display)}`).join('\n');
+  return withNotation(notationFor(derivations.flatMap(chainExprs)), () => derivations.map((d) => `% ${d.title}, step by step (matcalc); ${checkedVerdictLine(d.verdict, d.result, true)}\n${derivationLatex(d.display)}`).join('\n'));
 }
 
 /** Each recorded derivation as an align and its "where (i) …" paragraph, after a comment with its check. */
 export function stepsLatex(derivations: readonly RecordedDerivation[]): string {
-  return derivations.map((d) => `% ${derivedQuantity(d)}, step by step (matcalc); ${chainVerdictLine(d)}\n${derivationLatex(d.display)}`).join('\n');
+  return withNotation(notationFor(derivations.flatMap(chainExprs)), () => derivations.map((d) => `% ${derivedQuantity(d)}, step by step (matcalc); ${chainVerdictLine(d)}\n${derivationLatex(d.display)}`).join('\n'));
 }
+
+/** The expressions of a recorded chain (for its notation: σ). */
+const chainExprs = (d: { display: Derivation }): Expr[] => [d.display.start, ...d.display.steps.map((s) => s.expr)];

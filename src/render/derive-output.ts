@@ -1,4 +1,5 @@
 // Output of `matcalc derive` in text, LaTeX and JSON (schema: docs/json.md).
+import { notationFor, withNotation } from '../ops/elementwise.js';
 import { sym, type Expr } from '../expr/ast.js';
 import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shapeText, shape } from '../expr/shape.js';
@@ -178,12 +179,15 @@ export function resultRows(o: DeriveOutput): { lhs: string; rhs: string }[] {
 }
 
 export function formatLatex(o: DeriveOutput): string {
-  const rows = resultRows(o).map((r) => `${r.lhs} &= ${r.rhs}`);
-  const lines = [`% f = ${toText(o.f)}`, '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
-  if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(symOf(n.name, n.value))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
-  for (const r of o.results) if (r.cookbookDisplay) lines.push(`% ${symmetricNote(r.variable.name)}`);
-  if (o.verdict) lines.push(`% ${verdictLine(o.verdict)}`);
-  return lines.join('\n') + '\n';
+  // σ is the logistic function unless the generic σ appears too (notationFor)
+  return withNotation(notationFor([o.f]), () => {
+    const rows = resultRows(o).map((r) => `${r.lhs} &= ${r.rhs}`);
+    const lines = [`% f = ${toText(o.f)}`, '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
+    if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(symOf(n.name, n.value))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
+    for (const r of o.results) if (r.cookbookDisplay) lines.push(`% ${symmetricNote(r.variable.name)}`);
+    if (o.verdict) lines.push(`% ${verdictLine(o.verdict)}`);
+    return lines.join('\n') + '\n';
+  });
 }
 
 function symOf(name: string, value: Expr): Expr {
@@ -204,7 +208,10 @@ export function familiesJson(decls: Declarations): Pick<DeriveJson, 'families' |
   };
 }
 
-export function toJson(o: DeriveOutput): DeriveJson {
+// σ is the logistic function unless the generic σ appears too (notationFor)
+export const toJson = (o: DeriveOutput): DeriveJson => withNotation(notationFor([o.f]), () => toJsonIn(o));
+
+function toJsonIn(o: DeriveOutput): DeriveJson {
   return {
     matcalc: 1,
     command: 'derive',

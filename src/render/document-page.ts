@@ -5,6 +5,7 @@
 // each claim and proof, and the checker's verdict, diagnosis and counterexample after each.
 import { sym, type Expr } from '../expr/ast.js';
 import { toLatex } from './print.js';
+import { notationFor, withNotation } from '../ops/elementwise.js';
 import { matText, numText } from './verify-output.js';
 import { evidenceText, type InequalityVerdict } from '../check/inequality.js';
 import type { EqualityCounterexample } from '../verify/counterexample.js';
@@ -135,6 +136,12 @@ function stepReason(l: LineResult, rules: ReadonlyMap<string, Rule>, names: Auth
 }
 
 export function documentPage(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentInput {
+  const exprs = [...r.defs.values(), ...r.results.flatMap((x) => (x.kind === 'claim' ? [x.lhs, x.rhs] : x.lines.map((l) => l.expr)))];
+  const notation = notationFor(exprs.filter((e): e is Expr => e !== undefined));
+  return { ...withNotation(notation, () => pageOf(r, rules)), notation };
+}
+
+function pageOf(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentInput {
   const names = boldNames(r.decls, r.defs);
   const written = asWritten(r);
   const at = (line: number) => `${r.doc.file}:${line}`;

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import katex from 'katex';
 import type { Derivation } from '../derivation/model.js';
+import { PAPER_NOTATION, withNotation, type Notation } from '../ops/elementwise.js';
 import { layoutDerivation, firstTag, nextTag } from './derivation-latex.js';
 import { alignLatex, NARROW_WIDTH, PAPER_WIDTH, type Row } from './layout.js';
 import { checkMath, htmlEscape, latexText, mdText, proseLatex, proseMd, subscriptsAsMath, typography, type Inline } from './prose.js';
@@ -78,6 +79,8 @@ export interface DocumentInput {
   /** where the result comes from, under the title of the standalone PDF and the page */
   readonly source?: Heading;
   readonly sections: readonly Section[];
+  /** how the functions whose letter depends on the whole text print (the sigmoid: σ, or sigmoid next to a generic σ) */
+  readonly notation?: Notation;
 }
 
 export interface Asset {
@@ -335,7 +338,7 @@ function html(doc: DocumentInput, laid: readonly Laid[], assets: 'inline' | 'fil
 }
 
 export function renderDocument(doc: DocumentInput, opts: DocumentOptions = {}): RenderedDocument {
-  const laid = layout(doc);
+  const laid = withNotation(doc.notation ?? PAPER_NOTATION, () => layout(doc));
   const h = html(doc, laid, opts.assets ?? 'inline');
   return { tex: tex(doc, laid, opts.checkmarks === true), md: md(doc, laid), html: h.html, assets: h.assets };
 }

@@ -1,4 +1,5 @@
 // Output of `matcalc derive --hessian` in text, LaTeX and JSON.
+import { notationFor, withNotation } from '../ops/elementwise.js';
 import { sym, type Expr, type SymNode } from '../expr/ast.js';
 import { dimMul, isOne } from '../expr/dim.js';
 import { shape, shapeText } from '../expr/shape.js';
@@ -73,14 +74,19 @@ export function hvpRows(o: HessianOutput): { lhs: string; rhs: string }[] {
 }
 
 export function formatHessianLatex(o: HessianOutput): string {
-  const rows = hessianRows(o).map((r) => `${r.lhs} &= ${r.rhs}`);
-  const lines = [`% f = ${toText(o.f)}`, `% ${VEC_CONVENTION}`, ...o.assumptions.map((a) => `% at ${a.symbol.name} = ${toText(a.value)}`), '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
-  if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
-  if (o.verdict) lines.push(`% ${hessianVerdictLine(o.verdict)}`);
-  return lines.join('\n') + '\n';
+  // σ is the logistic function unless the generic σ appears too (notationFor)
+  return withNotation(notationFor([o.f]), () => {
+    const rows = hessianRows(o).map((r) => `${r.lhs} &= ${r.rhs}`);
+    const lines = [`% f = ${toText(o.f)}`, `% ${VEC_CONVENTION}`, ...o.assumptions.map((a) => `% at ${a.symbol.name} = ${toText(a.value)}`), '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
+    if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
+    if (o.verdict) lines.push(`% ${hessianVerdictLine(o.verdict)}`);
+    return lines.join('\n') + '\n';
+  });
 }
 
-export function hessianJson(o: HessianOutput): HessianJson {
+export const hessianJson = (o: HessianOutput): HessianJson => withNotation(notationFor([o.f]), () => hessianJsonIn(o));
+
+function hessianJsonIn(o: HessianOutput): HessianJson {
   const ex = (e: Expr) => ({ text: toText(e), latex: toLatex(e, 'Delta') });
   return {
     matcalc: 1,
@@ -137,14 +143,19 @@ export function formatFamilyHessianText(o: FamilyHessianOutput): string {
 }
 
 export function formatFamilyHessianLatex(o: FamilyHessianOutput): string {
-  const lines = [`% f = ${toText(o.f)}; ${FAMILY_NOTE(o.family)}`, '\\begin{aligned}', `\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}] &= ${toLatex(o.display, 'Delta')}`];
-  if (o.named.length) lines.push(`\\\\ \\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
-  lines.push('\\end{aligned}');
-  if (o.verdict) lines.push(`% ${familyVerdictLine(o.verdict)}`);
-  return lines.join('\n') + '\n';
+  // σ is the logistic function unless the generic σ appears too (notationFor)
+  return withNotation(notationFor([o.f]), () => {
+    const lines = [`% f = ${toText(o.f)}; ${FAMILY_NOTE(o.family)}`, '\\begin{aligned}', `\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}] &= ${toLatex(o.display, 'Delta')}`];
+    if (o.named.length) lines.push(`\\\\ \\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
+    lines.push('\\end{aligned}');
+    if (o.verdict) lines.push(`% ${familyVerdictLine(o.verdict)}`);
+    return lines.join('\n') + '\n';
+  });
 }
 
-export function familyHessianJson(o: FamilyHessianOutput): FamilyHessianJson {
+export const familyHessianJson = (o: FamilyHessianOutput): FamilyHessianJson => withNotation(notationFor([o.f]), () => familyHessianJsonIn(o));
+
+function familyHessianJsonIn(o: FamilyHessianOutput): FamilyHessianJson {
   return {
     matcalc: 1,
     command: 'derive',
