@@ -15,6 +15,7 @@ import { roman } from './derivation-latex.js';
 import { toLatex, toText } from './print.js';
 import type { CheckCounterexampleJson, DeriveJson, StepsJson } from '../api/types.js';
 import { derivationLatex } from './derivation-latex.js';
+import { alignLatex, PAPER_WIDTH } from './layout.js';
 
 export const symmetricNote = (x: string) =>
   `${x} is symmetric: its gradient is taken on the space of symmetric matrices, sym(G) = (G + Gᵀ)/2, so that df = ⟨∇f, d${x}⟩ for every symmetric d${x}`;
@@ -178,12 +179,20 @@ export function resultRows(o: DeriveOutput): { lhs: string; rhs: string }[] {
   return o.results.map((r, i) => ({ lhs: nablaLatex(o, i), rhs: toLatex(r.display) }));
 }
 
+/**
+ * Results as an `aligned` block for a display of the reader's own: long rows broken to a paper's width,
+ * and the names used ("where E = …") on a last row under the right sides.
+ */
+export function alignedLatex(rows: readonly { lhs: string; rhs: string }[], where: readonly string[]): string {
+  const tex = alignLatex(rows.map((r) => ({ ...r, rel: '=' })), PAPER_WIDTH, 'aligned');
+  return where.length ? tex.replace(/\n\\end\{aligned\}$/, ` \\\\\n&\\text{where } ${where.join(',\\quad ')}\n\\end{aligned}`) : tex;
+}
+
 export function formatLatex(o: DeriveOutput): string {
   // σ is the logistic function unless the generic σ appears too (notationFor)
   return withNotation(notationFor([o.f]), () => {
-    const rows = resultRows(o).map((r) => `${r.lhs} &= ${r.rhs}`);
-    const lines = [`% f = ${toText(o.f)}`, '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
-    if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(symOf(n.name, n.value))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
+    const where = o.named.map((n) => `${toLatex(symOf(n.name, n.value))} = ${toLatex(n.value)}`);
+    const lines = [`% f = ${toText(o.f)}`, alignedLatex(resultRows(o), where)];
     for (const r of o.results) if (r.cookbookDisplay) lines.push(`% ${symmetricNote(r.variable.name)}`);
     if (o.verdict) lines.push(`% ${verdictLine(o.verdict)}`);
     return lines.join('\n') + '\n';

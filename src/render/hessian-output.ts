@@ -8,7 +8,7 @@ import type { QuadraticVerdict } from '../check/instances.js';
 import type { HessianVerdict } from '../check/hessian.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
-import { checkedDerivationText, checkedVerdictLine, declarationsText, pointsText, uncheckedLine, verdictJson } from './derive-output.js';
+import { alignedLatex, checkedDerivationText, checkedVerdictLine, declarationsText, pointsText, uncheckedLine, verdictJson } from './derive-output.js';
 import { derivationLatex } from './derivation-latex.js';
 import type { FamilyHessianJson, HessianJson, HessianStepsJson } from '../api/types.js';
 
@@ -76,9 +76,8 @@ export function hvpRows(o: HessianOutput): { lhs: string; rhs: string }[] {
 export function formatHessianLatex(o: HessianOutput): string {
   // σ is the logistic function unless the generic σ appears too (notationFor)
   return withNotation(notationFor([o.f]), () => {
-    const rows = hessianRows(o).map((r) => `${r.lhs} &= ${r.rhs}`);
-    const lines = [`% f = ${toText(o.f)}`, `% ${VEC_CONVENTION}`, ...o.assumptions.map((a) => `% at ${a.symbol.name} = ${toText(a.value)}`), '\\begin{aligned}', rows.join(' \\\\\n'), '\\end{aligned}'];
-    if (o.named.length) lines.push(`\\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
+    const where = o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`);
+    const lines = [`% f = ${toText(o.f)}`, `% ${VEC_CONVENTION}`, ...o.assumptions.map((a) => `% at ${a.symbol.name} = ${toText(a.value)}`), alignedLatex(hessianRows(o), where)];
     if (o.verdict) lines.push(`% ${hessianVerdictLine(o.verdict)}`);
     return lines.join('\n') + '\n';
   });
@@ -145,9 +144,8 @@ export function formatFamilyHessianText(o: FamilyHessianOutput): string {
 export function formatFamilyHessianLatex(o: FamilyHessianOutput): string {
   // σ is the logistic function unless the generic σ appears too (notationFor)
   return withNotation(notationFor([o.f]), () => {
-    const lines = [`% f = ${toText(o.f)}; ${FAMILY_NOTE(o.family)}`, '\\begin{aligned}', `\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}] &= ${toLatex(o.display, 'Delta')}`];
-    if (o.named.length) lines.push(`\\\\ \\text{where } ${o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`).join(',\\quad ')}`);
-    lines.push('\\end{aligned}');
+    const where = o.named.map((n) => `${toLatex(sym(n.name, n.value.shape))} = ${toLatex(n.value)}`);
+    const lines = [`% f = ${toText(o.f)}; ${FAMILY_NOTE(o.family)}`, alignedLatex([{ lhs: '\\nabla^2 f[\\boldsymbol{\\Delta}, \\boldsymbol{\\Delta}]', rhs: toLatex(o.display, 'Delta') }], where)];
     if (o.verdict) lines.push(`% ${familyVerdictLine(o.verdict)}`);
     return lines.join('\n') + '\n';
   });

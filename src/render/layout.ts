@@ -399,9 +399,10 @@ const tagLatex = (tag: string | null | undefined, mark: Row['mark']): string => 
  * Rows as a \begin{align} environment no wider than `width` em (rows a LaTeX user may number, tags
  * included). A long right-hand side continues on rows indented by \quad under it; when the left sides
  * leave the right sides too little room, each left side takes a row of its own and the relations align
- * under it, \qquad in (Zhou & Liang's (106)–(107)) — whichever of the two takes fewer rows.
+ * under it, \qquad in (Zhou & Liang's (106)–(107)) — whichever of the two takes fewer rows. As `aligned`
+ * (math mode, for a display of the reader's own), the rows carry no numbers.
  */
-export function alignLatex(rows: readonly Row[], width = PAPER_WIDTH): string {
+export function alignLatex(rows: readonly Row[], width = PAPER_WIDTH, env: 'align' | 'aligned' = 'align'): string {
   for (const r of rows) {
     checkMath(r.lhs, 'left-hand side');
     checkMath(r.rhs, 'right-hand side');
@@ -428,5 +429,6 @@ export function alignLatex(rows: readonly Row[], width = PAPER_WIDTH): string {
       lines.push((i === 0 ? head : cont) + p + (last ? tagLatex(r.tag, r.mark) : ' \\notag'));
     });
   });
+  if (env === 'aligned') return `\\begin{aligned}\n${lines.map((l) => l.replace(/ \\notag$/, '')).join(' \\\\\n')}\n\\end{aligned}`;
   return `\\begin{align}\n${lines.join(' \\\\\n')}\n\\end{align}`;
 }
