@@ -268,6 +268,12 @@ describe('citations and the "where" paragraph read like the paper', () => {
     expect(where).not.toMatch(/Zhou|l\.159/);
     expect(where).toContain('(eq. (90))');
   });
+  it('a document cites each rule once: later proofs state the identity without its source again', () => {
+    const r = render(readFileSync(new URL('../derivations/zl-one-hidden-layer-hessian.matcalc', import.meta.url), 'utf8'));
+    const b = body(r.tex);
+    expect(b.match(/follows from the product rule \$\\nabla_\{\\operatorname\{vec\}\(\\boldsymbol\{X\}\)\} \\boldsymbol\{M\}\\boldsymbol\{v\} =/g)).toHaveLength(2);
+    expect(b.split('Magnus \\& Neudecker (2019), ch. 9').length - 1).toBe(1);
+  });
   it('consecutive lines with the same reasons share a clause; a repeated reason later refers back', () => {
     const x = parseExpression('x', { decls: parseDeclarations('x: n') });
     const reason = (rule: string, says: string) => ({ rule, says: { text: says, latex: says }, citation: 'Matrix Cookbook eq. (5)' });

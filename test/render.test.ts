@@ -162,6 +162,13 @@ describe('line breaking', () => {
     expect(alignLatex([{ lhs: 'f', rel: '=', rhs: `(${A(1)} + ${A(2)})${inside}` }], 12)).toContain(`(${A(1)} + ${A(2)})`);
   });
 
+  it('a product of two long factors breaks between them, not inside the second at ⊗', () => {
+    const left = `(${[1, 2, 3, 4, 5].map(A).join(' + ')})^\\top`, right = `(${A(6)} \\otimes ${A(7)} + ${[8, 9, 10].map(A).join(' + ')})`;
+    const tex = alignLatex([{ lhs: 'f', rel: '=', rhs: left + right }], Math.max(visibleLength(left), visibleLength(right)) + 4);
+    expect(tex).not.toContain('\\bigl');
+    expect(tex.split(' \\\\\n')[1]).toMatch(/^&\\qquad \(\\boldsymbol\{A\}_\{6\} \\otimes/);
+  });
+
   it('a left side too wide to share its row goes on a row of its own, broken itself when it must be', () => {
     const wide = Array.from({ length: 14 }, (_, i) => `\\boldsymbol{B}_{${i}}`).join(' + ');
     const tex = alignLatex([{ lhs: wide, rel: '=', rhs: '\\boldsymbol{0}', tag: '3' }], 20);

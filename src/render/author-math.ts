@@ -36,8 +36,9 @@ export function authorMath(src: string, names: AuthorNames): string {
       const cmd = m ? m[0] : '\\';
       out += cmd;
       i += [...cmd].length - 1;
-      // the argument of a font command is copied as written (no bold names inside \mathrm{d})
-      if (/^\\(mathrm|operatorname|mathbb|mathcal)$/.test(cmd) && chars[i + 1] === '{') {
+      // the argument of a font command is copied as written (no bold names inside \mathrm{d}, an
+      // undeclared matrix made bold with \boldsymbol{B})
+      if (/^\\(mathrm|operatorname|mathbb|mathcal|boldsymbol)$/.test(cmd) && chars[i + 1] === '{') {
         let depth = 0;
         do {
           const ch = chars[++i];

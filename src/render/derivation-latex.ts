@@ -84,7 +84,9 @@ function reasonParts(r: Reason, c: CitationContext): Said {
   const t = r.says.text.trim().replace(/\s+/g, ' ');
   const key = r.rule ?? t;
   const formula = r.says.latex.trim();
-  const citation = r.citation && ownCitation(r.citation, c);
+  // a rule is cited once per document: where an earlier derivation cited it, its formula is enough
+  const citation = r.citation && !(r.rule && c.cited?.has(r.rule)) ? ownCitation(r.citation, c) : undefined;
+  if (r.rule) c.cited?.add(r.rule);
   const cite = citation ? [text(` (${citation})`)] : [];
   // an author's reason may be written with $…$ already: it is typeset as it is
   const written = r.says.parts;
@@ -185,6 +187,8 @@ function whereClauses(reasons: readonly Reason[], c: CitationContext): Inline[][
 export interface CitationContext {
   readonly source?: string;
   readonly tags?: ReadonlySet<string>;
+  /** the rules the document has cited so far (filled in as derivations are laid out) */
+  readonly cited?: Set<string>;
 }
 
 export interface DerivationLayout {

@@ -59,9 +59,10 @@ export function labelNumbers(label: string | undefined): { first: string; last?:
   return m ? { first: m[1], ...(m[2] ? { last: m[2] } : {}) } : undefined;
 }
 
-/** The single-letter bases of the names that print bold (matrices and vectors): W of W1 and W[k], G of G_k. */
+/** The single-letter bases of the names that print bold (matrices and vectors): W of W1 and W[k], G of G_k, and I. */
 function boldNames(decls: Declarations, defs: ReadonlyMap<string, Expr>): AuthorNames {
-  const bold = new Set<string>();
+  // I is the identity, bold in the displays (eye prints \boldsymbol{I})
+  const bold = new Set<string>(['I']);
   const base = (name: string) => /^[A-Za-z](?=[_\d]|$)/.exec(name)?.[0];
   for (const f of decls.families.values()) if (!isScalarShape(f.shape)) bold.add(f.name);
   for (const s of decls.symbols.values()) if (!isScalarShape(s.shape) && !s.member) base(s.name) && bold.add(base(s.name)!);

@@ -143,6 +143,7 @@ function layout(doc: DocumentInput): Laid[] {
   // would read as the paper's eq. (1)); a document without them numbers its displays 1, 2, …
   const auto = (): string | null => (used.size ? null : String(counter++));
   const out: Laid[] = [];
+  const cited = new Set<string>();
   for (const s of doc.sections) {
     const sectionReport = s.report === true;
     if (s.title) out.push({ kind: 'h', level: 2, title: s.title, report: sectionReport });
@@ -170,7 +171,7 @@ function layout(doc: DocumentInput): Laid[] {
           lhsTag = own;
           tags = tags.map((t) => (t ? nextTag(t) : t));
         }
-        const citing = { ...(doc.source ? { source: plainOf(doc.source) } : {}), tags: new Set([...tags, lhsTag].filter((t): t is string => typeof t === 'string')) };
+        const citing = { ...(doc.source ? { source: plainOf(doc.source) } : {}), tags: new Set([...tags, lhsTag].filter((t): t is string => typeof t === 'string')), cited };
         const laid = layoutDerivation(d, { first: null, citing, ...(b.marks ? { marks: b.marks } : {}) });
         const rows = laid.rows.map((r, i) => ({ ...r, tag: tags[i], ...(i === 0 && lhsTag ? { lhsTag } : {}) }));
         out.push({ kind: 'display', rows, report });

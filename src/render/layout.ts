@@ -354,7 +354,8 @@ function rowTexts(ls: readonly Leaf[], groups: readonly string[], breaks: readon
 
 /**
  * The cost of a break: each row costs 10; breaking at ⊗ a little more than at +, between two factors
- * than a row (a product is broken only when nothing else fits), and 8 more for every parenthesis the break is inside.
+ * than a row (a product is broken only when nothing else fits), and 16 more for every parenthesis the break is inside
+ * (more than a break between factors: (A)ᵀ(B ⊗ C) breaks before (B, not inside it at ⊗).
  */
 const BREAK_COST = [Infinity, 0, 1, 15];
 
@@ -374,7 +375,7 @@ export function breakMath(math: string, first: number, rest = first): { rows: st
   for (let i = 1; i <= n; i++)
     for (let j = i - 1; j >= 0; j--) {
       if (!Number.isFinite(best[j])) continue;
-      const breakCost = j === 0 ? 0 : BREAK_COST[ls[j].level] + 8 * ls[j].depth;
+      const breakCost = j === 0 ? 0 : BREAK_COST[ls[j].level] + 16 * ls[j].depth;
       if (!Number.isFinite(breakCost)) continue;
       const w = pre[i] - pre[j], budget = j === 0 ? first : rest;
       const over = Math.max(0, w - budget);
