@@ -63,12 +63,12 @@ describe('paper numbering', () => {
     const displays = (tex: string) => tex.match(/\\begin\{align\}/g)!.length;
     // (92)–(97), (8), and the matrix form of the gradient without a number
     expect(tagsOf(body(r.tex))).toEqual(['92', '93', '94', '95', '96', '97', '8']);
-    expect(displays(body(r.tex))).toBe(3);
+    expect(displays(body(r.tex))).toBe(2); // the proof, then (8) and the matrix form in one display
     const mixed = render(`title: t\ndecl: x: n\nclaim (1): x'*x = norm(x)^2\nclaim: 2*x = x + x\nclaim (2): x = x\nclaim: 3*x = x + 2*x\n`);
-    for (const out of [body(mixed.tex), mixed.md]) {
-      expect(tagsOf(out)).toEqual(['1', '2']);
-      expect(displays(out)).toBe(4);
-    }
+    for (const out of [body(mixed.tex), mixed.md]) expect(tagsOf(out)).toEqual(['1', '2']);
+    // in the paper consecutive claims share one display; in the report each has its verdict under it
+    expect(displays(body(mixed.tex))).toBe(1);
+    expect(displays(mixed.md)).toBe(4);
     const plain = render(`title: t\ndecl: x: n\nclaim: 2*x = x + x\nclaim: 3*x = x + 2*x\n`);
     expect(tagsOf(body(plain.tex))).toEqual(['1', '2']);
   });
@@ -295,6 +295,12 @@ describe('title and source lines', () => {
     expect(r.md).toContain('*Zhou &amp; Liang, for any depth $l$ and any layers $k$, $k\'$*');
     expect(r.html).toMatch(/<p class="source">Zhou &amp; Liang, for any depth <span class="katex">/);
     expect(r.html).toContain('<title>Gradient of h</title>');
+  });
+  it('a quote right after math closes', () => {
+    const r = render(`title: t\nsource: App. B ("Derivatives of $g(W)$")\ndecl: W: n x n\nclaim: 2*W = W + W\n`);
+    expect(r.tex).toContain("App. B (``Derivatives of $g(\\boldsymbol{W})$'')");
+    expect(r.md).toContain('App. B (\u201cDerivatives of $g(\\boldsymbol{W})$\u201d)');
+    expect(r.html).toMatch(/<\/span><\/span>\u201d\)<\/p>/);
   });
   it('the documents of derivations/ write every symbol of a title or source line as math', () => {
     const bare: string[] = [];

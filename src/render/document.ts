@@ -16,7 +16,7 @@ import type { Derivation } from '../derivation/model.js';
 import { PAPER_NOTATION, withNotation, type Notation } from '../ops/elementwise.js';
 import { layoutDerivation, firstTag, nextTag } from './derivation-latex.js';
 import { alignLatex, NARROW_WIDTH, PAPER_WIDTH, type Row } from './layout.js';
-import { checkMath, htmlEscape, latexText, mdText, proseLatex, proseMd, subscriptsAsMath, typography, type Inline } from './prose.js';
+import { checkMath, curlyQuotes, htmlEscape, latexText, mdText, proseLatex, proseMd, subscriptsAsMath, typography, type Inline } from './prose.js';
 
 /**
  * An equation's number: a string is the paper's number, printed as it is; null leaves it unnumbered; by
@@ -107,7 +107,8 @@ export interface DocumentOptions {
 /** What the three backends print: headings, numbered displays, paragraphs. */
 type Laid =
   | { kind: 'h'; level: 2 | 3; title: string; report: boolean }
-  | { kind: 'display'; rows: readonly Row[]; report: boolean }
+  /** `results`: one equation each (claims), which the paper sets in one display when nothing comes between */
+  | { kind: 'display'; rows: readonly Row[]; report: boolean; results?: boolean }
   /** `where`: the paragraph continues the sentence of the display before it (no indent, no new paragraph) */
   | { kind: 'p'; parts: readonly Inline[]; where?: boolean; report: boolean };
 
@@ -153,7 +154,7 @@ function layout(doc: DocumentInput): Laid[] {
       else if (b.kind === 'heading') out.push({ kind: 'h', level: 3, title: b.title, report });
       else if (b.kind === 'equations') {
         const rows: Row[] = b.rows.map((r) => ({ lhs: r.lhs, rel: r.lhs ? r.rel ?? '=' : '', rhs: r.rhs, tag: r.tag === undefined ? (r.lhs ? auto() : null) : r.tag, ...(r.mark ? { mark: r.mark } : {}) }));
-        out.push({ kind: 'display', rows, report });
+        out.push({ kind: 'display', rows, report, results: true });
       } else {
         const d = b.derivation;
         const n = d.steps.length + 1;
@@ -187,7 +188,7 @@ const unmarked = (rows: readonly Row[]): Row[] => rows.map(({ mark: _m, ...r }) 
 
 // ── LaTeX ──────────────────────────────────────────────────────────────────────────────────────────
 
-export const TEX_PREAMBLE = '\\documentclass[11pt]{article}\n\\usepackage{amsmath,amssymb,bm}\n\\allowdisplaybreaks\n\\emergencystretch=2em\n';
+export const TEX_PREAMBLE = '\\documentclass[11pt]{article}\n\\usepackage{amsmath,amssymb,bm}\n\\allowdisplaybreaks\n\\emergencystretch=3em\n';
 
 /**
  * The paper's .tex: the claims and proofs as an appendix prints them, without verdicts or line numbers.
@@ -197,8 +198,15 @@ export const TEX_PREAMBLE = '\\documentclass[11pt]{article}\n\\usepackage{amsmat
  */
 function tex(doc: DocumentInput, laid: readonly Laid[], checkmarks: boolean): string {
   let body = '';
+  // results with nothing between them in the paper (the report's verdicts are left out) share one display
+  const paper: Laid[] = [];
   for (const l of laid) {
     if (l.report) continue;
+    const prev = paper[paper.length - 1];
+    if (l.kind === 'display' && l.results && prev?.kind === 'display' && prev.results) paper[paper.length - 1] = { ...prev, rows: [...prev.rows, ...l.rows] };
+    else paper.push(l);
+  }
+  for (const l of paper) {
     if (l.kind === 'h') body += `\n\n\\${l.level === 2 ? 'section' : 'subsection'}*{${latexText(l.title)}}`;
     else if (l.kind === 'display') body += `\n\n${alignLatex(checkmarks ? l.rows : unmarked(l.rows), PAPER_WIDTH)}`;
     else body += (l.where ? '\n' : '\n\n') + proseLatex(l.parts);
@@ -288,7 +296,7 @@ export function renderKatex(latex: string, displayMode: boolean): string {
 }
 
 function proseHtml(parts: readonly Inline[]): string {
-  return subscriptsAsMath(parts).map((p) => ('math' in p ? renderKatex(checkMath(p.math), false) : htmlEscape(typography(p.text)))).join('');
+  return subscriptsAsMath(curlyQuotes(parts)).map((p) => ('math' in p ? renderKatex(checkMath(p.math), false) : htmlEscape(p.text))).join('');
 }
 
 /** A display at the paper's width and, when its rows break differently there, at a phone's. */

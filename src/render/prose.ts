@@ -189,10 +189,18 @@ export function subscriptsAsMath(parts: readonly Inline[]): Inline[] {
   });
 }
 
+/**
+ * The typography of a paragraph's text pieces, each read in its place: a quote right after math closes
+ * ("of $g(W)$")") rather than opening.
+ */
+export function curlyQuotes(parts: readonly Inline[]): Inline[] {
+  return parts.map((p, i) => ('math' in p ? p : text(i > 0 && 'math' in parts[i - 1] ? typography('x' + p.text).slice(1) : typography(p.text))));
+}
+
 export function proseLatex(parts: readonly Inline[]): string {
-  return subscriptsAsMath(parts).map((p) => ('math' in p ? `$${checkMath(p.math)}$` : latexText(p.text))).join('');
+  return subscriptsAsMath(curlyQuotes(parts)).map((p) => ('math' in p ? `$${checkMath(p.math)}$` : latexText(p.text))).join('');
 }
 
 export function proseMd(parts: readonly Inline[]): string {
-  return subscriptsAsMath(parts).map((p) => ('math' in p ? `$${checkMath(p.math)}$` : mdText(p.text))).join('');
+  return subscriptsAsMath(curlyQuotes(parts)).map((p) => ('math' in p ? `$${checkMath(p.math)}$` : mdText(p.text))).join('');
 }
