@@ -72,6 +72,10 @@ describe('paper numbering', () => {
     const plain = render(`title: t\ndecl: x: n\nclaim: 2*x = x + x\nclaim: 3*x = x + 2*x\n`);
     expect(tagsOf(body(plain.tex))).toEqual(['1', '2']);
   });
+  it('a number several displays carry is lettered in order, so no two displays share one', () => {
+    const twice = render(`title: t\ndecl: x: n\nclaim (5) corrected: 2*x = x + x\nclaim (5) variant: 3*x = x + 2*x\nclaim (6): x = x\n`);
+    for (const out of [body(twice.tex), twice.md]) expect([...out.matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1])).toEqual(['5a', '5b', '6']);
+  });
   it('a proof labelled with one number ends in that equation (the last line carries it)', () => {
     const one = render(`title: t\ndecl: x: n; A: n x n\nproof (32): grad(x'*A*x, x)\n  = (A + A')*x\n  = A*x + A'*x\n`);
     expect(body(one.tex).match(/\\tag\{[^}]*\}|\\notag/g)).toEqual(['\\notag', '\\tag{32}']);
@@ -179,6 +183,9 @@ describe('typeset prose', () => {
     expect(authorMath('h(W) = ½‖e‖²_F', names)).toBe('h(\\boldsymbol{W}) = \\frac{1}{2}\\|\\boldsymbol{e}\\|^{2}_F');
     expect(authorMath('∇_{vec(W_k)} h = G_kᵀ vec(e)', names)).toBe('\\nabla_{\\operatorname{vec}(\\boldsymbol{W}_k)} h = \\boldsymbol{G}_k^{\\top} \\operatorname{vec}(\\boldsymbol{e})');
     expect(authorMath('x ↦ σ′(x), k′ ∈ [l], L̂, ∇_W f', names)).toBe("x \\mapsto \\sigma'(x), k' \\in [l], \\hat{L}, \\nabla_{\\boldsymbol{W}} f");
+    // a matrix with a Greek name is bold like the others; \boldsymbol{B} is kept as written
+    expect(authorMath('P_Ω(A) = Ω∘A, μ', { bold: new Set(['Omega']) })).toBe('P_{\\boldsymbol{\\Omega}}(A) = \\boldsymbol{\\Omega}\\circ A, \\mu');
+    expect(authorMath('\\boldsymbol{B}ᵀW', names)).toBe('\\boldsymbol{B}^{\\top}\\boldsymbol{W}');
   });
   it('text and math alternate; \\$ is a dollar sign; errors name the place', () => {
     const parts = authorProse('costs \\$5 when $W_k$ is "big"', names, 'doc:3');

@@ -229,7 +229,7 @@ describe('the rendered documents of derivations/', () => {
       'zl-deep-linear-hessian': range(98, 100),
       'zl-residual-gradient': range(101, 105),
       'zl-residual-hessian': range(106, 109),
-      'zl-one-hidden-layer-hessian': ['24', '24', '24'],
+      'zl-one-hidden-layer-hessian': ['24a', '24b', '24c'],
       'zsew-hessian-form': ['32'],
     };
     for (const [name, numbers] of Object.entries(expected)) expect(tags(name).slice(0, numbers.length), name).toEqual(numbers);

@@ -72,7 +72,7 @@ export function authorMath(src: string, names: AuthorNames): string {
     }
     const g = GREEK_CHARS.indexOf(c);
     if (g >= 0) {
-      out += `\\${GREEK_NAMES[g]} `;
+      out += greek(GREEK_NAMES[g], names, /[_^]$/.test(out));
       continue;
     }
     if (c in MATH_UNICODE) {
@@ -93,11 +93,17 @@ export function authorMath(src: string, names: AuthorNames): string {
   return out.replace(/ {2,}/g, ' ').replace(/ +(?=[}_^)\],.;:'])/g, '').replace(/ +$/, '');
 }
 
+/** A Greek letter, bold when the document declares a matrix by that name (Ω of a mask `Omega`). */
+function greek(name: string, names: AuthorNames, script: boolean): string {
+  if (!names.bold.has(name)) return `\\${name} `;
+  return script ? `{\\boldsymbol{\\${name}}}` : `\\boldsymbol{\\${name}}`;
+}
+
 /** A run of letters: an operator name, a Greek letter spelled out, or symbols side by side (bold where declared). */
 function authorWord(word: string, names: AuthorNames): string {
   if (OPERATORS.has(word)) return `\\operatorname{${word}}`;
   if (FUNCTIONS.has(word)) return `\\${word} `;
-  if (GREEK.has(word)) return `\\${word} `;
+  if (GREEK.has(word)) return greek(word, names, false);
   return [...word].map((ch) => (names.bold.has(ch) ? `\\boldsymbol{${ch}}` : ch)).join('');
 }
 

@@ -9,7 +9,7 @@ import { notationFor, withNotation } from '../ops/elementwise.js';
 import { matText, numText } from './verify-output.js';
 import { evidenceText, type InequalityVerdict } from '../check/inequality.js';
 import type { EqualityCounterexample } from '../verify/counterexample.js';
-import { symLatex } from './names.js';
+import { GREEK, symLatex } from './names.js';
 import { dimLatex } from '../expr/dim.js';
 import { isScalarShape, type Shape } from '../expr/shape.js';
 import { familyMember, type Declarations } from '../lang/decl.js';
@@ -63,7 +63,8 @@ export function labelNumbers(label: string | undefined): { first: string; last?:
 function boldNames(decls: Declarations, defs: ReadonlyMap<string, Expr>): AuthorNames {
   // I is the identity, bold in the displays (eye prints \boldsymbol{I})
   const bold = new Set<string>(['I']);
-  const base = (name: string) => /^[A-Za-z](?=[_\d]|$)/.exec(name)?.[0];
+  // W of W1 and W_k; a Greek name whole (Omega: Ω)
+  const base = (name: string) => /^[A-Za-z](?=[_\d]|$)/.exec(name)?.[0] ?? (GREEK.has(name) ? name : undefined);
   for (const f of decls.families.values()) if (!isScalarShape(f.shape)) bold.add(f.name);
   for (const s of decls.symbols.values()) if (!isScalarShape(s.shape) && !s.member) base(s.name) && bold.add(base(s.name)!);
   for (const [name, v] of defs) if (!isScalarShape(v.shape)) base(name) && bold.add(base(name)!);

@@ -180,7 +180,23 @@ function layout(doc: DocumentInput): Laid[] {
       }
     }
   }
-  return out;
+  return lettered(out);
+}
+
+/**
+ * A paper number carried by several displays (the three blocks of ZL's (24), a corrected (4.2) and its
+ * variant) is lettered in order, (24a), (24b), (24c): no two displays of a paper share a number.
+ */
+function lettered(laid: Laid[]): Laid[] {
+  const count = new Map<string, number>();
+  for (const l of laid) if (l.kind === 'display') for (const r of l.rows) if (typeof r.tag === 'string') count.set(r.tag, (count.get(r.tag) ?? 0) + 1);
+  const next = new Map<string, number>();
+  const letter = (tag: string) => {
+    const n = next.get(tag) ?? 0;
+    next.set(tag, n + 1);
+    return tag + String.fromCharCode(97 + (n % 26));
+  };
+  return laid.map((l) => (l.kind === 'display' && l.rows.some((r) => typeof r.tag === 'string' && count.get(r.tag)! > 1) ? { ...l, rows: l.rows.map((r) => (typeof r.tag === 'string' && count.get(r.tag)! > 1 ? { ...r, tag: letter(r.tag) } : r)) } : l));
 }
 
 /** A row's mark is shown in the .tex only with --checkmarks (the report shows its verdicts in words). */
