@@ -58,7 +58,7 @@ describe('paper numbering', () => {
     const tags = [...body(r.tex).matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1]);
     expect(tags.slice(0, 7)).toEqual(['92', '93', '94', '95', '96', '97', '8']);
   });
-  it('next to the paper\'s numbers an unlabelled claim is unnumbered; without them claims are numbered 1, 2, …', () => {
+  it('next to the paper\'s numbers an unlabelled claim is unnumbered; without them LaTeX numbers the claims', () => {
     const tagsOf = (tex: string) => [...tex.matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1]);
     const displays = (tex: string) => tex.match(/\\begin\{align\}/g)!.length;
     // (92)–(97), (8), and the matrix form of the gradient without a number
@@ -69,8 +69,10 @@ describe('paper numbering', () => {
     // in the paper consecutive claims share one display; in the report each has its verdict under it
     expect(displays(body(mixed.tex))).toBe(1);
     expect(displays(mixed.md)).toBe(4);
+    // without them LaTeX's counter numbers the .tex (1, 2 on its own; in a paper, on from the paper's), the report the same
     const plain = render(`title: t\ndecl: x: n\nclaim: 2*x = x + x\nclaim: 3*x = x + 2*x\n`);
-    expect(tagsOf(body(plain.tex))).toEqual(['1', '2']);
+    expect(body(plain.tex)).not.toMatch(/\\tag|\\notag/);
+    expect(tagsOf(plain.md)).toEqual(['1', '2']);
   });
   it('a number several displays carry is lettered in order, so no two displays share one', () => {
     const twice = render(`title: t\ndecl: x: n\nclaim (5) corrected: 2*x = x + x\nclaim (5) variant: 3*x = x + 2*x\nclaim (6): x = x\n`);
@@ -151,13 +153,15 @@ describe('notation as in the papers', () => {
     expect(tex("0.5*jac(vec(X)'*vec(X), X)")).toBe('\\frac{1}{2} \\nabla_{\\operatorname{vec}(\\boldsymbol{X})} \\operatorname{vec}(\\boldsymbol{X})^\\top\\operatorname{vec}(\\boldsymbol{X})');
     expect(tex('jac(vec(X), X)*vec(X)')).toBe('(\\nabla_{\\operatorname{vec}(\\boldsymbol{X})} \\operatorname{vec}(\\boldsymbol{X}))\\operatorname{vec}(\\boldsymbol{X})');
   });
-  it("X^{-⊤}, primes for related indices (k2 → k′, Q_k2q2 → Q_{k′q′}), σ for the sigmoid", () => {
+  it("X^{-⊤}, primes for related indices (k2 → k′, Q_k2q2 → Q_{k′q′}), σ for the sigmoid, f̄ for fbar", () => {
     expect(tex("inv(X')")).toBe('\\boldsymbol{X}^{-\\top}');
     expect(tex("inv(X)'")).toBe('\\boldsymbol{X}^{-\\top}');
     expect(tex('A[k2,q2]')).toBe("\\boldsymbol{A}_{k'q'}");
     expect(tex('W[k2-1]')).toBe("\\boldsymbol{W}_{k'-1}");
     expect(toLatex(parseExpression('Q_k2q2', { decls: parseDeclarations('Q_k2q2: d x d') }))).toBe("\\boldsymbol{Q}_{k'q'}");
     expect(tex('sigmoid(x)')).toBe('\\sigma(\\boldsymbol{x})');
+    const named = (decl: string, e: string) => toLatex(parseExpression(e, { decls: parseDeclarations(decl) }));
+    expect(named('fbar: scalar; Lhat: scalar; xbar: n; mutilde: scalar', 'fbar + Lhat + mutilde + xbar\'*xbar')).toBe('\\bar{f} + \\hat{L} + \\tilde{\\mu} + \\boldsymbol{\\bar{x}}^\\top\\boldsymbol{\\bar{x}}');
   });
 });
 

@@ -214,6 +214,10 @@ export const TEX_PREAMBLE = '\\documentclass[11pt]{article}\n\\usepackage{amsmat
  */
 function tex(doc: DocumentInput, laid: readonly Laid[], checkmarks: boolean): string {
   let body = '';
+  // without the paper's numbers every number is automatic: LaTeX's counter sets it, the same 1, 2, … as
+  // the report's in the standalone PDF, and in a paper \input continues the paper's own numbering
+  const automatic = paperNumbers(doc).size === 0;
+  const paperRows = (rows: readonly Row[]) => (checkmarks ? rows : unmarked(automatic ? rows.map((r) => (typeof r.tag === 'string' ? { ...r, tag: undefined } : r)) : rows));
   // results with nothing between them in the paper (the report's verdicts are left out) share one display
   const paper: Laid[] = [];
   for (const l of laid) {
@@ -224,7 +228,7 @@ function tex(doc: DocumentInput, laid: readonly Laid[], checkmarks: boolean): st
   }
   for (const l of paper) {
     if (l.kind === 'h') body += `\n\n\\${l.level === 2 ? 'section' : 'subsection'}*{${latexText(l.title)}}`;
-    else if (l.kind === 'display') body += `\n\n${alignLatex(checkmarks ? l.rows : unmarked(l.rows), PAPER_WIDTH)}`;
+    else if (l.kind === 'display') body += `\n\n${alignLatex(paperRows(l.rows), PAPER_WIDTH)}`;
     else body += (l.where ? '\n' : '\n\n') + proseLatex(l.parts);
   }
   const source = doc.source ? `\n\\begin{center}\\small ${proseLatex(partsOf(doc.source))}\\end{center}` : '';
