@@ -250,7 +250,7 @@ describe('the rendered documents of derivations/', () => {
       for (const m of r.log.matchAll(/Overfull \\hbox \(([\d.]+)pt too wide\)[^\n]*/g)) if (Number(m[1]) > 10) problems.push(`${name}: ${m[0]}`);
       const text = pdfText(r.pdf);
       if (text !== undefined)
-        for (const chatter of [/random points/, /\bline \d+/, /Status/, /verified/, /✓|✗/, /relative difference/, /\?\?/, /matcalc/, /\bis checked\b/, /\bl\.\s?\d/, /\\textasciicircum|ˆ/])
+        for (const chatter of [/random points/, /\bline \d+/, /Status/, /verified/, /✓|✗/, /relative difference/, /\?\?/, /matcalc/, /\bis checked\b/, /\bseed\b/, /\bl\.\s?\d/, /\\textasciicircum|ˆ/])
           if (chatter.test(text)) problems.push(`${name}: "${chatter.source}" in the PDF`);
     }
     expect(problems).toEqual([]);

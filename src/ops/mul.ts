@@ -228,7 +228,7 @@ function printProduct(node: OpNode, p: Printer, latex: boolean): string {
     if (denom.length) s += '/' + (denom.length === 1 ? p(denom[0], PREC.pow) : '(' + denom.map(factor).join('*') + ')');
     return sign + s;
   }
-  // LaTeX as the papers write it: ½‖e‖²_F, (μ/4)ρ as \frac{μ}{4}ρ, \frac{1}{n}Aᵀ…: the coefficient, with the
+  // LaTeX as the papers write it: ½‖e‖²_F, (μ/4)ρ as \frac{μρ}{4}, \frac{1}{n}Aᵀ…: the coefficient, with the
   // plain scalar symbols and simple denominators, is a fraction in front of the other factors; a
   // denominator that is itself an expression takes the whole product over the bar
   const f = niceFraction(c);

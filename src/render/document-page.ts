@@ -63,8 +63,11 @@ export function labelNumbers(label: string | undefined): { first: string; last?:
 function boldNames(decls: Declarations, defs: ReadonlyMap<string, Expr>): AuthorNames {
   // I is the identity, bold in the displays (eye prints \boldsymbol{I})
   const bold = new Set<string>(['I']);
-  // W of W1 and W_k; a Greek name whole (Omega: Ω)
-  const base = (name: string) => /^[A-Za-z](?=[_\d]|$)/.exec(name)?.[0] ?? (GREEK.has(name) ? name : undefined);
+  // W of W1 and W_k; a Greek name whole (Omega: Ω, Delta1: Δ)
+  const base = (name: string) => {
+    const b = /^[A-Za-z]+(?=[_\d]|$)/.exec(name)?.[0];
+    return b && (b.length === 1 || GREEK.has(b)) ? b : undefined;
+  };
   for (const f of decls.families.values()) if (!isScalarShape(f.shape)) bold.add(f.name);
   for (const s of decls.symbols.values()) if (!isScalarShape(s.shape) && !s.member) base(s.name) && bold.add(base(s.name)!);
   for (const [name, v] of defs) if (!isScalarShape(v.shape)) base(name) && bold.add(base(name)!);
