@@ -233,6 +233,8 @@ describe('the rendered documents of derivations/', () => {
       'zsew-hessian-form': ['32'],
     };
     for (const [name, numbers] of Object.entries(expected)) expect(tags(name).slice(0, numbers.length), name).toEqual(numbers);
+    // no two displays of a document share a number
+    for (const name of rendered()) expect(tags(name).filter((t, i, all) => all.indexOf(t) !== i), name).toEqual([]);
     // the (24) proofs are chains of equalities, not only claims
     const oneHidden = readFileSync(join(out, 'zl-one-hidden-layer-hessian.tex'), 'utf8');
     expect(oneHidden.match(/\\stackrel\{\(i\)\}/g)!.length).toBe(3);

@@ -108,7 +108,7 @@ export interface DocumentOptions {
 type Laid =
   | { kind: 'h'; level: 2 | 3; title: string; report: boolean }
   /** `results`: one equation each (claims), which the paper sets in one display when nothing comes between */
-  | { kind: 'display'; rows: readonly Row[]; report: boolean; results?: boolean }
+  | { kind: 'display'; rows: readonly Row[]; report: boolean; results?: boolean; sequence?: boolean }
   /** `where`: the paragraph continues the sentence of the display before it (no indent, no new paragraph) */
   | { kind: 'p'; parts: readonly Inline[]; where?: boolean; report: boolean };
 
@@ -175,7 +175,7 @@ function layout(doc: DocumentInput): Laid[] {
         const citing = { ...(doc.source ? { source: plainOf(doc.source) } : {}), tags: new Set([...tags, lhsTag].filter((t): t is string => typeof t === 'string')), cited };
         const laid = layoutDerivation(d, { first: null, citing, ...(b.marks ? { marks: b.marks } : {}) });
         const rows = laid.rows.map((r, i) => ({ ...r, tag: tags[i], ...(i === 0 && lhsTag ? { lhsTag } : {}) }));
-        out.push({ kind: 'display', rows, report });
+        out.push({ kind: 'display', rows, report, sequence: typeof own === 'string' && b.numbering !== 'last' });
         if (laid.where.length) out.push({ kind: 'p', parts: laid.where, where: true, report });
       }
     }
@@ -185,11 +185,20 @@ function layout(doc: DocumentInput): Laid[] {
 
 /**
  * A paper number carried by several displays (the three blocks of ZL's (24), a corrected (4.2) and its
- * variant) is lettered in order, (24a), (24b), (24c): no two displays of a paper share a number.
+ * variant) is lettered in order, (24a), (24b), (24c): no two displays of a paper share a number. The
+ * lines of a proof numbered (92)–(97) keep their numbers.
  */
 function lettered(laid: Laid[]): Laid[] {
   const count = new Map<string, number>();
-  for (const l of laid) if (l.kind === 'display') for (const r of l.rows) if (typeof r.tag === 'string') count.set(r.tag, (count.get(r.tag) ?? 0) + 1);
+  const lines = new Set<string>();
+  for (const l of laid)
+    if (l.kind === 'display')
+      for (const r of l.rows)
+        if (typeof r.tag === 'string') {
+          count.set(r.tag, (count.get(r.tag) ?? 0) + 1);
+          if (l.sequence) lines.add(r.tag);
+        }
+  for (const t of lines) count.delete(t);
   const next = new Map<string, number>();
   const letter = (tag: string) => {
     const n = next.get(tag) ?? 0;
