@@ -309,6 +309,10 @@ describe('the rendered documents of derivations/', () => {
           problems.push(...found.map((f) => `${name} at ${width} px: ${f}`));
           if (existsSync(SCRATCH) && name === 'zl-deep-linear-gradient') await page.screenshot({ path: join(SCRATCH, `${name}-${width}.png`), fullPage: true });
         }
+        // the index too: on a phone its table stacks rather than scrolling sideways
+        await page.goto(`file://${join(out, 'index.html')}`);
+        const scroll = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        if (scroll > 0) problems.push(`index at ${width} px: the page scrolls sideways by ${scroll} px`);
         await page.close();
       }
     } finally {

@@ -298,7 +298,8 @@ function indexHtml(docs: readonly CheckedSummary[]): string {
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>matcalc: derivations</title>
-<style>body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.6rem .4rem;vertical-align:top;text-align:left}td:nth-child(3){white-space:nowrap}.src{color:#666;font-size:.85em;margin-top:.2rem}.ok{color:#1a7f37;font-weight:bold}.bad{color:#b42318;font-weight:bold}</style>
+<style>body{font-family:Georgia,serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.6rem .4rem;vertical-align:top;text-align:left}td:nth-child(3){white-space:nowrap}.src{color:#666;font-size:.85em;margin-top:.2rem}.ok{color:#1a7f37;font-weight:bold}.bad{color:#b42318;font-weight:bold}
+@media (max-width:600px){thead{display:none}tr,td{display:block}td{border:0;padding:.15rem 0}tr{border-bottom:1px solid #ddd;padding:.6rem 0}}</style>
 </head><body>
 <h1>Derivations checked by matcalc</h1>
 <p>${ok} of ${docs.length} documents verified: every claim and every step checked numerically at random points, and every cited rule checked to produce its step. The .tex files are the papers' text, ready to \\input into an appendix; the pages are the verification reports.</p>
@@ -310,7 +311,10 @@ ${rows}
 }
 
 /** An author's title or source line in the index (which loads no math fonts): the math in italics. */
-const pieceHtml = (s: string): string => authorPieces(s).map((p) => (p.math ? `<i>${htmlEscape(p.text)}</i>` : htmlEscape(typography(p.text)))).join('');
+const pieceHtml = (s: string): string =>
+  authorPieces(s)
+    .map((p, i, all) => (p.math ? `<i>${htmlEscape(p.text)}</i>` : htmlEscape(typography(p.text, i > 0 && all[i - 1].math))))
+    .join('');
 
 function indexMd(docs: readonly CheckedSummary[]): string {
   const link = (label: string, file: string) => `[${label}](${fileHref(file)})`;

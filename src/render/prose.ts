@@ -109,9 +109,11 @@ const ACCENTS: Record<string, string> = { '\u0301': "'", '\u0300': '`', '\u0302'
 
 /**
  * Typography of prose: straight quotes become curly ones (opening after a space or a bracket, closing
- * otherwise, an apostrophe inside a word), "..." an ellipsis.
+ * otherwise, an apostrophe inside a word), "..." an ellipsis. `afterMath`: the text continues right
+ * after math ("of $g(W)$""), where a quote closes.
  */
-export function typography(s: string): string {
+export function typography(s: string, afterMath = false): string {
+  if (afterMath) return typography('x' + s).slice(1);
   return s
     .replace(/(^|[\s([{\u2014\u2013-])"/g, '$1\u201c')
     .replace(/"/g, '\u201d')
@@ -194,7 +196,7 @@ export function subscriptsAsMath(parts: readonly Inline[]): Inline[] {
  * ("of $g(W)$")") rather than opening.
  */
 export function curlyQuotes(parts: readonly Inline[]): Inline[] {
-  return parts.map((p, i) => ('math' in p ? p : text(i > 0 && 'math' in parts[i - 1] ? typography('x' + p.text).slice(1) : typography(p.text))));
+  return parts.map((p, i) => ('math' in p ? p : text(typography(p.text, i > 0 && 'math' in parts[i - 1]))));
 }
 
 export function proseLatex(parts: readonly Inline[]): string {
