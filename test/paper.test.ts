@@ -9,6 +9,7 @@ import { parseDocument } from '../src/doc/format.js';
 import { checkDocument } from '../src/doc/check.js';
 import { documentPage, labelNumbers } from '../src/render/document-page.js';
 import { renderDocument } from '../src/render/document.js';
+import { deriveDocument } from '../src/render/derive-document.js';
 import { authorMath, authorPieces, authorProse } from '../src/render/author-math.js';
 import { layoutDerivation, ownCitation } from '../src/render/derivation-latex.js';
 import { latexText, mdText, typography } from '../src/render/prose.js';
@@ -58,7 +59,7 @@ describe('paper numbering', () => {
     const tags = [...body(r.tex).matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1]);
     expect(tags.slice(0, 7)).toEqual(['92', '93', '94', '95', '96', '97', '8']);
   });
-  it('next to the paper\'s numbers an unlabelled claim is unnumbered; without them LaTeX numbers the claims', () => {
+  it('a claim without the paper\'s number is unnumbered; a derive document\'s results are numbered 1, 2, … (by LaTeX\'s counter in the .tex)', () => {
     const tagsOf = (tex: string) => [...tex.matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1]);
     const displays = (tex: string) => tex.match(/\\begin\{align\}/g)!.length;
     // (92)–(97), (8), and the matrix form of the gradient without a number
@@ -69,11 +70,17 @@ describe('paper numbering', () => {
     // in the paper consecutive claims share one display; in the report each has its verdict under it
     expect(displays(body(mixed.tex))).toBe(1);
     expect(displays(mixed.md)).toBe(4);
-    // without them LaTeX's counter numbers the .tex (1, 2 on its own; in a paper, on from the paper's), the report the same
+    // a document that refers to no equation of its paper numbers none of its own: a (1) would read as the paper's
     const plain = render(`title: t\ndecl: x: n\nclaim: 2*x = x + x\nclaim: 3*x = x + 2*x\n`);
-    expect(body(plain.tex)).not.toMatch(/\\tag|\\notag/);
-    expect(tagsOf(plain.md)).toEqual(['1', '2']);
+    expect(body(plain.tex).match(/\\notag/g)).toHaveLength(2);
+    expect(tagsOf(plain.md)).toEqual([]);
+    // derive's documents have no paper: LaTeX numbers the .tex (\input into a paper, it goes on from the paper's), the report the same 1, 2
+    const derived = renderDocument(deriveDocument(runDerive({ expr: 'x\'*A*x + norm(B*x)^2', decl: 'A: n x n; B: m x n; x: n', wrt: ['x'], check: false })));
+    expect(body(derived.tex)).toMatch(/\\begin\{align\}\n\\nabla_\{\\boldsymbol\{x\}\} f &= [^\n]*\n\\end\{align\}/);
+    expect(body(derived.tex)).not.toMatch(/\\tag|\\notag/);
+    expect(tagsOf(derived.md)).toEqual(['1']);
   });
+
   it('a number several displays carry is lettered in order, so no two displays share one', () => {
     const twice = render(`title: t\ndecl: x: n\nclaim (5) corrected: 2*x = x + x\nclaim (5) variant: 3*x = x + 2*x\nclaim (6): x = x\n`);
     for (const out of [body(twice.tex), twice.md]) expect([...out.matchAll(/\\tag\{([^}]*)\}/g)].map((m) => m[1])).toEqual(['5a', '5b', '6']);

@@ -168,8 +168,10 @@ function pageOf(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentIn
       const rel = res.item.relation;
       if (res.lhs && res.rhs) {
         const mark: Mark = res.passed ? 'ok' : 'bad';
-        // a refuted formula is shown as what the check found, lhs ≠ rhs, without the paper's number
-        const tag: Tag = !res.item.expected ? null : numbers?.first;
+        // a refuted formula is shown as what the check found, lhs ≠ rhs, without the paper's number; a
+        // claim without one is unnumbered, as a paper leaves a display it does not refer to (a (1) of
+        // ours would read as the paper's eq. (1))
+        const tag: Tag = !res.item.expected ? null : numbers?.first ?? null;
         body.push({ kind: 'equations', rows: [{ lhs: toLatex(written(res.item.lhs, res.lhs)), rel: (res.item.expected ? RELATION_LATEX : NEGATED_LATEX)[rel], rhs: toLatex(written(res.item.rhs, res.rhs)), tag, mark }] });
       } else body.push(report(text(`${res.item.lhs} ${rel} ${res.item.rhs}`)));
       const iq = res.inequality;
@@ -209,7 +211,7 @@ function pageOf(r: DocumentResult, rules: ReadonlyMap<string, Rule>): DocumentIn
       where: [],
     };
     // a range (92)–(97) numbers the lines; a single number is the result the chain ends in (Zhu et al.'s (32))
-    const tag: Tag = numbers?.first;
+    const tag: Tag = numbers?.first ?? null;
     body.push({
       kind: 'derivation',
       derivation,
