@@ -119,6 +119,23 @@ refute: norm(A*B) <= opnorm(A)*opnorm(B)
     expect(wrong.passed).toBe(false);
     expect(wrong.firstFailure!.message).toMatch(/refute: the inequality holds \(no counterexample in \d+ random points and \d+ local searches/);
   });
+  it('counterexamples honour the declared dimension constraints', () => {
+    const r = doc('decl: x: n; t: s; n >= 3; s <= n; s >= 2\nrefute: sum(ones(n, 1)) = 2\nrefute: norm(cols(eye(n), 1, s)*sign(t))^2 = 1\n');
+    expect(r.passed, JSON.stringify(r.firstFailure)).toBe(true);
+    for (const x of r.results) {
+      const sizes = x.kind === 'claim' ? x.counterexample!.sizes : {};
+      expect(sizes.n).toBeGreaterThanOrEqual(3);
+      if ('s' in sizes) expect(sizes.s >= 2 && sizes.s <= sizes.n).toBe(true);
+    }
+  });
+
+  it('the noise of finite differences is not a counterexample to a tight bound', () => {
+    // the curvature along v is ‖v‖² exactly, but the two large terms that cancel leave the second
+    // differences an error of ~1e-2 (which they estimate): without that estimate this "fails"
+    const claim = 'diff(diff(1e7*sum(x.^4) - 1e7/81*sum((3*x).^4) + 0.5*norm(x)^2, x, v), x, v) <= norm(v)^2';
+    for (const seed of [1, 2]) expect(verifyRelation({ decl: 'x, v: n', claim, seed }).status).toBe('holds');
+  });
+
   it('at: points built from spectral functions: the PCA saddle and its curvature', () => {
     const r = doc(`decl: M: d x d spd; x: d
 at: x = sqrt(eigval(M, 2))*eigvec(M, 2)

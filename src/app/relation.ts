@@ -62,7 +62,7 @@ export function verifyRelation(input: RelationInput): RelationOutput {
   if (!shapeEq(left.shape, right.shape))
     throw new InputError(`--claim "${input.claim}": the left side is ${shapeText(left.shape)} but the right side is ${shapeText(right.shape)}`);
   const verdict = verifyChain([left, right], checkScope(decls, assign), { seed: input.seed, points: 5 });
-  const counterexample = verdict.status === 'fails' ? findEqualityCounterexample({ left, right, symbols, dims: decls.dims, seed: input.seed ?? 5, assign }) : undefined;
+  const counterexample = verdict.status === 'fails' ? findEqualityCounterexample({ left, right, symbols, dims: decls.dims, seed: input.seed ?? 5, assign, constraints: decls.constraints }) : undefined;
   return { ...base, status: verdict.status, equality: { verdict, ...(counterexample ? { counterexample } : {}) } };
 }
 

@@ -12,7 +12,9 @@
 // The violation searched is relative: (lhs − rhs)/scale, where the scale is the size of what the sides
 // are made of — |lhs|, |rhs|, the terms of a sum, the argument of an eigenvalue or norm — so that
 // rounding (or the noise of a finite-difference Hessian under λ_min) is never a counterexample, and
-// making every variable large cannot manufacture one.
+// making every variable large cannot manufacture one. Where a side contains finite differences, their own
+// estimate of their error (the evaluator's uncertainty) is subtracted too, a hundredfold: a tight bound
+// checked through a finite-difference Hessian is not refuted by the differences' noise.
 //
 // The search moves each free symbol through a parametrisation that keeps its declared property: any
 // matrix B as it is, symmetric (B + Bᵀ)/2, spd BBᵀ + εI, orthogonal the Gram–Schmidt factor of B, unit
@@ -84,6 +86,9 @@ export interface InequalityVerdict {
 /** Beyond rounding: exact evaluations, and those with finite-difference derivative operators inside. */
 export const INEQUALITY_TOLERANCE = 1e-9;
 export const INEQUALITY_TOLERANCE_DIFFERENCES = 1e-6;
+
+/** A violation is beyond this many times the finite differences' estimated relative error (the kernel's REFUTE). */
+const NOISE_FACTOR = 100;
 
 const DERIVATIVES = new Set(['grad', 'jac', 'diff', 'hess', 'rgrad', 'rhess']);
 const hasDerivative = (e: Expr): boolean => e.kind === 'op' && (DERIVATIVES.has(e.op) || e.args.some(hasDerivative));
@@ -195,12 +200,14 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
     const ev = new Evaluator({ sizes: ctx.sizes, values: pointAt(theta, ctx) });
     const l = ev.eval(small).data[0], r = ev.eval(large).data[0];
     const scale = Math.max(Math.abs(l), Math.abs(r), magnitude(small, ev), magnitude(large, ev), 1e-300);
-    return { l, r, scale };
+    // the finite differences' own estimate of their relative error at this point (0 without any)
+    return { l, r, scale, noise: ev.uncertainty };
   };
   const margin = (theta: Float64Array, ctx: Context) => {
     try {
-      const { l, r, scale } = sides(theta, ctx);
-      const m = (l - r) / scale;
+      // a violation must exceed what the differences could be off by, as the kernel's refutations do
+      const { l, r, scale, noise } = sides(theta, ctx);
+      const m = (l - r) / scale - NOISE_FACTOR * noise;
       return Number.isFinite(m) ? m : NaN;
     } catch (e) {
       if (e instanceof UnsupportedError) throw e;

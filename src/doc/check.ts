@@ -199,7 +199,7 @@ function diagnoseClaim(doc: DocumentSource, item: DocClaim, lhs: Expr, rhs: Expr
 
 /** A small integer counterexample when one is found, else the point where the kernel found the sides to differ. */
 function shownCounterexample(left: Expr, right: Expr, scope: Scope, seed: number | undefined, found: Counterexample | undefined): EqualityCounterexample | undefined {
-  const small = findEqualityCounterexample({ left, right, symbols: scope.symbols, dims: scope.dims, seed: seed ?? 5, assign: scope.assign });
+  const small = findEqualityCounterexample({ left, right, symbols: scope.symbols, dims: scope.dims, seed: seed ?? 5, assign: scope.assign, constraints: scope.constraints });
   if (small || !found) return small;
   const used = new Set([...left.vars, ...right.vars, ...(scope.assign ?? []).map(([n]) => n)]);
   return { ...(found.instance ? { instance: found.instance } : {}), sizes: found.sizes, inputs: new Map([...found.values].filter(([n]) => used.has(n))), entries: 'random', left: found.left, right: found.right };

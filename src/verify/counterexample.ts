@@ -11,6 +11,7 @@ import { add, axpy, frob, Mat, matmul, transpose } from '../numeric/mat.js';
 import { Rng, randomSizes } from '../numeric/random.js';
 import { comparable } from './diagnose.js';
 import { assignRoots, atInstance, chooseInstances } from '../check/instances.js';
+import { satisfied, type DimConstraint } from '../check/sample.js';
 
 export interface Counterexample {
   readonly sizes: Readonly<Record<string, number>>;
@@ -165,6 +166,8 @@ export function findEqualityCounterexample(input: {
   dims: ReadonlySet<string>;
   seed: number;
   assign?: readonly (readonly [string, Expr])[];
+  /** the declared dimension constraints (s <= d): small sizes that break one are skipped */
+  constraints?: readonly DimConstraint[];
 }): EqualityCounterexample | undefined {
   // at concrete indices, smallest depths first
   const instances = chooseInstances([input.left, input.right, ...assignRoots(input.assign)]);
@@ -194,5 +197,6 @@ export function findEqualityCounterexample(input: {
       return undefined;
     }
   };
-  return searchSmallPoints([...input.dims].sort(), tryPoint);
+  const allowed = (sizes: Map<string, number>) => (input.constraints ?? []).every((c) => satisfied(c, sizes));
+  return searchSmallPoints([...input.dims].sort(), (sizes, entries) => (allowed(sizes) ? tryPoint(sizes, entries) : undefined));
 }
