@@ -11,7 +11,7 @@ import { verifyDerivation } from '../derivation/check.js';
 import { CHAIN_TOLERANCE, verifyChain, type ChainVerdict } from '../check/equality.js';
 import { isScalarShape, shapeText } from '../expr/shape.js';
 import { toText } from '../render/print.js';
-import { checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
+import { assertDepthBoundsUsed, checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { splitTopLevel } from '../lang/source.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
@@ -131,9 +131,14 @@ export function splitWrt(list: string): string[] {
   return splitTopLevel(list).map((s) => s.trim()).filter(Boolean);
 }
 
-/** Declarations and definitions (`e = W2*W1*X - Y`, each may use the ones before it): what names mean. */
-export function parseScope(decl: string, definitions: readonly string[] = []): { decls: Declarations; defs: Map<string, Expr> } {
+/**
+ * Declarations and definitions (`e = W2*W1*X - Y`, each may use the ones before it): what names mean.
+ * `uses` are the other texts read in this scope (the expression, the claim, at:), where a depth bound
+ * of the declarations may be used.
+ */
+export function parseScope(decl: string, definitions: readonly string[] = [], uses: readonly string[] = []): { decls: Declarations; defs: Map<string, Expr> } {
   const decls = parseDeclarations(decl);
+  assertDepthBoundsUsed(decls, [...definitions, ...uses]);
   const defs = new Map<string, Expr>();
   for (const d of definitions) {
     const [name, value] = parseDefinition(d, { decls, defs });
@@ -143,7 +148,7 @@ export function parseScope(decl: string, definitions: readonly string[] = []): {
 }
 
 export function runDerive(input: DeriveInput): DeriveOutput {
-  const { decls, defs } = parseScope(input.decl, input.defs);
+  const { decls, defs } = parseScope(input.decl, input.defs, [input.expr]);
   const f = parseExpression(input.expr, { decls, defs }, 'expression');
   const wrt = input.wrt?.length ? parseWrt(input.wrt, decls) : defaultWrt(f, decls);
   const jacobian = input.jacobian ?? false;

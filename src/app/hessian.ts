@@ -2,7 +2,7 @@
 import { Expr, SymNode } from '../expr/ast.js';
 import { InputError } from '../expr/errors.js';
 import { isScalarShape, shapeText } from '../expr/shape.js';
-import { checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
+import { assertDepthBoundsUsed, checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
 import { deriveFamilyQuadratic, deriveHessian, type Hessian, type Substitution } from '../calculus/hessian.js';
@@ -56,6 +56,7 @@ export interface HessianOutput {
 /** Declarations, definitions and f (a scalar) for --hessian. */
 function hessianScope(input: HessianInput) {
   const decls = parseDeclarations(input.decl);
+  assertDepthBoundsUsed(decls, [input.expr, ...(input.defs ?? []), ...(input.at ?? []), ...(input.assume ?? [])]);
   const defs = new Map<string, Expr>();
   for (const d of input.defs ?? []) {
     const [name, value] = parseDefinition(d, { decls, defs });

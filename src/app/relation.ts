@@ -45,7 +45,7 @@ export interface RelationOutput {
 const COMMAND_LINE_SEARCH = { points: 30, searches: 6, budget: 300 };
 
 export function verifyRelation(input: RelationInput): RelationOutput {
-  const { decls, defs } = parseScope(input.decl, input.defs);
+  const { decls, defs } = parseScope(input.decl, input.defs, [input.claim, ...(input.at ?? [])]);
   const rel = splitRelation(input.claim);
   if (!rel || !rel.lhs || !rel.rhs) throw new InputError(`--claim "${input.claim}": expected one relation "LHS = RHS", "LHS <= RHS", "LHS < RHS", "LHS >= RHS" or "LHS > RHS"`);
   const scope = { decls, defs };

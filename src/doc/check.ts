@@ -5,7 +5,7 @@
 // is reported as unjustified.
 import { Expr, SymNode } from '../expr/ast.js';
 import { InputError, ShapeError, UnsupportedError } from '../expr/errors.js';
-import { checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
+import { assertDepthBoundsUsed, checkScope, parseDeclarations, type Declarations } from '../lang/decl.js';
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
 import { allRewrites, indexPatternName, NO_BINDINGS, rewriteOnce } from '../rewrite/match.js';
@@ -248,6 +248,11 @@ export function checkDocument(doc: DocumentSource, opts: { seed?: number; rules?
   let decls: Declarations;
   try {
     decls = parseDeclarations(doc.decl.text);
+    const texts = [...doc.defs, ...doc.at, ...doc.assume].map((l) => l.text);
+    for (const item of doc.items)
+      if (item.kind === 'claim') texts.push(item.lhs, item.rhs);
+      else if (item.kind === 'proof') texts.push(...[item.first, ...item.steps].map((s) => s.expr));
+    assertDepthBoundsUsed(decls, texts);
   } catch (e) {
     throw e instanceof InputError ? located(doc.file, doc.decl.line, e) : e;
   }

@@ -35,6 +35,11 @@ export interface Declarations {
   readonly dimFamilies: ReadonlySet<string>;
   /** q >= n, m >= n + 1, r <= n: every point the checker draws satisfies them */
   readonly constraints: readonly DimConstraint[];
+  /**
+   * bounds "l >= 2" on a name no type and no range of the declarations uses, with where they start:
+   * only an expression can use them (prod(j = l..1, W)); see assertDepthBoundsUsed
+   */
+  readonly looseDepthBounds: ReadonlyMap<string, number>;
 }
 
 const COMPARISON = /^[^:]*(>=|<=|≥|≤|==|[<>=])/;
@@ -118,12 +123,16 @@ export function parseDeclarations(source: string): Declarations {
     return m && !typeNames.has(m[1]) ? m : undefined;
   };
   const lowerBounds = new Map<string, number>();
+  const boundAt = new Map<string, number>();
   for (const { text, start } of comparisons) {
     const m = depthBound(text);
     if (!m) continue;
     if (lowerBounds.has(m[1])) throw failAt(`${m[1]} has two lower bounds`, start + text.indexOf(m[1]), m[1].length);
     lowerBounds.set(m[1], Number(m[2]));
+    boundAt.set(m[1], start + text.indexOf(m[1]));
   }
+  // the depth parameters a range of the declarations uses (W[k = 1..l], k in 1..l, n[l])
+  const rangeUses = new Set<string>();
   const param = (name: string): IndexVar => {
     let v = indices.get(name);
     if (!v) {
@@ -133,7 +142,10 @@ export function parseDeclarations(source: string): Declarations {
     return v;
   };
   /** bounds of ranges: declared index variables, or new depth parameters */
-  const boundLookup = (name: string) => indices.get(name) ?? (IDENT.test(name) && !symbols.has(name) && !dims.has(name) && !FUNCTION_NAMES.has(name) ? param(name) : undefined);
+  const boundLookup = (name: string) => {
+    rangeUses.add(name);
+    return indices.get(name) ?? (IDENT.test(name) && !symbols.has(name) && !dims.has(name) && !FUNCTION_NAMES.has(name) ? param(name) : undefined);
+  };
   for (const [name] of lowerBounds) param(name);
   const readRange = (text: string, at: number, lookup = boundLookup): [Idx, Idx] => {
     const r = splitRange(text);
@@ -206,7 +218,7 @@ export function parseDeclarations(source: string): Declarations {
       if (/^\d+$/.test(t.text)) return dimNum(Number(t.text));
       const indexed = splitIndexedName(t.text);
       if (indexed) {
-        const lookup = (name: string) => slotVars.get(name) ?? indices.get(name);
+        const lookup = (name: string) => (rangeUses.add(name), slotVars.get(name) ?? indices.get(name));
         const index = indexed.index.map((x) => parseIndexText(x, lookup, (msg) => fail(msg, t.start, t.text.length)));
         dimFamilies.add(indexed.base);
         return dimSym(`${indexed.base}[${index.map((x) => x.text).join(',')}]`);
@@ -267,7 +279,23 @@ export function parseDeclarations(source: string): Declarations {
     if (dims.has(name) || symbols.has(name))
       throw errorAt('declaration', source, undefined, `${name} is used both as an index (${rangeText(indices.get(name)!)}) and as a ${dims.has(name) ? 'dimension' : 'symbol'}`);
   const constraints = comparisons.filter((c) => !depthBound(c.text)).map((c) => dimConstraint(c.text, c.start, dims, failAt));
-  return { symbols, dims, source, families, indices, dimFamilies, constraints };
+  const looseDepthBounds = new Map([...boundAt].filter(([name]) => !rangeUses.has(name)));
+  return { symbols, dims, source, families, indices, dimFamilies, constraints, looseDepthBounds };
+}
+
+/**
+ * A bound "N >= 3" on a name that no type, no range and none of the texts that go with the declarations
+ * (the expressions, definitions, at: and claims) uses would bound nothing — most often a dimension
+ * misspelt (N for n): say so rather than drop it.
+ */
+export function assertDepthBoundsUsed(decls: Declarations, texts: readonly string[]): void {
+  for (const [name, at] of decls.looseDepthBounds) {
+    const word = new RegExp(`(^|[^A-Za-z0-9_])${name}(?![A-Za-z0-9_])`);
+    if (texts.some((t) => word.test(t))) continue;
+    const dims = [...decls.dims].join(', ');
+    throw errorAt('declaration', decls.source, { start: at, end: at + name.length },
+      `${name} is neither a dimension (no type uses it) nor a depth that a range or an expression uses: this bound would constrain nothing${dims ? ` (the dimensions are ${dims})` : ''}`);
+  }
 }
 
 function declareConcreteMembers(f: Family, symbols: Map<string, SymNode>, dims: Set<string>): void {

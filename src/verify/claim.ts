@@ -138,7 +138,7 @@ export function compareSymbolically(claim: Expr, truth: Expr, symmetric: boolean
 export function verifyClaim(input: VerifyInput): VerifyOutput {
   if (input.kind === 'hessian') return verifyHessianClaim(input, verifyClaim);
   if (input.kind === 'hessian-form') return verifyHessianForm(input);
-  const scope = parseScope(input.decl, input.defs);
+  const scope = parseScope(input.decl, input.defs, [input.f, input.claim]);
   const { decls } = scope;
   const f = parseExpression(input.f, scope, 'function (--f)');
   if (input.wrt.includes(',')) throw new InputError(`--wrt ${input.wrt}: a claim is the derivative with respect to one variable; verify each separately`);

@@ -31,7 +31,7 @@ import { repairIllTyped } from './ill-typed.js';
 type Verify = (input: VerifyInput) => VerifyOutput;
 
 function setting(input: VerifyInput) {
-  const scope = parseScope(input.decl, input.defs);
+  const scope = parseScope(input.decl, input.defs, [input.f, input.claim]);
   const f = parseExpression(input.f, scope, 'function (--f)');
   if (!isScalarShape(f.shape)) throw new InputError(`--kind ${input.kind} needs a scalar function, but f is ${shapeText(f.shape)}`);
   if (input.wrt.includes(',')) throw new InputError(`--wrt ${input.wrt}: a claim is about one variable; verify each block separately`);
