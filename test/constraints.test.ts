@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { derive, verify } from '../src/api/api.js';
 import { parseDocument } from '../src/doc/format.js';
 import { checkDocument } from '../src/doc/check.js';
+import { formatRelationText, verifyRelation } from '../src/app/relation.js';
+import { declarationsText } from '../src/render/derive-output.js';
+import { parseDeclarations } from '../src/lang/decl.js';
 
 const doc = (text: string) => checkDocument(parseDocument(text, 'test.matcalc'));
 
@@ -28,6 +31,13 @@ describe('dimension constraints are honoured everywhere', () => {
     const d = derive({ f: "logdet(A*A')", decl: 'A: d1 x d2; d2 >= d1' });
     expect(d.check?.passed).toBe(true);
     for (const p of d.check!.points) expect(p.sizes.d2).toBeGreaterThanOrEqual(p.sizes.d1);
+  });
+
+  it('the outputs say which constraints the sizes were drawn under', () => {
+    const text = formatRelationText(verifyRelation({ decl: 'A: d1 x d2; d2 >= d1', claim: 'A*pinv(A) = eye(d1)' }));
+    expect(text).toMatch(/^ {2}with A: d1×d2; d2 >= d1$/m);
+    // derive, --hessian and verify --f share this line
+    expect(declarationsText(parseDeclarations('X: q x n; x: n; q >= n + 1; n >= 3'))).toBe('X: q×n, x: n×1; q >= n + 1, n >= 3');
   });
 
   it('documents: the claim holds with the constraint, fails without it', () => {

@@ -80,7 +80,8 @@ export function formatRelationText(o: RelationOutput): string {
   const head = o.status === 'holds' ? (o.inequality ? 'HOLDS (evidence, not proof)' : 'HOLDS') : o.status === 'fails' ? 'FALSE' : 'COULD NOT CHECK';
   const L = [`${head}: ${relationText(o)}`];
   const shapes = [...o.decls.symbols.values()].filter((s) => o.left.vars.has(s.name) || o.right.vars.has(s.name) || o.assumptions.some((a) => a.value.vars.has(s.name)));
-  if (shapes.length) L.push(`  with ${shapes.map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ')}`);
+  const constraints = o.decls.constraints.map((c) => c.text);
+  if (shapes.length) L.push(`  with ${shapes.map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ')}${constraints.length ? `; ${constraints.join(', ')}` : ''}`);
   for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);
   const iq = o.inequality;
   if (iq) {

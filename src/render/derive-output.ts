@@ -81,7 +81,9 @@ export function declarationsText(decls: Declarations): string {
   });
   const symbols = [...decls.symbols.values()].filter((s) => !concrete.has(s.name)).map((s) => `${s.name}: ${shapeText(s.shape)}${props(s.props)}`);
   const indices = [...decls.indices.values()].filter((v) => v.hi).map((v) => `${v.name} in ${v.lo.text}..${v.hi!.text}`);
-  return [...families, ...symbols, ...indices].join(', ');
+  // the constraints too, so that the reader sees the sizes were drawn under them
+  const constraints = decls.constraints.map((c) => c.text);
+  return [...families, ...symbols, ...indices].join(', ') + (constraints.length ? `; ${constraints.join(', ')}` : '');
 }
 
 export function formatText(o: DeriveOutput): string {
