@@ -41,6 +41,8 @@ describe('the search finds planted violations that random points miss', () => {
     ['x: 5', 'sum(x)', '0.99*sqrt(5)*norm(x)'], // Cauchy–Schwarz sharpened: only within ~8° of the ones vector
     ['S: 4 x 4 symmetric', 'lambda_max(S)', '0.99*norm(S)'], // only near a positive rank-one S
     ['u, v: 6 unit', "abs(u'*v)", '0.995'], // only for nearly parallel unit vectors
+    // a bound 1% of λ₂² above PCA's global minimum ½Σ_{i≥2}λᵢ²: only near ±√λ₁v₁ (Ma, Thm 4.1)
+    ['M: 5 x 5 spd; z: 5', '0.5*(norm(eigvals(M))^2 - eigval(M, 1)^2) + 0.01*eigval(M, 2)^2', "0.5*norm(M - z*z')^2"],
   ] as const)
     it(`${l} <= ${r}`, () => {
       for (const seed of [1, 2]) {
@@ -59,6 +61,10 @@ describe('verdicts', () => {
     expect([v.points, v.searches]).toEqual([12, 4]);
     expect(v.evaluations).toBeGreaterThan(12);
     expect(inequality('x, y: n', "abs(x'*y)", '<=', 'norm(x)*norm(y)').status).toBe('holds');
+    // the PCA minimum itself, which the search reaches (the planted violation above is 1% beneath it)
+    const pca = inequality('M: n x n spd; z: n', '0.5*(norm(eigvals(M))^2 - eigval(M, 1)^2)', '<=', "0.5*norm(M - z*z')^2");
+    expect(pca.status).toBe('holds');
+    expect(pca.closest).toBeGreaterThan(-1e-4);
     expect(inequality('S: n x n symmetric', 'lambda_min(S)', '<=', 'tr(S)/n').status).toBe('holds');
     // >= reads right to left
     expect(inequality('A: m x n', 'norm(A)', '>=', 'opnorm(A)').status).toBe('holds');
