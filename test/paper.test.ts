@@ -11,7 +11,7 @@ import { documentPage, labelNumbers } from '../src/render/document-page.js';
 import { renderDocument } from '../src/render/document.js';
 import { deriveDocument } from '../src/render/derive-document.js';
 import { authorMath, authorPieces, authorProse } from '../src/render/author-math.js';
-import { layoutDerivation, ownCitation } from '../src/render/derivation-latex.js';
+import { layoutDerivation, ownCitation, parenthetical } from '../src/render/derivation-latex.js';
 import { latexText, mdText, typography } from '../src/render/prose.js';
 import { loadRules } from '../src/rewrite/rules.js';
 import { checkAndRender, fileHref } from '../src/app/documents.js';
@@ -277,6 +277,15 @@ describe('citations and the "where" paragraph read like the paper', () => {
     expect(ownCitation('Zhou & Liang App. B eq. (90)', { source: 'Tengyu Ma, "Why …", §3' })).toBe('Zhou & Liang App. B eq. (90)');
     expect(ownCitation('Zhou & Liang App. B eq. (90)')).toBe('Zhou & Liang App. B eq. (90)');
   });
+  it('a citation in parentheses has no parentheses of its own, and "because of X" reads "follows from X"', () => {
+    expect(parenthetical('eq. (99); Magnus & Neudecker (2019), ch. 9')).toBe('eq. (99); Magnus & Neudecker, 2019, ch. 9');
+    expect(parenthetical('Matrix Cookbook eq. (520)')).toBe('Matrix Cookbook eq. (520)');
+    const r = render(readFileSync(new URL('../derivations/zl-deep-linear-gradient.matcalc', import.meta.url), 'utf8'));
+    const where = body(r.tex).match(/^where \(i\).*$/m)![0];
+    expect(where).toContain('(Magnus \\& Neudecker, 2019, ch. 2, Thm 2)');
+    expect(where).toContain('(vi) follows from the definition of $\\boldsymbol{G}_k(\\boldsymbol{W})$.');
+    expect(where).not.toMatch(/because of|\(\d{4}\)/);
+  });
   it('ZL (101)–(105): each identity is said once, a later line refers to it, and no citation names the paper itself', () => {
     const r = render(readFileSync(new URL('../derivations/zl-residual-gradient.matcalc', import.meta.url), 'utf8'));
     expect(r.result.passed).toBe(true);
@@ -291,7 +300,7 @@ describe('citations and the "where" paragraph read like the paper', () => {
     const r = render(readFileSync(new URL('../derivations/zl-one-hidden-layer-hessian.matcalc', import.meta.url), 'utf8'));
     const b = body(r.tex);
     expect(b.match(/follows from the product rule \$\\nabla_\{\\operatorname\{vec\}\(\\boldsymbol\{X\}\)\} \\boldsymbol\{M\}\\boldsymbol\{v\} =/g)).toHaveLength(2);
-    expect(b.split('Magnus \\& Neudecker (2019), ch. 9').length - 1).toBe(1);
+    expect(b.split('Magnus \\& Neudecker, 2019, ch. 9').length - 1).toBe(1);
   });
   it('consecutive lines with the same reasons share a clause; a repeated reason later refers back', () => {
     const x = parseExpression('x', { decls: parseDeclarations('x: n') });

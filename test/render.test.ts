@@ -54,7 +54,7 @@ describe('a derivation in the style of Zhou & Liang App. B (92)–(97)', () => {
     const { where } = layoutDerivation(ZL_DEEP_LINEAR);
     const prose = where.map((p) => ('text' in p ? p.text : '$…$')).join('');
     expect(prose).toBe(
-      'where (i) follows from the product rule, (ii) follows because $…$ (Magnus & Neudecker (2019), ch. 2, Thm 2), ' +
+      'where (i) follows from the product rule, (ii) follows because $…$ (Magnus & Neudecker, 2019, ch. 2, Thm 2), ' +
         '(iii) follows from the chain rule and the fact that $…$, and (iv) follows from the definition of $…$; here $…$.',
     );
   });

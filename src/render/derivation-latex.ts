@@ -82,12 +82,17 @@ export function ownCitation(citation: string, c: CitationContext = {}): string {
 /** A reason as a verb ("follows because ", "follows from ", or "" when the text has its own) and what follows it. */
 function reasonParts(r: Reason, c: CitationContext): Said {
   const t = r.says.text.trim().replace(/\s+/g, ' ');
+  // "because of the definition of G_k" reads as the paper has it: "follows from the definition of G_k"
+  if (/^of\s/i.test(t)) {
+    const says = { text: t.replace(/^of\s+/i, ''), latex: r.says.latex.trim().replace(/^of\s+/i, ''), ...(r.says.parts ? { parts: dropLeadingOf(r.says.parts) } : {}) };
+    return { ...reasonParts({ ...r, says }, c), key: r.rule ?? t, verb: 'follows from ' };
+  }
   const key = r.rule ?? t;
   const formula = r.says.latex.trim();
   // a rule is cited once per document: where an earlier derivation cited it, its formula is enough
   const citation = r.citation && !(r.rule && c.cited?.has(r.rule)) ? ownCitation(r.citation, c) : undefined;
   if (r.rule) c.cited?.add(r.rule);
-  const cite = citation ? [text(` (${citation})`)] : [];
+  const cite = citation ? [text(` (${parenthetical(citation)})`)] : [];
   // an author's reason may be written with $…$ already: it is typeset as it is
   const written = r.says.parts;
   const lead = leadingProse(t);
@@ -96,13 +101,21 @@ function reasonParts(r: Reason, c: CitationContext): Said {
   if (written) return { key, verb: CONNECTIVE.test(t) ? '' : 'follows because ', body: [...written, ...cite] };
   if (!lead) return { key, verb: 'follows because ', body: [...(formula ? [math(formula)] : [text(t)]), ...cite] };
   if (!rest || !FORMULA.test(rest)) {
-    // "because of the chain rule" reads "follows because of the chain rule", not "follows from of …"
-    const verb = CONNECTIVE.test(t) ? '' : /^(a|an|of)\s/i.test(t) || /\s(is|are|has|have|does|do|holds|hold|vanishes|vanish|equals|equal)\s/.test(t) ? 'follows because ' : 'follows from ';
+    const verb = CONNECTIVE.test(t) ? '' : /^(a|an)\s/i.test(t) || /\s(is|are|has|have|does|do|holds|hold|vanishes|vanish|equals|equal)\s/.test(t) ? 'follows because ' : 'follows from ';
     return { key, verb, body: [text(t), ...cite] };
   }
-  const verb = CONNECTIVE.test(lead) ? '' : /^of\s/i.test(lead) ? 'follows because ' : 'follows from ';
+  const verb = CONNECTIVE.test(lead) ? '' : 'follows from ';
   return { key, verb, body: [text(`${lead} `), formula ? math(formula) : text(rest), ...cite] };
 }
+
+/** An author's reason without its leading "of " (the verb says "from"). */
+function dropLeadingOf(parts: readonly Inline[]): Inline[] {
+  const [first, ...more] = parts;
+  return first && 'text' in first ? [text(first.text.replace(/^\s*of\s+/i, '')), ...more] : [...parts];
+}
+
+/** A citation inside parentheses: "Magnus & Neudecker (2019), ch. 9" reads "Magnus & Neudecker, 2019, ch. 9". */
+export const parenthetical = (citation: string): string => citation.replace(/([A-Za-z.])\s+\((\d{4}[a-z]?)\)/g, '$1, $2');
 
 /**
  * Several identities in one clause, those with the same verb as a series: "because A, B and C, and from
