@@ -98,6 +98,21 @@ describe('paper numbering', () => {
   });
 });
 
+describe('the Hessian appendices as the papers state them', () => {
+  it('Zhu et al. (32) with W2 of d2 × d1: the balanced points W2 = U(W1XXᵀW1ᵀ)^{1/2} need d2 ≥ d1, and the document says so', () => {
+    const text = readFileSync(new URL('../derivations/zsew-hessian-form.matcalc', import.meta.url), 'utf8');
+    expect(text).toMatch(/W2: d2 x d1;.*; d2 >= d1$/m);
+    const check = (t: string) => checkDocument(parseDocument(t, 'doc.matcalc'), { rules }).passed;
+    expect(check(text)).toBe(true);
+    // with d2 < d1, U has orthonormal rows, W2ᵀW2 ≠ W1XXᵀW1ᵀ and the second equality fails
+    expect(check(text.replace('d2 >= d1', 'd2 < d1'))).toBe(false);
+  });
+  it('a sum of eigenvalues prints as the paper has it, with the defined names', () => {
+    const r = render(readFileSync(new URL('../derivations/zl-linear-minimisers.matcalc', import.meta.url), 'utf8'));
+    expect(body(r.tex)).toContain('\\operatorname{tr}(\\boldsymbol{\\Sigma}_{YY}) - \\sum_{i} \\lambda_{i}(\\boldsymbol{\\Sigma})');
+  });
+});
+
 describe('the .tex is the paper\'s text; the verdicts are in the report', () => {
   const r = render(GRADIENT);
   it('no verdicts, line numbers or status in the .tex', () => {

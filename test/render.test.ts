@@ -133,6 +133,14 @@ describe('line breaking', () => {
     katexOk(tex);
   });
 
+  it('a row without a number may use the number\'s room; a numbered or automatically numbered row may not', () => {
+    const rhs = Array.from({ length: 4 }, (_, i) => `\\boldsymbol{A}_{${i}}\\boldsymbol{B}_{${i}}`).join(' + ');
+    const width = visibleLength(`f = ${rhs}`) - 1; // just too wide for the row with a number
+    for (const tag of ['1', undefined]) expect(alignLatex([{ lhs: 'f', rel: '=', rhs, tag }], width, 'align', 2).split('\\\\').length).toBe(2);
+    expect(alignLatex([{ lhs: 'f', rel: '=', rhs, tag: null }], width, 'align', 2)).toBe(`\\begin{align}\nf &= ${rhs} \\notag\n\\end{align}`);
+    expect(alignLatex([{ lhs: 'f', rel: '=', rhs, tag: null, mark: 'ok' }], width, 'align', 2).split('\\\\').length).toBe(2);
+  });
+
   it('a long product breaks between factors, never after ∇ or a function name, nor beside ⋯', () => {
     const lines = long.derivations![0].display.steps.map((s) => toLatex(s.expr));
     const widest = lines.reduce((a, b) => (visibleLength(a) > visibleLength(b) ? a : b));

@@ -216,6 +216,8 @@ describe('printing', () => {
       ['svdval(A, 1)', '\\sigma_{1}(\\boldsymbol{A})'],
       ['cols(W2, 1, 2)', '{\\boldsymbol{W}_{2}}_{:,1{:}2}'],
       ["rows(A', 1, 1)", '{(\\boldsymbol{A}^\\top)}_{1,:}'],
+      ['sum(eigvals(S))', '\\sum_{i} \\lambda_{i}(\\boldsymbol{S})'],
+      ['sum(svdvals(S))', '\\sum_{i} \\sigma_{i}(\\boldsymbol{S})'],
       ['rgrad(sum(x.^4), x)', '\\operatorname{grad}_{\\boldsymbol{x}} \\operatorname{sum}(\\boldsymbol{x}^{\\circ 4})'],
     ];
     for (const [src, latex] of cases) {

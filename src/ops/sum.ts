@@ -8,6 +8,9 @@ import { sumArray } from './kernels.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { delimit } from './delimiters.js';
 
+/** The i-th value of a spectral function that gives all of them as a column (eigvals, svdvals). */
+const VALUES: Readonly<Record<string, string>> = { eigvals: '\\lambda_{i}', svdvals: '\\sigma_{i}' };
+
 const emitPython: EmitFn = (n, c) => `${c.lib}.sum(${c.code(n.args[0])})`;
 
 register({
@@ -34,7 +37,12 @@ register({
   vecLinear: (node) => ones(ONE, dimMul(node.args[0].shape.rows, node.args[0].shape.cols)),
   evaluate: (_n, [a]) => Mat.scalar(a.data.reduce((s, x) => s + x, 0)),
   text: (n, p) => `sum(${p(n.args[0])})`,
-  latex: (n, p) => `\\operatorname{sum}${delimit(p(n.args[0]))}`,
+  latex: (n, p) => {
+    const [a] = n.args;
+    // the sum of the eigenvalues or singular values, as papers print it: ∑_i λ_i(S), ∑_i σ_i(A)
+    if (isOp(a, 'spectral') && VALUES[a.attrs.fn ?? '']) return `\\sum_{i} ${VALUES[a.attrs.fn!]}${delimit(p(a.args[0]))}`;
+    return `\\operatorname{sum}${delimit(p(n.args[0]))}`;
+  },
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('sum')}(${c.code(n.args[0])})` },
   kernel: (node) => ({ inputs: node.args, run: (out, [x]) => void (out[0] = sumArray(x)) }),
   simplify(node) {

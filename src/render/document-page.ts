@@ -11,7 +11,7 @@ import { evidenceText, type InequalityVerdict } from '../check/inequality.js';
 import type { EqualityCounterexample } from '../verify/counterexample.js';
 import { GREEK, symLatex } from './names.js';
 import { dimLatex } from '../expr/dim.js';
-import { isScalarShape, type Shape } from '../expr/shape.js';
+import { isScalarShape, isSquare, type Shape } from '../expr/shape.js';
 import { familyMember, type Declarations } from '../lang/decl.js';
 import { parseExpression } from '../lang/parse.js';
 import { splitEquation } from '../doc/format.js';
@@ -79,15 +79,24 @@ function boldNames(decls: Declarations, defs: ReadonlyMap<string, Expr>): Author
  * page shows G_k where the author wrote G_k and the Kronecker product where the author wrote it.
  */
 function asWritten(r: DocumentResult): (src: string, fallback: Expr) => Expr {
-  const symbols = new Map(r.decls.symbols);
-  for (const [name, value] of r.defs) symbols.set(name, sym(name, value.shape));
-  const scope = { decls: { ...r.decls, symbols } };
+  const names = (symmetric: boolean) => {
+    const symbols = new Map(r.decls.symbols);
+    for (const [name, value] of r.defs) symbols.set(name, sym(name, value.shape, symmetric && isSquare(value.shape) ? ['symmetric'] : []));
+    return { decls: { ...r.decls, symbols } };
+  };
+  // a name stands for its value, which the checker has parsed: eigvals(Σ) of a defined Σ = Σ_XYᵀΣ_XX⁻¹Σ_XY
+  // is accepted there, so a name that a spectral function needs symmetric is read as symmetric (the
+  // property changes no printed form)
+  const scopes = [names(false), names(true)];
   return (src, fallback) => {
-    try {
-      return parseExpression(src, scope);
-    } catch {
-      return fallback; // cannot happen for a line the checker parsed; the checked form is the next best
+    for (const scope of scopes) {
+      try {
+        return parseExpression(src, scope);
+      } catch {
+        // the next reading, or the checked form
+      }
     }
+    return fallback; // cannot happen for a line the checker parsed; the checked form is the next best
   };
 }
 

@@ -330,7 +330,7 @@ function proseHtml(parts: readonly Inline[]): string {
 
 /** A display at the paper's width and, when its rows break differently there, at a phone's. */
 function displayHtml(rows: readonly Row[]): string {
-  const wide = alignLatex(rows, PAPER_WIDTH), narrow = alignLatex(rows, NARROW_WIDTH);
+  const wide = alignLatex(rows, PAPER_WIDTH), narrow = alignLatex(rows, NARROW_WIDTH, 'align', 0);
   if (wide === narrow) return renderKatex(wide, true);
   return `<div class="wide">${renderKatex(wide, true)}</div>\n<div class="narrow">${renderKatex(narrow, true)}</div>`;
 }

@@ -28,6 +28,12 @@ export interface Row {
  */
 export const PAPER_WIDTH = 28.5;
 
+/**
+ * What a row without a number may take beyond the width: the number's room (32.9em − 30.4em in an 11pt
+ * article), less the estimate's error.
+ */
+export const NUMBER_ROOM = 2;
+
 /** A phone's column (375 px: 343 px, 18.3em of the page's display math, less 3.2em kept for the number), with room for the estimate's error. */
 export const NARROW_WIDTH = 15;
 
@@ -403,15 +409,17 @@ const tagLatex = (tag: string | null | undefined, mark: Row['mark']): string => 
  * under it, \qquad in (Zhou & Liang's (106)–(107)) — whichever of the two takes fewer rows. As `aligned`
  * (math mode, for a display of the reader's own), the rows carry no numbers.
  */
-export function alignLatex(rows: readonly Row[], width = PAPER_WIDTH, env: 'align' | 'aligned' = 'align'): string {
+export function alignLatex(rows: readonly Row[], width = PAPER_WIDTH, env: 'align' | 'aligned' = 'align', numberRoom = env === 'align' ? NUMBER_ROOM : 0): string {
   for (const r of rows) {
     checkMath(r.lhs, 'left-hand side');
     checkMath(r.rhs, 'right-hand side');
   }
   const lhsWidth = Math.max(0, ...rows.map((r) => visibleLength(r.lhs)));
   const relWidth = Math.max(0, ...rows.map((r) => visibleLength(r.rel)));
-  const beside = rows.map((r) => breakMath(r.rhs, width - lhsWidth - relWidth, width - lhsWidth - 2));
-  const below = lhsWidth > 0 ? rows.map((r) => breakMath(r.rhs, width - 2 - relWidth, width - 4)) : undefined;
+  // a row without a number (or mark) may use the number's room
+  const room = (r: Row) => width + (r.tag === null && !r.mark ? numberRoom : 0);
+  const beside = rows.map((r) => breakMath(r.rhs, room(r) - lhsWidth - relWidth, room(r) - lhsWidth - 2));
+  const below = lhsWidth > 0 ? rows.map((r) => breakMath(r.rhs, room(r) - 2 - relWidth, room(r) - 4)) : undefined;
   const cost = (bs: readonly { cost: number }[], extra: number) => bs.reduce((a, b) => a + b.cost, extra);
   const own = below !== undefined && (rows.some((r) => r.lhsTag) || cost(below, 15 * rows.filter((r) => r.lhs).length) < cost(beside, 0));
   const lines: string[] = [];
@@ -419,7 +427,7 @@ export function alignLatex(rows: readonly Row[], width = PAPER_WIDTH, env: 'alig
     const parts = (own ? below! : beside)[k].rows;
     // a left side on rows of its own, broken like a right side when it is wider than the display
     if (own && r.lhs) {
-      const parts = breakMath(r.lhs, width, width - 1).rows;
+      const parts = breakMath(r.lhs, room(r), room(r) - 1).rows;
       parts.forEach((p, i) => lines.push(`&${i ? `\\quad ${binary(units(p)[0] ?? '') ? '{}' : ''}` : ''}${p}${i === parts.length - 1 && r.lhsTag ? tagLatex(r.lhsTag, undefined) : ' \\notag'}`));
     }
     const head = own ? `&\\qquad ${r.rel} ` : `${r.lhs ? r.lhs + ' ' : ''}&${r.rel} `;
