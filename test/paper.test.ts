@@ -175,13 +175,14 @@ describe('notation as in the papers', () => {
     expect(tex("0.5*jac(vec(X)'*vec(X), X)")).toBe('\\frac{1}{2} \\nabla_{\\operatorname{vec}(\\boldsymbol{X})} \\operatorname{vec}(\\boldsymbol{X})^\\top\\operatorname{vec}(\\boldsymbol{X})');
     expect(tex('jac(vec(X), X)*vec(X)')).toBe('(\\nabla_{\\operatorname{vec}(\\boldsymbol{X})} \\operatorname{vec}(\\boldsymbol{X}))\\operatorname{vec}(\\boldsymbol{X})');
   });
-  it("X^{-⊤}, primes for related indices (k2 → k′, Q_k2q2 → Q_{k′q′}), σ for the sigmoid, f̄ for fbar", () => {
+  it("X^{-⊤}, primes for related indices (k2 → k′, Q_k2q2 → Q_{k′q′}), σ for the sigmoid, |x| for abs, f̄ for fbar", () => {
     expect(tex("inv(X')")).toBe('\\boldsymbol{X}^{-\\top}');
     expect(tex("inv(X)'")).toBe('\\boldsymbol{X}^{-\\top}');
     expect(tex('A[k2,q2]')).toBe("\\boldsymbol{A}_{k'q'}");
     expect(tex('W[k2-1]')).toBe("\\boldsymbol{W}_{k'-1}");
     expect(toLatex(parseExpression('Q_k2q2', { decls: parseDeclarations('Q_k2q2: d x d') }))).toBe("\\boldsymbol{Q}_{k'q'}");
     expect(tex('sigmoid(x)')).toBe('\\sigma(\\boldsymbol{x})');
+    expect(tex("abs(x'*x - 1)")).toBe('\\lvert \\boldsymbol{x}^\\top\\boldsymbol{x} - 1 \\rvert');
     const named = (decl: string, e: string) => toLatex(parseExpression(e, { decls: parseDeclarations(decl) }));
     expect(named('fbar: scalar; Lhat: scalar; xbar: n; mutilde: scalar', 'fbar + Lhat + mutilde + xbar\'*xbar')).toBe('\\bar{f} + \\hat{L} + \\tilde{\\mu} + \\boldsymbol{\\bar{x}}^\\top\\boldsymbol{\\bar{x}}');
   });

@@ -24,6 +24,8 @@ interface Elementwise {
   readonly latex: (k: number) => string;
   /** the argument in braces (\sqrt{x}) rather than in parentheses */
   readonly braces?: boolean;
+  /** the argument between bars (|x|) and no name, as papers write the absolute value */
+  readonly bars?: boolean;
   readonly text?: (k: number) => string;
   /** code generation: Python, valid for arrays and scalars alike (x(min): the argument's code, see EmitContext.code) */
   readonly py?: (x: Code, lib: string, k: number) => string;
@@ -110,7 +112,7 @@ export const ELEMENTWISE: readonly Elementwise[] = [
     py: (x, lib, k) => (lib === 'torch' ? `torch.where(${x(ATOM)} > 0, torch.ones_like(${x()}), torch.full_like(${x()}, ${k}))` : `np.where(${x(ATOM)} > 0, 1.0, ${k})`),
     ts: helper('dlrelu'), tsHelper: 'const dlrelu = (x: number, a: number): number => (x > 0 ? 1 : a);',
   },
-  { name: 'abs', doc: '\\|x\\|', f: Math.abs, derivative: (a) => ew('sign', a), kinks: [0], latex: () => '\\operatorname{abs}', py: lib1('abs'), ts: math('abs') },
+  { name: 'abs', doc: '\\|x\\|', f: Math.abs, derivative: (a) => ew('sign', a), kinks: [0], latex: () => '', bars: true, py: lib1('abs'), ts: math('abs') },
   { name: 'sign', word: true, doc: 'sign of x', f: Math.sign, derivative: (a) => mul(num(0), a), kinks: [0], latex: () => '\\operatorname{sign}', py: lib1('sign'), ts: math('sign') },
   {
     name: 'sigma', input: false, doc: 'a generic smooth σ, written `sigma`; its derivatives σ′, σ″, σ‴, σ⁽ᴺ⁾ are `dsigma`, `d2sigma`, `d3sigma`, … `dNsigma`',
@@ -238,6 +240,7 @@ register({
   },
   latex(node, p) {
     const fn = elementwise(node.attrs.fn!);
+    if (fn.bars) return `\\lvert ${p(node.args[0])} \\rvert`;
     return fn.braces ? `${fn.latex(param(node))}{${p(node.args[0])}}` : `${fn.latex(param(node))}${delimit(p(node.args[0]))}`;
   },
   emit: { numpy: emitPython, torch: emitPython, ts: emitTs },
