@@ -6,7 +6,7 @@ import { simplify } from '../rewrite/simplify.js';
 import { vecGradientDerivation } from '../derivation/vec-gradient.js';
 import { differentialGradientDerivation } from '../derivation/gradient-steps.js';
 import { ruleLibrary } from '../derivation/rule-reasons.js';
-import { segments, type Derivation } from '../derivation/model.js';
+import { type Derivation } from '../derivation/model.js';
 import { verifyDerivation } from '../derivation/check.js';
 import { CHAIN_TOLERANCE, verifyChain, type ChainVerdict } from '../check/equality.js';
 import { isScalarShape, shapeText } from '../expr/shape.js';
@@ -15,7 +15,8 @@ import { assertDepthBoundsUsed, checkScope, parseDeclarations, type Declarations
 import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { splitTopLevel } from '../lang/source.js';
 import { deriveGradients, deriveJacobians, type Derivative } from '../calculus/derive.js';
-import { nameSubexpressions, type Named } from '../rewrite/present.js';
+import { type Named } from '../rewrite/present.js';
+import { nameForDisplay } from '../derivation/display.js';
 import { withoutPresentation } from '../rewrite/author.js';
 import type { Verdict } from '../check/derivative.js';
 import { checkDerivativeAnyDepth, chooseInstances, concreteScope, instanceSeed } from '../check/instances.js';
@@ -157,26 +158,14 @@ export function runDerive(input: DeriveInput): DeriveOutput {
   const derived = jacobian ? deriveJacobians(f, wrt) : deriveGradients(f, wrt);
   if (input.steps && jacobian) throw new UnsupportedError('--steps is available for gradients of scalar functions (∇_{vec X} f); not yet for Jacobians');
   const recorded = input.steps ? wrt.map((v, i) => recordGradient(f, v, derived[i].value, input.steps!)) : [];
-  const lines = recorded.flatMap(({ derivation }) => segments(derivation).flatMap((d) => [d.start, ...d.steps.map((s) => s.expr)]));
   const roots = derived.flatMap((d) => (d.cookbook ? [d.value, d.cookbook] : [d.value]));
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
-  const { results: shownAll, named } = nameSubexpressions([...roots, ...lines], defs, taken, roots.length);
-  const shown = shownAll.slice(0, roots.length);
-  let at = roots.length;
-  const where = named.map((n) => ({ name: n.name, value: n.value }));
-  const shownAs = (d: Derivation): Derivation => ({
-    ...d,
-    start: shownAll[at++],
-    steps: d.steps.map((s) => ({ ...s, expr: shownAll[at++] })),
-    where: [],
-    ...(d.then ? { then: shownAs(d.then) } : {}),
-  });
+  const { results: shown, named, displays } = nameForDisplay(roots, recorded.map((r) => ({ derivation: r.derivation, nameRepeats: r.style === 'differential' })), defs, taken);
   const derivations: RecordedDerivation[] = recorded.map(({ derivation: d, style }, i) => {
-    const display: Derivation = { ...shownAs(d), where };
     // every equality of the chain, then its last line against the engine's (independently checked) gradient
     const final = style === 'vec' ? vec(derived[i].value) : derived[i].value;
     const verdict = verifyDerivation(d, final, checkScope(decls), { seed: input.seed });
-    return { variable: wrt[i], style, derivation: d, display, verdict };
+    return { variable: wrt[i], style, derivation: d, display: displays[i], verdict };
   });
   let k = 0;
   const results: DerivedResult[] = derived.map((d) => ({

@@ -7,11 +7,12 @@ import { parseDefinition, parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
 import { deriveFamilyQuadratic, deriveHessian, type Hessian, type Substitution } from '../calculus/hessian.js';
 import { bilinearDerivation, blockDerivation, hvpDerivation, type HessianDerivation } from '../derivation/hessian-steps.js';
-import { segments, type Derivation } from '../derivation/model.js';
+import { type Derivation } from '../derivation/model.js';
 import { verifyDerivation } from '../derivation/check.js';
 import type { ChainVerdict } from '../check/equality.js';
 import { wholeFamily } from '../calculus/differential.js';
 import { nameSubexpressions, type Named } from '../rewrite/present.js';
+import { nameForDisplay } from '../derivation/display.js';
 import { type HessianVerdict } from '../check/hessian.js';
 import { checkHessianAnyDepth, checkQuadraticForm, type QuadraticVerdict } from '../check/instances.js';
 import { toText } from '../render/print.js';
@@ -94,24 +95,15 @@ export function runHessian(input: HessianInput): HessianOutput {
   const hessian = deriveHessian(f, wrt, subs);
   if (input.steps === 'vec') throw new InputError('--steps vec is for gradients; a Hessian is derived step by step in the differential style (--steps or --steps differential), each block through its vec form');
   const recorded = input.steps ? recordHessian(f, wrt, hessian, subs) : [];
-  const lines = recorded.flatMap((r) => segments(r.derivation).flatMap((d) => [d.start, ...d.steps.map((s) => s.expr)]));
   const roots = [...hessian.blocks.flat(), hessian.bilinear, ...hessian.hvp.values()];
   const taken = new Set([...decls.symbols.keys(), ...decls.dims]);
   const n = wrt.length;
   // repeated entrywise functions and inverses are counted in the blocks only, as derive counts in the gradients
-  const { results, named } = nameSubexpressions([...roots, ...lines], defs, taken, n * n);
-  let at = roots.length;
-  const shownAs = (d: Derivation): Derivation => ({
-    ...d,
-    start: results[at++],
-    steps: d.steps.map((s) => ({ ...s, expr: results[at++] })),
-    where: [],
-    ...(d.then ? { then: shownAs(d.then) } : {}),
-  });
+  const { results, named, displays } = nameForDisplay(roots, recorded.map((r) => ({ derivation: r.derivation, nameRepeats: true })), defs, taken, n * n);
   const assign = assumptions.map((a) => [a.symbol.name, a.value] as const);
-  const derivations: RecordedHessianDerivation[] = recorded.map((r) => ({
+  const derivations: RecordedHessianDerivation[] = recorded.map((r, i) => ({
     ...r,
-    display: { ...shownAs(r.derivation), where: named.map((n) => ({ name: n.name, value: n.value })) },
+    display: displays[i],
     verdict: verifyDerivation(r.derivation, r.printed, checkScope(decls, assign), { seed: input.seed }),
   }));
   const display = {

@@ -2,7 +2,7 @@
 // variables (respecting their properties), with the rule's `check:` instances substituted for
 // function-valued variables. Identities must agree to 1e-9; rules with derivative operators (finite
 // differences) to 1e-6, and 1e-4 for second derivatives. An instance on which both sides vanish is no
-// evidence: such a rule is not verified.
+// evidence: such a rule is not verified (unless it states that something vanishes).
 import { substitute, type Expr, type SymNode } from '../expr/ast.js';
 import { checkEquation } from './equality.js';
 import { atInstance, chooseInstances } from './instances.js';
@@ -52,7 +52,9 @@ export function verifyRule(rule: RuleStatement, points = 3, seed = 7): RuleVerdi
         return { l, r, scope: { symbols, dims }, points: 1 };
       })
     : [{ l: lhs, r: rhs, scope: { symbols: declared, dims: rule.decls.dims }, points }];
-  const verdicts = cases.map((c) => checkEquation(c.l, c.r, c.scope, { points: c.points, seed, tolerance, nonzero: true }));
+  // a rule that states that its left side vanishes (dC = 0 for a constant C) is evidence when it does
+  const statesZero = rule.rhs.kind === 'op' && rule.rhs.op === 'zeros';
+  const verdicts = cases.map((c) => checkEquation(c.l, c.r, c.scope, { points: c.points, seed, tolerance, nonzero: !statesZero }));
   const maxError = Math.max(...verdicts.map((v) => v.error));
   const failed = verdicts.find((v) => v.status === 'fails'), unchecked = verdicts.find((v) => v.status === 'unchecked');
   const status: Status = failed ? 'fails' : unchecked ? 'unchecked' : 'holds';

@@ -1,20 +1,21 @@
 // Differentials step by step, as Magnus & Neudecker, the Matrix Cookbook and Zhu et al.'s App. B write
 // them: d(½‖E‖²) = ⟨E, dE⟩ = ⟨E, d(W2W1X)⟩ = ⟨E, W2 dW1 X⟩. The engine's own differential rules (each
-// operator's `differential` in src/ops/) are applied one level at a time, from the outside in: every
-// pending differential d(U) whose operator has the same rule is expanded in one step, which cites that
-// rule from rules/differentials.rules. Bookkeeping (½·2 = 1, flattening products, Aᵀᵀ = A) is merged.
+// operator's `differential` in src/ops/) are applied one level at a time, from the outside in; a step
+// applies one rule a reader cares about wherever it applies, with the linearity around it, and cites
+// both from rules/differentials.rules. Bookkeeping (½·2 = 1, flattening products, Aᵀᵀ = A) is merged.
 import { Expr, OpNode, SymNode, delta, isOp, isScalar, mapDag, num, op, substitute } from '../expr/ast.js';
 import { simplify } from '../rewrite/simplify.js';
-import { inner, mul } from '../expr/build.js';
+import { add, hadamard, inner, mul, zeroLike } from '../expr/build.js';
+import { splitCoefficient } from '../ops/add.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isOne } from '../expr/dim.js';
 import { opDef } from '../ops/registry.js';
 import { isTotalDifferential } from '../ops/derivatives.js';
 import { dependsOn } from '../calculus/differential.js';
 import { toText } from '../render/print.js';
-import type { Step } from './model.js';
+import type { RuleApplication, Step } from './model.js';
 import { tidy } from './vec-gradient.js';
-import { reasonFor } from './rule-reasons.js';
+import { reasonForAll } from './rule-reasons.js';
 
 /** The variables among `vars` that e depends on. */
 function varsOf(e: Expr, vars: readonly SymNode[]): SymNode[] {
@@ -128,27 +129,91 @@ export function tidyDifferential(e: Expr): Expr {
 }
 
 /**
- * Expand every pending differential in `start` until none is left. Returns the steps (each citing the
- * rule it applied) and the last line, linear in the differentials dX.
+ * The rules a paper applies silently, "by linearity": d passes through sums, constant factors, ᵀ, tr,
+ * vec, sums of entries, diag, and ∘, ⊗, ⟨·, ·⟩ with a constant. A step cites them once, as d-linearity,
+ * next to the rule that changes the line for a reason (the product rule, the chain rule through σ, …).
+ */
+const LINEAR = new Set([
+  'd-sum-of-terms', 'd-add-constant', 'd-scalar-factor', 'd-scalar-factor-right', 'd-constant-factor', 'd-constant-factor-left', 'd-constant-factor-right',
+  'd-transpose-chain', 'd-trace-chain', 'd-vec-chain', 'd-unvec-chain', 'd-sum-chain', 'd-diag-chain', 'd-diagonal-chain',
+  'd-hadamard-constant', 'd-hadamard-constant-right', 'd-kron-left', 'd-kron-right', 'd-inner-constant', 'd-inner-constant-right',
+]);
+export const LINEARITY = 'd-linearity';
+export const isLinearRule = (rule: string): boolean => LINEAR.has(rule);
+
+/**
+ * A line of a differential derivation as a paper writes it: tidied, and the constant factors of an
+ * entrywise product multiplied out (p^∘(−1) ∘ p ∘ (1 − p) ∘ dz = (1 − p) ∘ dz, as d log σ(z) reads), the
+ * differential last. Otherwise the line keeps the order the rules produced (tr(X⁻¹dX), not ⟨dX, X⁻ᵀ⟩).
+ */
+export function differentialLine(e: Expr): Expr {
+  return mapDag(tidyDifferential(e), (_o, r) => {
+    if (isOp(r, 'add')) return likeTerms(r);
+    if (!isOp(r, 'hadamard') || !r.hasDelta) return r;
+    const factors: Expr[] = [];
+    const flatten = (x: Expr): void => void (isOp(x, 'hadamard') ? x.args.forEach(flatten) : factors.push(x));
+    flatten(r);
+    const constant = factors.filter((f) => !f.hasDelta);
+    if (constant.length < 2) return r;
+    return hadamard(simplify(hadamard(...constant)), ...factors.filter((f) => f.hasDelta));
+  });
+}
+
+/** Like terms combined in place (dXᵀA dX + dXᵀA dX = 2 dXᵀA dX), the other terms in their order. */
+function likeTerms(sum: OpNode): Expr {
+  const coefficients = new Map<Expr, number>();
+  for (const t of sum.args) {
+    const [c, rest] = splitCoefficient(t);
+    coefficients.set(rest, (coefficients.get(rest) ?? 0) + c);
+  }
+  if (coefficients.size === sum.args.length) return sum;
+  const terms = [...coefficients].filter(([, c]) => c !== 0).map(([rest, c]) => (c === 1 ? rest : tidy(mul(num(c), rest))));
+  return terms.length ? add(...terms) : zeroLike(sum);
+}
+
+/**
+ * Expand every pending differential in `start` until none is left, as a paper does: each step applies
+ * one rule that changes the line for a reason (the chain rule through log det, the product rule, …) at
+ * every place it applies, through compositions (d log σ(z) in one step), together with the linearity
+ * that leads to and follows it. Returns the steps (each citing its rules, every application recorded)
+ * and the last line, linear in the differentials dX.
  */
 export function unfoldDifferential(start: Expr, vars: readonly SymNode[]): { steps: Step[]; result: Expr } {
   const steps: Step[] = [];
   let cur = start;
+  let applied: RuleApplication[] = [];
+  /** Expand the pending differentials whose rule is allowed, until none is left; true if any was. */
+  const close = (allowed: (rule: string) => boolean): void => {
+    for (let guard = 0; guard < 200; guard++) {
+      const map = new Map<Expr, Expr>();
+      for (const p of pendingIn(cur)) {
+        const e = expandOne(p, vars);
+        if (!allowed(e.rule)) continue;
+        map.set(p, e.expr);
+        applied.push({ rule: e.rule, before: p, after: e.expr });
+      }
+      if (!map.size) return;
+      cur = tidyDifferential(substitute(cur, map));
+    }
+    throw new Error('internal: the differential did not unfold in 200 rounds');
+  };
+  const record = (rule?: string) => {
+    const linear = applied.some((a) => LINEAR.has(a.rule));
+    const rules = [...(linear ? [LINEARITY] : []), ...(rule ? [rule] : [])];
+    cur = differentialLine(cur);
+    steps.push({ expr: cur, reason: reasonForAll(rules), rewrites: applied });
+    applied = [];
+  };
+  close(isLinearRule);
   for (let guard = 0; guard < 200; guard++) {
     const pending = pendingIn(cur);
-    if (!pending.length) return { steps, result: cur };
-    const first = expandOne(pending[0], vars);
-    const map = new Map<Expr, Expr>([[pending[0], first.expr]]);
-    for (const p of pending.slice(1)) {
-      const e = expandOne(p, vars);
-      if (e.rule === first.rule) map.set(p, e.expr);
+    if (!pending.length) {
+      if (applied.length) record();
+      return { steps, result: cur };
     }
-    const next = tidyDifferential(substitute(cur, map));
-    const last = steps[steps.length - 1];
-    // the same rule twice in a row is one step, as a paper writes it
-    if (last?.reason?.rule === first.rule) steps[steps.length - 1] = { ...last, expr: next };
-    else steps.push({ expr: next, reason: reasonFor(first.rule) });
-    cur = next;
+    const rule = pending.map((p) => expandOne(p, vars).rule).find((r) => !LINEAR.has(r))!;
+    close((r) => r === rule || LINEAR.has(r));
+    record(rule);
   }
   throw new Error('internal: the differential did not unfold in 200 steps');
 }

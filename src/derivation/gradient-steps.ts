@@ -3,38 +3,15 @@
 //   df = ⟨G, dX⟩ = tr(Gᵀ dX) ⇒ ∇_X f = G,
 // and for a symmetric variable ∇_S f = sym(G). The last line is the engine's printed gradient.
 import { Expr, SymNode, isOp, isSymmetricSymbol } from '../expr/ast.js';
-import { factorCommon } from '../rewrite/present.js';
+import { endInPrinted } from './printed-steps.js';
 import { add, derivative, mul, T } from '../expr/build.js';
 import { num } from '../expr/ast.js';
 import { simplify } from '../rewrite/simplify.js';
 import { symLatex } from '../render/names.js';
-import type { Derivation, Step } from './model.js';
+import type { Derivation } from './model.js';
 import { pendingDifferential, tidyDifferential, unfoldDifferential } from './differential-steps.js';
 import { identifyGradient } from './identify-steps.js';
 import { reasonFor } from './rule-reasons.js';
-
-/**
- * The last step of a chain: the engine's printed form, when the recorded line is not already it. The
- * printer pulls common factors out of sums ((A + Aᵀ)X); anything more is the simplifier's work, checked
- * like every other line.
- */
-export function toPrinted(last: Expr, printed: Expr): Step[] {
-  if (last === printed) return [];
-  if (factorCommon(last) === printed) return [{ expr: printed, reason: reasonFor(factorSide(printed)) }];
-  return [{ expr: printed, reason: { says: { text: 'simplifying (the printed form)', latex: '' } } }];
-}
-
-/** factor-left (X(A + B)) when a sum ends a product of the printed form, else factor-right ((A + B)X). */
-function factorSide(e: Expr): 'factor-left' | 'factor-right' {
-  let side: 'factor-left' | 'factor-right' = 'factor-right';
-  const walk = (x: Expr): void => {
-    if (x.kind !== 'op') return;
-    if (isOp(x, 'mul') && x.args.length > 1 && isOp(x.args[x.args.length - 1], 'add') && !isOp(x.args[0], 'add')) side = 'factor-left';
-    x.args.forEach(walk);
-  };
-  walk(e);
-  return side;
-}
 
 export function differentialGradientDerivation(f: Expr, x: SymNode, printed: Expr): Derivation {
   const start = pendingDifferential(tidyDifferential(f), [x])!;
@@ -47,9 +24,8 @@ export function differentialGradientDerivation(f: Expr, x: SymNode, printed: Exp
   const gradient: Derivation = {
     quantity: { text: `grad(f, ${x.name})`, latex: `\\nabla_{${symLatex(x)}} f` },
     // on the symmetric matrices only sym(G) is determined: ⟨G, dS⟩ = ⟨sym(G), dS⟩ for symmetric dS
-    start: symG,
+    ...endInPrinted(symG, [], printed),
     startReason: reasonFor(symmetric ? 'symmetric-identification' : 'gradient-identification'),
-    steps: toPrinted(symG, printed),
     where: [],
     // for a symmetric S, differences along single entries give G, not sym(G): df = ⟨∇f, dS⟩ is checked instead
     ...(symmetric ? {} : { definition: derivative('grad', [f, x]) }),

@@ -10,11 +10,11 @@ import { derivative, T, vec, zeroLike } from '../expr/build.js';
 import { symLatex } from '../render/names.js';
 import { toLatex, toText } from '../render/print.js';
 import { simplify } from '../rewrite/simplify.js';
-import type { Derivation, Reason, Step } from './model.js';
+import type { Derivation, Step } from './model.js';
 import { pendingDifferential, tidyDifferential, unfoldDifferential } from './differential-steps.js';
 import { identifyJacobian } from './identify-steps.js';
 import { dependsOn } from '../calculus/differential.js';
-import { toPrinted } from './gradient-steps.js';
+import { endInPrinted } from './printed-steps.js';
 import { reasonFor } from './rule-reasons.js';
 
 import type { Substitution } from '../calculus/hessian.js';
@@ -30,47 +30,45 @@ export interface HessianDerivation {
   readonly printed: Expr;
 }
 
-const say = (text: string, latex = ''): Reason => ({ says: { text, latex } });
-
-/** The steps that evaluate at the point: "at Y = W2W1X", then the printed form. */
-function atPoint(last: Expr, subs: Substitution | undefined, printed: Expr): Step[] {
-  const steps: Step[] = [];
-  let cur = last;
+/** The steps that evaluate at the point (Y = W2W1X, citing at-point), then end in the printed form. */
+function atPoint(start: Expr, steps: readonly Step[], subs: Substitution | undefined, printed: Expr): { start: Expr; steps: Step[] } {
+  const last = steps.length ? steps[steps.length - 1].expr : start;
+  const out = [...steps];
   if (subs?.size) {
-    const at = simplify(substitute(cur, subs));
-    if (at !== cur) {
+    const at = simplify(substitute(last, subs));
+    if (at !== last) {
       const where = [...subs].map(([s, v]) => `${toText(s)} = ${toText(v)}`).join(', ');
       const whereLatex = [...subs].map(([s, v]) => `${toLatex(s)} = ${toLatex(v)}`).join(',\\ ');
-      steps.push({ expr: at, reason: say(`at the point ${where}`, whereLatex) });
-      cur = at;
+      const rule = reasonFor('at-point');
+      // the rule, and which point: "at the point Y = W2W1X"
+      out.push({ expr: at, reason: { ...rule, says: { text: `at the point ${where}`, latex: whereLatex } }, rewrites: [...subs].map(([s, v]) => ({ rule: 'at-point', before: s, after: v })) });
     }
   }
-  return [...steps, ...toPrinted(cur, printed)];
+  return endInPrinted(start, out, printed);
 }
 
 const dirs = (vars: readonly SymNode[]) => vars.flatMap((v) => [v, delta(v)]);
 const total = (e: Expr, vars: readonly SymNode[]) => op('diff', [e, ...dirs(vars)]);
 
-/** A chain that starts with d(e) and unfolds it; a constant e gives 0 at once. */
-function unfolded(e: Expr, vars: readonly SymNode[], constantReason: string): { start: Expr; steps: Step[]; result: Expr } {
+/** A chain that starts with d(e) and unfolds it; a constant e gives 0 at once (dC = 0). */
+function unfolded(e: Expr, vars: readonly SymNode[]): { start: Expr; steps: Step[]; result: Expr } {
   const start = total(e, vars);
-  if (!pendingDifferential(e, vars)) return { start, steps: [{ expr: zeroLike(e), reason: say(constantReason) }], result: zeroLike(e) };
+  if (!pendingDifferential(e, vars)) return { start, steps: [{ expr: zeroLike(e), reason: reasonFor('d-constant'), rewrites: [{ rule: 'd-constant', before: start, after: zeroLike(e) }] }], result: zeroLike(e) };
   const u = unfoldDifferential(start, vars);
   return { start, ...u };
 }
 
 /** ∇_vec(Wi)∇_vec(Wj) f: d(∇_Wj f) in the direction dWi, its vec form, the second identification theorem. */
 export function blockDerivation(f: Expr, wi: SymNode, wj: SymNode, Gj: Expr, printed: Expr, subs?: Substitution): HessianDerivation {
-  const dG = unfolded(Gj, [wi], `∇_${wj.name} f does not depend on ${wi.name}`);
+  const dG = unfolded(Gj, [wi]);
   const L = dG.result;
   const { steps: vecSteps, J } = identifyJacobian(L, wi);
   const H = simplify(T(J));
   const vw = (w: SymNode) => `\\operatorname{vec}(${symLatex(w)})`;
   const hessian: Derivation = {
     quantity: { text: `hess(f, ${wi.name}, ${wj.name})`, latex: `\\nabla_{${vw(wi)}}\\nabla_{${vw(wj)}} f` },
-    start: H,
+    ...atPoint(H, [], subs, printed),
     startReason: reasonFor('hessian-identification'),
-    steps: atPoint(H, subs, printed),
     where: [],
   };
   const dvec: Derivation = {
@@ -100,13 +98,12 @@ export function blockDerivation(f: Expr, wi: SymNode, wj: SymNode, Gj: Expr, pri
 
 /** d²f: df unfolded, then d(df) with the directions held fixed, unfolded and collected: ∇²f[Δ, Δ]. */
 export function bilinearDerivation(f: Expr, wrt: readonly SymNode[], printed: Expr, subs?: Substitution): HessianDerivation {
-  const first = unfolded(tidyDifferential(f), wrt, 'f does not depend on the variables');
-  const second = unfolded(first.result, wrt, 'df is constant');
+  const first = unfolded(tidyDifferential(f), wrt);
+  const second = unfolded(first.result, wrt);
   const d2: Derivation = {
     quantity: { text: 'd2f', latex: '\\mathrm{d}^2 f' },
-    start: second.start,
-    startReason: say('d²f = d(df), the directions held fixed (d(dX) = 0), df as above', ''),
-    steps: [...second.steps, ...atPoint(second.result, subs, printed)],
+    ...atPoint(second.start, second.steps, subs, printed),
+    startReason: reasonFor('second-differential'),
     where: [],
     definition: total(total(f, wrt), wrt),
   };
@@ -120,16 +117,15 @@ export function bilinearDerivation(f: Expr, wrt: readonly SymNode[], printed: Ex
 
 /** (HΔ)_Wj = d(∇_Wj f) with every direction dWi = Δi. */
 export function hvpDerivation(f: Expr, wrt: readonly SymNode[], wj: SymNode, Gj: Expr, printed: Expr, subs?: Substitution): HessianDerivation {
-  const dG = unfolded(Gj, wrt, `∇_${wj.name} f is constant`);
+  const dG = unfolded(Gj, wrt);
   return {
     title: `(HΔ)_${wj.name}`,
     result: 'Hessian-vector product',
     printed,
     derivation: {
       quantity: { text: `(H dW)_${wj.name}`, latex: `\\left(\\boldsymbol{H}\\boldsymbol{\\Delta}\\right)_{${symLatex(wj)}}` },
-      start: dG.start,
-      startReason: say(`(HΔ)_${wj.name} = d(∇_${wj.name} f), every direction dW = Δ`),
-      steps: [...dG.steps, ...atPoint(dG.result, subs, printed)],
+      ...atPoint(dG.start, dG.steps, subs, printed),
+      startReason: reasonFor('hessian-vector-product'),
       where: [],
       ...(isSymmetricSymbol(wj) || !pendingDifferential(Gj, wrt) ? {} : { definition: op('diff', [derivative('grad', [f, wj]), ...dirs(wrt)]) }),
     },

@@ -13,9 +13,9 @@ import { opDef } from '../ops/registry.js';
 import { productParts } from '../ops/mul.js';
 import { simplify } from '../rewrite/simplify.js';
 import { toText } from '../render/print.js';
-import type { Step } from './model.js';
+import type { RuleApplication, Step } from './model.js';
 import { tidyDifferential } from './differential-steps.js';
-import { reasonFor } from './rule-reasons.js';
+import { reasonForAll } from './rule-reasons.js';
 
 /** A term c·⟨U, M⟩ (U undefined: c·M, not yet an inner product) of a scalar linear form. */
 interface InnerTerm {
@@ -114,46 +114,51 @@ const ADJOINT_RULES: Record<string, (M: OpNode, i: number) => string> = {
   kron: (_M, i) => (i === 1 ? 'inner-kron-right-move' : 'inner-kron-left-move'),
 };
 
-/** Rounds of moves: each step applies one rule to every term whose next move it is. */
-function rounds<T>(
-  start: readonly T[],
-  move: (t: T) => { rule?: string; out: T[] } | undefined,
-  build: (ts: readonly T[]) => Expr,
-  steps: Step[],
-): T[] {
+/**
+ * Move the linear maps off the differentials, in rounds (each applies one rule to every term whose next
+ * move it is), as one step of the derivation: a paper brings df into the form ⟨G, dX⟩ in one line,
+ * citing the identities it used. Returns the terms at the end and the rules applied, in order.
+ */
+function moveAll<T>(start: readonly T[], move: (t: T) => { rule?: string; out: T[] } | undefined, build: (ts: readonly T[]) => Expr): { terms: T[]; rewrites: RuleApplication[] } {
   let terms = [...start];
+  const rewrites: RuleApplication[] = [];
   for (let guard = 0; guard < 200; guard++) {
     const moves = terms.map(move);
     const first = moves.find((m) => m !== undefined);
-    if (!first) return terms;
+    if (!first) return { terms, rewrites };
     const rule = first.rule;
-    terms = terms.flatMap((t, k) => (moves[k] && moves[k]!.rule === rule ? moves[k]!.out : [t]));
-    const expr = tidyDifferential(build(terms));
-    const last = steps[steps.length - 1];
-    // a move without a rule only renames (U := the other argument of ⟨·, ·⟩): the line reads the same
-    if (!rule) continue;
-    if (last?.reason?.rule === rule) steps[steps.length - 1] = { ...last, expr };
-    else steps.push({ expr, reason: reasonFor(rule) });
+    terms = terms.flatMap((t, k) => {
+      const m = moves[k];
+      if (!m || m.rule !== rule) return [t];
+      // a move without a rule only renames (U := the other argument of ⟨·, ·⟩): the line reads the same
+      if (rule) rewrites.push({ rule, before: build([t]), after: build(m.out) });
+      return m.out;
+    });
   }
-  throw new Error('internal: identification did not finish in 200 steps');
+  throw new Error('internal: identification did not finish in 200 rounds');
+}
+
+/** The step that ends in `expr`, citing the rules of `rewrites` (each once, in order). */
+function identificationStep(expr: Expr, rewrites: readonly RuleApplication[]): Step[] {
+  if (!rewrites.length) return [];
+  return [{ expr, reason: reasonForAll(rewrites.map((r) => r.rule)), rewrites }];
 }
 
 /**
- * From df (linear in dX) to df = ⟨G, dX⟩: the steps, and G (simplified). A scalar variable gives
- * df = g da.
+ * From df (linear in dX) to df = ⟨G, dX⟩ in one step (or none when df is that already), and G
+ * (simplified). A scalar variable gives df = g da.
  */
 export function identifyGradient(df: Expr, x: SymNode): { steps: Step[]; G: Expr } {
-  const steps: Step[] = [];
   const build = (ts: readonly InnerTerm[]) => add(...ts.map(term));
-  const done = rounds(termsOf(df), innerMove, build, steps);
+  const { terms: done, rewrites } = moveAll(termsOf(df), innerMove, build);
   const G = simplify(add(...done.map((t) => mul(...t.c, t.U!))));
   const dX = done[0].M;
   const final = isScalar(x) ? mul(G, dX) : inner(G, dX);
+  const moved = tidyDifferential(build(done));
   if (done.length > 1 || done[0].c.length) {
-    const rule = done.length > 1 ? 'inner-collect' : 'inner-scale';
-    if (tidyDifferential(final) !== steps[steps.length - 1]?.expr) steps.push({ expr: final, reason: reasonFor(rule) });
-  } else if (steps.length && steps[steps.length - 1].expr !== final) steps[steps.length - 1] = { ...steps[steps.length - 1], expr: final };
-  return { steps, G };
+    if (tidyDifferential(final) !== moved) rewrites.push({ rule: done.length > 1 ? 'inner-collect' : 'inner-scale', before: moved, after: final });
+  }
+  return { steps: identificationStep(final, rewrites), G };
 }
 
 /** A term c·J·vec(M) of d vec F (J undefined: the identity). */
@@ -197,16 +202,17 @@ function vecMove(t: VecTerm): { rule?: string; out: VecTerm[] } | undefined {
   return { rule, out: [{ c, J: next && simplify(next), M: arg }] };
 }
 
-/** From dF (matrix, linear in dX) to d vec F = J d vec X: the steps (the first line is vec(dF)) and J. */
+/** From dF (matrix, linear in dX) to d vec F = J d vec X: the step (from vec(dF)) and J. */
 export function identifyJacobian(dF: Expr, x: SymNode): { steps: Step[]; J: Expr } {
   if (!dF.hasDelta) return { steps: [], J: zeros(sizeOf(dF), sizeOf(x)) };
-  const steps: Step[] = [];
   const start: VecTerm[] = termsOf(isScalar(dF) ? dF : vec(dF)).map((t) => (isOp(t.M, 'vec') ? { c: t.c, M: t.M.args[0] } : { c: t.c, M: t.M }));
-  const done = rounds(start, vecMove, (ts) => add(...ts.map(vecTerm)), steps);
+  const build = (ts: readonly VecTerm[]) => add(...ts.map(vecTerm));
+  const { terms: done, rewrites } = moveAll(start, vecMove, build);
   const dx = done[0].M;
   const J = simplify(add(...done.map((t) => mul(...t.c, t.J ?? eye(dx.shape.rows)))));
   const final = mul(J, isScalar(dx) ? dx : vec(dx));
-  if (done.length > 1 || done[0].c.length) steps.push({ expr: final, reason: reasonFor(done.length > 1 ? 'factor-right' : 'vec-scalar-factor') });
-  else if (steps.length) steps[steps.length - 1] = { ...steps[steps.length - 1], expr: final };
-  return { steps, J };
+  const moved = tidyDifferential(build(done));
+  if ((done.length > 1 || done[0].c.length) && tidyDifferential(final) !== moved)
+    rewrites.push({ rule: done.length > 1 ? 'factor-right' : 'vec-scalar-factor', before: moved, after: final });
+  return { steps: identificationStep(final, rewrites), J };
 }

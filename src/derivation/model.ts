@@ -24,6 +24,15 @@ export interface Reason {
   readonly with?: readonly Reason[];
 }
 
+/** One application of a rule inside a step: the subexpression before and after. */
+export interface RuleApplication {
+  readonly rule: string;
+  readonly before: Expr;
+  readonly after: Expr;
+  /** the rule read from right to left (p(A ∘ B) + q(A ∘ C) = A ∘ (pB + qC) as a distribution) */
+  readonly reversed?: boolean;
+}
+
 export interface Step {
   /** the right-hand side after this step */
   readonly expr: Expr;
@@ -31,6 +40,11 @@ export interface Step {
   readonly reason?: Reason;
   /** the subexpression the rule rewrote, before and after (for "applied to …" and for checking) */
   readonly site?: { readonly before: Expr; readonly after: Expr };
+  /**
+   * Every rule application the step makes, in order, the ones a paper does silently (linearity, moving
+   * a factor across ⟨·, ·⟩) included: each can be checked against its rule by the matcher.
+   */
+  readonly rewrites?: readonly RuleApplication[];
 }
 
 export interface Definition {

@@ -38,3 +38,12 @@ export function reasonFor(name: string): Reason {
   cache.set(name, r);
   return r;
 }
+
+/**
+ * The reason of a step that applies several rules: the first, then the others in order (a paper's
+ * "by linearity and the chain rule"); each rule named once.
+ */
+export function reasonForAll(names: readonly string[]): Reason {
+  const [first, ...more] = [...new Set(names)].map(reasonFor);
+  return more.length ? { ...first, with: more } : first;
+}

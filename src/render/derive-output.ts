@@ -139,7 +139,9 @@ export function checkedDerivationText(r: Checked, heading: string, result: strin
   const label = (reason: Reason | undefined) => {
     if (!reason) return '';
     const l = roman(++k);
-    reasons.push(`(${l}) ${reason.says.text}${reason.rule || reason.citation ? ` [${[reason.rule, reason.citation].filter(Boolean).join('; ')}]` : ''}`);
+    const one = (x: Reason) => `${x.says.text}${x.rule || x.citation ? ` [${[x.rule, x.citation].filter(Boolean).join('; ')}]` : ''}`;
+    // a step that applies several rules names each on a line of its own
+    reasons.push([`(${l}) ${one(reason)}`, ...(reason.with ?? []).map((w) => `  and ${one(w)}`)].join('\n    '));
     return `(${l})`;
   };
   const ok = () => (r.verdict.steps[line++]?.passed === false ? '   ← NOT EQUAL to the line before' : '');

@@ -80,6 +80,7 @@ function bindVar(p: SymNode, t: Expr, b: Bindings): Bindings | undefined {
   if (!c) return undefined;
   if ((p.props.has('symmetric') || p.props.has('spd')) && !isSymmetricExpr(t)) return undefined;
   if ((p.props.has('invertible') || p.props.has('spd')) && !isInvertibleExpr(t)) return undefined;
+  if (p.props.has('stochastic') && !(t.kind === 'sym' && t.props.has('stochastic'))) return undefined;
   return { ...c, exprs: new Map(c.exprs).set(p.name, t) };
 }
 
