@@ -3,7 +3,7 @@
 // operator's `differential` in src/ops/) are applied one level at a time, from the outside in; a step
 // applies one rule a reader cares about wherever it applies, with the linearity around it, and cites
 // both from rules/differentials.rules. Bookkeeping (½·2 = 1, flattening products, Aᵀᵀ = A) is merged.
-import { Expr, OpNode, SymNode, delta, isOp, isScalar, mapDag, num, op, substitute } from '../expr/ast.js';
+import { Expr, OpNode, SymNode, delta, isNum, isOp, isScalar, mapDag, num, op, substitute } from '../expr/ast.js';
 import { simplify } from '../rewrite/simplify.js';
 import { add, hadamard, inner, mul, zeroLike } from '../expr/build.js';
 import { splitCoefficient } from '../ops/add.js';
@@ -39,8 +39,11 @@ function ruleFor(U: OpNode, constant: readonly boolean[]): string {
     case 'add':
       return varying === 1 && U.args.length > 1 ? 'd-add-constant' : 'd-sum-of-terms';
     case 'mul': {
-      if (varying > 1) return 'd-product-chain';
+      // a scalar among the varying factors of a matrix product: d(uW) = (du)W + u dW
+      if (varying > 1) return !isScalar(U) && U.args.some((a, j) => !constant[j] && isScalar(a)) ? 'd-scalar-product-chain' : 'd-product-chain';
       const i = constant.indexOf(false);
+      // a scalar times constant matrices: d(uB) = (du)B
+      if (isScalar(U.args[i]) && !isScalar(U)) return 'd-scalar-times-constant';
       // constant scalars commute: only constant matrices stand on a side
       const matrix = (a: Expr) => !isScalar(a);
       const before = U.args.slice(0, i).some(matrix), after = U.args.slice(i + 1).some(matrix);
@@ -91,6 +94,8 @@ export function expandOne(pending: OpNode, vars: readonly SymNode[]): { expr: Ex
   const U = pending.args[0];
   if (U.kind !== 'op') throw new Error(`internal: pending differential of a leaf ${toText(U)}`);
   const on = varsOf(U, vars);
+  // the line's bookkeeping left a constant (d(X − X) = d 0): dC = 0
+  if (!on.length) return { expr: zeroLike(U), rule: 'd-constant' };
   // ‖U‖² as papers write it: d‖U‖² = 2⟨U, dU⟩, not 2‖U‖ d‖U‖
   if (isOp(U, 'pow') && U.attrs.k === 2 && isOp(U.args[0], 'norm')) {
     const V = U.args[0].args[0];
@@ -134,7 +139,7 @@ export function tidyDifferential(e: Expr): Expr {
  * next to the rule that changes the line for a reason (the product rule, the chain rule through σ, …).
  */
 const LINEAR = new Set([
-  'd-sum-of-terms', 'd-add-constant', 'd-scalar-factor', 'd-scalar-factor-right', 'd-constant-factor', 'd-constant-factor-left', 'd-constant-factor-right',
+  'd-constant', 'd-sum-of-terms', 'd-scalar-times-constant', 'd-add-constant', 'd-scalar-factor', 'd-scalar-factor-right', 'd-constant-factor', 'd-constant-factor-left', 'd-constant-factor-right',
   'd-transpose-chain', 'd-trace-chain', 'd-vec-chain', 'd-unvec-chain', 'd-sum-chain', 'd-diag-chain', 'd-diagonal-chain',
   'd-hadamard-constant', 'd-hadamard-constant-right', 'd-kron-left', 'd-kron-right', 'd-inner-constant', 'd-inner-constant-right',
 ]);
@@ -148,6 +153,8 @@ export const isLinearRule = (rule: string): boolean => LINEAR.has(rule);
  */
 export function differentialLine(e: Expr): Expr {
   return mapDag(tidyDifferential(e), (_o, r) => {
+    // a differential that vanished (d(X − X) = 0) takes its factors with it
+    if (r.kind === 'op' && VANISHES_WITH_AN_ARGUMENT.has(r.op) && r.args.some(isZero)) return zeroLike(r);
     if (isOp(r, 'add')) return likeTerms(r);
     if (!isOp(r, 'hadamard') || !r.hasDelta) return r;
     const factors: Expr[] = [];
@@ -159,14 +166,18 @@ export function differentialLine(e: Expr): Expr {
   });
 }
 
+const isZero = (e: Expr) => isNum(e, 0) || isOp(e, 'zeros');
+const VANISHES_WITH_AN_ARGUMENT = new Set(['mul', 'hadamard', 'inner', 'kron', 'tr', 'vec', 'unvec', 'transpose', 'sum', 'diag']);
+
 /** Like terms combined in place (dXᵀA dX + dXᵀA dX = 2 dXᵀA dX), the other terms in their order. */
 function likeTerms(sum: OpNode): Expr {
   const coefficients = new Map<Expr, number>();
   for (const t of sum.args) {
+    if (isZero(t)) continue;
     const [c, rest] = splitCoefficient(t);
     coefficients.set(rest, (coefficients.get(rest) ?? 0) + c);
   }
-  if (coefficients.size === sum.args.length) return sum;
+  if (coefficients.size === sum.args.length && !sum.args.some(isZero)) return sum;
   const terms = [...coefficients].filter(([, c]) => c !== 0).map(([rest, c]) => (c === 1 ? rest : tidy(mul(num(c), rest))));
   return terms.length ? add(...terms) : zeroLike(sum);
 }

@@ -56,7 +56,7 @@ const term = (t: InnerTerm): Expr => {
 };
 
 /** The next move of a term: the rule and the terms it becomes; undefined when the term is c·⟨U, dX⟩. */
-function innerMove(t: InnerTerm): { rule?: string; out: InnerTerm[] } | undefined {
+function innerMove(t: InnerTerm): Move<InnerTerm> | undefined {
   const { c, U, M } = t;
   if (isDelta(M)) return U ? undefined : { out: [{ c, U: num(1), M }] };
   if (M.kind !== 'op') throw new Error(`internal: ${toText(M)} does not contain a differential`);
@@ -101,9 +101,9 @@ function sided(P: OpNode, i: number, [left, right, both]: readonly [string, stri
 }
 
 const ADJOINT_RULES: Record<string, (M: OpNode, i: number) => string> = {
-  mul: (M, i) => sided(M, i, ['inner-product-move-left', 'inner-product-move-right', 'inner-product-move']),
+  mul: (M, i) => (M.args.every((a, j) => j === i || isScalar(a)) ? 'inner-scalar-factor' : sided(M, i, ['inner-product-move-left', 'inner-product-move-right', 'inner-product-move'])),
   transpose: () => 'inner-transpose-move',
-  hadamard: () => 'inner-hadamard-move',
+  hadamard: (M, i) => (i === 0 ? 'inner-hadamard-move-right' : 'inner-hadamard-move'),
   vec: () => 'inner-vec-move',
   unvec: () => 'inner-unvec-move',
   // diag(x) of a vector is a matrix; diag(X) of a square matrix is its diagonal
@@ -119,7 +119,16 @@ const ADJOINT_RULES: Record<string, (M: OpNode, i: number) => string> = {
  * move it is), as one step of the derivation: a paper brings df into the form ⟨G, dX⟩ in one line,
  * citing the identities it used. Returns the terms at the end and the rules applied, in order.
  */
-function moveAll<T>(start: readonly T[], move: (t: T) => { rule?: string; out: T[] } | undefined, build: (ts: readonly T[]) => Expr): { terms: T[]; rewrites: RuleApplication[] } {
+/** The next move of a term: the rule (read backwards when `reversed`) and the terms it becomes. */
+interface Move<T> {
+  readonly rule?: string;
+  readonly reversed?: boolean;
+  readonly out: T[];
+  /** where the rule applies, when that is a part of the term (vec(AXB) in c·J·vec(AXB)) */
+  readonly site?: { readonly before: Expr; readonly after: Expr };
+}
+
+function moveAll<T>(start: readonly T[], move: (t: T) => Move<T> | undefined, build: (ts: readonly T[]) => Expr): { terms: T[]; rewrites: RuleApplication[] } {
   let terms = [...start];
   const rewrites: RuleApplication[] = [];
   for (let guard = 0; guard < 200; guard++) {
@@ -131,7 +140,7 @@ function moveAll<T>(start: readonly T[], move: (t: T) => { rule?: string; out: T
       const m = moves[k];
       if (!m || m.rule !== rule) return [t];
       // a move without a rule only renames (U := the other argument of ⟨·, ·⟩): the line reads the same
-      if (rule) rewrites.push({ rule, before: build([t]), after: build(m.out) });
+      if (rule) rewrites.push({ rule, ...(m.site ?? { before: build([t]), after: build(m.out) }), ...(m.reversed ? { reversed: true } : {}) });
       return m.out;
     });
   }
@@ -149,6 +158,8 @@ function identificationStep(expr: Expr, rewrites: readonly RuleApplication[]): S
  * (simplified). A scalar variable gives df = g da.
  */
 export function identifyGradient(df: Expr, x: SymNode): { steps: Step[]; G: Expr } {
+  // df = 0 (f does not depend on X after all): ∇_X f = 0
+  if (!df.hasDelta) return { steps: [], G: zeros(x.shape.rows, x.shape.cols) };
   const build = (ts: readonly InnerTerm[]) => add(...ts.map(term));
   const { terms: done, rewrites } = moveAll(termsOf(df), innerMove, build);
   const G = simplify(add(...done.map((t) => mul(...t.c, t.U!))));
@@ -156,7 +167,9 @@ export function identifyGradient(df: Expr, x: SymNode): { steps: Step[]; G: Expr
   const final = isScalar(x) ? mul(G, dX) : inner(G, dX);
   const moved = tidyDifferential(build(done));
   if (done.length > 1 || done[0].c.length) {
-    if (tidyDifferential(final) !== moved) rewrites.push({ rule: done.length > 1 ? 'inner-collect' : 'inner-scale', before: moved, after: final });
+    // a scalar variable: p da + q da = (p + q) da
+    const rule = done.length === 1 ? 'inner-scale' : isScalar(x) ? 'factor-right' : 'inner-collect';
+    if (tidyDifferential(final) !== moved) rewrites.push({ rule, before: moved, after: final });
   }
   return { steps: identificationStep(final, rewrites), G };
 }
@@ -187,11 +200,12 @@ const VEC_RULES: Record<string, (M: OpNode, i: number) => string | undefined> = 
   kron: (_M, i) => (i === 1 ? 'vec-kron-move' : 'vec-kron-left-move'),
 };
 
-function vecMove(t: VecTerm): { rule?: string; out: VecTerm[] } | undefined {
+function vecMove(t: VecTerm): Move<VecTerm> | undefined {
   const { c, J, M } = t;
   if (isDelta(M)) return undefined;
   if (M.kind !== 'op') throw new Error(`internal: ${toText(M)} does not contain a differential`);
-  if (isOp(M, 'add')) return { rule: 'vec-sum', out: M.args.filter((a) => a.hasDelta).map((a) => ({ c, J, M: a })) };
+  // a scalar sum distributes over the product it stands in ((a + b)v = av + bv); a matrix one over vec
+  if (isOp(M, 'add')) return { rule: isScalar(M) ? 'factor-right' : 'vec-sum', ...(isScalar(M) ? { reversed: true } : {}), out: M.args.filter((a) => a.hasDelta).map((a) => ({ c, J, M: a })) };
   const i = carrier(M);
   const arg = M.args[i];
   const rule = VEC_RULES[M.op]?.(M, i);
@@ -199,7 +213,9 @@ function vecMove(t: VecTerm): { rule?: string; out: VecTerm[] } | undefined {
   const L = opDef(M.op).vecLinear!(M, i);
   const onePlain = isOp(L, 'eye') || (L.kind === 'num' && L.value === 1);
   const next = onePlain ? J : J ? mul(J, L) : L;
-  return { rule, out: [{ c, J: next && simplify(next), M: arg }] };
+  const v = (e: Expr) => (isScalar(e) ? e : vec(e));
+  // the rule rewrites vec(M) (M itself when it is a scalar) in place: vec(AXB) = (Bᵀ ⊗ A) vec X
+  return { rule, site: { before: v(M), after: onePlain ? v(arg) : mul(L, v(arg)) }, out: [{ c, J: next && simplify(next), M: arg }] };
 }
 
 /** From dF (matrix, linear in dX) to d vec F = J d vec X: the step (from vec(dF)) and J. */

@@ -6,14 +6,13 @@
 // as a paper does silently (numbers collected, Aᵀᵀ = A, transposes of products, 1 ∘ A = A, like
 // terms, the order of terms and of entrywise factors). When the two differ only by that
 // bookkeeping, no step is needed.
-import { Expr, OpNode, SymNode, isNum, isOp, mapDag, num, op, substitute, sym, withArgs } from '../expr/ast.js';
+import { Expr, OpNode, isNum, isOp, isScalar, mapDag, num, op, substitute, sym, withArgs } from '../expr/ast.js';
 import { add, hadamard, hpow, mul, zeroLike } from '../expr/build.js';
 import { opDef } from '../ops/registry.js';
 import { splitCoefficient } from '../ops/add.js';
 import { compareStructural, structuralKey } from '../expr/order.js';
 import { matchAt, conditionsHold, instantiate, NO_BINDINGS } from '../rewrite/match.js';
 import type { Rule } from '../rewrite/rules.js';
-import { ShapeError } from '../expr/errors.js';
 import type { RuleApplication, Step } from './model.js';
 import { reasonForAll, ruleLibrary } from './rule-reasons.js';
 import { tidy } from './vec-gradient.js';
@@ -93,7 +92,7 @@ const MORE = [
   'kron-transpose', 'stochastic-ones', 'stochastic-ones-transposed', 'diagonal-combine', 'unvec-combine',
 ];
 
-interface Move {
+export interface Move {
   readonly rule: Rule;
   /** applied right to left (p(A ∘ B) + q(A ∘ C) read as a distribution) */
   readonly reversed: boolean;
@@ -103,24 +102,27 @@ interface Move {
   readonly ops: readonly string[];
 }
 
+/** A rule as moves: both directions (when the other side can be built), and with unit coefficients. */
+export function movesOf(rule: Rule, directions: readonly boolean[] = [false, true]): Move[] {
+  const out: Move[] = [];
+  for (const reversed of directions) {
+    const [lhs, rhs] = reversed ? [rule.rhs, rule.lhs] : [rule.lhs, rule.rhs];
+    // a side that is a bare pattern variable matches everything: not a place to start from
+    if (lhs.kind === 'sym' && rule.vars.has(lhs.name)) continue;
+    // a right side with variables the left side does not bind cannot be built
+    if ([...rule.vars].some((v) => mentions(rhs, v) && !mentions(lhs, v))) continue;
+    // sums of terms without a coefficient: p, q := 1 (pA + pB matches A + B)
+    for (const sides of [{ lhs, rhs }, ...unitVariants(rule, lhs, rhs)]) out.push({ rule, reversed, ...sides, ops: [...needs(sides.lhs)] });
+  }
+  return out;
+}
+
 let moves: Move[] | undefined;
 function allMoves(): Move[] {
   if (moves) return moves;
   const lib = ruleLibrary();
   const rules = [...MORE.flatMap((n) => lib.get(n) ?? []), ...[...lib.values()].filter((r) => r.file === 'simplify.rules')];
-  const out: Move[] = [];
-  for (const rule of rules) {
-    for (const reversed of [false, true]) {
-      const [lhs, rhs] = reversed ? [rule.rhs, rule.lhs] : [rule.lhs, rule.rhs];
-      // a side that is a bare pattern variable matches everything: not a place to start from
-      if (lhs.kind === 'sym' && rule.vars.has(lhs.name)) continue;
-      // a right side with variables the left side does not bind cannot be built
-      if ([...rule.vars].some((v) => mentions(rhs, v) && !mentions(lhs, v))) continue;
-      // sums of terms without a coefficient: p, q := 1 (pA + pB matches A + B)
-      for (const sides of [{ lhs, rhs }, ...unitVariants(rule, lhs, rhs)]) out.push({ rule, reversed, ...sides, ops: [...needs(sides.lhs)] });
-    }
-  }
-  return (moves = out);
+  return (moves = rules.flatMap((r) => movesOf(r)));
 }
 
 function mentions(e: Expr, name: string): boolean {
@@ -155,8 +157,12 @@ interface Found {
   readonly path: readonly RuleApplication[];
 }
 
-/** Every result of one move at one place: products by contiguous runs, sums by pairs of terms, ∘ both ways. */
-function rewritesOf(m: Move, e: Expr, ops: ReadonlySet<string>): { result: Expr; before: Expr; after: Expr }[] {
+/**
+ * Every result of one move at one place, the places seen as a paper reads them: a product by its
+ * contiguous runs, a sum or an entrywise product by pairs of terms, by one term against the rest, and
+ * either way round (∘ and the scalar factors of a product commute).
+ */
+export function rewritesOf(m: Move, e: Expr, ops: ReadonlySet<string> = operatorsIn(e), limit = 40): { result: Expr; before: Expr; after: Expr }[] {
   if (!m.ops.every((o) => ops.has(o))) return [];
   const out: { result: Expr; before: Expr; after: Expr }[] = [];
   const at = (site: Expr, rebuild: (r: Expr) => Expr) => {
@@ -165,16 +171,17 @@ function rewritesOf(m: Move, e: Expr, ops: ReadonlySet<string>): { result: Expr;
       try {
         const after = instantiate(m.rhs, m.rule.vars, b);
         out.push({ result: rebuild(after), before: site, after });
-      } catch (err) {
-        if (!(err instanceof ShapeError) && !(err instanceof Error)) throw err;
+      } catch {
+        /* a binding the other side cannot use (shapes) */
       }
     }
   };
   const visit = (n: Expr, rebuild: (r: Expr) => Expr): void => {
-    if (out.length > 40) return;
+    if (out.length > limit) return;
     at(n, rebuild);
     if (n.kind !== 'op') return;
     const node = n as OpNode;
+    for (const view of views(node)) at(view, rebuild);
     if (isOp(node, 'mul') && node.args.length > 2)
       for (let len = node.args.length - 1; len >= 2; len--)
         for (let i = 0; i + len <= node.args.length; i++) {
@@ -192,22 +199,41 @@ function rewritesOf(m: Move, e: Expr, ops: ReadonlySet<string>): { result: Expr;
           const rest = node.args.filter((_, k) => k !== i && k !== j);
           at(op(node.op, [node.args[i], node.args[j]]), (r) => rebuild(op(node.op, [r, ...rest])));
         }
-    if (isOp(node, 'hadamard') && node.args.length === 2) at(op('hadamard', [node.args[1], node.args[0]]), rebuild);
-    // a sum argument of three or more terms seen as one term plus the rest (p(A + B) with B a sum)
-    node.args.forEach((a, k) => {
-      if (!isOp(a, 'add') || a.args.length < 3 || a.args.length > 6) return;
-      for (let i = 0; i < a.args.length; i++) {
-        const regrouped = op('add', [a.args[i], op('add', a.args.filter((_, j) => j !== i))]);
-        at(withArgs(node, node.args.map((x, j) => (j === k ? regrouped : x))), rebuild);
-      }
-    });
     node.args.forEach((a, i) => visit(a, (r) => rebuild(withArgs(node, node.args.map((x, j) => (j === i ? r : x))))));
   };
   visit(e, (r) => r);
   return out;
 }
 
-function operatorsIn(e: Expr): Set<string> {
+/**
+ * The same node read differently: an entrywise product of two the other way round (in itself or as an
+ * argument), an argument's terms or factors regrouped as one against the rest, a scalar factor of a
+ * product moved to the front or (among scalars) to the end.
+ */
+function views(node: OpNode): Expr[] {
+  const out: Expr[] = [];
+  const swap = (h: Expr) => op('hadamard', [(h as OpNode).args[1], (h as OpNode).args[0]]);
+  if (isOp(node, 'hadamard') && node.args.length === 2) out.push(swap(node));
+  if (isOp(node, 'mul') && node.args.length <= 6)
+    node.args.forEach((a, i) => {
+      if (!isScalar(a)) return;
+      if (i > 0) out.push(op('mul', [a, ...node.args.filter((_, j) => j !== i)]));
+      if (i < node.args.length - 1 && node.args.every(isScalar)) out.push(op('mul', [...node.args.filter((_, j) => j !== i), a]));
+    });
+  node.args.forEach((a, k) => {
+    const replace = (x: Expr) => withArgs(node, node.args.map((y, j) => (j === k ? x : y)));
+    if (isOp(a, 'hadamard') && a.args.length === 2) out.push(replace(swap(a)));
+    // a sum or entrywise product of three or more seen as one term and the rest (p(A + B) with B a sum)
+    if ((!isOp(a, 'add') && !isOp(a, 'hadamard')) || a.args.length < 3 || a.args.length > 6) return;
+    for (let i = 0; i < a.args.length; i++) {
+      const rest = op(a.op, a.args.filter((_, j) => j !== i));
+      out.push(replace(op(a.op, [a.args[i], rest])), replace(op(a.op, [rest, a.args[i]])));
+    }
+  });
+  return out;
+}
+
+export function operatorsIn(e: Expr): Set<string> {
   const ops = new Set<string>();
   const seen = new Set<Expr>();
   const walk = (x: Expr) => {

@@ -1,7 +1,7 @@
 // The reason a recorded step gives: a rule of rules/ by name, as the derivation's "where (i) follows
 // from …" paragraph states it. A name that is not in rules/ is an error of the strategy, not of the input.
 import { delta, isOp, substitute, type Expr } from '../expr/ast.js';
-import { loadRules, type Rule } from '../rewrite/rules.js';
+import { EXPONENT_PLACEHOLDER, loadRules, type Rule } from '../rewrite/rules.js';
 import { toLatex, toText } from '../render/print.js';
 import type { Reason } from './model.js';
 
@@ -26,7 +26,13 @@ export function reasonOf(rule: Rule): Reason {
   walk(rule.lhs);
   walk(rule.rhs);
   const [lhs, rhs] = [rule.lhs, rule.rhs].map((e) => (dirs.size ? substitute(e, dirs) : e));
-  return { rule: rule.name, says: { text: says, latex: `${toLatex(lhs)} = ${toLatex(rhs)}` }, citation: rule.cite };
+  let latex = `${toLatex(lhs)} = ${toLatex(rhs)}`;
+  // a rule for every exponent k is stated at a placeholder value: k, k − 1 in its formula
+  if (rule.exponent) {
+    const k = rule.exponent.name, P = EXPONENT_PLACEHOLDER;
+    latex = latex.replace(new RegExp(`${P - 1}|${P + 1}|${P}`, 'g'), (m) => (m === String(P) ? k : m === String(P - 1) ? `${k} - 1` : `${k} + 1`));
+  }
+  return { rule: rule.name, says: { text: says, latex }, citation: rule.cite };
 }
 
 export function reasonFor(name: string): Reason {

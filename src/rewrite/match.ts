@@ -4,7 +4,7 @@
 // dimensions, and properties (symmetric, invertible) that the target must have. A generic σ in a pattern
 // matches any entrywise function, and σ′ on the right side becomes that function's derivative.
 import { Expr, OpNode, SymNode, familyMarker, isOp, mapDag, op, withArgs } from '../expr/ast.js';
-import { ew, mul, T } from '../expr/build.js';
+import { ew, eye, mul, T } from '../expr/build.js';
 import { Dim, dimEq, dimMul } from '../expr/dim.js';
 import { elementwise } from '../ops/elementwise.js';
 import { simplify } from './simplify.js';
@@ -282,22 +282,34 @@ export function instantiate(rhs: Expr, vars: ReadonlySet<string>, b: Bindings): 
     const plain = (x: Expr) => (x.kind === 'sym' && vars.has(x.name) ? b.exprs.get(x.name) ?? x : x);
     return instantiateFamilies(rhs, vars, b, plain);
   }
-  return mapDag(rhs, (orig, rebuilt) => {
-    if (orig.kind === 'sym' && vars.has(orig.name)) return b.exprs.get(orig.name) ?? orig;
-    if (rebuilt.kind !== 'op') return rebuilt;
-    if (rebuilt.op === 'ew' && rebuilt.attrs.fn === 'sigma' && b.fn) {
-      const order = rebuilt.attrs.k ?? 0;
-      if (order === 0) return ew(b.fn.name, rebuilt.args[0], b.fn.k);
-      if (b.fn.name === 'sigma') return ew('sigma', rebuilt.args[0], (b.fn.k ?? 0) + order);
-      if (order === 1) return elementwise(b.fn.name).derivative(rebuilt.args[0], b.fn.k ?? 0);
-      throw new Error(`the rule needs the ${order}-th derivative of ${b.fn.name}`);
+  // built bottom-up by hand: a node with dimensions (unvec(v, p, q), eye(p)) takes the bound ones before
+  // its shape is checked against its (instantiated) arguments
+  const memo = new Map<Expr, Expr>();
+  const go = (orig: Expr): Expr => {
+    const hit = memo.get(orig);
+    if (hit) return hit;
+    let out: Expr;
+    if (orig.kind === 'sym') out = vars.has(orig.name) ? b.exprs.get(orig.name) ?? orig : orig;
+    else if (orig.kind !== 'op') out = orig;
+    else {
+      const args = orig.args.map(go);
+      if (orig.op === 'ew' && orig.attrs.fn === 'sigma' && b.fn) {
+        const order = orig.attrs.k ?? 0;
+        if (order === 0) out = ew(b.fn.name, args[0], b.fn.k);
+        else if (b.fn.name === 'sigma') out = ew('sigma', args[0], (b.fn.k ?? 0) + order);
+        else if (order === 1) out = elementwise(b.fn.name).derivative(args[0], b.fn.k ?? 0);
+        else throw new Error(`the rule needs the ${order}-th derivative of ${b.fn.name}`);
+      } else if (orig.attrs.dims) {
+        const dims = orig.attrs.dims.map((d) => resolveDim(d, b) ?? d);
+        // I of size 1 is the number 1
+        out = orig.op === 'eye' ? eye(dims[0]) : op(orig.op, args, { ...orig.attrs, dims });
+      }
+      else out = args.every((a, i) => a === orig.args[i]) ? orig : withArgs(orig, args);
     }
-    if (rebuilt.attrs.dims) {
-      const dims = rebuilt.attrs.dims.map((d) => resolveDim(d, b) ?? d);
-      return op(rebuilt.op, rebuilt.args, { ...rebuilt.attrs, dims });
-    }
-    return rebuilt;
-  });
+    memo.set(orig, out);
+    return out;
+  };
+  return go(rhs);
 }
 
 const patternVars = new WeakMap<Rule, Set<IndexVar>>();
@@ -344,8 +356,17 @@ export function allRewrites(rule: Rule, e: Expr, limit = 200, pre: Bindings = NO
     if (n.op === 'mul') {
       const fs = factors(n);
       for (let len = fs.length - 1; len >= 2; len--)
-        for (let i = 0; i + len <= fs.length; i++)
-          sites(product(fs.slice(i, i + len)), (r) => rebuild(mul(...fs.slice(0, i), r, ...fs.slice(i + len))));
+        for (let i = 0; i + len <= fs.length; i++) {
+          // a run across a scalar that was itself a product (xᵀAx·x flattens to xᵀ, A, x, x) may not be a product
+          let run: Expr;
+          try {
+            run = product(fs.slice(i, i + len));
+          } catch (e) {
+            if (e instanceof ShapeError) continue;
+            throw e;
+          }
+          sites(run, (r) => rebuild(mul(...fs.slice(0, i), r, ...fs.slice(i + len))));
+        }
     }
     n.args.forEach((a, i) => sites(a, (r) => rebuild(withArgs(n, n.args.map((x, j) => (j === i ? r : x))))));
   };

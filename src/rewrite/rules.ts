@@ -9,6 +9,9 @@
 //     check: u = tanh(P*x)              (optional instances for the numerical test of the rule)
 //     cite: Magnus & Neudecker (2019), ch. 2, Thm 2
 //
+// A rule for every integer exponent names it (`exponent: k`) and uses it in its sides (U .^ k,
+// k*U .^ (k-1)): it is verified at several exponents and matched at the exponent it meets.
+//
 // `where` declares the pattern variables with symbolic shapes and properties (symmetric, spd, invertible:
 // side conditions the matcher checks); `if` adds free(A, x) — A does not depend on x. Every rule is
 // verified numerically by the test suite on random instances of its own variables.
@@ -42,9 +45,17 @@ export interface Rule {
   readonly cite?: string;
   readonly file: string;
   readonly line: number;
+  /**
+   * A rule for every integer exponent k: `lhs`/`rhs` are stated at k = EXPONENT_PLACEHOLDER (for its
+   * text); `at(k)` is the rule at an exponent.
+   */
+  readonly exponent?: { readonly name: string; at(k: number): Rule };
 }
 
-const FIELDS = new Set(['says', 'lhs', 'rhs', 'where', 'if', 'check', 'cite']);
+/** The value an exponent variable takes in a rule's own sides (a number no rule otherwise uses). */
+export const EXPONENT_PLACEHOLDER = 7919;
+
+const FIELDS = new Set(['says', 'lhs', 'rhs', 'where', 'if', 'check', 'cite', 'exponent']);
 
 export class RuleFileError extends InputError {}
 
@@ -83,8 +94,15 @@ function compile(b: { name: string; line: number; fields: Map<string, { value: s
     }
   };
   const decls = wrap('where', () => parseDeclarations(b.fields.get('where')!.value));
-  const lhs = wrap('lhs', () => parseExpression(b.fields.get('lhs')!.value, { decls }, 'lhs'));
-  const rhs = wrap('rhs', () => parseExpression(b.fields.get('rhs')!.value, { decls }, 'rhs'));
+  const k = b.fields.get('exponent')?.value;
+  if (k !== undefined && !/^[a-z]$/.test(k)) throw new RuleFileError(`${at('exponent')}: rule ${b.name}: expected one letter naming the exponent, found "${k}"`);
+  // the exponent written as a number: U .^ (k-1) at k = 7919 reads U .^ 7918
+  const side = (f: string, value: number | undefined) => {
+    const text = b.fields.get(f)!.value;
+    return parseExpression(k === undefined || value === undefined ? text : text.replace(new RegExp(`\\b${k}\\b`, 'g'), `(${value})`), { decls }, f);
+  };
+  const lhs = wrap('lhs', () => side('lhs', EXPONENT_PLACEHOLDER));
+  const rhs = wrap('rhs', () => side('rhs', EXPONENT_PLACEHOLDER));
   if (!shapeEq(lhs.shape, rhs.shape))
     throw new RuleFileError(`${at('rhs')}: rule ${b.name}: the left side is ${shapeText(lhs.shape)} but the right side is ${shapeText(rhs.shape)}`);
   const conditions: Condition[] = [];
@@ -103,7 +121,7 @@ function compile(b: { name: string; line: number; fields: Map<string, { value: s
       throw new RuleFileError(`${at('check')}: rule ${b.name}: ${m[1]} is ${shapeText(decls.symbols.get(m[1])!.shape)} but its instance is ${shapeText(value.shape)}`);
     check.push([m[1], value]);
   }
-  return {
+  const rule: Rule = {
     name: b.name,
     says: b.fields.get('says')?.value,
     lhs,
@@ -117,6 +135,29 @@ function compile(b: { name: string; line: number; fields: Map<string, { value: s
     file,
     line: b.line,
   };
+  if (k === undefined) return rule;
+  const instances = new Map<number, Rule>();
+  const instance = (value: number): Rule => {
+    let r = instances.get(value);
+    if (!r) instances.set(value, (r = { ...rule, lhs: side('lhs', value), rhs: side('rhs', value), exponent: undefined }));
+    return r;
+  };
+  return { ...rule, exponent: { name: k, at: instance } };
+}
+
+/** A rule as it can match in e: itself, or for a rule over every exponent, its instances at the exponents e has. */
+export function instancesIn(rule: Rule, e: Expr): Rule[] {
+  if (!rule.exponent) return [rule];
+  const ks = new Set<number>();
+  const seen = new Set<Expr>();
+  const walk = (x: Expr) => {
+    if (x.kind !== 'op' || seen.has(x)) return;
+    seen.add(x);
+    if (x.attrs.k !== undefined && Number.isInteger(x.attrs.k)) for (const d of [-1, 0, 1]) ks.add(x.attrs.k + d);
+    x.args.forEach(walk);
+  };
+  walk(e);
+  return [...ks].map((k) => rule.exponent!.at(k));
 }
 
 /** The rules an operator module states next to its definition (src/ops/*, `rules`), named after the operator. */
