@@ -2,7 +2,7 @@
 // (a wrong rule cannot be added: it names itself); the rule-file parser reports malformed rules with
 // their line; the matcher works modulo associativity and commutativity and checks side conditions.
 import { describe, expect, it } from 'vitest';
-import { loadRules, parseRules } from '../src/rewrite/rules.js';
+import { instancesIn, loadRules, parseRules, statementsOf } from '../src/rewrite/rules.js';
 import { verifyRule } from '../src/check/rule.js';
 import { rewriteOnce, NO_BINDINGS } from '../src/rewrite/match.js';
 import { parseDeclarations } from '../src/lang/decl.js';
@@ -20,9 +20,19 @@ describe('every rule in rules/ holds numerically', () => {
   });
   for (const rule of RULES.values())
     it(`${rule.name} (${rule.file}:${rule.line})`, () => {
-      const v = verifyRule(rule);
-      expect(v.passed, v.message).toBe(true);
+      // a rule for every integer exponent, at several exponents
+      for (const statement of statementsOf(rule)) {
+        const v = verifyRule(statement);
+        expect(v.passed, v.message).toBe(true);
+      }
     });
+  it('a rule for every exponent is checked at each: the power rule with k − 2 for k − 1 fails at some k', () => {
+    const [wrong] = parseRules('rule wrong-power\n  exponent: k\n  lhs: diff(U .^ k, X, V)\n  rhs: k*(U .^ (k-2)) .* V\n  where: U: m x n; X: m x n; V: m x n\n  check: U = 2*ones(m, n) + sin(X)\n', 'bad.rules');
+    expect(statementsOf(wrong).some((s) => !verifyRule(s).passed)).toBe(true);
+    // matched at the exponent it meets
+    const e = parseExpression('diff(X .^ 5, X, X)', { decls: parseDeclarations('X: m x n') });
+    expect(instancesIn(wrong, e).map((r) => toText(r.lhs))).toContain('diff(U.^5, X, V)');
+  });
 });
 
 describe('a wrong rule names itself', () => {

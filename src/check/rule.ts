@@ -34,21 +34,7 @@ function uses(e: Expr, ops: readonly string[]): boolean {
   return e.kind === 'op' && (ops.includes(e.op) || e.args.some((a) => uses(a, ops)));
 }
 
-<<<<<<< HEAD
 export function verifyRule(rule: RuleStatement, points = 3, seed = 7): RuleVerdict {
-=======
-/** The exponents at which a rule for every integer exponent is verified. */
-const EXPONENTS = [-2, -1, 2, 3, 4];
-
-export function verifyRule(rule: Rule, points = 3, seed = 7): RuleVerdict {
-  if (rule.exponent) {
-    const each = EXPONENTS.map((k) => ({ k, v: verifyRule(rule.exponent!.at(k), points, seed) }));
-    const bad = each.find((e) => !e.v.passed);
-    const maxError = Math.max(...each.map((e) => e.v.maxError));
-    const v = bad?.v ?? each[0].v;
-    return { ...v, maxError, points: each.reduce((n, e) => n + e.v.points, 0), ...(bad ? { message: `${bad.v.message} (at ${rule.exponent.name} = ${bad.k})` } : {}) };
-  }
->>>>>>> c613a00 (Steps: each rule application checked by the matcher in the tests (unfolding, identification, the printed form; directions one at a time); vec moves recorded at their site; rules for scalar products (d(uW), d(uB)), ⟨U, cX⟩, ⟨U, X ∘ B⟩, p⟨A, X⟩ + q⟨B, X⟩; power rules for every integer exponent (exponent: k in rules, verified at several k); the matcher instantiates dimensions before shapes (unvec(v, p, q)) and skips runs that are not products)
   const both = [rule.lhs, rule.rhs, ...rule.check.map(([, v]) => v)];
   const second = both.some((e) => uses(e, ['hess'])) || both.some((e) => e.kind === 'op' && uses(e, ['diff']) && JSON.stringify(e.key).split('diff').length > 2);
   const tolerance = second ? 1e-4 : both.some((e) => uses(e, ['grad', 'jac', 'diff'])) ? 1e-6 : 1e-9;

@@ -145,6 +145,14 @@ function compile(b: { name: string; line: number; fields: Map<string, { value: s
   return { ...rule, exponent: { name: k, at: instance } };
 }
 
+/** The exponents at which a rule for every integer exponent is verified. */
+const VERIFIED_EXPONENTS = [-2, -1, 2, 3, 4];
+
+/** The rule as statements to verify: itself, or for a rule over every exponent, its instances at several. */
+export function statementsOf(rule: Rule): Rule[] {
+  return rule.exponent ? VERIFIED_EXPONENTS.map((k) => rule.exponent!.at(k)) : [rule];
+}
+
 /** A rule as it can match in e: itself, or for a rule over every exponent, its instances at the exponents e has. */
 export function instancesIn(rule: Rule, e: Expr): Rule[] {
   if (!rule.exponent) return [rule];
