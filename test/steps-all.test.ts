@@ -19,6 +19,8 @@ import { parseExpression } from '../src/lang/parse.js';
 import { toText } from '../src/render/print.js';
 import { isOp, isScalar, mapDag, num, op, substitute, type Expr, type SymNode } from '../src/expr/ast.js';
 import { mul, zeros } from '../src/expr/build.js';
+import { isOne } from '../src/expr/dim.js';
+import { compareStructural } from '../src/expr/order.js';
 import { fileURLToPath } from 'node:url';
 import { verifyDocumentFile } from '../src/app/documents.js';
 import { GRADIENTS } from './battery.js';
@@ -102,7 +104,37 @@ function normal(e: Expr): Expr {
     e = r;
   }
   // up to multilinearity too: a rule applied to one term of c·(a + b) leaves c·a + c·b to the reader
-  return expand(e) ?? simplify(e);
+  return scalarRuns(expand(e) ?? simplify(e));
+}
+
+/**
+ * Products with their 1×1 runs as scalar factors, numbers and scalars first in a fixed order: xᵀAx·x and
+ * (xᵀAx)x are one product (the canonical simplifier keeps whichever it was given).
+ */
+function scalarRuns(e: Expr): Expr {
+  return mapDag(e, (_o, r) => {
+    if (!isOp(r, 'mul')) return r;
+    const flat: Expr[] = [];
+    const walk = (x: Expr): void => void (isOp(x, 'mul') ? x.args.forEach(walk) : flat.push(x));
+    walk(r);
+    const scalars: Expr[] = [], chain: Expr[] = [];
+    for (let i = 0; i < flat.length; i++) {
+      if (isScalar(flat[i])) {
+        scalars.push(flat[i]);
+        continue;
+      }
+      // a row times … times a column is a scalar
+      const j = isOne(flat[i].shape.rows) ? flat.findIndex((x, k) => k > i && isOne(x.shape.cols)) : -1;
+      if (j > i) {
+        scalars.push(op('mul', flat.slice(i, j + 1)));
+        i = j;
+      } else chain.push(flat[i]);
+    }
+    if (!scalars.length) return r;
+    scalars.sort((a, b) => (a.kind === 'num' ? -1 : b.kind === 'num' ? 1 : compareStructural(a, b)));
+    const args = [...scalars, ...chain];
+    return args.length === 1 ? args[0] : op('mul', args);
+  });
 }
 
 /**

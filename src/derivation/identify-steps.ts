@@ -35,15 +35,18 @@ function carrier(M: OpNode): number {
 }
 
 /** Split a scalar linear form into terms c·M with constant scalar factors c. */
-function termsOf(S: Expr, c: readonly Expr[] = []): InnerTerm[] {
-  if (isOp(S, 'add')) return S.args.flatMap((a) => termsOf(a, c));
+function termsOf(S: Expr, c: readonly Expr[] = [], distributed?: RuleApplication[]): InnerTerm[] {
+  if (isOp(S, 'add')) return S.args.flatMap((a) => termsOf(a, c, distributed));
   if (isOp(S, 'mul') && isScalar(S)) {
     const { coef, scalars, chain } = productParts(S);
     const consts = [...(coef !== 1 ? [num(coef)] : []), ...scalars.filter((s) => !s.hasDelta)];
     const live = scalars.filter((s) => s.hasDelta);
     if (chain.length) return [{ c: [...c, ...consts, ...live], M: chain.length === 1 ? chain[0] : mul(...chain) }];
     if (live.length !== 1) throw new Error(`internal: ${toText(S)} is not linear`);
-    return termsOf(live[0], [...c, ...consts]);
+    const out = termsOf(live[0], [...c, ...consts], distributed);
+    // c·(a + b) = c·a + c·b (pA + qA = (p + q)A read backwards)
+    if (isOp(live[0], 'add') && consts.length) distributed?.push({ rule: 'like-terms', reversed: true, before: S, after: add(...termsOf(live[0], consts).map((t) => mul(...t.c, t.M))) });
+    return out;
   }
   return [{ c, M: S }];
 }
@@ -161,7 +164,10 @@ export function identifyGradient(df: Expr, x: SymNode): { steps: Step[]; G: Expr
   // df = 0 (f does not depend on X after all): ∇_X f = 0
   if (!df.hasDelta) return { steps: [], G: zeros(x.shape.rows, x.shape.cols) };
   const build = (ts: readonly InnerTerm[]) => add(...ts.map(term));
-  const { terms: done, rewrites } = moveAll(termsOf(df), innerMove, build);
+  const distributed: RuleApplication[] = [];
+  const terms = termsOf(df, [], distributed);
+  const { terms: done, rewrites } = moveAll(terms, innerMove, build);
+  rewrites.unshift(...distributed);
   const G = simplify(add(...done.map((t) => mul(...t.c, t.U!))));
   const dX = done[0].M;
   const final = isScalar(x) ? mul(G, dX) : inner(G, dX);
@@ -204,8 +210,8 @@ function vecMove(t: VecTerm): Move<VecTerm> | undefined {
   const { c, J, M } = t;
   if (isDelta(M)) return undefined;
   if (M.kind !== 'op') throw new Error(`internal: ${toText(M)} does not contain a differential`);
-  // a scalar sum distributes over the product it stands in ((a + b)v = av + bv); a matrix one over vec
-  if (isOp(M, 'add')) return { rule: isScalar(M) ? 'factor-right' : 'vec-sum', ...(isScalar(M) ? { reversed: true } : {}), out: M.args.filter((a) => a.hasDelta).map((a) => ({ c, J, M: a })) };
+  // a scalar sum distributes over the product it stands in ((a + b)v = av + bv: like terms read backwards); a matrix one over vec
+  if (isOp(M, 'add')) return { rule: isScalar(M) ? 'like-terms' : 'vec-sum', ...(isScalar(M) ? { reversed: true } : {}), out: M.args.filter((a) => a.hasDelta).map((a) => ({ c, J, M: a })) };
   const i = carrier(M);
   const arg = M.args[i];
   const rule = VEC_RULES[M.op]?.(M, i);
@@ -213,17 +219,18 @@ function vecMove(t: VecTerm): Move<VecTerm> | undefined {
   const L = opDef(M.op).vecLinear!(M, i);
   const onePlain = isOp(L, 'eye') || (L.kind === 'num' && L.value === 1);
   const next = onePlain ? J : J ? mul(J, L) : L;
-  const v = (e: Expr) => (isScalar(e) ? e : vec(e));
-  // the rule rewrites vec(M) (M itself when it is a scalar) in place: vec(AXB) = (Bᵀ ⊗ A) vec X
-  return { rule, site: { before: v(M), after: onePlain ? v(arg) : mul(L, v(arg)) }, out: [{ c, J: next && simplify(next), M: arg }] };
+  // the rule rewrites vec(M) in place (vec(AXB) = (Bᵀ ⊗ A) vec X; for a scalar M, vec(M) = M)
+  return { rule, site: { before: vec(M), after: onePlain ? vec(arg) : mul(L, vec(arg)) }, out: [{ c, J: next && simplify(next), M: arg }] };
 }
 
 /** From dF (matrix, linear in dX) to d vec F = J d vec X: the step (from vec(dF)) and J. */
 export function identifyJacobian(dF: Expr, x: SymNode): { steps: Step[]; J: Expr } {
   if (!dF.hasDelta) return { steps: [], J: zeros(sizeOf(dF), sizeOf(x)) };
-  const start: VecTerm[] = termsOf(isScalar(dF) ? dF : vec(dF)).map((t) => (isOp(t.M, 'vec') ? { c: t.c, M: t.M.args[0] } : { c: t.c, M: t.M }));
+  const distributed: RuleApplication[] = [];
+  const start: VecTerm[] = termsOf(isScalar(dF) ? dF : vec(dF), [], distributed).map((t) => (isOp(t.M, 'vec') ? { c: t.c, M: t.M.args[0] } : { c: t.c, M: t.M }));
   const build = (ts: readonly VecTerm[]) => add(...ts.map(vecTerm));
   const { terms: done, rewrites } = moveAll(start, vecMove, build);
+  rewrites.unshift(...distributed);
   const dx = done[0].M;
   const J = simplify(add(...done.map((t) => mul(...t.c, t.J ?? eye(dx.shape.rows)))));
   const final = mul(J, isScalar(dx) ? dx : vec(dx));
