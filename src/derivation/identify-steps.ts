@@ -71,6 +71,11 @@ function innerMove(t: InnerTerm): Move<InnerTerm> | undefined {
     if (isOp(M, 'tr')) {
       const P = M.args[0];
       if (isOp(P, 'add')) return { rule: 'trace-sum', out: P.args.filter((a) => a.hasDelta).map((a) => ({ c, M: tr(a) })) };
+      // tr(A ⊗ dX) = tr(A) tr(dX)
+      if (isOp(P, 'kron')) {
+        const i = carrier(P);
+        return { rule: 'kron-trace', out: [{ c: [...c, tr(P.args[1 - i])], M: tr(P.args[i]) }] };
+      }
       if (isOp(P, 'mul') && !isScalar(P.args[carrier(P)])) {
         const i = carrier(P);
         return { rule: sided(P, i, ['trace-product-inner', 'trace-product-inner-right', 'trace-cyclic-inner']), out: [{ c, U: simplify(opDef('mul').adjoint!(P, i, eye(P.shape.rows))), M: P.args[i] }] };

@@ -15,6 +15,7 @@ import { matchAt, conditionsHold, instantiate, NO_BINDINGS } from '../rewrite/ma
 import type { Rule } from '../rewrite/rules.js';
 import type { RuleApplication, Step } from './model.js';
 import { reasonForAll, ruleLibrary } from './rule-reasons.js';
+import { expand } from '../rewrite/expand.js';
 import { tidy } from './vec-gradient.js';
 
 // ── the bookkeeping a paper does silently ─────────────────────────────────────────────────────────
@@ -90,7 +91,12 @@ const MORE = [
   'trace-product-inner', 'trace-product-inner-right', 'trace-cyclic-inner', 'inner-product-move', 'inner-product-move-left', 'inner-product-move-right',
   'inner-transpose-move', 'trace-as-inner', 'vec-kron', 'vec-kron-left', 'vec-kron-right',
   'kron-transpose', 'stochastic-ones', 'stochastic-ones-transposed', 'diagonal-combine', 'unvec-combine',
+  'kron-trace', 'kron-mixed-product', 'frobenius-trace', 'transpose-symmetric', 'trace-cyclic', 'trace-square-symmetric',
+  'diag-product', 'diag-square', 'kron-scalar', 'kron-by-scalar',
 ];
+
+/** The rule a step cites when it expands both lines and collects their terms again. */
+export const EXPANSION = 'multilinear-expand';
 
 export interface Move {
   readonly rule: Rule;
@@ -155,6 +161,8 @@ function needs(p: Expr, into = new Set<string>()): Set<string> {
 interface Found {
   readonly expr: Expr;
   readonly path: readonly RuleApplication[];
+  /** both lines expanded and their terms collected again (cited, not recorded as one application) */
+  readonly expanded?: boolean;
 }
 
 /**
@@ -214,6 +222,8 @@ function views(node: OpNode): Expr[] {
   const out: Expr[] = [];
   const swap = (h: Expr) => op('hadamard', [(h as OpNode).args[1], (h as OpNode).args[0]]);
   if (isOp(node, 'hadamard') && node.args.length === 2) out.push(swap(node));
+  // ⟨A, B⟩ = ⟨B, A⟩ (the bookkeeping puts the arguments in a fixed order)
+  if (isOp(node, 'inner')) out.push(op('inner', [node.args[1], node.args[0]]));
   if (isOp(node, 'mul') && node.args.length <= 6)
     node.args.forEach((a, i) => {
       if (!isScalar(a)) return;
@@ -258,10 +268,11 @@ export function justify(fromLine: Expr, toLine: Expr): Found | undefined {
   // rules bind no expression that contains a differential: the differentials become plain matrices
   // for the search (the identities hold for any matrix) and are put back in what it records
   const { plain, back } = placeholders([fromLine, toLine]);
-  const found = search(substitute(fromLine, plain), substitute(toLine, plain));
-  if (!found || !back.size) return found && { expr: toLine, path: found.path };
+  const [from, to] = [substitute(fromLine, plain), substitute(toLine, plain)];
+  const found = search(from, to) ?? termwise(from, to);
+  if (!found || !back.size) return found && { ...found, expr: toLine };
   const restore = (e: Expr) => substitute(e, back);
-  return { expr: toLine, path: found.path.map((p) => ({ ...p, before: restore(p.before), after: restore(p.after) })) };
+  return { ...found, expr: toLine, path: found.path.map((p) => ({ ...p, before: restore(p.before), after: restore(p.after) })) };
 }
 
 /** Each differential dX of the lines as a plain symbol (and back). */
@@ -281,7 +292,38 @@ export function placeholders(lines: readonly Expr[]): { plain: Map<Expr, Expr>; 
   return { plain, back };
 }
 
-function search(from: Expr, to: Expr): Found | undefined {
+const termsOf = (e: Expr): readonly Expr[] => (isOp(e, 'add') ? e.args : [e]);
+
+/**
+ * When no short sequence joins the two lines as wholes: both expanded (the products, traces, inner
+ * products and Kronecker products distributed over sums, as a paper "expands and collects terms"),
+ * their terms paired up to bookkeeping, and each remaining pair joined by a short search of its own.
+ */
+function termwise(from: Expr, to: Expr): Found | undefined {
+  const [ef, et] = [expand(from, 60), expand(to, 60)];
+  if (!ef || !et) return undefined;
+  // terms as coefficient · rest; several terms of `from` may become one of `to` (pA + qA = (p + q)A)
+  const split = (e: Expr) => termsOf(tidyTree(tidy(e))).map(splitCoefficient);
+  const F = split(ef), T = split(et);
+  const keys = T.map(([, t]) => structuralKey(t));
+  const got = T.map(() => 0);
+  const path: RuleApplication[] = [];
+  for (const [c, f] of F) {
+    let j = keys.indexOf(structuralKey(f));
+    if (j < 0)
+      j = T.findIndex(([, t]) => {
+        const found = search(f, t, 600);
+        if (found) path.push(...found.path);
+        return found !== undefined;
+      });
+    if (j < 0) return undefined;
+    got[j] += c;
+  }
+  if (T.some(([c], j) => Math.abs(got[j] - c) > 1e-12 * Math.max(1, Math.abs(c)))) return undefined;
+  return { expr: to, path, expanded: true };
+}
+
+function search(from: Expr, to: Expr, budget = BUDGET): Found | undefined {
   const goal = bookkeepingKey(to);
   const start = tidyTree(tidy(from));
   if (structuralKey(start) === goal) return { expr: to, path: [] };
@@ -294,7 +336,7 @@ function search(from: Expr, to: Expr): Found | undefined {
       const ops = operatorsIn(f.expr);
       for (const m of allMoves()) {
         for (const r of rewritesOf(m, f.expr, ops)) {
-          if (++tried > BUDGET) return undefined;
+          if (++tried > budget) return undefined;
           let c: Expr;
           try {
             c = tidyTree(tidy(r.result));
@@ -324,8 +366,9 @@ export function stepsToPrinted(last: Expr, printed: Expr): { same: true } | { sa
   if (last === printed || bookkeepingKey(last) === bookkeepingKey(printed)) return { same: true };
   const found = justify(last, printed);
   if (!found) return undefined;
-  if (!found.path.length) return { same: true };
-  return { same: false, steps: [{ expr: printed, reason: reasonForAll(found.path.map((p) => p.rule)), rewrites: found.path }] };
+  if (!found.path.length && !found.expanded) return { same: true };
+  const cited = [...(found.expanded ? [EXPANSION] : []), ...found.path.map((p) => p.rule)];
+  return { same: false, steps: [{ expr: printed, reason: reasonForAll(cited), rewrites: found.path }] };
 }
 
 /** A chain's last lines ending in the printed form: the last line itself when they differ by bookkeeping only. */
