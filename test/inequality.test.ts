@@ -153,6 +153,27 @@ claim: lambda_min(hess(0.5*norm(M - x*x')^2, x, x)) <= 0
   });
 });
 
+describe('members of a family of any depth named by constant indices (W[1], W[2])', () => {
+  // the declarations cannot list them (l is open); they were an internal error ("no value for W[1]")
+  it('are drawn, with sizes for their dimensions: identities, inequalities, counterexamples, documents', () => {
+    const fam = 'W[k = 1..l]: n[k] x n[k-1]; l >= 2';
+    expect(verify({ decl: fam, claim: "norm(W[1])^2 = tr(W[1]'*W[1])" }).verdict).toBe('HOLDS');
+    expect(verify({ decl: fam, claim: 'norm(W[2]*W[1]) <= opnorm(W[2])*norm(W[1])' }).verdict).toBe('HOLDS');
+    const no = verify({ decl: fam, claim: 'norm(W[2]*W[1]) <= opnorm(W[2])*opnorm(W[1])' });
+    expect(no.verdict).toBe('FALSE');
+    expect(Object.keys(no.evidence!.counterexample!.sizes).sort()).toEqual(['n[0]', 'n[1]', 'n[2]']);
+    const eq = verify({ decl: 'W[k = 1..l]: d x d; l >= 2', claim: 'norm(W[1])^2 = tr(W[1]*W[1])' });
+    expect(eq.verdict).toBe('FALSE');
+    expect(eq.counterexample).toBeTruthy();
+    const r = doc(`decl: ${fam}
+claim: norm(W[2]*W[1]) <= opnorm(W[2])*norm(W[1])
+refute: norm(W[2]*W[1]) <= opnorm(W[2])*opnorm(W[1])
+claim: norm(W[1])^2 = tr(W[1]'*W[1])
+`);
+    expect(r.passed, JSON.stringify(r.firstFailure)).toBe(true);
+  });
+});
+
 describe('matcalc verify --claim without --f', () => {
   it('exits 0 for a bound that holds, 1 with a counterexample for one that does not', () => {
     const ok = run('verify', '--decl', 'A: m x n; B: n x p', '--claim', 'norm(A*B) <= opnorm(A)*norm(B)');

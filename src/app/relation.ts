@@ -11,6 +11,7 @@ import { parseExpression } from '../lang/parse.js';
 import { parseAssumption, type Assumption } from '../lang/assume.js';
 import { splitRelation, type Relation } from '../doc/format.js';
 import { verifyChain, type ChainVerdict } from '../check/equality.js';
+import { withNamedMembers } from '../check/sample.js';
 import { checkInequality, evidenceText, type InequalityVerdict } from '../check/inequality.js';
 import { findEqualityCounterexample, type EqualityCounterexample } from '../verify/counterexample.js';
 import { toLatex, toText } from '../render/print.js';
@@ -53,7 +54,6 @@ export function verifyRelation(input: RelationInput): RelationOutput {
   const right = parseExpression(rel.rhs, scope, '--claim (right side)');
   const assumptions = (input.at ?? []).map((a) => parseAssumption(a, scope, [], '--at'));
   const assign = assumptions.map((a) => [a.symbol.name, a.value] as const);
-  const symbols = [...decls.symbols.values()];
   const base = { input, decls, left, relation: rel.relation, right, assumptions };
   if (rel.relation !== '=') {
     const inequality = checkInequality({ left, relation: rel.relation, right, ...checkScope(decls, assign) }, { ...COMMAND_LINE_SEARCH, seed: input.seed });
@@ -62,7 +62,9 @@ export function verifyRelation(input: RelationInput): RelationOutput {
   if (!shapeEq(left.shape, right.shape))
     throw new InputError(`--claim "${input.claim}": the left side is ${shapeText(left.shape)} but the right side is ${shapeText(right.shape)}`);
   const verdict = verifyChain([left, right], checkScope(decls, assign), { seed: input.seed, points: 5 });
-  const counterexample = verdict.status === 'fails' ? findEqualityCounterexample({ left, right, symbols, dims: decls.dims, seed: input.seed ?? 5, assign, constraints: decls.constraints }) : undefined;
+  // the members of families of any depth the sides name (W[1]) need values too
+  const drawn = withNamedMembers(checkScope(decls, assign), [left, right]);
+  const counterexample = verdict.status === 'fails' ? findEqualityCounterexample({ left, right, symbols: drawn.symbols, dims: drawn.dims, seed: input.seed ?? 5, assign, constraints: decls.constraints }) : undefined;
   return { ...base, status: verdict.status, equality: { verdict, ...(counterexample ? { counterexample } : {}) } };
 }
 
@@ -79,7 +81,8 @@ export const relationLatex = (o: { left: Expr; relation: Relation; right: Expr }
 export function formatRelationText(o: RelationOutput): string {
   const head = o.status === 'holds' ? (o.inequality ? 'HOLDS (evidence, not proof)' : 'HOLDS') : o.status === 'fails' ? 'FALSE' : 'COULD NOT CHECK';
   const L = [`${head}: ${relationText(o)}`];
-  const shapes = [...o.decls.symbols.values()].filter((s) => o.left.vars.has(s.name) || o.right.vars.has(s.name) || o.assumptions.some((a) => a.value.vars.has(s.name)));
+  const drawn = withNamedMembers(checkScope(o.decls), [o.left, o.right]).symbols;
+  const shapes = drawn.filter((s) => o.left.vars.has(s.name) || o.right.vars.has(s.name) || o.assumptions.some((a) => a.value.vars.has(s.name)));
   const constraints = o.decls.constraints.map((c) => c.text);
   if (shapes.length) L.push(`  with ${shapes.map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ')}${constraints.length ? `; ${constraints.join(', ')}` : ''}`);
   for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);

@@ -178,10 +178,15 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
   const tolerance = hasDerivative(claim.left) || hasDerivative(claim.right) ? INEQUALITY_TOLERANCE_DIFFERENCES : INEQUALITY_TOLERANCE;
   const assigned = new Set((claim.assign ?? []).map(([n]) => n));
   const used = new Set([...claim.left.vars, ...claim.right.vars, ...(claim.assign ?? []).flatMap(([, e]) => [...e.vars])]);
-  const free = claim.symbols.filter((s) => !assigned.has(s.name) && used.has(s.name));
-  const params = free.map((s) => ({ s, p: parametrise(s) }));
   const rng = new Rng(opts.seed ?? 11);
   const normal = () => rng.normal();
+  // the random points are the kernel's (src/check/sample.ts): sizes that satisfy the dimension
+  // constraints, values where both sides are defined; the searches start from them
+  const sampler = new Sampler(claim, [small, large], rng, { margin: tolerance === INEQUALITY_TOLERANCE_DIFFERENCES ? KINK_MARGIN : 0 });
+  // the declared symbols, and the members of families of any depth the sides name (W[1])
+  const symbols = sampler.scope.symbols;
+  const free = symbols.filter((s) => !assigned.has(s.name) && used.has(s.name));
+  const params = free.map((s) => ({ s, p: parametrise(s) }));
 
   const pointAt = (theta: Float64Array, ctx: Context): Map<string, Mat> => {
     const values = new Map(ctx.fixed);
@@ -214,9 +219,6 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
       return NaN;
     }
   };
-  // the random points are the kernel's (src/check/sample.ts): sizes that satisfy the dimension
-  // constraints, values where both sides are defined; the searches start from them
-  const sampler = new Sampler(claim, [small, large], rng, { margin: tolerance === INEQUALITY_TOLERANCE_DIFFERENCES ? KINK_MARGIN : 0 });
   const draw = () => {
     const { point } = sampler.next();
     const sizes = new Map(point.sizes);
@@ -283,7 +285,7 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
     const { l, r, scale } = sides(v.theta, v.context);
     const shown = new Map([...values].filter(([n]) => used.has(n)));
     // the sizes of the dimensions the shown values have
-    const dimsShown = new Set(claim.symbols.filter((s) => shown.has(s.name)).flatMap((s) => [...s.shape.rows.syms, ...s.shape.cols.syms]));
+    const dimsShown = new Set(symbols.filter((s) => shown.has(s.name)).flatMap((s) => [...s.shape.rows.syms, ...s.shape.cols.syms]));
     const sizes = Object.fromEntries([...v.context.sizes].filter(([d]) => dimsShown.has(d)));
     const counterexample = { sizes, values: shown, left, right, margin: l - r, relative: (l - r) / scale, foundBy: v.foundBy, index: v.index, rounded: simple !== undefined };
     return { ...base, status: 'fails', closest, counterexample };

@@ -16,6 +16,7 @@
 // A zero dimension leaves an instance empty: it is not evidence either way, and there is no verdict.
 import type { Expr, SymNode } from '../expr/ast.js';
 import { dimValue } from '../expr/dim.js';
+import { isConstIdx } from '../expr/indices.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { scale, type Mat } from '../numeric/mat.js';
 import { GAUSSIAN, POSITIVE, Rng, randomDirection, randomValue, type Draw } from '../numeric/random.js';
@@ -92,19 +93,44 @@ export interface SamplerOptions {
   readonly directions?: { readonly of: readonly SymNode[]; readonly scale: number };
 }
 
+/**
+ * The scope with the members of families of any depth that the expressions name by constant indices
+ * (W[1], n[1]×n[0] when W[k = 1..l]: n[k] x n[k-1]): the declarations cannot list them (l is open), yet a
+ * claim about W[1] needs a value for it, and sizes for its dimensions.
+ */
+export function withNamedMembers(scope: Scope, exprs: readonly Expr[]): Scope {
+  const declared = new Set(scope.symbols.map((s) => s.name));
+  const members = new Map<string, SymNode>();
+  const seen = new Set<Expr>();
+  const visit = (e: Expr): void => {
+    if (seen.has(e)) return;
+    seen.add(e);
+    if (e.kind === 'sym' && e.member && !e.delta && !declared.has(e.name) && e.member.index.every(isConstIdx)) members.set(e.name, e);
+    if (e.kind === 'op') e.args.forEach(visit);
+  };
+  [...exprs, ...(scope.assign ?? []).map(([, e]) => e)].forEach(visit);
+  if (!members.size) return scope;
+  const dims = new Set(scope.dims);
+  for (const m of members.values()) for (const d of [m.shape.rows, m.shape.cols]) for (const x of d.syms) dims.add(x);
+  return { ...scope, symbols: [...scope.symbols, ...members.values()], dims };
+}
+
 export class Sampler {
   private readonly used = new Set<string>();
   /** what the search had to do, for the verdict's notes */
   readonly notes = new Set<string>();
   private readonly margin: number;
+  /** the scope given, with the members the probes name (withNamedMembers) */
+  readonly scope: Scope;
 
   /** @param probes expressions that must be finite (and away from kinks) at every point */
   constructor(
-    readonly scope: Scope,
+    scope: Scope,
     readonly probes: readonly Expr[],
     readonly rng: Rng,
     readonly opts: SamplerOptions = {},
   ) {
+    this.scope = withNamedMembers(scope, probes);
     this.margin = opts.margin ?? KINK_MARGIN;
   }
 
