@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { parseDocument, splitRelation } from '../src/doc/format.js';
 import { checkDocument } from '../src/doc/check.js';
-import { verifyRelation } from '../src/app/relation.js';
+import { formatRelationText, verifyRelation } from '../src/app/relation.js';
 import { checkInequality } from '../src/check/inequality.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
@@ -169,6 +169,29 @@ describe('members of a family of any depth named by constant indices (W[1], W[2]
 claim: norm(W[2]*W[1]) <= opnorm(W[2])*norm(W[1])
 refute: norm(W[2]*W[1]) <= opnorm(W[2])*opnorm(W[1])
 claim: norm(W[1])^2 = tr(W[1]'*W[1])
+`);
+    expect(r.passed, JSON.stringify(r.firstFailure)).toBe(true);
+  });
+});
+
+describe('inequalities for any depth l and any layer h', () => {
+  it('are checked at the instances of their indices; a counterexample names the depth and the layer', () => {
+    const fam = 'W[k = 1..l]: n[k] x n[k-1]; l >= 1; h in 1..l';
+    const ok = verifyRelation({ decl: fam, claim: 'norm(prod(j = l..1, W[j])) <= prod(j = l..2, opnorm(W[j]))*norm(W[1])' });
+    expect(ok.status).toBe('holds');
+    expect(ok.inequality!.points).toBeGreaterThanOrEqual(30);
+    expect(formatRelationText(ok)).toMatch(/^ {2}with W\[k\]: n\[k\]×n\[k-1\] for k = 1\.\.l$/m);
+    // false only where the layer h has ‖W_h‖₂ < 1: the search shrinks it
+    const no = verifyRelation({ decl: fam, claim: 'norm(prod(j = l..1, W[j])) <= opnorm(W[h])*norm(prod(j = l..1, W[j]))' });
+    expect(no.status).toBe('fails');
+    const c = no.inequality!.counterexample!;
+    expect(c.sizes.l).toBeGreaterThanOrEqual(1);
+    expect(c.sizes.h).toBeLessThanOrEqual(c.sizes.l);
+    expect(c.left).toBeGreaterThan(c.right);
+    // in a document too
+    const r = doc(`decl: ${fam}
+claim: norm(prod(j = l..1, W[j])) <= prod(j = l..2, opnorm(W[j]))*norm(W[1])
+refute: norm(prod(j = l..1, W[j])) <= prod(j = l..1, opnorm(W[j]))
 `);
     expect(r.passed, JSON.stringify(r.firstFailure)).toBe(true);
   });

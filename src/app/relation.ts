@@ -3,7 +3,7 @@
 // claim of a document is); an inequality is checked at random points and by a search for a violation
 // (src/check/inequality.ts). The verdict is three-valued: holds (for an inequality: no counterexample in
 // N points and M searches — evidence, not proof), fails (with a counterexample), could not check (why).
-import type { Expr } from '../expr/ast.js';
+import { familyMarker, type Expr } from '../expr/ast.js';
 import { InputError } from '../expr/errors.js';
 import { shapeEq, shapeText } from '../expr/shape.js';
 import { checkScope, type Declarations } from '../lang/decl.js';
@@ -15,6 +15,7 @@ import { withNamedMembers } from '../check/sample.js';
 import { checkInequality, evidenceText, type InequalityVerdict } from '../check/inequality.js';
 import { findEqualityCounterexample, type EqualityCounterexample } from '../verify/counterexample.js';
 import { toLatex, toText } from '../render/print.js';
+import { familyText } from '../render/derive-output.js';
 import { inequalityCounterexampleLines, counterexampleText } from './documents.js';
 import { parseScope } from './derive.js';
 import { counterexampleJson, inequalityJson } from '../api/json.js';
@@ -81,10 +82,14 @@ export const relationLatex = (o: { left: Expr; relation: Relation; right: Expr }
 export function formatRelationText(o: RelationOutput): string {
   const head = o.status === 'holds' ? (o.inequality ? 'HOLDS (evidence, not proof)' : 'HOLDS') : o.status === 'fails' ? 'FALSE' : 'COULD NOT CHECK';
   const L = [`${head}: ${relationText(o)}`];
+  const uses = (name: string) => o.left.vars.has(name) || o.right.vars.has(name) || o.assumptions.some((a) => a.value.vars.has(name));
+  // the families the sides use (W[j] in a product over j), then the symbols (members named by number too)
+  const families = [...o.decls.families.values()].filter((f) => uses(familyMarker(f.name)));
   const drawn = withNamedMembers(checkScope(o.decls), [o.left, o.right]).symbols;
-  const shapes = drawn.filter((s) => o.left.vars.has(s.name) || o.right.vars.has(s.name) || o.assumptions.some((a) => a.value.vars.has(s.name)));
+  const shapes = drawn.filter((s) => uses(s.name) && !families.some((f) => f.name === s.member?.family));
   const constraints = o.decls.constraints.map((c) => c.text);
-  if (shapes.length) L.push(`  with ${shapes.map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`).join(', ')}${constraints.length ? `; ${constraints.join(', ')}` : ''}`);
+  const declared = [...families.map(familyText), ...shapes.map((s) => `${s.name}: ${shapeText(s.shape)}${s.props.size ? ' ' + [...s.props].join(' ') : ''}`)];
+  if (declared.length) L.push(`  with ${declared.join(', ')}${constraints.length ? `; ${constraints.join(', ')}` : ''}`);
   for (const a of o.assumptions) L.push(`  at ${a.symbol.name} = ${toText(a.value)}`);
   const iq = o.inequality;
   if (iq) {

@@ -8,6 +8,7 @@
 // - holds: no counterexample in N points and M searches (evidence, not proof);
 // - unchecked: no point where both sides are defined, or, for a strict inequality, a point where the
 //   two sides are equal to within rounding (where it may be false).
+// An inequality for any depth l or layer k is checked so at the instances of its indices.
 //
 // The violation searched is relative: (lhs − rhs)/scale, where the scale is the size of what the sides
 // are made of — |lhs|, |rhs|, the terms of a sum, the argument of an eigenvalue or norm — so that
@@ -24,7 +25,7 @@ import type { Expr, SymNode } from '../expr/ast.js';
 import { dimValue } from '../expr/dim.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isScalarShape } from '../expr/shape.js';
-import { freeIndexVars } from '../expr/families.js';
+import { assignRoots, atInstance, chooseInstances, instanceSeed, type Instance } from './instances.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { add, frob, Mat, matmul, scale as scaleMat, transpose } from '../numeric/mat.js';
 import { orthonormalise, spdPower } from '../numeric/linalg.js';
@@ -169,8 +170,8 @@ interface Context {
 export function checkInequality(claim: InequalityClaim, opts: InequalityOptions = {}): InequalityVerdict {
   for (const [side, e] of [['left', claim.left], ['right', claim.right]] as const)
     if (!isScalarShape(e.shape)) throw new UnsupportedError(`an inequality compares two scalars, and the ${side} side is a matrix; for matrices write lambda_min(B - A) >= 0 (A ⪯ B), or compare norms`);
-  if (freeIndexVars([claim.left, claim.right]).size)
-    throw new UnsupportedError('inequalities stated for any depth (free indices such as k or l) are not supported yet: state them for a fixed depth');
+  const instances = chooseInstances([claim.left, claim.right, ...assignRoots(claim.assign)]);
+  if (instances.length) return atEveryInstance(claim, instances, opts);
   const flipped = claim.relation === '>=' || claim.relation === '>';
   const strict = claim.relation === '<' || claim.relation === '>';
   // lhs <= rhs in both cases: the "small" side and the "large" side
@@ -293,6 +294,35 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
   if (strict && closest >= -tolerance)
     return { ...base, status: 'unchecked', closest, reason: `at some point the two sides are equal to within rounding (relative margin ${closest.toExponential(1)}), where the strict inequality may be false: numbers cannot decide it there` };
   return { ...base, status: 'holds', closest };
+}
+
+/**
+ * An inequality stated for any depth l or layer k: checked at the instances of its indices the kernel
+ * chooses (src/check/instances.ts: the boundaries k = 1 and k = l, small and larger depths), each with
+ * its share of the points and searches; a counterexample's sizes include the indices' values.
+ */
+function atEveryInstance(claim: InequalityClaim, instances: readonly Instance[], opts: InequalityOptions): InequalityVerdict {
+  const share = (n: number) => Math.max(1, Math.ceil(n / instances.length));
+  const each = instances.map((inst, i) => {
+    const { exprs: [left, right], assign, symbols, dims } = atInstance(inst, [claim.left, claim.right], claim.symbols, claim.assign);
+    const concrete: InequalityClaim = { left, relation: claim.relation, right, symbols, dims, constraints: claim.constraints, ...(assign ? { assign } : {}) };
+    const v = checkInequality(concrete, { ...opts, seed: instanceSeed(opts.seed ?? 11, i), points: share(opts.points ?? 30), searches: share(opts.searches ?? 6) });
+    return { inst, v };
+  });
+  const sum = (f: (v: InequalityVerdict) => number) => each.reduce((n, e) => n + f(e.v), 0);
+  const closests = each.flatMap((e) => (e.v.closest === undefined ? [] : [e.v.closest]));
+  const base = {
+    relation: claim.relation, tolerance: Math.max(...each.map((e) => e.v.tolerance)), points: sum((v) => v.points), searches: sum((v) => v.searches), evaluations: sum((v) => v.evaluations),
+    ...(closests.length ? { closest: Math.max(...closests) } : {}),
+  };
+  const failing = each.find((e) => e.v.status === 'fails');
+  if (failing) {
+    const c = failing.v.counterexample!;
+    return { ...base, status: 'fails', counterexample: { ...c, sizes: { ...Object.fromEntries(failing.inst.values), ...c.sizes } } };
+  }
+  const unchecked = each.find((e) => e.v.status === 'unchecked');
+  if (unchecked) return { ...base, status: 'unchecked', reason: `at ${unchecked.inst.label}: ${unchecked.v.reason}` };
+  return { ...base, status: 'holds' };
 }
 
 /** "no counterexample in 30 points and 6 searches (2 154 evaluations)". */

@@ -9,7 +9,7 @@ import type { ChainVerdict } from '../check/equality.js';
 import type { Verdict } from '../check/derivative.js';
 import type { Judgement } from '../check/verdict.js';
 import type { Mat } from '../numeric/mat.js';
-import type { Declarations } from '../lang/decl.js';
+import type { Declarations, Family } from '../lang/decl.js';
 import { symLatex } from './names.js';
 import { roman } from './derivation-latex.js';
 import { toLatex, toText } from './print.js';
@@ -70,14 +70,19 @@ export function verdictJson<V extends Judgement>(v: V): Json<V> {
 }
 
 /** "W1: h×d, W2: k×h, S: n×n symmetric", families as "W[k]: d×d for k = 1..l", then the index variables. */
+/** "W[k]: n[k]×n[k-1] for k = 1..l" */
+export function familyText(f: Family): string {
+  const slots = f.slots.map((v) => (v.name.startsWith('_') ? `${v.lo.text}..${v.hi!.text}` : v.name));
+  const ranges = f.slots.filter((v) => !v.name.startsWith('_')).map((v) => `${v.name} = ${v.lo.text}..${v.hi!.text}`);
+  return `${f.name}[${slots.join(',')}]: ${shapeText(f.shape)}${f.props.map((x) => ' ' + x).join('')}${ranges.length ? ` for ${ranges.join(', ')}` : ''}`;
+}
+
 export function declarationsText(decls: Declarations): string {
   const props = (p: Iterable<string>) => [...p].map((x) => ' ' + x).join('');
   const concrete = new Set<string>();
   const families = [...decls.families.values()].map((f) => {
-    const slots = f.slots.map((v) => (v.name.startsWith('_') ? `${v.lo.text}..${v.hi!.text}` : v.name));
-    const ranges = f.slots.filter((v) => !v.name.startsWith('_')).map((v) => `${v.name} = ${v.lo.text}..${v.hi!.text}`);
     for (const s of decls.symbols.values()) if (s.member?.family === f.name) concrete.add(s.name);
-    return `${f.name}[${slots.join(',')}]: ${shapeText(f.shape)}${props(f.props)}${ranges.length ? ` for ${ranges.join(', ')}` : ''}`;
+    return familyText(f);
   });
   const symbols = [...decls.symbols.values()].filter((s) => !concrete.has(s.name)).map((s) => `${s.name}: ${shapeText(s.shape)}${props(s.props)}`);
   const indices = [...decls.indices.values()].filter((v) => v.hi).map((v) => `${v.name} in ${v.lo.text}..${v.hi!.text}`);
