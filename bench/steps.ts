@@ -1,11 +1,14 @@
 // `derive --steps` over the batteries: how many gradients (test/battery.ts) and Hessians
 // (test/hessians.ts) get a step-by-step derivation whose every line checks (goal: all), and how long
 // recording and checking it takes (goal: median < 50 ms per gradient). The derivative's own numerical
-// check is off (--no-check), so the time is the steps': recording, naming, and the chain's check.
+// check is off (--no-check), so the time is the steps': recording, naming, and the chain's check. It
+// also counts the justified steps that cite no rule of rules/ (goal: none).
 import { runDerive, type StepsStyle } from '../src/app/derive.js';
 import { runHessian } from '../src/app/hessian.js';
 import { GRADIENTS } from '../test/battery.js';
 import { HESSIANS } from '../test/hessians.js';
+import { segments, type Derivation } from '../src/derivation/model.js';
+import { ruleLibrary } from '../src/derivation/rule-reasons.js';
 import { median, met, ms, timeCold } from './common.js';
 
 const GOAL_MS = 50;
@@ -16,7 +19,23 @@ interface StepsRow {
   checked: number;
   style?: string;
   medianMs?: number;
+  /** justified steps, and those whose reason (or a rule it adds) names no rule of rules/ */
+  steps: number;
+  uncited: number;
   error?: string;
+}
+
+function citations(ds: readonly { derivation: Derivation }[]): { steps: number; uncited: number } {
+  const rules = ruleLibrary();
+  let steps = 0, uncited = 0;
+  for (const { derivation } of ds)
+    for (const seg of segments(derivation))
+      for (const r of [seg.startReason, ...seg.steps.map((s) => s.reason)]) {
+        if (!r) continue;
+        steps++;
+        if ([r, ...(r.with ?? [])].some((x) => !x.rule || !rules.has(x.rule))) uncited++;
+      }
+  return { steps, uncited };
 }
 
 function gradientRow(c: (typeof GRADIENTS)[number], steps: true | StepsStyle): StepsRow {
@@ -25,9 +44,9 @@ function gradientRow(c: (typeof GRADIENTS)[number], steps: true | StepsStyle): S
     const out = runDerive(input);
     const ds = out.derivations ?? [];
     const t = timeCold(() => runDerive(input));
-    return { name: c.name, derivations: ds.length, checked: ds.filter((d) => d.verdict.passed).length, style: [...new Set(ds.map((d) => d.style))].join('+'), medianMs: t.medianMs };
+    return { name: c.name, derivations: ds.length, checked: ds.filter((d) => d.verdict.passed).length, style: [...new Set(ds.map((d) => d.style))].join('+'), medianMs: t.medianMs, ...citations(ds) };
   } catch (e) {
-    return { name: c.name, derivations: 0, checked: 0, error: (e as Error).message };
+    return { name: c.name, derivations: 0, checked: 0, steps: 0, uncited: 0, error: (e as Error).message };
   }
 }
 
@@ -37,9 +56,9 @@ function hessianRow(c: (typeof HESSIANS)[number]): StepsRow {
     const out = runHessian(input);
     const ds = out.derivations ?? [];
     const t = timeCold(() => runHessian(input));
-    return { name: c.name, derivations: ds.length, checked: ds.filter((d) => d.verdict.passed).length, medianMs: t.medianMs };
+    return { name: c.name, derivations: ds.length, checked: ds.filter((d) => d.verdict.passed).length, medianMs: t.medianMs, ...citations(ds) };
   } catch (e) {
-    return { name: c.name, derivations: 0, checked: 0, error: (e as Error).message };
+    return { name: c.name, derivations: 0, checked: 0, steps: 0, uncited: 0, error: (e as Error).message };
   }
 }
 
@@ -55,7 +74,10 @@ export function benchSteps(): object {
         (goal ? ` — goals: all ${met(ok === all)}, < ${GOAL_MS} ms ${met(median(t) < GOAL_MS)}` : ` — goal: all ${met(ok === all)}`),
     );
     if (failed.length) lines.push(`    without checked steps: ${failed.join('; ')}`);
-    return { derivations: all, checked: ok, medianMs: median(t), maxMs: Math.max(...t), failed, rows };
+    const steps = rows.reduce((s, r) => s + r.steps, 0), uncited = rows.reduce((s, r) => s + r.uncited, 0);
+    const uncitedIn = rows.filter((r) => r.uncited).map((r) => r.name);
+    lines.push(`    ${steps} justified steps, ${uncited} citing no rule of rules/ — goal: none ${met(uncited === 0)}` + (uncitedIn.length ? ` (${uncitedIn.join('; ')})` : ''));
+    return { derivations: all, checked: ok, medianMs: median(t), maxMs: Math.max(...t), failed, steps, uncited, uncitedIn, rows };
   };
   const vars = (i: number) => GRADIENTS[i].wrt.length;
   const byDefault = summarise('gradients, default style (vec where its rules apply, else differentials)', GRADIENTS.map((c) => gradientRow(c, true)), (_r, i) => vars(i), true);

@@ -6,6 +6,8 @@ import { verifyChain } from '../src/check/equality.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
 import { toText } from '../src/render/print.js';
+import { derivationLatex } from '../src/render/derivation-latex.js';
+import { segments } from '../src/derivation/model.js';
 
 const DEEP = { expr: '0.5*norm(W3*W2*W1*X - Y)^2', decl: 'W1,W2,W3: d x d; X, Y: d x n' };
 
@@ -44,6 +46,21 @@ describe('derive --steps', () => {
     expect(d.style).toBe('differential');
     expect(d.display.steps.map((s) => toText(s.expr))).toEqual(['tr(inv(X)*dX)', "inner(inv(X'), dX)"]);
     expect(d.verdict.passed).toBe(true);
+  });
+});
+
+describe('the lines and the where paragraph read as a paper writes them', () => {
+  const factorisation = () => runDerive({ expr: "0.5*norm(U*V' - M)^2 + mu/2*(norm(U)^2 + norm(V)^2)", decl: 'U: m x r; V: n x r; M: m x n; mu: scalar', wrt: ['U'], steps: 'differential', check: false });
+  it('numbers are collected in a step line: μ⟨U, dU⟩, not 2μ⟨U, dU⟩/2', () => {
+    const d = factorisation().derivations![0].derivation;
+    const lines = segments(d).flatMap((s) => s.steps.map((x) => toText(x.expr)));
+    expect(lines[0]).toBe("inner(U*V' - M, dU*V') + mu*inner(U, dU)");
+  });
+  it('a rule stated as pA + pB = p(A + B) is all formula in the where paragraph (no "from pA")', () => {
+    const out = runDerive({ expr: 'norm(X*w - y)^2 + mu*norm(w)^2', decl: 'X: n x d; w: d; y: n; mu: scalar', wrt: ['w'], steps: 'differential', check: false });
+    const tex = derivationLatex(out.derivations![0].derivation);
+    expect(tex).toContain('p \\boldsymbol{A} + p \\boldsymbol{B} = p (\\boldsymbol{A} + \\boldsymbol{B})');
+    expect(tex).not.toMatch(/from pA/);
   });
 });
 

@@ -258,6 +258,18 @@ export function operatorsIn(e: Expr): Set<string> {
 
 /** How many rule applications the search tries, at most, before it gives up. */
 const BUDGET = 3000;
+/** … and how many nodes of the lines it tries them on: on long lines (a Hessian's d²f) fewer rewrites. */
+const BUDGET_NODES = 60_000;
+
+function sizeOf(e: Expr): number {
+  const seen = new Set<Expr>();
+  const walk = (x: Expr): number => {
+    if (seen.has(x)) return 0;
+    seen.add(x);
+    return 1 + (x.kind === 'op' ? x.args.reduce((s, a) => s + walk(a), 0) : 0);
+  };
+  return walk(e);
+}
 const MAX_DEPTH = 4;
 
 /**
@@ -323,7 +335,7 @@ function termwise(from: Expr, to: Expr): Found | undefined {
   return { expr: to, path, expanded: true };
 }
 
-function search(from: Expr, to: Expr, budget = BUDGET): Found | undefined {
+function search(from: Expr, to: Expr, budget = Math.max(300, Math.min(BUDGET, Math.round(BUDGET_NODES / sizeOf(from))))): Found | undefined {
   const goal = bookkeepingKey(to);
   const start = tidyTree(tidy(from));
   if (structuralKey(start) === goal) return { expr: to, path: [] };

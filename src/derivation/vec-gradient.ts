@@ -4,7 +4,7 @@
 // collecting ½·2, dropping ×1, Aᵀᵀ = A, moving a constant factor out) is merged into the step it
 // follows. The strategy is a list of rule names, tried in order at every step; when none applies and
 // a derivative operator is left, the derivation is incomplete and says so.
-import { Expr, OpNode, SymNode, isOp, mapDag, op, substitute } from '../expr/ast.js';
+import { Expr, OpNode, SymNode, isOp, mapDag, num, op, substitute } from '../expr/ast.js';
 import { dependentPositions } from '../ops/range.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { opDef } from '../ops/registry.js';
@@ -45,6 +45,8 @@ export function tidy(e: Expr): Expr {
   return mapDag(e, (_o, r) => {
     if (isOp(r, 'transpose') && isOp(r.args[0], 'transpose')) return r.args[0].args[0];
     if (isOp(r, 'transpose') && isOp(r.args[0], 'eye')) return r.args[0];
+    // a number's power is a number (2μ⟨U, dU⟩/2 = μ⟨U, dU⟩)
+    if (isOp(r, 'pow') && r.args[0].kind === 'num' && Number.isFinite(r.args[0].value ** r.attrs.k!) && r.args[0].value !== 0) return num(r.args[0].value ** r.attrs.k!);
     if (isOp(r, 'mul')) {
       const s = opDef('mul').simplify!(r);
       return s === r ? r : tidy(s);

@@ -47,7 +47,8 @@ const FORMULA = /[=∇ᵀ⊗∘‖⟨⟩()⁻²′^_\\]/;
 function leadingProse(t: string): string {
   const words: string[] = [];
   for (const w of t.split(/\s+/)) {
-    const isWord = (w === 'a' || /^[A-Za-z][A-Za-z-]+[.,;:]?$/.test(w) || EQUATION_REF.test(w)) && !isMathWord(w.replace(/[.,;:]$/, ''));
+    // pA, qAB: a scalar times matrices, math however word-like
+    const isWord = (w === 'a' || /^[A-Za-z][A-Za-z-]+[.,;:]?$/.test(w) || EQUATION_REF.test(w)) && !/^[a-z][A-Z]+$/.test(w) && !isMathWord(w.replace(/[.,;:]$/, ''));
     if (!isWord) break;
     words.push(w);
   }
