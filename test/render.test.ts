@@ -12,7 +12,7 @@ import type { Derivation } from '../src/derivation/model.js';
 import { formatLatex } from '../src/render/derive-output.js';
 import { deriveDocument, hessianDocument } from '../src/render/derive-document.js';
 import { derivationLatex, layoutDerivation, reasonProse, roman } from '../src/render/derivation-latex.js';
-import { alignLatex, breakMath, units, visibleLength } from '../src/render/layout.js';
+import { alignGroups, alignLatex, breakMath, units, visibleLength } from '../src/render/layout.js';
 import { renderDocument, renderKatex, type DocumentInput } from '../src/render/document.js';
 import { formatHessianLatex, hessianRows, hvpRows } from '../src/render/hessian-output.js';
 import { toLatex } from '../src/render/print.js';
@@ -139,6 +139,19 @@ describe('line breaking', () => {
     for (const tag of ['1', undefined]) expect(alignLatex([{ lhs: 'f', rel: '=', rhs, tag }], width, 'align', 2).split('\\\\').length).toBe(2);
     expect(alignLatex([{ lhs: 'f', rel: '=', rhs, tag: null }], width, 'align', 2)).toBe(`\\begin{align}\nf &= ${rhs} \\notag\n\\end{align}`);
     expect(alignLatex([{ lhs: 'f', rel: '=', rhs, tag: null, mark: 'ok' }], width, 'align', 2).split('\\\\').length).toBe(2);
+  });
+
+  it('results one after another align together, unless one left side would push every right side below its own', () => {
+    const B = (i: number) => `\\boldsymbol{B}_{${i}}`;
+    const short = (i: number) => ({ lhs: `${B(i)}${B(i + 1)}`, rel: '=', rhs: `${B(i + 2)}^\\top ${B(i)} - \\boldsymbol{C} + ${B(i + 3)}`, tag: null });
+    const long = { lhs: Array.from({ length: 7 }, (_, i) => `${B(i)}^\\top ${B(i + 1)}`).join(' + '), rel: '=', rhs: '0', tag: null };
+    expect(alignGroups([short(1), short(2), short(3)], 20)).toHaveLength(1);
+    const groups = alignGroups([short(1), short(2), long, short(3)], 20);
+    expect(groups.map((g) => g.length)).toEqual([2, 1, 1]);
+    expect(alignLatex(groups[0], 20)).not.toMatch(/^&\\qquad =/m); // the short ones keep their right sides beside them
+    expect(alignLatex([short(1), short(2), long, short(3)], 20)).toMatch(/^&\\qquad =/m); // as one display they would not
+    // a chain (rows without a left side) is never split
+    expect(alignGroups([long, { lhs: '', rel: '=', rhs: short(1).rhs }], 20)).toHaveLength(1);
   });
 
   it('a long product breaks between factors, never after ∇ or a function name, nor beside ⋯', () => {

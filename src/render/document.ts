@@ -15,7 +15,7 @@ import katex from 'katex';
 import type { Derivation } from '../derivation/model.js';
 import { PAPER_NOTATION, withNotation, type Notation } from '../ops/elementwise.js';
 import { layoutDerivation, firstTag, nextTag } from './derivation-latex.js';
-import { alignLatex, NARROW_WIDTH, PAPER_WIDTH, type Row } from './layout.js';
+import { alignGroups, alignLatex, NARROW_WIDTH, PAPER_WIDTH, type Row } from './layout.js';
 import { checkMath, curlyQuotes, htmlEscape, latexText, mdText, proseLatex, proseMd, subscriptsAsMath, typography, type Inline } from './prose.js';
 
 /**
@@ -237,7 +237,7 @@ function tex(doc: DocumentInput, laid: readonly Laid[], checkmarks: boolean): st
   }
   for (const l of paper) {
     if (l.kind === 'h') body += `\n\n\\${l.level === 2 ? 'section' : 'subsection'}*{${latexText(l.title)}}`;
-    else if (l.kind === 'display') body += `\n\n${alignLatex(paperRows(l.rows), PAPER_WIDTH)}`;
+    else if (l.kind === 'display') body += alignGroups(paperRows(l.rows)).map((g) => `\n\n${alignLatex(g, PAPER_WIDTH)}`).join('');
     else body += (l.where ? '\n' : '\n\n') + proseLatex(l.parts);
   }
   const source = doc.source ? `\n\\begin{center}\\small ${proseLatex(partsOf(doc.source))}\\end{center}` : '';

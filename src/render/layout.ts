@@ -402,6 +402,38 @@ const tagLatex = (tag: string | null | undefined, mark: Row['mark']): string => 
   return tag === undefined ? '' : tag === null ? ' \\notag' : ` \\tag{${tag}}`;
 };
 
+/** How alignLatex lays rows out: right sides beside the left ones, or under them (`own`), and what that costs. */
+function layout(rows: readonly Row[], width: number, numberRoom: number) {
+  const lhsWidth = Math.max(0, ...rows.map((r) => visibleLength(r.lhs)));
+  const relWidth = Math.max(0, ...rows.map((r) => visibleLength(r.rel)));
+  // a row without a number (or mark) may use the number's room
+  const room = (r: Row) => width + (r.tag === null && !r.mark ? numberRoom : 0);
+  const beside = rows.map((r) => breakMath(r.rhs, room(r) - lhsWidth - relWidth, room(r) - lhsWidth - 2));
+  const below = lhsWidth > 0 ? rows.map((r) => breakMath(r.rhs, room(r) - 2 - relWidth, room(r) - 4)) : undefined;
+  const sum = (bs: readonly { cost: number }[], extra: number) => bs.reduce((a, b) => a + b.cost, extra);
+  const besideCost = sum(beside, 0), belowCost = below ? sum(below, 15 * rows.filter((r) => r.lhs).length) : Infinity;
+  const own = below !== undefined && (rows.some((r) => r.lhsTag) || belowCost < besideCost);
+  return { own, room, beside, below, cost: own ? belowCost : besideCost };
+}
+
+/**
+ * Equations that each have a left side (a paper's results, one after another) in groups to align: a left
+ * side much wider than the others would push every right side of the display onto a row of its own
+ * ("V₂ᵀ(V₂V₁X − Y)Xᵀ" above "= 0"), so a row that makes its neighbours' layout worse starts a display of
+ * its own. Rows that continue a chain (no left side) stay with it.
+ */
+export function alignGroups(rows: readonly Row[], width = PAPER_WIDTH, numberRoom = NUMBER_ROOM): Row[][] {
+  if (rows.length < 2 || rows.some((r) => !r.lhs || r.lhsTag)) return [[...rows]];
+  const cost = (rs: readonly Row[]) => layout(rs, width, numberRoom).cost;
+  const groups: Row[][] = [[rows[0]]];
+  for (const r of rows.slice(1)) {
+    const group = groups[groups.length - 1];
+    if (cost([...group, r]) <= cost(group) + cost([r])) group.push(r);
+    else groups.push([r]);
+  }
+  return groups;
+}
+
 /**
  * Rows as a \begin{align} environment no wider than `width` em (rows a LaTeX user may number, tags
  * included). A long right-hand side continues on rows indented by \quad under it; when the left sides
@@ -414,14 +446,7 @@ export function alignLatex(rows: readonly Row[], width = PAPER_WIDTH, env: 'alig
     checkMath(r.lhs, 'left-hand side');
     checkMath(r.rhs, 'right-hand side');
   }
-  const lhsWidth = Math.max(0, ...rows.map((r) => visibleLength(r.lhs)));
-  const relWidth = Math.max(0, ...rows.map((r) => visibleLength(r.rel)));
-  // a row without a number (or mark) may use the number's room
-  const room = (r: Row) => width + (r.tag === null && !r.mark ? numberRoom : 0);
-  const beside = rows.map((r) => breakMath(r.rhs, room(r) - lhsWidth - relWidth, room(r) - lhsWidth - 2));
-  const below = lhsWidth > 0 ? rows.map((r) => breakMath(r.rhs, room(r) - 2 - relWidth, room(r) - 4)) : undefined;
-  const cost = (bs: readonly { cost: number }[], extra: number) => bs.reduce((a, b) => a + b.cost, extra);
-  const own = below !== undefined && (rows.some((r) => r.lhsTag) || cost(below, 15 * rows.filter((r) => r.lhs).length) < cost(beside, 0));
+  const { own, room, beside, below } = layout(rows, width, numberRoom);
   const lines: string[] = [];
   rows.forEach((r, k) => {
     const parts = (own ? below! : beside)[k].rows;
