@@ -185,6 +185,7 @@ describe('notation as in the papers', () => {
     expect(tex("abs(x'*x - 1)")).toBe('\\lvert \\boldsymbol{x}^\\top\\boldsymbol{x} - 1 \\rvert');
     const named = (decl: string, e: string) => toLatex(parseExpression(e, { decls: parseDeclarations(decl) }));
     expect(named('fbar: scalar; Lhat: scalar; xbar: n; mutilde: scalar', 'fbar + Lhat + mutilde + xbar\'*xbar')).toBe('\\bar{f} + \\hat{L} + \\tilde{\\mu} + \\boldsymbol{\\bar{x}}^\\top\\boldsymbol{\\bar{x}}');
+    expect(named('Deltabar1, Wtilde2: n x n', 'Deltabar1*Wtilde2')).toBe('\\boldsymbol{\\bar{\\Delta}}_{1}\\boldsymbol{\\tilde{W}}_{2}');
   });
 });
 

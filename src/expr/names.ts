@@ -26,7 +26,7 @@ export function latexIdent(name: string, bold: boolean): string {
   const { base, sub } = splitName(name);
   let b: string;
   // a letter with an accent spelled out, as papers name a function and its restriction: fbar → f̄, Lhat → L̂
-  const accent = /^([A-Za-z]|[a-z]+)(bar|hat|tilde)$/.exec(base);
+  const accent = /^([A-Za-z]|[A-Za-z][a-z]+)(bar|hat|tilde)$/.exec(base);
   if (accent && (accent[1].length === 1 || GREEK.has(accent[1]))) b = `\\${accent[2]}{${accent[1].length > 1 ? '\\' : ''}${accent[1]}}`;
   else if (GREEK.has(base)) b = '\\' + base;
   else if (/^[A-Za-z]$/.test(base)) b = base;
