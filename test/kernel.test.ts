@@ -100,6 +100,28 @@ describe('the issue: the five commands give the right verdicts', () => {
   });
 });
 
+describe('saturated functions: rounding is judged at the scale of the terms, not of the result', () => {
+  // sum(tanh(51·W1·X)) adds up ±1s and can cancel to exactly 0, where the differences' rounding used to be
+  // taken as 0: correct gradients of 1e-15 were refuted against a difference of exactly 0 (8 seeds in 100)
+  const decls = parseDeclarations('W1: h x d; X: d x m');
+  const e = (s: string) => parseExpression(s, { decls });
+  const W1 = decls.symbols.get('W1')!;
+  const verdicts = (claim: string, seeds: number) =>
+    Array.from({ length: seeds }, (_, i) => checkDerivative({ f: e('sum(tanh(51*W1*X))'), vars: [W1], claims: new Map([['W1', e(claim)]]), kind: 'gradient', ...checkScope(decls) }, { seed: i + 1 }).status);
+  it('the true gradient holds at every seed; one 2% off, or without the square, fails at every seed', () => {
+    expect(verdicts("51*(1 - tanh(51*W1*X).^2)*X'", 40).filter((s) => s !== 'holds')).toEqual([]);
+    expect(verdicts("50*(1 - tanh(51*W1*X).^2)*X'", 40).filter((s) => s !== 'fails')).toEqual([]);
+    expect(verdicts("51*(1 - tanh(51*W1*X))*X'", 10).filter((s) => s !== 'fails')).toEqual([]);
+  });
+  it('a difference between the likely rounding and its bound decides nothing: an offset of 1e-6 is not accepted', () => {
+    expect(verdicts("51*(1 - tanh(51*W1*X).^2)*X' + 1e-6", 5).every((s) => s !== 'holds')).toBe(true);
+  });
+  it('the Hessian too', () => {
+    for (let seed = 1; seed <= 8; seed++)
+      expect(runHessian({ expr: 'sum(tanh(51*W1*X))', decl: 'W1: h x d; X: d x m', wrt: ['W1'], seed }).verdict!.status, `seed ${seed}`).toBe('holds');
+  });
+});
+
 describe('dimension constraints', () => {
   const scope = (decl: string) => checkScope(parseDeclarations(decl));
   it('q >= n, m >= n + 1, r <= n, q > n hold at every drawn size', () => {

@@ -12,7 +12,7 @@
 // counterexample), and gets no verdict when too few points decide.
 import { isSymmetricSymbol, type Expr, type SymNode } from '../expr/ast.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
-import { moved, slope, unit } from '../numeric/differences.js';
+import { moved, roundingScales, slope, unit, type Scales } from '../numeric/differences.js';
 import { axpy, dot, Mat, matmul, reshape, scale, transpose, vec } from '../numeric/mat.js';
 import type { PointContext } from '../numeric/meanings.js';
 import { Rng, randomDirection } from '../numeric/random.js';
@@ -125,26 +125,27 @@ export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {})
   const sampler = new Sampler(claim, [claim.f, ...claim.claims.values()], rng, { sizes: opts.sizes });
   let evaluations = 0;
 
-  const judge = (s: Sample, dir: ReadonlyMap<string, Mat>): Judged => {
+  const judge = (s: Sample, dir: ReadonlyMap<string, Mat>, scales: Scales): Judged => {
     const fd = slope((t) => {
       evaluations++;
       return along(s.at, dir, t).eval(claim.f);
-    });
+    }, scales);
     const claimed = applyClaim(claim, s.at, dir);
     if (!fd) return { outcome: 'unclear', error: NaN };
-    const c = compare(claimed, fd.value, tolerance, fd.error);
+    const c = compare(claimed, fd.value, tolerance, fd);
     if (c.outcome !== 'differ') return c;
     return { ...c, counterexample: { sizes: Object.fromEntries(s.point.sizes), values: s.point.values, left: claimed, right: fd.value, direction: dir } };
   };
 
   const d = decide(sampler, opts.points ?? 3, (s) => {
-    const directional = judge(s, unitDirection(claim.vars, s.point.sizes, rng));
+    const scales = roundingScales(claim.f, s.at);
+    const directional = judge(s, unitDirection(claim.vars, s.point.sizes, rng), scales);
     let outcome = directional.outcome, counterexample = directional.counterexample, entrywiseError: number | undefined;
     const params = claim.vars.reduce((n, v) => n + s.point.values.get(v.name)!.data.length, 0);
     if (params <= (opts.entrywiseLimit ?? 60)) {
       entrywiseError = 0;
       for (const dir of coordinateDirections(claim.vars, s.point)) {
-        const e = judge(s, dir);
+        const e = judge(s, dir, scales);
         outcome = worse(outcome, e.outcome);
         counterexample ??= e.counterexample;
         if (!Number.isNaN(e.error)) entrywiseError = Math.max(entrywiseError, e.error);
@@ -176,7 +177,7 @@ export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {})
  */
 export function derivativeByDifferences(f: Expr, variable: SymNode, kind: ClaimKind, point: Point): Mat {
   const at = new Evaluator(point);
-  const X = at.valueOf(variable.name), fx = at.eval(f);
+  const X = at.valueOf(variable.name), fx = at.eval(f), scales = roundingScales(f, at);
   const sym = isSymmetricSymbol(variable);
   const out = kind === 'gradient' ? Mat.zeros(X.rows, X.cols) : Mat.zeros(X.data.length, fx.data.length);
   for (let j = 0; j < X.cols; j++)
@@ -186,7 +187,7 @@ export function derivativeByDifferences(f: Expr, variable: SymNode, kind: ClaimK
         E.data[k] = 0.5;
         E.data[i * X.rows + j] = 0.5;
       }
-      const d = slope((t) => moved(at, [[variable.name, E, t]]).eval(f))?.value ?? Mat.fill(fx.rows, fx.cols, NaN);
+      const d = slope((t) => moved(at, [[variable.name, E, t]]).eval(f), scales)?.value ?? Mat.fill(fx.rows, fx.cols, NaN);
       if (kind === 'gradient') out.data[k] = d.data[0];
       else d.data.forEach((v, col) => (out.data[col * X.data.length + k] = v));
     }

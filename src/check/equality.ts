@@ -12,7 +12,7 @@
 // and ⟨W, grad(f, X)⟩ one slope of f along W — a cost independent of the number of parameters.
 import type { Expr, OpNode, SymNode } from '../expr/ast.js';
 import { shapeEq } from '../expr/shape.js';
-import { diffMoves, mixed, moved, slope, type Estimate } from '../numeric/differences.js';
+import { DERIVATIVE_OPERATORS, diffMoves, mixed, moved, ROUNDING, roundingScales, slope, times, type Estimate } from '../numeric/differences.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { dot, frob, Mat, matmul, reshape, transpose } from '../numeric/mat.js';
 import { Rng } from '../numeric/random.js';
@@ -55,14 +55,13 @@ export interface EqualityOptions {
   readonly nonzero?: boolean;
 }
 
-const DERIVATIVES = new Set(['grad', 'jac', 'diff', 'hess']);
-const hasDerivative = (e: Expr): boolean => e.kind === 'op' && (DERIVATIVES.has(e.op) || e.args.some(hasDerivative));
+const hasDerivative = (e: Expr): boolean => e.kind === 'op' && (DERIVATIVE_OPERATORS.has(e.op) || e.args.some(hasDerivative));
 
 /** How deeply derivative operators (finite differences) nest in e. */
 function derivativeDepth(e: Expr): number {
   if (e.kind !== 'op') return 0;
   const inner = Math.max(0, ...e.args.map(derivativeDepth));
-  return DERIVATIVES.has(e.op) ? inner + 1 : inner;
+  return DERIVATIVE_OPERATORS.has(e.op) ? inner + 1 : inner;
 }
 
 /** The differentials dX in the expressions: the equation must hold for every direction. */
@@ -87,17 +86,18 @@ function probes(lines: readonly Expr[]): Expr[] {
   const out = new Set<Expr>();
   const visit = (e: Expr) => {
     if (!hasDerivative(e)) out.add(e);
-    else if (e.kind === 'op' && DERIVATIVES.has(e.op)) [e.args[0], ...e.args.slice(2)].forEach(visit);
+    else if (e.kind === 'op' && DERIVATIVE_OPERATORS.has(e.op)) [e.args[0], ...e.args.slice(2)].forEach(visit);
     else if (e.kind === 'op') e.args.forEach(visit);
   };
   lines.forEach(visit);
   return [...out];
 }
 
-/** A side at a point: its value (or uᵀ·side·v), the finite differences' estimated error, the size of its terms. */
+/** A side at a point: its value (or uᵀ·side·v), the finite differences' estimated error (likely, at most), the size of its terms. */
 interface Reading {
   readonly value: Mat;
   readonly noise: number;
+  readonly bound: number;
   readonly size: number;
 }
 
@@ -111,13 +111,14 @@ interface Test {
 /** ⟨W, e⟩, a 1×1 reading: parts that cannot be read through W are evaluated in full. */
 function project(e: Expr, at: Evaluator, t: Test): Reading {
   if (!hasDerivative(e) || e.kind !== 'op') {
-    const x = dot(t.W, at.eval(e));
-    return { value: Mat.scalar(x), noise: frob(t.W) * rounding(e, at), size: Math.abs(x) };
+    const x = dot(t.W, at.eval(e)), noise = frob(t.W) * rounding(e, at);
+    return { value: Mat.scalar(x), noise, bound: noise, size: Math.abs(x) };
   }
   switch (e.op) {
     case 'add': {
       const rs = e.args.map((a) => project(a, at, t));
-      return { value: Mat.scalar(rs.reduce((s, r) => s + r.value.data[0], 0)), noise: rs.reduce((s, r) => s + r.noise, 0), size: Math.max(...rs.map((r) => r.size)) };
+      const total = (k: 'noise' | 'bound') => rs.reduce((s, r) => s + r[k], 0);
+      return { value: Mat.scalar(rs.reduce((s, r) => s + r.value.data[0], 0)), noise: total('noise'), bound: total('bound'), size: Math.max(...rs.map((r) => r.size)) };
     }
     case 'transpose':
       return project(e.args[0], at, { W: transpose(t.W), ...(t.u && t.v ? { u: t.v, v: t.u } : {}) });
@@ -141,7 +142,7 @@ function project(e: Expr, at: Evaluator, t: Test): Reading {
 function inFull(e: Expr, at: Evaluator, t: Test): Reading {
   const r = full(e, at.point);
   const x = dot(t.W, r.value);
-  return { value: Mat.scalar(x), noise: frob(t.W) * r.noise, size: Math.abs(x) };
+  return { value: Mat.scalar(x), noise: frob(t.W) * r.noise, bound: frob(t.W) * r.bound, size: Math.abs(x) };
 }
 
 /** ⟨W, L·D·R⟩ = ⟨Lᵀ W Rᵀ, D⟩ for the one factor D with derivative operators (times a scalar: s·⟨W, L·R⟩). */
@@ -164,22 +165,23 @@ function projectProduct(e: OpNode, at: Evaluator, t: Test): Reading {
 /** The derivative operators, read through a test matrix: one finite difference each. */
 function projectDerivative(e: OpNode, at: Evaluator, t: Test): Reading | undefined {
   const F = e.args[0], X = e.args[1] as SymNode, x = at.valueOf(X.name);
+  const scales = roundingScales(F, at);
   let est: Estimate | undefined;
-  if (e.op === 'grad') est = slope((s) => moved(at, [[X.name, t.W, s]]).eval(F));
+  if (e.op === 'grad') est = slope((s) => moved(at, [[X.name, t.W, s]]).eval(F), scales);
   else if (e.op === 'diff') {
     const moves = diffMoves(e, at);
-    est = slope((s) => Mat.scalar(dot(t.W, moved(at, moves.map(([name, V]) => [name, V, s] as const)).eval(F))));
+    est = slope((s) => Mat.scalar(dot(t.W, moved(at, moves.map(([name, V]) => [name, V, s] as const)).eval(F))), times(scales, frob(t.W)));
   } else if (!t.u || !t.v) return undefined;
   else if (e.op === 'jac') {
     const u = reshape(t.u, x.rows, x.cols), v = t.v;
-    est = slope((s) => Mat.scalar(dot(v, moved(at, [[X.name, u, s]]).eval(F))));
+    est = slope((s) => Mat.scalar(dot(v, moved(at, [[X.name, u, s]]).eval(F))), times(scales, frob(v)));
   } else {
     const Y = e.args[2] as SymNode, y = at.valueOf(Y.name);
     const u = reshape(t.u, x.rows, x.cols), v = reshape(t.v, y.rows, y.cols);
-    est = mixed((s, r) => moved(at, [[X.name, u, s], [Y.name, v, r]]).eval(F));
+    est = mixed((s, r) => moved(at, [[X.name, u, s], [Y.name, v, r]]).eval(F), scales);
   }
-  if (!est) return { value: Mat.scalar(NaN), noise: Infinity, size: 0 };
-  return { value: est.value, noise: est.error, size: Math.abs(est.value.data[0]) };
+  if (!est) return { value: Mat.scalar(NaN), noise: Infinity, bound: Infinity, size: 0 };
+  return { value: est.value, noise: est.error, bound: est.bound, size: Math.abs(est.value.data[0]) };
 }
 
 function gaussian(n: number, rng: Rng): Mat {
@@ -188,25 +190,11 @@ function gaussian(n: number, rng: Rng): Mat {
   return m;
 }
 
-/** The relative accuracy assumed for exact evaluation, of the largest value met on the way. */
-const ROUNDING = 1e-13;
-
 /**
  * The rounding error of evaluating e exactly: ROUNDING times the largest value of any subexpression. (A
  * side that cancels to 0, (M − xxᵀ)x at an eigenvector, is 0 only to within what it was computed from.)
  */
-function rounding(e: Expr, at: Evaluator): number {
-  let largest = 0;
-  const seen = new Set<Expr>();
-  const walk = (x: Expr) => {
-    if (seen.has(x)) return;
-    seen.add(x);
-    largest = Math.max(largest, frob(at.eval(x)));
-    if (x.kind === 'op' && !DERIVATIVES.has(x.op)) x.args.forEach(walk);
-  };
-  walk(e);
-  return ROUNDING * largest;
-}
+const rounding = (e: Expr, at: Evaluator): number => ROUNDING * roundingScales(e, at).largest;
 
 /** A side in full, with its noise (rounding, and the finite differences' error as the evaluator recorded it) and its terms' size. */
 function full(e: Expr, point: Sample['point']): Reading {
@@ -214,7 +202,8 @@ function full(e: Expr, point: Sample['point']): Reading {
   const value = at.eval(e);
   const terms = e.kind === 'op' && e.op === 'add' ? e.args.map((a) => frob(at.eval(a))) : [];
   const size = Math.max(frob(value), ...terms);
-  return { value, noise: at.uncertainty * size + rounding(e, at), size };
+  const r = rounding(e, at);
+  return { value, noise: at.uncertainty * size + r, bound: at.uncertaintyBound * size + r, size };
 }
 
 /**
@@ -241,7 +230,7 @@ export function checkEquation(left: Expr, right: Expr, scope: Scope, opts: Equal
       a = full(left, s.point);
       b = full(right, s.point);
     }
-    const c = compare(a.value, b.value, tolerance, a.noise + b.noise, Math.max(a.size, b.size));
+    const c = compare(a.value, b.value, tolerance, { error: a.noise + b.noise, bound: a.bound + b.bound }, Math.max(a.size, b.size));
     largest = Math.max(largest, a.size, b.size);
     const counterexample: Counterexample | undefined =
       c.outcome === 'differ' ? { sizes: Object.fromEntries(s.point.sizes), values: s.point.values, left: a.value, right: b.value } : undefined;

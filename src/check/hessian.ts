@@ -12,14 +12,14 @@
 // - for ≤ 40 tangent coordinates, every column of H the same way as H·V.
 import type { Expr, SymNode } from '../expr/ast.js';
 import { isSymmetricSymbol } from '../expr/ast.js';
-import { mixed, slope } from '../numeric/differences.js';
+import { mixed, roundingScales, slope, type Scales } from '../numeric/differences.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { dot, Mat, matmul, transpose } from '../numeric/mat.js';
 import type { PointContext } from '../numeric/meanings.js';
 import { Rng } from '../numeric/random.js';
 import { along, checkDerivative, coordinateDirections, DEFAULT_SEED, DEFAULT_TOLERANCE, unitDirection, type CheckOptions, type Verdict } from './derivative.js';
 import { Sampler, type Sample, type Scope } from './sample.js';
-import { combined, compare, decide, samplingNotes, type Counterexample, type Judgement, type Outcome } from './verdict.js';
+import { combined, compare, decide, samplingNotes, type Counterexample, type Judgement, type Noise, type Outcome } from './verdict.js';
 
 export interface HessianClaim extends Scope {
   readonly f: Expr;
@@ -125,6 +125,8 @@ function consistencyView(vars: readonly SymNode[], point: Point, H: Mat): Mat {
   return out;
 }
 
+const larger = (a: Scales, b: Scales): Scales => ({ terms: Math.max(a.terms, b.terms), largest: Math.max(a.largest, b.largest) });
+
 const worst = (outcomes: Outcome[]): Outcome => (outcomes.includes('differ') ? 'differ' : outcomes.includes('unclear') ? 'unclear' : 'agree');
 
 export function checkHessian(claim: HessianClaim, opts: CheckOptions = {}): HessianVerdict {
@@ -149,7 +151,7 @@ export function checkHessian(claim: HessianClaim, opts: CheckOptions = {}): Hess
     };
     const outcomes: Outcome[] = [];
     let counterexample: Counterexample | undefined;
-    const judge = (a: Mat, b: Mat | undefined, tol: number, noise = 0, direction?: ReadonlyMap<string, Mat>) => {
+    const judge = (a: Mat, b: Mat | undefined, tol: number, noise: Noise = 0, direction?: ReadonlyMap<string, Mat>) => {
       if (!b) {
         outcomes.push('unclear');
         return NaN;
@@ -160,25 +162,26 @@ export function checkHessian(claim: HessianClaim, opts: CheckOptions = {}): Hess
       return c.error;
     };
     const U = unitDirection(vars, point.sizes, rng), V = unitDirection(vars, point.sizes, rng);
+    const fScales = roundingScales(claim.f, at), gradientScales = vars.map((w) => roundingScales(claim.gradients.get(w.name)!, at)).reduce(larger);
     const u = stack(vars, (v) => U.get(v.name)!), v = stack(vars, (w) => V.get(w.name)!);
     // consistency: H[Wi, Wj] = H[Wj, Wi]ᵀ, and each diagonal block symmetric on the tangent space
     const asymmetry = judge(consistencyView(vars, point, H), transpose(consistencyView(vars, point, H)), SYMMETRY_TOLERANCE);
     // Uᵀ H V and ∇²f[V, V] against second differences of f
-    const fUV = mixed((s1, t) => f(along(along(at, U, s1), V, t)));
-    const blockError = judge(Mat.scalar(dot(u, matmul(H, v))), fUV?.value, tolerance, fUV?.error, V);
+    const fUV = mixed((s1, t) => f(along(along(at, U, s1), V, t)), fScales);
+    const blockError = judge(Mat.scalar(dot(u, matmul(H, v))), fUV?.value, tolerance, fUV, V);
     const atV = withDirections(point, V);
-    const fVV = mixed((s1, t) => f(along(along(at, V, s1), V, t)));
-    const quadraticError = judge(atV.eval(claim.bilinear), fVV?.value, QUADRATIC_TOLERANCE, fVV?.error, V);
+    const fVV = mixed((s1, t) => f(along(along(at, V, s1), V, t)), fScales);
+    const quadraticError = judge(atV.eval(claim.bilinear), fVV?.value, QUADRATIC_TOLERANCE, fVV, V);
     // H·V and the HVP expressions against differences of the gradients along V, on the tangent space
-    const Hv = slope((t) => gradients(along(at, V, t)));
-    const hvpError = judge(P(stack(vars, (w) => atV.eval(claim.hvp.get(w.name)!))), Hv && P(Hv.value), tolerance, Hv?.error, V);
-    const columnError = judge(P(matmul(H, v)), Hv && P(Hv.value), tolerance, Hv?.error, V);
+    const Hv = slope((t) => gradients(along(at, V, t)), gradientScales);
+    const hvpError = judge(P(stack(vars, (w) => atV.eval(claim.hvp.get(w.name)!))), Hv && P(Hv.value), tolerance, Hv, V);
+    const columnError = judge(P(matmul(H, v)), Hv && P(Hv.value), tolerance, Hv, V);
     let entrywiseError: number | undefined;
     if (H.rows <= (opts.entrywiseLimit ?? 40)) {
       entrywiseError = 0;
       for (const e of coordinateDirections(vars, point)) {
-        const He = slope((t) => gradients(along(at, e, t)));
-        const err = judge(P(matmul(H, stack(vars, (w) => e.get(w.name)!))), He && P(He.value), tolerance, He?.error, e);
+        const He = slope((t) => gradients(along(at, e, t)), gradientScales);
+        const err = judge(P(matmul(H, stack(vars, (w) => e.get(w.name)!))), He && P(He.value), tolerance, He, e);
         if (!Number.isNaN(err)) entrywiseError = Math.max(entrywiseError, err);
       }
     }
@@ -218,9 +221,9 @@ export function judgeQuadratic(f: Expr, quadratic: Expr, vars: readonly SymNode[
   const fd = mixed((a, b) => {
     evaluations++;
     return along(along(s.at, V, a), V, b).eval(f);
-  });
+  }, roundingScales(f, s.at));
   if (!fd) return { outcome: 'unclear', error: NaN, evaluations };
-  const c = compare(q, fd.value, QUADRATIC_TOLERANCE, fd.error);
+  const c = compare(q, fd.value, QUADRATIC_TOLERANCE, fd);
   const counterexample = c.outcome === 'differ' ? { sizes: Object.fromEntries(s.point.sizes), values: s.point.values, left: q, right: fd.value, direction: V } : undefined;
   return { ...c, ...(counterexample ? { counterexample } : {}), evaluations };
 }

@@ -39,22 +39,26 @@ const ACCEPT = 10;
 
 export type Outcome = 'agree' | 'differ' | 'unclear';
 
+/** The estimated absolute error of the finite differences on either side: likely, and at most (numeric/differences.ts). */
+export type Noise = number | { readonly error: number; readonly bound: number };
+
 /**
  * Two values at one point. `noise` is the estimated absolute error of the finite differences on either
  * side, `floor` a size below which differences are not relative to the values themselves (the size of
  * the terms a side adds up), size = max(‖a‖, ‖b‖, floor). They agree when ‖a − b‖ ≤ max(tolerance·size,
- * 10·noise), and differ when ‖a − b‖ > tolerance·size + 100·noise; in between, or when a side is not
- * finite, the point decides nothing. The error reported is ‖a − b‖/size, or, when the noise could explain
- * the difference (‖a − b‖ ≤ 10·noise), ‖a − b‖ / max(size, 10·noise/tolerance): at most the tolerance
- * exactly when they agree.
+ * 10·noise), and differ when ‖a − b‖ > tolerance·size + 100·noise, with the likely noise for the first
+ * and its bound for the second; in between, or when a side is not finite, the point decides nothing. The
+ * error reported is ‖a − b‖/size, or, when the noise could explain the difference (‖a − b‖ ≤ 10·noise),
+ * ‖a − b‖ / max(size, 10·noise/tolerance): at most the tolerance exactly when they agree.
  */
-export function compare(a: Mat, b: Mat, tolerance: number, noise = 0, floor = 0): { outcome: Outcome; error: number } {
+export function compare(a: Mat, b: Mat, tolerance: number, noise: Noise = 0, floor = 0): { outcome: Outcome; error: number } {
   if (!a.data.every(Number.isFinite) || !b.data.every(Number.isFinite)) return { outcome: 'unclear', error: NaN };
   if (a.rows !== b.rows || a.cols !== b.cols) return { outcome: 'differ', error: Infinity };
+  const { error: likely, bound } = typeof noise === 'number' ? { error: noise, bound: noise } : noise;
   const diff = frob(axpy(a, -1, b));
   const size = Math.max(frob(a), frob(b), floor);
-  const error = diff === 0 ? 0 : diff > ACCEPT * noise ? diff / size : diff / Math.max(size, (ACCEPT * noise) / tolerance);
-  const outcome = error <= tolerance ? 'agree' : diff > tolerance * size + REFUTE * noise ? 'differ' : 'unclear';
+  const error = diff === 0 ? 0 : diff > ACCEPT * likely ? diff / size : diff / Math.max(size, (ACCEPT * likely) / tolerance);
+  const outcome = error <= tolerance ? 'agree' : diff > tolerance * size + REFUTE * bound ? 'differ' : 'unclear';
   return { outcome, error };
 }
 

@@ -17,8 +17,9 @@ export class Evaluator implements PointContext {
   private memo = new Map<Expr, Mat>();
   /** the smallest distance of any argument of a non-smooth or partial function from its kink or boundary */
   kinkDistance = Infinity;
-  /** the largest relative error estimated for a finite difference computed here (derivative operators) */
+  /** the largest relative error estimated for a finite difference computed here (derivative operators): likely, and at most */
   uncertainty = 0;
+  uncertaintyBound = 0;
 
   /**
    * The point this one was made from by changing one symbol (`with`): whatever does not depend on that
@@ -37,9 +38,10 @@ export class Evaluator implements PointContext {
     if (distance < this.kinkDistance) this.kinkDistance = distance;
   }
 
-  inexact(relativeError: number): void {
-    if (relativeError > this.uncertainty) this.uncertainty = relativeError;
-    this.base?.parent.inexact(relativeError);
+  inexact(relativeError: number, bound = relativeError): void {
+    this.uncertainty = Math.max(this.uncertainty, relativeError);
+    this.uncertaintyBound = Math.max(this.uncertaintyBound, bound);
+    this.base?.parent.inexact(relativeError, bound);
   }
 
   valueOf(name: string): Mat {

@@ -18,8 +18,8 @@ export interface PointContext extends EvalContext {
   /** the same point with one symbol changed */
   with(name: string, value: Mat): PointContext;
   eval(e: Expr): Mat;
-  /** record the estimated relative error of a finite difference computed at this point */
-  inexact(relativeError: number): void;
+  /** record the estimated relative error of a finite difference computed at this point (likely, and at most) */
+  inexact(relativeError: number, bound?: number): void;
 }
 
 export type Meaning = (node: OpNode, args: Mat[], ctx: EvalContext) => Mat;
