@@ -206,8 +206,8 @@ export function checkInequality(claim: InequalityClaim, opts: InequalityOptions 
     const ev = new Evaluator({ sizes: ctx.sizes, values: pointAt(theta, ctx) });
     const l = ev.eval(small).data[0], r = ev.eval(large).data[0];
     const scale = Math.max(Math.abs(l), Math.abs(r), magnitude(small, ev), magnitude(large, ev), 1e-300);
-    // the finite differences' own estimate of their relative error at this point (0 without any)
-    return { l, r, scale, noise: ev.uncertainty };
+    // the finite differences' own bound on their relative error at this point (0 without any)
+    return { l, r, scale, noise: ev.uncertaintyBound };
   };
   const margin = (theta: Float64Array, ctx: Context) => {
     try {
