@@ -19,7 +19,7 @@ const FORMULAS: Record<string, string> = {
   tanh: 'tanh(x)',
   sigmoid: '1/(1+exp(-x))',
   sqrt: 'sqrt(x)',
-  sigma: 'sin(x)+x/2', // the documented numerical surrogate of a generic σ
+  sigma: 'sin(x+1)+x/2', // the documented numerical surrogate of a generic σ
 };
 
 describe('entrywise derivatives agree with nerdamer', () => {

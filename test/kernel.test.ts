@@ -122,6 +122,18 @@ describe('saturated functions: rounding is judged at the scale of the terms, not
   });
 });
 
+describe('the generic σ is checked through a surrogate without symmetries or zeros at 0', () => {
+  const decls = parseDeclarations('X: m x n');
+  const e = (s: string) => parseExpression(s, { decls });
+  const scope = checkScope(decls);
+  it('a sign moved inside σ or σ′, and a σ″ term at a zero argument, are refuted (sin x + x/2 hid all three)', () => {
+    expect(checkEquation(e('sigma(-X)'), e('-sigma(X)'), scope).status).toBe('fails');
+    expect(checkEquation(e('dsigma(-X)'), e('dsigma(X)'), scope).status).toBe('fails');
+    expect(checkEquation(e('sum(X) + sum(d2sigma(0*X))'), e('sum(X)'), scope).status).toBe('fails');
+    expect(checkEquation(e('sigma(X) - X/2'), e('-d2sigma(X)'), scope).status).toBe('holds'); // σ″ = −sin(x + 1)
+  });
+});
+
 describe('dimension constraints', () => {
   const scope = (decl: string) => checkScope(parseDeclarations(decl));
   it('q >= n, m >= n + 1, r <= n, q > n hold at every drawn size', () => {

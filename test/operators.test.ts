@@ -130,8 +130,8 @@ const ROWS: readonly Row[] = [
   { ...ewRow('dlrelu', 'np.where(A > 0, 1.0, 0.1)'), f: 'sum(B .* A .* dlrelu(A, 0.1))', expr: 'dlrelu(A, 0.1)' },
   ewRow('abs', 'np.abs(A)'),
   ewRow('sign', 'np.sign(A)', { f: 'sum(sign(A) .* A .* B)' }),
-  // the generic σ: its documented numerical surrogate sin x + x/2
-  ewRow('sigma', 'np.sin(A) + A / 2', { noCode: 'σ stands for any function', refused: true }),
+  // the generic σ: its documented numerical surrogate sin(x + 1) + x/2
+  ewRow('sigma', 'np.sin(A + 1) + A / 2', { noCode: 'σ stands for any function', refused: true }),
 ];
 
 const SEED = 17;

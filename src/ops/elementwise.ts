@@ -1,7 +1,9 @@
 // Entrywise functions f(A): d f(A) = f′(A) ∘ dA. Each function is a row of the table below: its value,
 // its derivative as an expression, where it is not smooth, and how it prints. The generic σ carries its
-// derivative order (σ, σ′, σ″, …); for numerical checks it is instantiated as sin(x) + x/2, which is
-// smooth, non-polynomial and has every derivative in closed form.
+// derivative order (σ, σ′, σ″, …); for numerical checks it is instantiated as sin(x + 1) + x/2, which is
+// smooth, non-polynomial, neither even nor odd, has no derivative that vanishes at 0, and has every
+// derivative in closed form. (sin x + x/2 was odd with σ(0) = σ″(0) = 0: a sign slipped inside σ,
+// σ(−z) for −σ(z), or a σ″ term at a zero argument went unseen.)
 import { Expr, OpNode, num } from '../expr/ast.js';
 import { add, ew, hadamard, hpow, mul, neg, ones } from '../expr/build.js';
 import { InputError, UnsupportedError } from '../expr/errors.js';
@@ -56,8 +58,8 @@ const helper = (name: string) => (x: Code, c: EmitContext, k: number) => `${c.he
 /** 1 of the shape of a (the scalar 1 for a scalar). */
 const onesLike = (a: Expr) => (isScalarShape(a.shape) ? num(1) : ones(a.shape.rows, a.shape.cols));
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-/** The surrogate for a generic σ and its k-th derivative: σ(x) = sin x + x/2. */
-const sigmaK = (x: number, k: number) => Math.sin(x + (k * Math.PI) / 2) + (k === 0 ? x / 2 : k === 1 ? 0.5 : 0);
+/** The surrogate for a generic σ and its k-th derivative: σ(x) = sin(x + 1) + x/2. */
+const sigmaK = (x: number, k: number) => Math.sin(x + 1 + (k * Math.PI) / 2) + (k === 0 ? x / 2 : k === 1 ? 0.5 : 0);
 
 export const ELEMENTWISE: readonly Elementwise[] = [
   { name: 'exp', doc: 'eˣ', f: Math.exp, derivative: (a) => ew('exp', a), latex: () => '\\exp', py: lib1('exp'), ts: math('exp') },
