@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDocument, splitRelation } from '../src/doc/format.js';
 import { checkDocument } from '../src/doc/check.js';
 import { formatRelationText, verifyRelation } from '../src/app/relation.js';
-import { checkInequality } from '../src/check/inequality.js';
+import { checkInequality } from '../src/search/inequality.js';
 import { parseDeclarations } from '../src/lang/decl.js';
 import { parseExpression } from '../src/lang/parse.js';
 import { verify } from '../src/api/api.js';

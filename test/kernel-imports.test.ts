@@ -1,12 +1,13 @@
 // The checking kernel (src/check/ and src/numeric/) does not trust the engine: nothing it imports,
 // directly or through other modules, and types included, comes from the calculus, the rewriting, the
-// derivations, the app layer, the diagnosis of claims or the code generators. Operators reach it only
+// derivations, the app layer, the diagnosis of claims, the code generators or the adversarial search for
+// counterexamples (src/search/: it proposes points, the kernel judges them). Operators reach it only
 // through its table of numeric meanings (src/numeric/meanings.ts), which they fill.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const ENGINE = ['calculus', 'rewrite', 'derivation', 'app', 'verify', 'codegen'];
+const ENGINE = ['calculus', 'rewrite', 'derivation', 'app', 'verify', 'codegen', 'search'];
 const KERNEL = ['check', 'numeric'];
 
 /** Every module of src/ and the modules it imports (static, re-exports, side effects, dynamic; types too). */
@@ -49,9 +50,15 @@ describe('the kernel does not import the engine', () => {
     expect(offending).toEqual([]);
   });
 
-  it('the rule can fail: the app layer does reach the calculus', () => {
+  it('the rule can fail: the app layer does reach the calculus and the search', () => {
     const app = [...graph.keys()].filter((p) => area(p) === 'app');
     expect([...reachable(graph, app).keys()].some((p) => area(p) === 'calculus')).toBe(true);
+    expect([...reachable(graph, app).keys()].some((p) => area(p) === 'search')).toBe(true);
+  });
+
+  it('the kernel imports no operator module: the operators import the kernel, never the reverse', () => {
+    const fromKernel = kernel.flatMap((m) => graph.get(m)!.filter((t) => area(t) === 'ops').map((t) => `${m} → ${t}`));
+    expect(fromKernel).toEqual([]);
   });
 
   it('the imports are read: every import of a kernel module resolves to a module of src/', () => {

@@ -1,11 +1,12 @@
-// The spectral numerics (src/numeric/linalg.ts) against their definitions — A = U diag(σ) Vᵀ with
+// The spectral numerics (src/ops/linalg.ts) against their definitions — A = U diag(σ) Vᵀ with
 // orthonormal factors, S V = V Λ, the four Moore–Penrose conditions, X² = S — on random matrices of every
 // shape, rank-deficient ones and repeated eigenvalues among them, and against NumPy's LAPACK results.
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Mat, add, frob, matmul, scale, transpose } from '../src/numeric/mat.js';
-import { asymmetry, pinv, randomOrthogonal, randomUnit, spdPower, spectralNorm, svd, symmetricEigen } from '../src/numeric/linalg.js';
+import { asymmetry, pinv, spdPower, spectralNorm, svd, symmetricEigen } from '../src/ops/linalg.js';
+import { randomOrthogonal, randomUnit } from '../src/numeric/random.js';
 import { Rng } from '../src/numeric/random.js';
 
 const diff = (a: Mat, b: Mat) => frob(add(a, scale(b, -1)));

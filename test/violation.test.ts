@@ -1,11 +1,11 @@
-// The adversarial search (src/numeric/maximise.ts, src/numeric/violation.ts) on planted violations that
+// The adversarial search (src/search/maximise.ts, src/search/violation.ts) on planted violations that
 // random Gaussian points almost never hit, and on true inequalities — tight ones included — where it
 // must not report anything.
 import { describe, expect, it } from 'vitest';
 import { Mat, frob, matmul } from '../src/numeric/mat.js';
-import { spectralNorm, symmetricEigen } from '../src/numeric/linalg.js';
-import { maximise } from '../src/numeric/maximise.js';
-import { findViolation, type ViolationProblem } from '../src/numeric/violation.js';
+import { spectralNorm, symmetricEigen } from '../src/ops/linalg.js';
+import { maximise } from '../src/search/maximise.js';
+import { findViolation, type ViolationProblem } from '../src/search/violation.js';
 import { Rng } from '../src/numeric/random.js';
 
 const relative = (l: number, r: number) => (l - r) / (Math.abs(l) + Math.abs(r) || 1);

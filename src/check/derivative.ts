@@ -11,7 +11,7 @@
 // holds when it agrees at every one of 3 points, fails at the first point where it differs (the
 // counterexample), and gets no verdict when too few points decide.
 import { isSymmetricSymbol, type Expr, type SymNode } from '../expr/ast.js';
-import { Evaluator, type Point } from '../numeric/evaluate.js';
+import type { Point } from '../numeric/evaluate.js';
 import { moved, roundingScales, slope, unit, type Scales } from '../numeric/differences.js';
 import { axpy, dot, Mat, matmul, reshape, scale, transpose, vec } from '../numeric/mat.js';
 import type { PointContext } from '../numeric/meanings.js';
@@ -166,30 +166,4 @@ export function checkDerivative(claim: DerivativeClaim, opts: CheckOptions = {})
     evaluations,
     notes: samplingNotes(sampler, d),
   };
-}
-
-/**
- * The derivative itself, entry by entry, by the same finite differences: ∇_X f (the shape of X) for
- * gradients, ∇_{vec X} vec F ((mn)×(pq)) for vec-Jacobians. For a symmetric X the directions are
- * (E_ij + E_ji)/2, so the entries are those of the gradient on symmetric matrices, sym(G). NaN where the
- * differences give no estimate. Counterexamples show it, so that a person sees the true value without
- * trusting the engine.
- */
-export function derivativeByDifferences(f: Expr, variable: SymNode, kind: ClaimKind, point: Point): Mat {
-  const at = new Evaluator(point);
-  const X = at.valueOf(variable.name), fx = at.eval(f), scales = roundingScales(f, at);
-  const sym = isSymmetricSymbol(variable);
-  const out = kind === 'gradient' ? Mat.zeros(X.rows, X.cols) : Mat.zeros(X.data.length, fx.data.length);
-  for (let j = 0; j < X.cols; j++)
-    for (let i = 0; i < X.rows; i++) {
-      const k = j * X.rows + i, E = unit(X, k);
-      if (sym && i !== j) {
-        E.data[k] = 0.5;
-        E.data[i * X.rows + j] = 0.5;
-      }
-      const d = slope((t) => moved(at, [[variable.name, E, t]]).eval(f), scales)?.value ?? Mat.fill(fx.rows, fx.cols, NaN);
-      if (kind === 'gradient') out.data[k] = d.data[0];
-      else d.data.forEach((v, col) => (out.data[col * X.data.length + k] = v));
-    }
-  return out;
 }

@@ -68,11 +68,6 @@ export function combined(statuses: Iterable<Status>): Status {
   return all.includes('fails') ? 'fails' : all.includes('unchecked') ? 'unchecked' : 'holds';
 }
 
-/** The first line of a verdict: "check passed", "CHECK FAILED", "CHECK COULD NOT RUN". */
-export function statusWord(s: Status): string {
-  return s === 'holds' ? 'check passed' : s === 'fails' ? 'CHECK FAILED' : 'CHECK COULD NOT RUN';
-}
-
 /** At most this many points are drawn per point wanted, replacing the ones that decide nothing. */
 export const TRIES_PER_POINT = 3;
 

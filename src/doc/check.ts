@@ -22,7 +22,8 @@ import type { DocClaim, DocProof, DocumentSource, DocStep } from './format.js';
 import { verifyClaim } from '../verify/claim.js';
 import { diagnoseStep, workedOut } from '../verify/step-diagnosis.js';
 import { findEqualityCounterexample, type EqualityCounterexample } from '../verify/counterexample.js';
-import { checkInequality, evidenceText, type InequalityVerdict, type Relation } from '../check/inequality.js';
+import { evidenceText, type InequalityVerdict, type Relation } from '../check/inequality.js';
+import { checkInequality } from '../search/inequality.js';
 
 export interface LineResult {
   readonly line: number;

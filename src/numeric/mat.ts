@@ -1,6 +1,6 @@
-// Dense float64 matrices, column-major (the same order as vec), and the kernels the evaluator needs.
-// LU-based inverse/determinant come from ml-matrix; the hot loops (products, elementwise) are ours.
-import { Matrix, LuDecomposition, inverse as mlInverse } from 'ml-matrix';
+// Dense float64 matrices, column-major (the same order as vec), and the operations the kernel itself
+// needs. (Operators' own numerics — the inverse, the determinant, Kronecker products, spectral
+// functions — live with the operators in src/ops/.)
 
 export class Mat {
   constructor(readonly rows: number, readonly cols: number, readonly data: Float64Array) {
@@ -121,43 +121,6 @@ export function trace(a: Mat): number {
   return s;
 }
 
-export function kron(a: Mat, b: Mat): Mat {
-  const m = a.rows, n = a.cols, p = b.rows, q = b.cols;
-  const R = m * p, out = new Float64Array(R * n * q);
-  for (let j = 0; j < n; j++)
-    for (let i = 0; i < m; i++) {
-      const aij = a.data[j * m + i];
-      if (aij === 0) continue;
-      for (let l = 0; l < q; l++)
-        for (let k = 0; k < p; k++) out[(j * q + l) * R + i * p + k] = aij * b.data[l * p + k];
-    }
-  return new Mat(R, n * q, out);
-}
-
-function toMl(a: Mat): Matrix {
-  return new Matrix(a.toRows());
-}
-
-function fromMl(m: Matrix): Mat {
-  return Mat.fromRows(m.to2DArray());
-}
-
-/** The inverse; NaN entries for a singular matrix (undefined there, as log is below 0: callers test finiteness). */
-export function inverse(a: Mat): Mat {
-  if (a.rows !== a.cols) throw new Error('inverse of a non-square matrix');
-  try {
-    return fromMl(mlInverse(toMl(a)));
-  } catch {
-    return Mat.fill(a.rows, a.cols, NaN);
-  }
-}
-
-export function determinant(a: Mat): number {
-  if (a.rows !== a.cols) throw new Error('determinant of a non-square matrix');
-  if (a.rows === 1) return a.data[0];
-  return new LuDecomposition(toMl(a)).determinant;
-}
-
 /** Vector stacking columns: vec(A) is (mn)×1 in column-major order — the storage order already. */
 export function vec(a: Mat): Mat {
   return new Mat(a.data.length, 1, a.data);
@@ -165,10 +128,4 @@ export function vec(a: Mat): Mat {
 
 export function reshape(a: Mat, rows: number, cols: number): Mat {
   return new Mat(rows, cols, a.data);
-}
-
-export function maxAbs(a: Mat): number {
-  let m = 0;
-  for (const x of a.data) m = Math.max(m, Math.abs(x));
-  return m;
 }

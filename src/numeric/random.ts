@@ -1,11 +1,11 @@
-// Random values: a seedable generator, and a value for a declared symbol that satisfies its properties.
+// Random values: a seedable generator, and a value for a declared symbol that satisfies its properties
+// (orthonormal columns by Gram–Schmidt among them).
 // Which sizes and which entries to draw, and when a point is good enough, is the sampler's business
 // (src/check/sample.ts).
 import { isSymmetricSymbol, type SymNode } from '../expr/ast.js';
 import { dimValue } from '../expr/dim.js';
 import { isSquare } from '../expr/shape.js';
 import { add, Mat, matmul, reshape, scale, transpose } from './mat.js';
-import { randomOrthogonal } from './linalg.js';
 
 /** mulberry32: small, fast, seedable — every check is reproducible from its seed. */
 export class Rng {
@@ -107,4 +107,46 @@ export function randomDirection(s: SymNode, sizes: ReadonlyMap<string, number>, 
   const rows = dimValue(s.shape.rows, sizes), cols = dimValue(s.shape.cols, sizes);
   const B = randomMatrix(rows, cols, rng, false);
   return isSymmetricSymbol(s) ? scale(add(B, transpose(B)), 0.5) : B;
+}
+
+/**
+ * The orthonormal factor of B by Gram–Schmidt (twice, for accuracy): Q with orthonormal columns spanning
+ * those of a tall B (QR with a positive diagonal R), orthonormal rows for a wide one. NaN columns where B
+ * is rank-deficient (no such Q there).
+ */
+export function orthonormalise(B: Mat): Mat {
+  if (B.rows < B.cols) return transpose(orthonormalise(transpose(B)));
+  const q = new Mat(B.rows, B.cols, Float64Array.from(B.data));
+  const m = q.rows;
+  for (let j = 0; j < q.cols; j++) {
+    const w = q.data.subarray(j * m, (j + 1) * m);
+    for (let pass = 0; pass < 2; pass++)
+      for (let c = 0; c < j; c++) {
+        const u = q.data.subarray(c * m, (c + 1) * m);
+        let d = 0;
+        for (let i = 0; i < m; i++) d += u[i] * w[i];
+        for (let i = 0; i < m; i++) w[i] -= d * u[i];
+      }
+    const nw = Math.hypot(...w);
+    for (let i = 0; i < m; i++) w[i] = nw > 1e-8 * (1 + Math.hypot(...B.data.subarray(j * m, (j + 1) * m))) ? w[i] / nw : NaN;
+  }
+  return q;
+}
+
+/**
+ * A random matrix with orthonormal columns (rows × cols, rows ≥ cols) or orthonormal rows (rows < cols),
+ * Haar-distributed: Gram–Schmidt of a Gaussian matrix (the QR factor with a positive diagonal R).
+ */
+export function randomOrthogonal(rows: number, cols: number, normal: () => number): Mat {
+  for (;;) {
+    const B = Mat.zeros(rows, cols);
+    for (let i = 0; i < B.data.length; i++) B.data[i] = normal();
+    const q = orthonormalise(B);
+    if (q.data.every(Number.isFinite)) return q; // a (practically impossible) dependent draw: start again
+  }
+}
+
+/** A random point on the unit sphere in ℝⁿ (a normalised Gaussian vector), as an n×1 matrix. */
+export function randomUnit(n: number, normal: () => number): Mat {
+  return randomOrthogonal(n, 1, normal);
 }

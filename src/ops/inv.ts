@@ -2,7 +2,8 @@
 import { isOp, num } from '../expr/ast.js';
 import { inv, mul, pow, T } from '../expr/build.js';
 import { isScalarShape, isSquare } from '../expr/shape.js';
-import { inverse, Mat } from '../numeric/mat.js';
+import { Mat } from '../numeric/mat.js';
+import { inverse } from './linalg.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
 

@@ -4,7 +4,7 @@ import { Expr, OpNode, isOp, num } from '../expr/ast.js';
 import { add, commutation, eye, kron, mul, T, unvec, vec, zeros } from '../expr/build.js';
 import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shape } from '../expr/shape.js';
-import { kron as kronMat } from '../numeric/mat.js';
+import { Mat } from '../numeric/mat.js';
 import { productParts } from './mul.js';
 import { PREC, register, type EmitFn } from './registry.js';
 
@@ -82,3 +82,17 @@ register({
   emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('kron')}(${c.code(n.args[0])}, ${c.code(n.args[1])})` },
   transpose: (node) => kron(T(node.args[0]), T(node.args[1])),
 });
+
+/** A ⊗ B, column-major. */
+function kronMat(a: Mat, b: Mat): Mat {
+  const m = a.rows, n = a.cols, p = b.rows, q = b.cols;
+  const R = m * p, out = new Float64Array(R * n * q);
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < m; i++) {
+      const aij = a.data[j * m + i];
+      if (aij === 0) continue;
+      for (let l = 0; l < q; l++)
+        for (let k = 0; k < p; k++) out[(j * q + l) * R + i * p + k] = aij * b.data[l * p + k];
+    }
+  return new Mat(R, n * q, out);
+}

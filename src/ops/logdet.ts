@@ -3,7 +3,8 @@
 import { isOp } from '../expr/ast.js';
 import { ew, inv, logdet, mul, tr } from '../expr/build.js';
 import { SCALAR, isScalarShape, isSquare } from '../expr/shape.js';
-import { determinant, Mat } from '../numeric/mat.js';
+import { Mat } from '../numeric/mat.js';
+import { determinant } from './linalg.js';
 import { PREC, register, type EmitFn, unary } from './registry.js';
 import { needShape } from './util.js';
 import { delimit } from './delimiters.js';

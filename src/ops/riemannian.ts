@@ -12,7 +12,7 @@ import { derivative as derivativeOp } from '../expr/build.js';
 import { isOne } from '../expr/dim.js';
 import { ShapeError, UnsupportedError } from '../expr/errors.js';
 import { isScalarShape, shape } from '../expr/shape.js';
-import { tangentBasis } from '../numeric/linalg.js';
+import { tangentBasis } from './linalg.js';
 import { Mat } from '../numeric/mat.js';
 import { mixed, movable, slope } from '../numeric/differences.js';
 import { PREC, register, type PointContext } from './registry.js';

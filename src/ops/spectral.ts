@@ -1,4 +1,4 @@
-// Spectral functions, evaluated numerically (src/numeric/linalg.ts): eigenvalues and eigenvectors of a
+// Spectral functions, evaluated numerically (linalg.ts): eigenvalues and eigenvectors of a
 // symmetric matrix, singular values and vectors, the spectral norm, the pseudo-inverse and powers S^p of
 // a positive (semi)definite S. One operator, `spectral`; each function is a row of the table below (as
 // the entrywise functions are rows of elementwise.ts). They are what landscape results are stated with
@@ -16,7 +16,7 @@ import { spdpow, spectral, T } from '../expr/build.js';
 import { Dim, ONE, dimEq, dimLatex, dimText, isOne } from '../expr/dim.js';
 import { ShapeError, UnsupportedError } from '../expr/errors.js';
 import { SCALAR, Shape, isSquare, shape } from '../expr/shape.js';
-import { asymmetry, pinv, spdPower, svd, symmetricEigen } from '../numeric/linalg.js';
+import { asymmetry, pinv, spdPower, svd, symmetricEigen } from './linalg.js';
 import { Mat } from '../numeric/mat.js';
 import { PREC, register, type EvalContext, type LangFunction, type Printer } from './registry.js';
 import { needShape } from './util.js';

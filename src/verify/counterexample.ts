@@ -2,10 +2,11 @@
 // first), small integer entries (−2..2, resampled until the function is defined and smooth there and the
 // claim differs from the truth), the claimed and the true value, and the derivative by central
 // differences at that point, which does not depend on the engine.
-import type { Expr, SymNode } from '../expr/ast.js';
+import { isSymmetricSymbol, type Expr, type SymNode } from '../expr/ast.js';
 import { dimValue } from '../expr/dim.js';
 import { isSquare, shapeEq } from '../expr/shape.js';
-import { derivativeByDifferences, type ClaimKind } from '../check/derivative.js';
+import type { ClaimKind } from '../check/derivative.js';
+import { moved, roundingScales, slope, unit } from '../numeric/differences.js';
 import { Evaluator, type Point } from '../numeric/evaluate.js';
 import { add, axpy, frob, Mat, matmul, transpose } from '../numeric/mat.js';
 import { Rng, randomSizes } from '../numeric/random.js';
@@ -199,4 +200,30 @@ export function findEqualityCounterexample(input: {
   };
   const allowed = (sizes: Map<string, number>) => (input.constraints ?? []).every((c) => satisfied(c, sizes));
   return searchSmallPoints([...input.dims].sort(), (sizes, entries) => (allowed(sizes) ? tryPoint(sizes, entries) : undefined));
+}
+
+/**
+ * The derivative itself, entry by entry, by the kernel's finite differences: ∇_X f (the shape of X) for
+ * gradients, ∇_{vec X} vec F ((mn)×(pq)) for vec-Jacobians. For a symmetric X the directions are
+ * (E_ij + E_ji)/2, so the entries are those of the gradient on symmetric matrices, sym(G). NaN where the
+ * differences give no estimate. Counterexamples show it, so that a person sees the true value without
+ * trusting the engine.
+ */
+function derivativeByDifferences(f: Expr, variable: SymNode, kind: ClaimKind, point: Point): Mat {
+  const at = new Evaluator(point);
+  const X = at.valueOf(variable.name), fx = at.eval(f), scales = roundingScales(f, at);
+  const sym = isSymmetricSymbol(variable);
+  const out = kind === 'gradient' ? Mat.zeros(X.rows, X.cols) : Mat.zeros(X.data.length, fx.data.length);
+  for (let j = 0; j < X.cols; j++)
+    for (let i = 0; i < X.rows; i++) {
+      const k = j * X.rows + i, E = unit(X, k);
+      if (sym && i !== j) {
+        E.data[k] = 0.5;
+        E.data[i * X.rows + j] = 0.5;
+      }
+      const d = slope((t) => moved(at, [[variable.name, E, t]]).eval(f), scales)?.value ?? Mat.fill(fx.rows, fx.cols, NaN);
+      if (kind === 'gradient') out.data[k] = d.data[0];
+      else d.data.forEach((v, col) => (out.data[col * X.data.length + k] = v));
+    }
+  return out;
 }

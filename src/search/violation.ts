@@ -1,6 +1,6 @@
 // Looking for a point where a function is positive — the violation of an inequality, measured as its
 // relative margin (lhs − rhs)/(|lhs| + |rhs|) — in two phases: random points first, then local searches
-// (src/numeric/maximise.ts) started from the most promising of them and from fresh random points. The
+// (maximise.ts) started from the most promising of them and from fresh random points. The
 // search is what finds violations that random points rarely hit: ‖AB‖_F ≤ ‖A‖₂‖B‖₂ fails only near
 // matrices with equal singular values, Cauchy–Schwarz sharpened by 1% fails only in a thin cone.
 //

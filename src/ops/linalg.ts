@@ -1,5 +1,5 @@
-// Spectral numerics for the spectral functions of the language (eigval, svdvals, pinv, sqrtm, …) and for
-// the random orthogonal matrices and unit vectors the sampler draws. Jacobi methods: a few sweeps of
+// Spectral numerics: the numeric meaning of the spectral functions of the language (eigval, svdvals,
+// pinv, sqrtm, …; spectral.ts) and the tangent spaces of the sphere (riemannian.ts). Jacobi methods: a few sweeps of
 // plane rotations, O(n³) each — slower than LAPACK's, but short enough to read, accurate to a few ulps
 // relative to the largest eigen- or singular value, and fast enough for the sizes that checks use.
 //
@@ -8,7 +8,9 @@
 // - eigenvectors and left singular vectors are unit vectors whose first entry of largest magnitude
 //   (up to 1e-9 relative) is positive; a right singular vector takes the sign that makes Av = σu;
 // - for a repeated eigenvalue (or singular value) the vectors are some orthonormal basis of its space.
-import { Mat, transpose } from './mat.js';
+// The inverse and the determinant (inv, det, logdet) are LU-based, from ml-matrix.
+import { Matrix, LuDecomposition, inverse as mlInverse } from 'ml-matrix';
+import { Mat, transpose } from '../numeric/mat.js';
 
 const EPS = 2.220446049250313e-16;
 const MAX_SWEEPS = 60;
@@ -259,48 +261,6 @@ export function spdPower(S: Mat, p: number): Mat {
 }
 
 /**
- * The orthonormal factor of B by Gram–Schmidt (twice, for accuracy): Q with orthonormal columns spanning
- * those of a tall B (QR with a positive diagonal R), orthonormal rows for a wide one. NaN columns where B
- * is rank-deficient (no such Q there).
- */
-export function orthonormalise(B: Mat): Mat {
-  if (B.rows < B.cols) return transpose(orthonormalise(transpose(B)));
-  const q = new Mat(B.rows, B.cols, Float64Array.from(B.data));
-  const m = q.rows;
-  for (let j = 0; j < q.cols; j++) {
-    const w = q.data.subarray(j * m, (j + 1) * m);
-    for (let pass = 0; pass < 2; pass++)
-      for (let c = 0; c < j; c++) {
-        const u = q.data.subarray(c * m, (c + 1) * m);
-        let d = 0;
-        for (let i = 0; i < m; i++) d += u[i] * w[i];
-        for (let i = 0; i < m; i++) w[i] -= d * u[i];
-      }
-    const nw = Math.hypot(...w);
-    for (let i = 0; i < m; i++) w[i] = nw > 1e-8 * (1 + Math.hypot(...B.data.subarray(j * m, (j + 1) * m))) ? w[i] / nw : NaN;
-  }
-  return q;
-}
-
-/**
- * A random matrix with orthonormal columns (rows × cols, rows ≥ cols) or orthonormal rows (rows < cols),
- * Haar-distributed: Gram–Schmidt of a Gaussian matrix (the QR factor with a positive diagonal R).
- */
-export function randomOrthogonal(rows: number, cols: number, normal: () => number): Mat {
-  for (;;) {
-    const B = Mat.zeros(rows, cols);
-    for (let i = 0; i < B.data.length; i++) B.data[i] = normal();
-    const q = orthonormalise(B);
-    if (q.data.every(Number.isFinite)) return q; // a (practically impossible) dependent draw: start again
-  }
-}
-
-/** A random point on the unit sphere in ℝⁿ (a normalised Gaussian vector), as an n×1 matrix. */
-export function randomUnit(n: number, normal: () => number): Mat {
-  return randomOrthogonal(n, 1, normal);
-}
-
-/**
  * An orthonormal basis of the tangent space {z : zᵀx = 0} of the unit sphere at x (n×(n−1)): columns
  * 2..n of the Householder reflection that maps x to a multiple of e₁.
  */
@@ -314,4 +274,28 @@ export function tangentBasis(x: Mat): Mat {
   for (let j = 1; j < n; j++)
     for (let i = 0; i < n; i++) out.data[(j - 1) * n + i] = (i === j ? 1 : 0) - (ww > 0 ? (2 * w[i] * w[j]) / ww : 0);
   return out;
+}
+
+function toMl(a: Mat): Matrix {
+  return new Matrix(a.toRows());
+}
+
+function fromMl(m: Matrix): Mat {
+  return Mat.fromRows(m.to2DArray());
+}
+
+/** The inverse; NaN entries for a singular matrix (undefined there, as log is below 0: callers test finiteness). */
+export function inverse(a: Mat): Mat {
+  if (a.rows !== a.cols) throw new Error('inverse of a non-square matrix');
+  try {
+    return fromMl(mlInverse(toMl(a)));
+  } catch {
+    return Mat.fill(a.rows, a.cols, NaN);
+  }
+}
+
+export function determinant(a: Mat): number {
+  if (a.rows !== a.cols) throw new Error('determinant of a non-square matrix');
+  if (a.rows === 1) return a.data[0];
+  return new LuDecomposition(toMl(a)).determinant;
 }
