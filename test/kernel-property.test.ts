@@ -80,8 +80,15 @@ function mutants(G: Expr): { kind: Kind; expr: Expr }[] {
   return out;
 }
 
+/** The domain-restricted functions, as they appear in the text of f. */
+const RESTRICTED: Record<string, RegExp> = {
+  log: /\blog\(/, sqrt: /\bsqrt\(/, inv: /\binv\(/, logdet: /\blogdet\(/, det: /\bdet\(/, './': /\.\//, '.^(-1/2)': /\.\^\(-1\/2\)/,
+};
+
 interface Tally {
   cases: number;
+  /** per restricted function: the functions f that use it, and the mutants refuted among their gradients' */
+  byFunction: Record<string, { functions: number; refuted: number }>;
   truths: { holds: number; unchecked: number };
   mutants: Record<Kind, { refuted: number; unchecked: number; equivalent: number; ambiguous: number }>;
   wrong: string[];
@@ -90,7 +97,7 @@ interface Tally {
 describe('the kernel on random functions with restricted domains', () => {
   it('verifies every true gradient and refutes every mutant that differs, with a finite counterexample', () => {
     const kinds: Kind[] = ['transpose', 'factor', 'sign', 'order', 'dropped', 'inverse'];
-    const tally: Tally = { cases: 0, truths: { holds: 0, unchecked: 0 }, mutants: Object.fromEntries(kinds.map((k) => [k, { refuted: 0, unchecked: 0, equivalent: 0, ambiguous: 0 }])) as Tally['mutants'], wrong: [] };
+    const tally: Tally = { cases: 0, byFunction: Object.fromEntries(Object.keys(RESTRICTED).map((k) => [k, { functions: 0, refuted: 0 }])), truths: { holds: 0, unchecked: 0 }, mutants: Object.fromEntries(kinds.map((k) => [k, { refuted: 0, unchecked: 0, equivalent: 0, ambiguous: 0 }])) as Tally['mutants'], wrong: [] };
     let n = 0;
     fc.assert(
       fc.property(domainFunction(), (f) => {
@@ -109,6 +116,8 @@ describe('the kernel on random functions with restricted domains', () => {
           asDocument
             ? checkEquation(derivative('grad', [out.f, X]), claim, scope, { seed: n })
             : checkDerivative({ f: out.f, vars: [X], claims: new Map([[X.name, claim]]), kind: 'gradient', ...scope }, { seed: n });
+        const uses = Object.keys(RESTRICTED).filter((k) => RESTRICTED[k].test(f));
+        uses.forEach((k) => tally.byFunction[k].functions++);
         const truth = judge(G);
         tally.cases++;
         if (truth.status === 'fails') tally.wrong.push(`true gradient refuted: f = ${f}`);
@@ -136,7 +145,10 @@ describe('the kernel on random functions with restricted domains', () => {
             const c = v.counterexample!;
             const finite = [c.left, c.right, ...c.values.values()].every((x) => x.data.every(Number.isFinite));
             if (!finite || frob(axpy(c.left, -1, c.right)) === 0) tally.wrong.push(`${m.kind} mutant refuted without a finite counterexample: f = ${f}`);
-            else t.refuted++;
+            else {
+              t.refuted++;
+              uses.forEach((k) => tally.byFunction[k].refuted++);
+            }
           }
         }
         return true;
@@ -148,5 +160,6 @@ describe('the kernel on random functions with restricted domains', () => {
     expect(tally.cases).toBeGreaterThanOrEqual(2000);
     expect(tally.truths.holds).toBeGreaterThanOrEqual(0.95 * (tally.truths.holds + tally.truths.unchecked));
     for (const k of kinds) expect(tally.mutants[k].refuted, k).toBeGreaterThanOrEqual(20);
+    for (const [k, c] of Object.entries(tally.byFunction)) expect(Math.min(c.functions, c.refuted / 5), k).toBeGreaterThanOrEqual(20);
   });
 });
