@@ -15,7 +15,7 @@ import { shapeEq } from '../expr/shape.js';
 import { DERIVATIVE_OPERATORS, diffMoves, mixed, moved, ROUNDING, roundingScales, slope, times, type Estimate } from '../numeric/differences.js';
 import { Evaluator } from '../numeric/evaluate.js';
 import { dot, frob, Mat, matmul, reshape, transpose } from '../numeric/mat.js';
-import { Rng } from '../numeric/random.js';
+import { randomMatrix, Rng } from '../numeric/random.js';
 import { DEFAULT_SEED } from './derivative.js';
 import { assignRoots, atInstance, chooseInstances, instanceSeed, pointsEach } from './instances.js';
 import { Sampler, type Sample, type Scope } from './sample.js';
@@ -184,12 +184,6 @@ function projectDerivative(e: OpNode, at: Evaluator, t: Test): Reading | undefin
   return { value: est.value, noise: est.error, bound: est.bound, size: Math.abs(est.value.data[0]) };
 }
 
-function gaussian(n: number, rng: Rng): Mat {
-  const m = Mat.zeros(n, 1);
-  for (let i = 0; i < n; i++) m.data[i] = rng.normal();
-  return m;
-}
-
 /**
  * The rounding error of evaluating e exactly: ROUNDING times the largest value of any subexpression. (A
  * side that cancels to 0, (M − xxᵀ)x at an eigenvector, is 0 only to within what it was computed from.)
@@ -222,7 +216,7 @@ export function checkEquation(left: Expr, right: Expr, scope: Scope, opts: Equal
   const decided = decide(sampler, opts.points ?? 3, (s) => {
     let a: Reading, b: Reading;
     if (projected && shapeEq(left.shape, right.shape)) {
-      const u = gaussian(s.at.size(left.shape.rows), rng), v = gaussian(s.at.size(left.shape.cols), rng);
+      const u = randomMatrix(s.at.size(left.shape.rows), 1, rng), v = randomMatrix(s.at.size(left.shape.cols), 1, rng);
       const test = { W: matmul(u, transpose(v)), u, v };
       a = project(left, s.at, test);
       b = project(right, s.at, test);

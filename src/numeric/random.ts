@@ -145,8 +145,3 @@ export function randomOrthogonal(rows: number, cols: number, normal: () => numbe
     if (q.data.every(Number.isFinite)) return q; // a (practically impossible) dependent draw: start again
   }
 }
-
-/** A random point on the unit sphere in ℝⁿ (a normalised Gaussian vector), as an n×1 matrix. */
-export function randomUnit(n: number, normal: () => number): Mat {
-  return randomOrthogonal(n, 1, normal);
-}
