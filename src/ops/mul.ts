@@ -131,6 +131,8 @@ function simplify(node: OpNode): Expr {
   // columns that sum to one: 𝟏ᵀY = 𝟏ᵀ for a stochastic Y, so ones(k, m)*Y = ones(k, n) and Y'*ones(m, k) = ones(n, k)
   for (let i = 0; i + 1 < chain.length; i++) {
     const [a, b] = [chain[i], chain[i + 1]];
+    // neighbours of a flattened scalar sub-chain (xᵀ𝟏 in xᵀ𝟏·𝟏_{n×m}) do not multiply each other
+    if (!dimEq(a.shape.cols, b.shape.rows)) continue;
     const sums = (isOp(a, 'ones') && isStochastic(b)) || (isOp(b, 'ones') && isOp(a, 'transpose') && isStochastic(a.args[0]));
     const merged = sums ? [ones(a.shape.rows, b.shape.cols)] : onesProduct(a, b);
     if (!merged) continue;
