@@ -2,7 +2,8 @@
 // identities of rules/simplify.rules (sum patterns against any k terms of a sum, product patterns against
 // any run of a product's factors), and three algebraic moves no fixed pattern states (expansion by
 // multilinearity, kept when it does not lengthen; distribution over a sum when a product rule then
-// applies to a term; (ab)ᵏ = aᵏbᵏ for scalars), keeping the cheapest form found.
+// applies to a term; (ab)ᵏ = aᵏbᵏ for scalars), keeping the cheapest form found; then a product's sign
+// is taken into one of its sums, and a sum is written transposed as a whole, where that reads better.
 //
 // It works like a small e-graph extracted bottom-up: every node gets a class of equivalent forms (the
 // few cheapest found), computed once per node (hash-consing makes equal subexpressions one node). A node's
@@ -11,7 +12,7 @@
 // the associative-commutative bookkeeping an e-graph would otherwise need AC rules for. Cost: printed
 // length (like terms left uncombined count longer), then fewer negative coefficients, then the text (so
 // the result does not depend on search order).
-import { Expr, OpNode, isOp, isScalar, num, op, withArgs } from '../expr/ast.js';
+import { Expr, OpNode, isOp, isScalar, num, op, substitute, withArgs } from '../expr/ast.js';
 import { add, mul, pow } from '../expr/build.js';
 import { opDef, type Printer } from '../ops/registry.js';
 import { numberText, symText } from '../render/names.js';
@@ -524,6 +525,86 @@ export function authorForm(e: Expr): Expr {
   if (off) return simplify(e);
   budget = settings.nodes;
   work = 0;
-  return classOf(simplify(e))[0];
+  const best = classOf(simplify(e))[0];
+  return settings.nodes > 0 ? signsIntoSums(foldTransposes(best)) : best;
+}
+
+// ── finishing: signs and transposes the canonical form puts elsewhere ───────────────────────────────
+// Both are done on the form chosen, not as moves of the search: the canonical form undoes a transposed
+// sum, and a move that only moves a sign would spend the search's budget on forms of equal length.
+
+/**
+ * −A(B − C) = A(C − B), where that shortens the whole: −Σ⁻¹(x − μ) → Σ⁻¹(μ − x), but not A − B(x − y) →
+ * A + B(y − x), nor a sum written elsewhere too ((Ax − b)(Ax − b)ᵀ stays one quantity).
+ */
+function signsIntoSums(root: Expr): Expr {
+  const sites: OpNode[] = [];
+  const uses = new Map<Expr, number>();
+  const visit = (e: Expr) => {
+    if (e.kind !== 'op') return;
+    const n = (uses.get(e) ?? 0) + 1;
+    uses.set(e, n);
+    if (n > 1) return;
+    const c = e.args[0];
+    if (isOp(e, 'mul') && c.kind === 'num' && c.value < 0 && e.args.some((a) => isOp(a, 'add'))) sites.push(e);
+    e.args.forEach(visit);
+  };
+  visit(root);
+  let out = root;
+  for (const site of sites) {
+    const c = (site.args[0] as { value: number }).value;
+    for (let i = 1; i < site.args.length; i++) {
+      const sum = site.args[i];
+      if (!isOp(sum, 'add') || uses.get(sum)! > 1) continue;
+      const negated = simplify(add(...sum.args.map((t) => mul(num(-1), t))));
+      const flipped = mul(...site.args.map((b, j) => (j === 0 ? num(-c) : j === i ? negated : b)));
+      const candidate = substitute(out, new Map([[site, flipped]]));
+      if (cost(candidate) < cost(out)) {
+        out = candidate;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// ── transposes of sums ──────────────────────────────────────────────────────────────────────────
+// The canonical form keeps transposes at the leaves, and every candidate of the search goes through it,
+// so a transposed sum is never a candidate: it is the last step, on the form chosen. An author writes
+// the residual once and transposes it as a whole, X(W2W1X − Y)ᵀ, not X(XᵀW1ᵀW2ᵀ − Yᵀ).
+function transposeCount(e: Expr): number {
+  return e.kind !== 'op' ? 0 : (e.op === 'transpose' ? 1 : 0) + e.args.reduce((n, a) => n + transposeCount(a), 0);
+}
+
+/** A sum written as the transpose of its transpose where that prints shorter, or writes a sum the expression has elsewhere. */
+function foldTransposes(root: Expr): Expr {
+  const memo = new Map<Expr, Expr>();
+  const present = new Set<Expr>();
+  const visit = (e: Expr) => {
+    if (e.kind !== 'op' || present.has(e)) return;
+    present.add(e);
+    e.args.forEach(visit);
+  };
+  visit(root);
+  const inside = (e: OpNode) => withArgs(e, e.args.map(fold));
+  const fold = (e: Expr): Expr => {
+    if (e.kind !== 'op') return e;
+    let out = memo.get(e);
+    if (out) return out;
+    out = inside(e);
+    // not a Kronecker-sized block (Hessian blocks are read as sums of Kronecker products, not transposed)
+    if (isOp(e, 'add') && !isScalar(e) && e.shape.rows.syms.length <= 1 && e.shape.cols.syms.length <= 1) {
+      const flipped = simplify(op('transpose', [e]));
+      if (isOp(flipped, 'add')) {
+        const folded = op('transpose', [inside(flipped)]);
+        // shorter, or the same sum as one written elsewhere, a character longer: (x − y)(x − y)ᵀ, not (x − y)(xᵀ − yᵀ)
+        const c = cost(folded) - cost(out);
+        if (c < 0 || (c <= 1 && present.has(flipped) && transposeCount(folded) < transposeCount(out))) out = folded;
+      }
+    }
+    memo.set(e, out);
+    return out;
+  };
+  return fold(root);
 }
 
