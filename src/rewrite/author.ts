@@ -105,7 +105,8 @@ function likeTerms(e: Expr): number {
   return n;
 }
 
-const cost = (e: Expr) => printedSize(e) + LIKE_TERM_PENALTY * likeTerms(e);
+/** The cost of a form as it will print: with the sums that print shorter transposed as a whole (see foldTransposes). */
+const cost = (e: Expr) => printedSize(shortFolded(e)) + LIKE_TERM_PENALTY * likeTerms(e);
 
 /** Negative if a is preferred to b. */
 export function compareCost(a: Expr, b: Expr): number {
@@ -576,6 +577,31 @@ function transposeCount(e: Expr): number {
   return e.kind !== 'op' ? 0 : (e.op === 'transpose' ? 1 : 0) + e.args.reduce((n, a) => n + transposeCount(a), 0);
 }
 
+/** Not a Kronecker-sized block: Hessian blocks are read as sums of Kronecker products, not transposed. */
+function foldable(e: Expr): e is OpNode {
+  return isOp(e, 'add') && !isScalar(e) && e.shape.rows.syms.length <= 1 && e.shape.cols.syms.length <= 1;
+}
+
+/** The transpose of a sum's transpose, its sums folded in turn (Xᵀ W1ᵀ W2ᵀ − Yᵀ → (W2 W1 X − Y)ᵀ), if that is a sum. */
+function transposedSum(e: OpNode, fold: (x: Expr) => Expr): Expr | undefined {
+  const flipped = simplify(op('transpose', [e]));
+  return isOp(flipped, 'add') ? op('transpose', [withArgs(flipped, flipped.args.map(fold))]) : undefined;
+}
+
+const shortFoldMemo = new WeakMap<Expr, Expr>();
+/** e with every sum that prints shorter transposed as a whole so written: what the search's cost measures. */
+function shortFolded(e: Expr): Expr {
+  if (e.kind !== 'op') return e;
+  let out = shortFoldMemo.get(e);
+  if (!out) {
+    out = withArgs(e, e.args.map(shortFolded));
+    const t = foldable(e) ? transposedSum(e, shortFolded) : undefined;
+    if (t && printedSize(t) < printedSize(out)) out = t;
+    shortFoldMemo.set(e, out);
+  }
+  return out;
+}
+
 /** A sum written as the transpose of its transpose where that prints shorter, or writes a sum the expression has elsewhere. */
 function foldTransposes(root: Expr): Expr {
   const memo = new Map<Expr, Expr>();
@@ -592,15 +618,11 @@ function foldTransposes(root: Expr): Expr {
     let out = memo.get(e);
     if (out) return out;
     out = inside(e);
-    // not a Kronecker-sized block (Hessian blocks are read as sums of Kronecker products, not transposed)
-    if (isOp(e, 'add') && !isScalar(e) && e.shape.rows.syms.length <= 1 && e.shape.cols.syms.length <= 1) {
-      const flipped = simplify(op('transpose', [e]));
-      if (isOp(flipped, 'add')) {
-        const folded = op('transpose', [inside(flipped)]);
-        // shorter, or the same sum as one written elsewhere, a character longer: (x − y)(x − y)ᵀ, not (x − y)(xᵀ − yᵀ)
-        const c = cost(folded) - cost(out);
-        if (c < 0 || (c <= 1 && present.has(flipped) && transposeCount(folded) < transposeCount(out))) out = folded;
-      }
+    const folded = foldable(e) ? transposedSum(e, fold) : undefined;
+    if (folded) {
+      // shorter, or the same sum as one written elsewhere, a character longer: (x − y)(x − y)ᵀ, not (x − y)(xᵀ − yᵀ)
+      const c = printedSize(folded) - printedSize(out);
+      if (c < 0 || (c <= 1 && present.has(simplify(op('transpose', [e]))) && transposeCount(folded) < transposeCount(out))) out = folded;
     }
     memo.set(e, out);
     return out;
