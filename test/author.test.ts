@@ -98,7 +98,7 @@ describe('the issue’s examples print the author’s form, checked', () => {
     const cases: [string, string, string][] = [
       ["sum(exp(x)) + x'*diag(x)*x", 'x: n', 'diag(exp(x) + 6*x)'],
       ["x'*diag(x)*A*x", 'A: n x n; x: n', "2*(A'*diag(x) + diag(A*x) + diag(x)*A)"],
-      ["0.5*norm(M - x*x')^2", 'M: n x n symmetric; x: n', "2*((x'*x)*eye(n) + 2*x*x' - M)"],
+      ["0.5*norm(M - x*x')^2", 'M: n x n symmetric; x: n', "2*(x'*x)*eye(n) + 4*x*x' - 2*M"],
     ];
     for (const [expr, decl, want] of cases) {
       const h = runHessian({ expr, decl, wrt: ['x'] });

@@ -6,9 +6,12 @@ import { dimMul } from '../expr/dim.js';
 import { isScalarShape, shape } from '../expr/shape.js';
 import { Mat } from '../numeric/mat.js';
 import { productParts } from './mul.js';
-import { PREC, register, type EmitFn } from './registry.js';
+import { CODE_PREC, PREC, register, type EmitFn } from './registry.js';
 
 const emitPython: EmitFn = (n, c) => `${c.lib}.kron(${c.code(n.args[0])}, ${c.code(n.args[1])})`;
+// PyTorch 1.13's kron fails on some non-contiguous arguments ("view size is not compatible"): a transpose,
+// or a product that matmul returned with transposed strides
+const emitTorch: EmitFn = (n, c) => `torch.kron(${c.code(n.args[0], CODE_PREC.atom)}.contiguous(), ${c.code(n.args[1], CODE_PREC.atom)}.contiguous())`;
 
 /** P = I_n ⊗ K_{qm} ⊗ I_p with vec(A⊗B) = P (vec A ⊗ vec B). */
 function vecPermutation(node: OpNode): Expr {
@@ -79,7 +82,7 @@ register({
     if (isOp(a, 'eye') && isOp(b, 'eye')) return eye(dimMul(a.attrs.dims![0], b.attrs.dims![0]));
     return node;
   },
-  emit: { numpy: emitPython, torch: emitPython, ts: (n, c) => `${c.helper('kron')}(${c.code(n.args[0])}, ${c.code(n.args[1])})` },
+  emit: { numpy: emitPython, torch: emitTorch, ts: (n, c) => `${c.helper('kron')}(${c.code(n.args[0])}, ${c.code(n.args[1])})` },
   transpose: (node) => kron(T(node.args[0]), T(node.args[1])),
 });
 

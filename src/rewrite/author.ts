@@ -546,19 +546,19 @@ function signsIntoSums(root: Expr): Expr {
     const n = (uses.get(e) ?? 0) + 1;
     uses.set(e, n);
     if (n > 1) return;
+    // a leading minus alone: a negative multiple stays as papers write it, −2(M − xxᵀ)x
     const c = e.args[0];
-    if (isOp(e, 'mul') && c.kind === 'num' && c.value < 0 && e.args.some((a) => isOp(a, 'add'))) sites.push(e);
+    if (isOp(e, 'mul') && c.kind === 'num' && c.value === -1 && e.args.some((a) => isOp(a, 'add'))) sites.push(e);
     e.args.forEach(visit);
   };
   visit(root);
   let out = root;
   for (const site of sites) {
-    const c = (site.args[0] as { value: number }).value;
     for (let i = 1; i < site.args.length; i++) {
       const sum = site.args[i];
       if (!isOp(sum, 'add') || uses.get(sum)! > 1) continue;
       const negated = simplify(add(...sum.args.map((t) => mul(num(-1), t))));
-      const flipped = mul(...site.args.map((b, j) => (j === 0 ? num(-c) : j === i ? negated : b)));
+      const flipped = mul(...site.args.slice(1).map((b, j) => (j + 1 === i ? negated : b)));
       const candidate = substitute(out, new Map([[site, flipped]]));
       if (cost(candidate) < cost(out)) {
         out = candidate;
