@@ -132,6 +132,7 @@ describe('everyday objectives print as an author writes them, checked', () => {
     ["(x - y)'*M*(x - y)", 'x: d; y: d; M: d x d', 'M', "(x - y)*(x - y)'"],
     ['0.5*norm(X - W2*W1*X)^2', 'X: d x n; W1: k x d; W2: d x k', 'W1,W2', "W2'*E*X'; E*X'*W1'; E = W2*W1*X - X"],
     ['tr(S*P) - logdet(P) + 0.5*lambda*norm(P)^2', 'S: d x d symmetric; P: d x d spd; lambda: scalar', 'P', 'lambda*P + S - inv(P)'],
+    ['0.5*norm(A*x - b)^2 + lambda*sum(softplus(x) + softplus(-x))', 'A: m x n; x: n; b: m; lambda: scalar', 'x', "A'*(A*x - b) + lambda*(sigmoid(x) - sigmoid(-x))"],
   ];
   for (const [f, decl, wrt, want] of cases)
     it(`${f} → ${want}`, () => {

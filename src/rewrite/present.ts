@@ -169,7 +169,7 @@ function treeCounts(roots: readonly Expr[]): Map<Expr, number> {
  * subexpressions first, so that names nest as a forward pass does (Z = σ(W1x), Z1 = σ(W2Z)).
  */
 function nameRepeated(results: Expr[], named: Named[], fresh: (letter?: string) => string, countOver: number): Expr[] {
-  let rs = pairSigmoids(results);
+  let rs = pairSigmoids(results, countOver);
   for (let round = 0; round < MAX_NAMES; round++) {
     const counts = treeCounts(rs.slice(0, countOver));
     let pick: Expr | undefined;
@@ -193,9 +193,12 @@ function nameRepeated(results: Expr[], named: Named[], fresh: (letter?: string) 
 
 /**
  * σ(−z) next to σ(z) is 1 − σ(z) (rules/simplify.rules, sigmoid-complement, read backwards): one
- * quantity to name, not two.
+ * quantity to name, not two — only where the two together are used often enough to be named (else
+ * λ(σ(x) − σ(−x)) would read λ(σ(x) − (1 − σ(x)))).
  */
-function pairSigmoids(results: Expr[]): Expr[] {
+function pairSigmoids(results: Expr[], countOver: number): Expr[] {
+  const need = NAMEABLE.get('ew')!;
+  const counts = treeCounts(results.slice(0, countOver));
   const present = new Set<Expr>();
   const stack = [...results];
   while (stack.length) {
@@ -209,7 +212,9 @@ function pairSigmoids(results: Expr[]): Expr[] {
     if (!isOp(e, 'ew') || e.attrs.fn !== 'sigmoid') continue;
     const partner = simplify(ew('sigmoid', simplify(mul(num(-1), e.args[0]))));
     const [c] = splitCoefficient(e.args[0]);
-    if (c < 0 && present.has(partner)) map.set(e, add(ones(e.shape.rows, e.shape.cols), mul(num(-1), partner)));
+    const uses = (counts.get(e) ?? 0) + (counts.get(partner) ?? 0);
+    if (c < 0 && present.has(partner) && uses >= need.uses && structuralText(partner).length >= need.length)
+      map.set(e, add(ones(e.shape.rows, e.shape.cols), mul(num(-1), partner)));
   }
   return map.size ? results.map((r) => simplify(substitute(r, map))) : results;
 }
