@@ -131,6 +131,16 @@ function allMoves(): Move[] {
   return (moves = rules.flatMap((r) => movesOf(r)));
 }
 
+/**
+ * Moves the search tries only on a pair of terms the others do not join, when one side has a
+ * commutation matrix: A ⊗ B = K(B ⊗ A)K matches every Kronecker product.
+ */
+let commutationMoves: Move[] | undefined;
+function withCommutation(): Move[] {
+  const lib = ruleLibrary();
+  return (commutationMoves ??= [...allMoves(), ...['kron-commute', 'diag-vec-commutation'].flatMap((n) => movesOf(lib.get(n)!, [false]))]);
+}
+
 function mentions(e: Expr, name: string): boolean {
   if (e.kind === 'sym') return e.name === name;
   return e.kind === 'op' && e.args.some((a) => mentions(a, name));
@@ -324,7 +334,7 @@ function termwise(from: Expr, to: Expr): Found | undefined {
     let j = keys.indexOf(structuralKey(f));
     if (j < 0)
       j = T.findIndex(([, t]) => {
-        const found = search(f, t, 600);
+        const found = search(f, t, 600) ?? ([f, t].some((x) => operatorsIn(x).has('commutation')) ? search(f, t, 600, withCommutation()) : undefined);
         if (found) path.push(...found.path);
         return found !== undefined;
       });
@@ -335,7 +345,7 @@ function termwise(from: Expr, to: Expr): Found | undefined {
   return { expr: to, path, expanded: true };
 }
 
-function search(from: Expr, to: Expr, budget = Math.max(300, Math.min(BUDGET, Math.round(BUDGET_NODES / sizeOf(from))))): Found | undefined {
+function search(from: Expr, to: Expr, budget = Math.max(300, Math.min(BUDGET, Math.round(BUDGET_NODES / sizeOf(from)))), moves = allMoves()): Found | undefined {
   const goal = bookkeepingKey(to);
   const start = tidyTree(tidy(from));
   if (structuralKey(start) === goal) return { expr: to, path: [] };
@@ -346,7 +356,7 @@ function search(from: Expr, to: Expr, budget = Math.max(300, Math.min(BUDGET, Ma
     const next: Found[] = [];
     for (const f of frontier) {
       const ops = operatorsIn(f.expr);
-      for (const m of allMoves()) {
+      for (const m of moves) {
         for (const r of rewritesOf(m, f.expr, ops)) {
           if (++tried > budget) return undefined;
           let c: Expr;
