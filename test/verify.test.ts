@@ -245,6 +245,11 @@ describe('the slips of issue #18, named', () => {
     const back = verifyClaim({ decl: 'A, B, X: n x n', f: 'tr(A*B*X)', wrt: 'X', claim: "B' .* A'" });
     expect(first(back).kinds).toEqual(['hadamard-for-product']);
   });
+  it("a claim's negative term with the wrong sign is corrected to a plus, not to a double minus", () => {
+    const o = verifyClaim({ decl: 'c: n; x: n; A: k x n; b: k', f: "c'*x - sum(log(b - A*x))", wrt: 'x', claim: "c - A'*((b - A*x).^(-1))" });
+    expect(first(o).kinds).toEqual(['sign']);
+    expect(toText(first(o).corrected!)).toBe("c + A'*(b - A*x).^(-1)");
+  });
   it('factors in the wrong order in an ill-typed claim, and an outer product the wrong way round', () => {
     const o = verifyClaim({ decl: 'X: n x m; A: m x m', f: "tr(X*A*X')", wrt: 'X', claim: "(A + A')*X" });
     expect(first(o).sentence).toBe("factors in the wrong order: with `X*(A + A')` for `(A + A')*X` the claim is well-typed and right");

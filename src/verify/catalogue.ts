@@ -4,7 +4,7 @@
 // R that C should equal ("the claim is Rᵀ", "R without the term A'X"), or of C that R should equal ("C
 // with the commutation matrix put back"). A transformation of C is the claim corrected, in the writer's
 // own notation. src/verify/diagnose.ts tests every explanation numerically and keeps the exact ones.
-import { Expr, OpNode, SymNode, isOp, isSymmetricSymbol, num, op, substitute, sym } from '../expr/ast.js';
+import { Expr, NumNode, OpNode, SymNode, isNum, isOp, isSymmetricSymbol, num, op, substitute, sym } from '../expr/ast.js';
 import { add, commutation, ew, hadamard, isZero, kron, mul, T, zeroLike } from '../expr/build.js';
 import { Dim, ONE, dimMul, isOne } from '../expr/dim.js';
 import { InputError } from '../expr/errors.js';
@@ -276,6 +276,16 @@ export function nice(s: number): number {
 /** A factor that, on top of another slip, counts as a second slip (2, ½, −1, …), not a coincidence. */
 export const isNiceFactor = (s: number): boolean => NICE.some((v) => Math.abs(s - v) < 1e-9);
 
+/** −t, with a leading numeric factor negated instead of a second minus (the claim corrected prints c + A'*…, not c - -A'*…). */
+function negated(term: Expr): Expr {
+  if (isOp(term, 'mul') && isNum(term.args[0])) {
+    const c = -(term.args[0] as NumNode).value;
+    const rest = term.args.slice(1);
+    return c === 1 ? mul(...rest) : op('mul', [num(c), ...rest]);
+  }
+  return mul(num(-1), term);
+}
+
 /** 2, 1/2, -1, 7/10 — or the fitted number to 6 significant digits. */
 export const factorText = (s: number): string => (Number.isInteger(s) || numberText(s).includes('/') ? numberText(s) : String(Number(s.toPrecision(6))));
 
@@ -372,7 +382,7 @@ const terms: Mistake = {
         const term = sum.args[i];
         const name = () => termName(ctx.claim, path, sum, term);
         for (const expr of edited(ctx.claim, path, without(sum, i))) yield { side: 'claim', expr, kinds: ['extra-term'], sentence: () => `extra term: without its term ${name()}, ${C} would be right` };
-        for (const expr of edited(ctx.claim, path, withTerm(sum, i, mul(num(-1), term)))) yield { side: 'claim', expr, kinds: ['sign'], sentence: () => `sign: the term ${name()} of ${C} has the wrong sign` };
+        for (const expr of edited(ctx.claim, path, withTerm(sum, i, negated(term)))) yield { side: 'claim', expr, kinds: ['sign'], sentence: () => `sign: the term ${name()} of ${C} has the wrong sign` };
         for (const expr of edited(ctx.claim, path, withTerm(sum, i, mul(num(0.5), term)))) yield { side: 'claim', expr, kinds: ['extra-term'], sentence: () => `extra term: the term ${name()} of ${C} is counted twice` };
         for (const expr of edited(ctx.claim, path, withTerm(sum, i, mul(num(2), term)))) yield { side: 'claim', expr, kinds: ['factor'], sentence: () => `factor: ${C} has 1/2 times its term ${name()}` };
       }
