@@ -102,7 +102,7 @@ export function documentText(r: DocumentResult): string {
       if (x.diagnosis?.correct) L.push(`      correct: ${x.diagnosis.correct}`);
       if (x.counterexample) L.push(...counterexampleText(x.counterexample, 'left side', 'right side'));
     } else {
-      L.push(`  line ${x.item.line}: proof${x.item.label ? ' ' + x.item.label : ''}: ${x.lines.length - 1} steps${x.passed ? ', every step holds' : ''}`);
+      L.push(`  line ${x.item.line}: proof${x.item.label ? ' ' + x.item.label : ''}: ${x.lines.length - 1} step${x.lines.length === 2 ? '' : 's'}${x.passed ? ', every step holds' : ''}`);
       for (const l of x.lines.slice(1)) {
         const why = l.rule ? ` by ${l.rule.name}${l.rule.justified ? '' : ' (not justified)'}` : l.because ? ` because ${l.because}` : '';
         const err = l.error !== undefined ? ` (${Number.isFinite(l.error) ? l.error.toExponential(1) : '∞'})` : '';

@@ -150,7 +150,8 @@ export class Sampler {
         if (at === 'near a kink') nearKink = true;
         if (typeof at === 'string') continue;
         if (at.kinkDistance < Infinity && this.margin > 0)
-          this.notes.add(`non-smooth or partial functions (relu, abs, log, …): points kept at least ${this.margin} away from their kinks and domain boundaries${nearKink ? ', resampling where needed' : ''}`);
+          // one wording whether or not this draw had to be resampled: samplers' notes are merged as a set
+          this.notes.add(`non-smooth or partial functions (relu, abs, log, …): points kept at least ${this.margin} away from their kinks and domain boundaries`);
         if (entries === 'positive') this.notes.add('used positive entries to stay inside the domain');
         if (entries === 'mixed') this.notes.add('drew some symbols with positive or rescaled entries to stay inside the domain');
         return { point: at.point, at, entries };
