@@ -268,6 +268,14 @@ export function verifyChain(lines: readonly Expr[], scope: Scope, opts: Equality
       ...(failing ? { counterexample: { ...failing.v.counterexample!, ...(failing.c.label ? { instance: failing.c.label } : {}) } } : {}),
     };
   });
+  return chainVerdict(steps, opts.tolerance ?? CHAIN_TOLERANCE, {
+    ...(instances.length ? { instances: instances.map((i) => i.label) } : {}),
+    notes: [...notes],
+  });
+}
+
+/** A chain's verdict from its steps' (they are numbered in display order): the first failure, or the first reason it went unchecked. */
+export function chainVerdict(steps: readonly StepVerdict[], tolerance: number, extra: Pick<ChainVerdict, 'instances' | 'notes'> = {}): ChainVerdict {
   const status = combined(steps.map((s) => s.status));
   const firstFailure = steps.find((s) => s.status === 'fails')?.index;
   const firstUnchecked = steps.find((s) => s.status === 'unchecked');
@@ -275,10 +283,9 @@ export function verifyChain(lines: readonly Expr[], scope: Scope, opts: Equality
     status,
     passed: status === 'holds',
     ...(status === 'unchecked' ? { reason: firstUnchecked!.reason } : {}),
-    tolerance: opts.tolerance ?? CHAIN_TOLERANCE,
+    tolerance,
     steps,
     ...(firstFailure !== undefined ? { firstFailure, counterexample: steps[firstFailure].counterexample } : {}),
-    ...(instances.length ? { instances: instances.map((i) => i.label) } : {}),
-    notes: [...notes],
+    ...extra,
   };
 }

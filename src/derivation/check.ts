@@ -4,9 +4,8 @@
 // result. The verdict's steps follow the displayed lines: each quantity's first line, its steps, …, and
 // last the comparison with `final`.
 import type { Expr } from '../expr/ast.js';
-import { CHAIN_TOLERANCE, verifyChain, type ChainVerdict, type EqualityOptions, type StepVerdict } from '../check/equality.js';
+import { CHAIN_TOLERANCE, chainVerdict, verifyChain, type ChainVerdict, type EqualityOptions, type StepVerdict } from '../check/equality.js';
 import type { Scope } from '../check/sample.js';
-import { combined } from '../check/verdict.js';
 import { segments, type Derivation } from './model.js';
 
 export function verifyDerivation(d: Derivation, final: Expr, scope: Scope, opts: EqualityOptions = {}): ChainVerdict {
@@ -20,16 +19,5 @@ export function verifyDerivation(d: Derivation, final: Expr, scope: Scope, opts:
     // the definition is not displayed: its comparison with the first line is the first line's verdict
     for (const s of p.definition ? v.steps.slice(1) : v.steps) steps.push({ ...s, index: steps.length });
   });
-  const status = combined(steps.map((s) => s.status));
-  const firstFailure = steps.find((s) => s.status === 'fails')?.index;
-  const unchecked = steps.find((s) => s.status === 'unchecked');
-  return {
-    status,
-    passed: status === 'holds',
-    ...(status === 'unchecked' ? { reason: unchecked!.reason } : {}),
-    tolerance: CHAIN_TOLERANCE,
-    steps,
-    ...(instances ? { instances } : {}),
-    ...(firstFailure !== undefined ? { firstFailure, counterexample: steps[firstFailure].counterexample } : {}),
-  };
+  return chainVerdict(steps, CHAIN_TOLERANCE, instances ? { instances } : {});
 }

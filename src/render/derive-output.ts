@@ -261,14 +261,19 @@ function stepsJson(r: RecordedDerivation): StepsJson {
     style: r.style,
     latex: derivationLatex(r.display),
     text: derivationText(r).slice(1),
-    check: {
-      status: r.verdict.status,
-      passed: r.verdict.passed,
-      ...(r.verdict.reason ? { reason: r.verdict.reason } : {}),
-      tolerance: r.verdict.tolerance,
-      maxError: Math.max(...r.verdict.steps.map((s) => s.error)),
-      firstFailure: r.verdict.firstFailure ?? null,
-      summary: chainVerdictLine(r),
-    },
+    check: chainCheckJson(r.verdict, chainVerdictLine(r)),
+  };
+}
+
+/** The JSON of a recorded chain's check (derive --steps and --hessian --steps). */
+export function chainCheckJson(v: ChainVerdict, summary: string): StepsJson['check'] {
+  return {
+    status: v.status,
+    passed: v.passed,
+    ...(v.reason ? { reason: v.reason } : {}),
+    tolerance: v.tolerance,
+    maxError: Math.max(...v.steps.map((s) => s.error)),
+    firstFailure: v.firstFailure ?? null,
+    summary,
   };
 }

@@ -8,7 +8,7 @@ import type { QuadraticVerdict } from '../check/instances.js';
 import type { HessianVerdict } from '../check/hessian.js';
 import { symLatex } from './names.js';
 import { toLatex, toText } from './print.js';
-import { alignedLatex, checkedDerivationText, checkedVerdictLine, declarationsText, pointsText, uncheckedLine, verdictJson } from './derive-output.js';
+import { alignedLatex, chainCheckJson, checkedDerivationText, checkedVerdictLine, declarationsText, pointsText, uncheckedLine, verdictJson } from './derive-output.js';
 import { derivationLatex } from './derivation-latex.js';
 import type { FamilyHessianJson, HessianJson, HessianStepsJson } from '../api/types.js';
 
@@ -111,15 +111,7 @@ function hessianStepsJson(d: RecordedHessianDerivation): HessianStepsJson {
     result: d.result,
     latex: derivationLatex(d.display),
     text: checkedDerivationText(d, '', d.result).slice(1),
-    check: {
-      status: d.verdict.status,
-      passed: d.verdict.passed,
-      ...(d.verdict.reason ? { reason: d.verdict.reason } : {}),
-      tolerance: d.verdict.tolerance,
-      maxError: Math.max(...d.verdict.steps.map((s) => s.error)),
-      firstFailure: d.verdict.firstFailure ?? null,
-      summary: checkedVerdictLine(d.verdict, d.result, true),
-    },
+    check: chainCheckJson(d.verdict, checkedVerdictLine(d.verdict, d.result, true)),
   };
 }
 
