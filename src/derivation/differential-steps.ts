@@ -5,7 +5,7 @@
 // both from rules/differentials.rules. Bookkeeping (½·2 = 1, flattening products, Aᵀᵀ = A) is merged.
 import { Expr, OpNode, SymNode, delta, isNum, isOp, isScalar, mapDag, num, op, substitute } from '../expr/ast.js';
 import { simplify } from '../rewrite/simplify.js';
-import { add, hadamard, inner, mul, zeroLike } from '../expr/build.js';
+import { add, hadamard, inner, isZero, mul, zeroLike } from '../expr/build.js';
 import { splitCoefficient } from '../ops/add.js';
 import { UnsupportedError } from '../expr/errors.js';
 import { isOne } from '../expr/dim.js';
@@ -166,7 +166,6 @@ export function differentialLine(e: Expr): Expr {
   });
 }
 
-const isZero = (e: Expr) => isNum(e, 0) || isOp(e, 'zeros');
 const VANISHES_WITH_AN_ARGUMENT = new Set(['mul', 'hadamard', 'inner', 'kron', 'tr', 'vec', 'unvec', 'transpose', 'sum', 'diag']);
 
 /** Like terms combined in place (dXᵀA dX + dXᵀA dX = 2 dXᵀA dX), the other terms in their order. */

@@ -7,7 +7,7 @@
 // terms, the order of terms and of entrywise factors). When the two differ only by that
 // bookkeeping, no step is needed.
 import { Expr, OpNode, isNum, isOp, isScalar, mapDag, num, op, substitute, sym, withArgs } from '../expr/ast.js';
-import { add, hadamard, hpow, mul, zeroLike } from '../expr/build.js';
+import { add, hadamard, hpow, isZero, mul, zeroLike } from '../expr/build.js';
 import { opDef } from '../ops/registry.js';
 import { splitCoefficient } from '../ops/add.js';
 import { compareStructural, structuralKey } from '../expr/order.js';
@@ -20,7 +20,6 @@ import { tidy } from './vec-gradient.js';
 
 // ── the bookkeeping a paper does silently ─────────────────────────────────────────────────────────
 
-const isZero = (e: Expr) => isNum(e, 0) || isOp(e, 'zeros');
 const isOnes = (e: Expr) => isOp(e, 'ones') || isNum(e, 1);
 
 /** Terms with equal rest merged (pA + qA = (p + q)A), zeros dropped; terms and entrywise factors in a fixed order. */

@@ -1,7 +1,7 @@
 // Sums. Simplification flattens nested sums, merges like terms (c₁A + c₂A = (c₁+c₂)A), drops zeros and
 // orders terms structurally.
 import { Expr, OpNode, isNum, isOp, isScalar, num } from '../expr/ast.js';
-import { add, eye, mul, ones, scale, T, zeroLike } from '../expr/build.js';
+import { add, eye, isZero, mul, ones, scale, T, zeroLike } from '../expr/build.js';
 import { isScalarShape, shapeEq } from '../expr/shape.js';
 import { dimMul } from '../expr/dim.js';
 import { add as addMat } from '../numeric/mat.js';
@@ -18,10 +18,6 @@ export function splitCoefficient(e: Expr): [number, Expr] {
     return [e.args[0].value, rest.length === 1 ? rest[0] : mul(...rest)];
   }
   return [1, e];
-}
-
-function isZero(e: Expr): boolean {
-  return isNum(e, 0) || isOp(e, 'zeros');
 }
 
 const SUM_SHAPES = 'terms of a sum must have the same shape';
